@@ -1,0 +1,115 @@
+// Command sitegen builds a static news archive site from a folder of articles.
+//
+// Usage:
+//
+//	sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet]
+//	sitegen check [--source DIR]
+//
+// See the README for the content formats, the configuration and the URL scheme.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/sitegen/sitegen/internal/build"
+)
+
+const usage = `usage:
+  sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet]
+  sitegen check [--source DIR]
+
+build   builds the site at --source (default: the current folder) into --dest
+        (default: SOURCE/public), replacing it only when the build succeeds.
+check   validates every article as build would, writing nothing.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole command, testable without a process. It returns the exit
+// status: 0 success, 1 a failed build or bad content, 2 a usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, args := args[0], args[1:]
+	fl := flag.NewFlagSet("sitegen "+cmd, flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	source := fl.String("source", ".", "site root holding content/, templates/, assets/ and sitegen.yaml")
+	var dest *string
+	var keepGoing, quiet *bool
+	switch cmd {
+	case "build":
+		dest = fl.String("dest", "", "output folder (default SOURCE/public)")
+		keepGoing = fl.Bool("keep-going", false, "publish the good articles even when some are bad; still exit 1")
+		quiet = fl.Bool("quiet", false, "print only errors")
+	case "check":
+		quiet = fl.Bool("quiet", false, "print only errors")
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "sitegen: unknown command %q\n%s", cmd, usage)
+		return 2
+	}
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "sitegen %s: unexpected argument %q\n%s", cmd, fl.Arg(0), usage)
+		return 2
+	}
+
+	var rep *build.Report
+	var err error
+	if cmd == "build" {
+		rep, err = build.Run(ctx, build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing})
+	} else {
+		rep, err = build.Check(ctx, build.Options{Source: *source})
+	}
+	if rep != nil {
+		for _, p := range rep.Problems {
+			fmt.Fprintln(stderr, p)
+		}
+		if !*quiet {
+			for _, n := range rep.Notes {
+				fmt.Fprintln(stderr, "note:", n)
+			}
+		}
+	}
+	switch {
+	case errors.Is(err, build.ErrProblems):
+		what := "nothing was written; fix the files above or use --keep-going"
+		if cmd == "check" {
+			what = "fix the files above"
+		} else if *keepGoing {
+			what = fmt.Sprintf("built the other %d articles", rep.Articles)
+		}
+		fmt.Fprintf(stderr, "sitegen %s: %d bad files; %s\n", cmd, len(rep.Problems), what)
+		return 1
+	case err != nil:
+		fmt.Fprintf(stderr, "sitegen %s: %v\n", cmd, err)
+		return 1
+	}
+	if !*quiet {
+		if cmd == "build" {
+			fmt.Fprintf(stdout, "sitegen: %d articles, %d pages, %d files written in %v\n",
+				rep.Articles, rep.Pages, rep.Files, rep.Elapsed.Round(1e6))
+		} else {
+			fmt.Fprintf(stdout, "sitegen: %d articles checked, no problems, in %v\n", rep.Articles, rep.Elapsed.Round(1e6))
+		}
+	}
+	return 0
+}

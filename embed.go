@@ -1,0 +1,26 @@
+// Package sitegen holds the default theme that every build falls back on:
+// the templates/ and assets/ folders at the root of this repository,
+// embedded in the binary.
+package sitegen
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed templates assets
+var theme embed.FS
+
+// DefaultTemplates is the default templates/ folder.
+func DefaultTemplates() fs.FS { return sub("templates") }
+
+// DefaultAssets is the default assets/ folder.
+func DefaultAssets() fs.FS { return sub("assets") }
+
+func sub(dir string) fs.FS {
+	f, err := fs.Sub(theme, dir)
+	if err != nil {
+		panic(err) // unreachable: dir is embedded above
+	}
+	return f
+}

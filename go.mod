@@ -1,0 +1,12 @@
+module github.com/sitegen/sitegen
+
+go 1.26.8
+
+require (
+	github.com/gosimple/slug v1.15.0
+	github.com/yuin/goldmark v1.8.7
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/sys v0.50.0
+)
+
+require github.com/gosimple/unidecode v1.0.1 // indirect

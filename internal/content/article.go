@@ -1,0 +1,49 @@
+package content
+
+import (
+	"html/template"
+	"time"
+)
+
+// An Article is one normalized story, whatever its source format.
+// Templates receive it as .Article on article pages and in the lists of
+// index pages; each field says what the default templates use it for.
+type Article struct {
+	Title   string    // <h1> and list headlines; never empty
+	Date    time.Time // publication time in the site's time zone; <time datetime>
+	Updated time.Time // last modification when the source says so; zero otherwise
+	Slug    string    // last URL segment, unique within its day
+	Tags    []Tag     // topic tags, normalized; linked to /tags/SLUG/
+	Section string    // first folder under content/ ("bbc/business" -> "bbc"), "" at top level
+
+	Authors      []string // bylines, as written
+	Agencies     []string // news agencies credited ("AFP", "AP", "Reuters")
+	Editor       string   // "Edited by: ..." credit
+	Contributors []string // "X contributed to this article"
+	Translation  string   // translation note, e.g. "This article was originally written in German."
+
+	Summary string        // plain text, one or two sentences; list pages and meta description
+	Body    template.HTML // the story as sanitized HTML
+	Links   []Link        // source and cross-reference links found in the story
+	Draft   bool          // drafts are skipped by the build
+
+	Source string // path of the source file relative to content/, with forward slashes
+	Hash   uint64 // hash of the source bytes, for caches and duplicate detection
+}
+
+// A Tag is a topic label. Different spellings of one tag share a Slug.
+type Tag struct {
+	Name string // display name as first seen ("Iraq")
+	Slug string // URL segment and identity ("iraq")
+}
+
+// A Link is a reference that the source carried as text or markup.
+type Link struct {
+	Text string // anchor text
+	URL  string // absolute URL, or site path for in-archive links
+}
+
+// URLPath returns the article's site-relative URL: /YYYY/MM/DD/slug/.
+func (a *Article) URLPath() string {
+	return a.Date.Format("/2006/01/02/") + a.Slug + "/"
+}

@@ -1,0 +1,158 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"go.yaml.in/yaml/v3"
+)
+
+// newMarkdown configures goldmark for article bodies.
+//   - GFM tables, strikethrough and autolinks: what newsroom CMS exports use.
+//   - Typographer stays off: curly quotes and dashes are kept as written.
+//   - Raw HTML stays off (goldmark's default, no html.WithUnsafe), so a body
+//     cannot inject markup or script; it is replaced by a comment.
+//   - Heading IDs are generated so that sections can be linked to.
+func newMarkdown() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	)
+}
+
+var markdown = newMarkdown()
+
+// frontMatter is the YAML block at the top of a Markdown article.
+type frontMatter struct {
+	Title   string    `yaml:"title"`
+	Date    yaml.Node `yaml:"date"`
+	Updated yaml.Node `yaml:"lastmod"`
+	Tags    []string  `yaml:"tags"`
+	Author  string    `yaml:"author"`
+	Authors []string  `yaml:"authors"`
+	Summary string    `yaml:"summary"`
+	Slug    string    `yaml:"slug"`
+	Draft   bool      `yaml:"draft"`
+}
+
+// splitFrontMatter separates "---\nYAML\n---\nbody". It returns the YAML,
+// the body, and the 1-based line on which the body starts.
+func splitFrontMatter(src string) (yamlText, body string, bodyLine int, err *Problem) {
+	if !strings.HasPrefix(src, "---\n") {
+		return "", "", 0, &Problem{Line: 1, Msg: "missing front matter: the file must start with a line \"---\"",
+			Fix: "add a YAML block with at least title and date between two \"---\" lines"}
+	}
+	r := "\n" + src[len("---\n"):]
+	if !strings.HasSuffix(r, "\n") {
+		r += "\n"
+	}
+	end := strings.Index(r, "\n---\n")
+	if end < 0 {
+		return "", "", 0, &Problem{Line: 1, Msg: "front matter is not closed",
+			Fix: "end the YAML block with a line \"---\""}
+	}
+	// r starts with the newline that ends line 1, so counting newlines up to
+	// the closing "---" line gives the body's line number less one.
+	yamlText = r[1 : end+1]
+	body = r[end+len("\n---\n"):]
+	bodyLine = 1 + strings.Count(r[:end+len("\n---\n")], "\n")
+	return yamlText, body, bodyLine, nil
+}
+
+// parseMarkdown turns a Markdown source with front matter into an Article.
+func parseMarkdown(a *Article, src string, loc *time.Location) *Problem {
+	yamlText, body, bodyLine, p := splitFrontMatter(src)
+	if p != nil {
+		return p
+	}
+	var fm frontMatter
+	if err := yaml.Unmarshal([]byte(yamlText), &fm); err != nil {
+		line, msg := yamlErrorLine(err)
+		return &Problem{Line: 1 + line, Msg: "unparseable front matter: " + msg,
+			Fix: "fix the YAML between the \"---\" lines"}
+	}
+	if strings.TrimSpace(fm.Title) == "" {
+		return &Problem{Line: 1, Msg: "front matter has no title", Fix: "add a line \"title: ...\""}
+	}
+	d, p := parseDateNode(&fm.Date, loc)
+	if p != nil {
+		return p
+	}
+	if d.IsZero() {
+		return &Problem{Line: 1, Msg: "front matter has no date",
+			Fix: "add a line \"date: YYYY-MM-DD\" or an RFC 3339 time"}
+	}
+	u, p := parseDateNode(&fm.Updated, loc)
+	if p != nil {
+		return p
+	}
+	if strings.TrimSpace(body) == "" {
+		return &Problem{Line: bodyLine, Msg: "empty body: the article has no text after its front matter",
+			Fix: "write the story below the closing \"---\""}
+	}
+	var buf bytes.Buffer
+	if err := markdown.Convert([]byte(body), &buf); err != nil {
+		return &Problem{Line: bodyLine, Msg: "rendering Markdown: " + err.Error()}
+	}
+	a.Title = strings.TrimSpace(fm.Title)
+	a.Date, a.Updated = d, u
+	a.Tags = makeTags(fm.Tags)
+	a.Authors = fm.Authors
+	if fm.Author != "" {
+		a.Authors = append([]string{fm.Author}, a.Authors...)
+	}
+	a.Summary = strings.TrimSpace(fm.Summary)
+	a.Slug = fm.Slug
+	a.Draft = fm.Draft
+	a.Body = template.HTML(buf.String())
+	if a.Summary == "" {
+		a.Summary = summarize(plainText(buf.String()))
+	}
+	return nil
+}
+
+// parseDateNode reads a front-matter date: YYYY-MM-DD (midnight in loc) or an
+// RFC 3339 time. An absent node gives the zero time.
+func parseDateNode(n *yaml.Node, loc *time.Location) (time.Time, *Problem) {
+	if n.Kind == 0 || n.Value == "" {
+		return time.Time{}, nil
+	}
+	v := strings.TrimSpace(n.Value)
+	if t, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t.In(loc), nil
+		}
+	}
+	return time.Time{}, &Problem{Line: 1 + n.Line, Msg: fmt.Sprintf("malformed date %q", v),
+		Fix: "write YYYY-MM-DD or an RFC 3339 time such as 2024-05-01T12:00:00+02:00"}
+}
+
+// yamlErrorLine extracts "line N" from a yaml error message.
+func yamlErrorLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
+		if i := strings.Index(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+		return line, msg
+	}
+	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+		msg = strings.Join(te.Errors, "; ")
+		if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
+			if i := strings.Index(msg, ": "); i >= 0 {
+				msg = msg[i+2:]
+			}
+		}
+	}
+	return line, msg
+}

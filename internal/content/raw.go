@@ -1,0 +1,156 @@
+package content
+
+import (
+	"html"
+	"html/template"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gosimple/slug"
+	"github.com/sitegen/sitegen/internal/rawtext"
+)
+
+// parseRawText turns raw scraped text into an Article.
+func parseRawText(a *Article, text string, loc *time.Location) *Problem {
+	s, err := rawtext.Parse(text)
+	if err != nil {
+		e := err.(*rawtext.Error)
+		return &Problem{Line: e.Line, Msg: e.Msg, Fix: e.Fix}
+	}
+	d := s.Date
+	if d.IsZero() {
+		var ok bool
+		if d, ok = dateFromPath(a.Source); !ok {
+			return &Problem{Line: 1, Msg: "no date: the article has no date line and its path carries no date",
+				Fix: `start the file with " date YYYY-MM-DD ", name it YYYY-MM-DD-slug.txt, or put it in a YYYY/MM/DD/ folder (Markdown: a "date:" in the front matter)`}
+		}
+	}
+	a.Date = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	a.Title = s.Title
+	a.Body = rawBodyHTML(s.Paragraphs)
+	for _, p := range s.Paragraphs {
+		if p.Kind == rawtext.Text {
+			a.Summary = summarize(p.Text)
+			break
+		}
+	}
+	return nil
+}
+
+// rawBodyHTML renders parsed paragraphs as escaped HTML.
+func rawBodyHTML(paras []rawtext.Paragraph) template.HTML {
+	var b strings.Builder
+	for _, p := range paras {
+		tag := "p"
+		if p.Kind == rawtext.Heading {
+			tag = "h2"
+		}
+		b.WriteString("<" + tag + ">")
+		b.WriteString(html.EscapeString(p.Text))
+		b.WriteString("</" + tag + ">\n")
+	}
+	return template.HTML(b.String())
+}
+
+// Dates in paths: a Jekyll-style name prefix "2005-03-14-slug.txt", or
+// folders ".../2005/03/14/slug.txt".
+var (
+	namePrefixDate = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-`)
+	folderDate     = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{2})/(\d{2})/[^/]+$`)
+)
+
+func dateFromPath(p string) (time.Time, bool) {
+	if m := namePrefixDate.FindStringSubmatch(path.Base(p)); m != nil {
+		if t, err := time.Parse("2006-01-02", m[1]); err == nil {
+			return t, true
+		}
+	}
+	if m := folderDate.FindStringSubmatch(p); m != nil {
+		if t, err := time.Parse("2006-01-02", m[1]+"-"+m[2]+"-"+m[3]); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// makeTags normalizes tag names through their slug, so "Iraq" and "iraq"
+// are one tag; the first spelling seen is kept for display.
+func makeTags(names []string) []Tag {
+	var tags []Tag
+	seen := map[string]bool{}
+	for _, n := range names {
+		t := MakeTag(n)
+		if t.Slug == "" || seen[t.Slug] {
+			continue
+		}
+		seen[t.Slug] = true
+		tags = append(tags, t)
+	}
+	return tags
+}
+
+// MakeTag normalizes one tag name.
+func MakeTag(name string) Tag {
+	name = strings.Join(strings.Fields(name), " ")
+	return Tag{Name: name, Slug: slug.Make(name)}
+}
+
+// maxSlug bounds slugs in bytes, well under file systems' 255-byte names.
+const maxSlug = 80
+
+// makeSlug picks the URL slug: the front matter's, else the title's, else
+// the file name's. The result is always a safe single path segment.
+func makeSlug(explicit, title, p string) string {
+	for _, s := range []string{explicit, title, strings.TrimSuffix(path.Base(p), path.Ext(p))} {
+		if s = slug.Make(s); s != "" {
+			if len(s) > maxSlug {
+				s = s[:maxSlug]
+				if i := strings.LastIndexByte(s, '-'); i > maxSlug/2 {
+					s = s[:i]
+				}
+				s = strings.Trim(s, "-")
+			}
+			return s
+		}
+	}
+	return "article"
+}
+
+// maxSummary is the summary length, in runes, near which it is cut.
+const maxSummary = 220
+
+// summarize shortens a paragraph to a summary, cut at a word boundary.
+func summarize(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) <= maxSummary {
+		return text
+	}
+	cut, n := 0, 0
+	for i, r := range text {
+		if n >= maxSummary {
+			break
+		}
+		if r == ' ' {
+			cut = i
+		}
+		n++
+	}
+	if cut == 0 {
+		return string([]rune(text)[:maxSummary]) + "…"
+	}
+	return strings.TrimRight(text[:cut], " ,;:") + "…"
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// plainText strips tags from rendered HTML and returns its first paragraph
+// as text.
+func plainText(h string) string {
+	if i := strings.Index(h, "</p>"); i >= 0 {
+		h = h[:i]
+	}
+	return html.UnescapeString(tagRE.ReplaceAllString(h, ""))
+}

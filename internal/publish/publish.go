@@ -1,0 +1,162 @@
+// Package publish writes a built site to its destination folder atomically.
+//
+// A build writes every file into a staging folder beside the destination and
+// swaps it in only when the whole build succeeded, so that a failed, killed or
+// interrupted build leaves the previous site exactly as it was. The package
+// knows nothing of pages or templates: it writes bytes under relative paths.
+package publish
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// A Staging is a folder being filled with the next version of a site.
+// Its methods may be called from several goroutines at once.
+type Staging struct {
+	dest string // the destination folder, absolute
+	dir  string // the staging folder beside it
+	old  string // after Commit: where the previous site went, "" if none
+}
+
+// Begin creates a fresh staging folder beside dest. Leftovers of earlier
+// builds that were killed before they finished are removed first.
+func Begin(dest string) (*Staging, error) {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return nil, fmt.Errorf("destination %s: %w", dest, err)
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("destination %s exists and is not a folder; remove it or choose another --dest", dest)
+	}
+	parent := filepath.Dir(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", parent, err)
+	}
+	removeLeftovers(abs)
+	dir, err := os.MkdirTemp(parent, stagingPrefix(abs))
+	if err != nil {
+		return nil, fmt.Errorf("creating staging folder beside %s: %w", dest, err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("creating staging folder: %w", err)
+	}
+	return &Staging{dest: abs, dir: dir}, nil
+}
+
+func stagingPrefix(dest string) string { return "." + filepath.Base(dest) + ".staging-" }
+func oldPrefix(dest string) string     { return "." + filepath.Base(dest) + ".old-" }
+
+// removeLeftovers deletes staging and old folders that a killed build left.
+func removeLeftovers(dest string) {
+	for _, prefix := range []string{stagingPrefix(dest), oldPrefix(dest)} {
+		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), prefix+"*"))
+		for _, m := range matches {
+			os.RemoveAll(m)
+		}
+	}
+}
+
+// Dir returns the staging folder's path.
+func (s *Staging) Dir() string { return s.dir }
+
+// path checks that rel names a file inside the site and returns its path in
+// the staging folder. No write can land outside the staging folder.
+func (s *Staging) path(rel string) (string, error) {
+	if !filepath.IsLocal(rel) || strings.ContainsRune(rel, 0) || strings.Contains(rel, `\`) {
+		return "", fmt.Errorf("refusing to write %q: not a path inside the site", rel)
+	}
+	return filepath.Join(s.dir, filepath.FromSlash(rel)), nil
+}
+
+// WriteFile writes data to the site-relative path rel, creating folders.
+func (s *Staging) WriteFile(rel string, data []byte) error {
+	p, err := s.path(rel)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	return nil
+}
+
+// CopyFS copies every regular file of fsys into the site, keeping paths.
+// Files and folders whose names start with "." are left out.
+func (s *Staging) CopyFS(fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("copying assets: %w", err)
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		dst, err := s.path(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("copying asset %s: %w", p, err)
+		}
+		return copyFile(fsys, p, dst)
+	})
+}
+
+func copyFile(fsys fs.FS, src, dst string) error {
+	in, err := fsys.Open(src)
+	if err != nil {
+		return fmt.Errorf("copying asset %s: %w", src, err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("copying asset %s: %w", src, err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("copying asset %s: %w", src, err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("copying asset %s: %w", src, err)
+	}
+	return nil
+}
+
+// Commit swaps the staging folder in as the destination. The swap is one
+// rename: at every instant the destination is either the whole previous
+// site or the whole new one. The previous site is left in a folder beside
+// it for Cleanup to delete.
+func (s *Staging) Commit() error {
+	old, err := swap(s.dir, s.dest, oldPrefix(s.dest))
+	if err != nil {
+		return fmt.Errorf("publishing %s: %w", s.dest, err)
+	}
+	s.old = old
+	return nil
+}
+
+// Cleanup deletes what the build no longer needs: the previous site after
+// Commit, or the staging folder after a failed build.
+func (s *Staging) Cleanup() error {
+	if s.old != "" {
+		return os.RemoveAll(s.old)
+	}
+	if _, err := os.Stat(s.dir); err == nil && s.dir != s.dest {
+		return os.RemoveAll(s.dir)
+	}
+	return nil
+}

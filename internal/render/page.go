@@ -1,0 +1,118 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/site"
+)
+
+// Page kinds, as .Kind in templates.
+const (
+	KindArticle = "article"
+	KindHome    = "home"
+	KindTags    = "tags"
+	KindTag     = "tag"
+	KindYear    = "year"
+	KindMonth   = "month"
+	KindDay     = "day"
+)
+
+// A Page is one HTML page of the site and all a template needs to draw it.
+type Page struct {
+	Site  *site.Site // the whole archive: .Site.Config.Title, .Site.Tags ...
+	Kind  string     // KindArticle, KindHome, KindTags, KindTag, KindYear, KindMonth or KindDay
+	Title string     // <title>; the <h1> of list pages
+	Path  string     // site-relative URL, "/2019/12/30/slug/"; use {{url .Path}} in links
+
+	Article *content.Article // article pages: the story
+	Older   *content.Article // article pages: the previous story by date, or nil
+	Newer   *content.Article // article pages: the next story by date, or nil
+
+	List   []*content.Article // list pages: this page's articles, newest first
+	Pager  *Pager             // list pages: position among the list's pages
+	Tag    *site.Tag          // tag pages: the tag
+	Period *site.Period       // date pages: the year, month or day
+
+	template string // template file that draws the page
+}
+
+// File is the page's output file, relative to the site root.
+func (p *Page) File() string {
+	return strings.TrimPrefix(p.Path, "/") + "index.html"
+}
+
+// A Pager places one page of a paginated list among its siblings.
+type Pager struct {
+	Number int    // 1-based number of this page
+	Total  int    // number of pages in the list
+	First  string // URL path of page 1
+	Prev   string // URL path of the previous page, "" on page 1
+	Next   string // URL path of the next page, "" on the last page
+}
+
+// PageURL returns the URL path of page n of the list whose first page is at base.
+func PageURL(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return base + "page/" + strconv.Itoa(n) + "/"
+}
+
+// Pages returns every page of the site in a fixed order: articles newest
+// first, then home, tags and date pages.
+func Pages(s *site.Site) []*Page {
+	var pages []*Page
+	for _, a := range s.Articles {
+		older, newer := s.Neighbours(a)
+		pages = append(pages, &Page{Site: s, Kind: KindArticle, Title: a.Title, Path: a.URLPath(),
+			Article: a, Older: older, Newer: newer, template: "article.html"})
+	}
+	pages = appendList(pages, s, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
+	pages = append(pages, &Page{Site: s, Kind: KindTags, Title: "Tags", Path: "/tags/", template: "tags.html"})
+	for _, t := range s.Tags {
+		pages = appendList(pages, s, &Page{Kind: KindTag, Title: t.Name, Path: t.URLPath(), Tag: t}, t.Articles)
+	}
+	var walk func(ps []*site.Period)
+	walk = func(ps []*site.Period) {
+		for _, p := range ps {
+			kind, title := KindDay, p.Start.Format("2 January 2006")
+			switch p.Kind {
+			case site.Year:
+				kind, title = KindYear, p.Start.Format("2006")
+			case site.Month:
+				kind, title = KindMonth, p.Start.Format("January 2006")
+			}
+			pages = appendList(pages, s, &Page{Kind: kind, Title: title, Path: p.URLPath(), Period: p}, p.Articles)
+			walk(p.Children)
+		}
+	}
+	walk(s.Years)
+	return pages
+}
+
+// appendList appends the pages of a paginated list modelled on proto.
+func appendList(pages []*Page, s *site.Site, proto *Page, arts []*content.Article) []*Page {
+	size := s.Config.Paginate
+	total := (len(arts) + size - 1) / size
+	if total == 0 {
+		total = 1
+	}
+	base := proto.Path
+	for n := 1; n <= total; n++ {
+		p := *proto
+		p.Site, p.template = s, "list.html"
+		p.Path = PageURL(base, n)
+		p.List = arts[min((n-1)*size, len(arts)):min(n*size, len(arts))]
+		p.Pager = &Pager{Number: n, Total: total, First: base}
+		if n > 1 {
+			p.Pager.Prev = PageURL(base, n-1)
+		}
+		if n < total {
+			p.Pager.Next = PageURL(base, n+1)
+		}
+		pages = append(pages, &p)
+	}
+	return pages
+}

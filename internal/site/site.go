@@ -1,0 +1,132 @@
+// Package site builds the indexes over a whole archive: the articles in date
+// order with their neighbours, the tag index, and the year, month and day
+// archives.
+//
+// It receives normalized articles from package content and hands a Site to
+// package render; it reads no files and renders nothing.
+package site
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/content"
+)
+
+// A Site is an archive with its indexes. Templates see it as .Site.
+type Site struct {
+	Config   *config.Config     // the site's settings
+	Articles []*content.Article // every article, newest first
+	Tags     []*Tag             // every tag, by slug
+	Years    []*Period          // year archives, oldest first
+	Notes    []string           // what the build changed on its own, such as renamed slugs
+
+	tagBySlug map[string]*Tag
+	position  map[*content.Article]int
+}
+
+// A Tag is one tag and the articles that carry it.
+type Tag struct {
+	content.Tag                    // Name and Slug
+	Articles    []*content.Article // newest first
+}
+
+// URLPath is the tag page's site-relative URL.
+func (t *Tag) URLPath() string { return "/tags/" + t.Slug + "/" }
+
+// New indexes the articles. It gives each article a URL of its own,
+// renaming slugs that collide with a "-2", "-3"... suffix and noting each
+// rename in Notes.
+func New(cfg *config.Config, arts []*content.Article) *Site {
+	s := &Site{Config: cfg, Articles: arts, tagBySlug: map[string]*Tag{}}
+	content.SortByDate(arts)
+	s.dedupeURLs()
+	s.position = make(map[*content.Article]int, len(arts))
+	for i, a := range arts {
+		s.position[a] = i
+		for _, t := range a.Tags {
+			ti := s.tagBySlug[t.Slug]
+			if ti == nil {
+				ti = &Tag{Tag: t}
+				s.tagBySlug[t.Slug] = ti
+				s.Tags = append(s.Tags, ti)
+			}
+			ti.Articles = append(ti.Articles, a)
+		}
+	}
+	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
+	s.Years = periods(arts)
+	return s
+}
+
+// dedupeURLs gives colliding articles distinct slugs. The article whose
+// source path sorts first keeps the plain slug, so the result does not
+// depend on load order.
+func (s *Site) dedupeURLs() {
+	byURL := map[string][]*content.Article{}
+	for _, a := range s.Articles {
+		byURL[a.URLPath()] = append(byURL[a.URLPath()], a)
+	}
+	taken := make(map[string]bool, len(s.Articles))
+	for u := range byURL {
+		taken[u] = true
+	}
+	var urls []string
+	for u, as := range byURL {
+		if len(as) > 1 {
+			urls = append(urls, u)
+		}
+	}
+	sort.Strings(urls)
+	for _, u := range urls {
+		as := byURL[u]
+		sort.Slice(as, func(i, j int) bool { return as[i].Source < as[j].Source })
+		for _, a := range as[1:] {
+			base := a.Slug
+			for n := 2; ; n++ {
+				a.Slug = fmt.Sprintf("%s-%d", base, n)
+				if !taken[a.URLPath()] {
+					break
+				}
+			}
+			taken[a.URLPath()] = true
+			s.Notes = append(s.Notes, fmt.Sprintf("%s: URL %s is taken by %s; using %s",
+				a.Source, u, as[0].Source, a.URLPath()))
+		}
+	}
+	if len(urls) > 0 {
+		content.SortByDate(s.Articles)
+	}
+}
+
+// Tag returns the tag with the given slug, or nil.
+func (s *Site) Tag(slug string) *Tag { return s.tagBySlug[slug] }
+
+// Neighbours returns the articles just before and after a in date order:
+// older is the previous story, newer the next; either may be nil.
+func (s *Site) Neighbours(a *content.Article) (older, newer *content.Article) {
+	i, ok := s.position[a]
+	if !ok {
+		return nil, nil
+	}
+	if i+1 < len(s.Articles) {
+		older = s.Articles[i+1]
+	}
+	if i > 0 {
+		newer = s.Articles[i-1]
+	}
+	return older, newer
+}
+
+// dateKey truncates t to a period: 1 = year, 2 = month, 3 = day.
+func dateKey(t time.Time, depth int) time.Time {
+	switch depth {
+	case 1:
+		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	case 2:
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
