@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -75,6 +76,9 @@ func Load(ctx context.Context, root string) (*Site, error) {
 	arts, probs, err := l.Load(ctx)
 	if err != nil {
 		return nil, err
+	}
+	for _, p := range probs {
+		p.Path = path.Join("content", p.Path) // as the user finds it from the site root
 	}
 	s := &Site{Site: site.New(cfg, arts), Renderer: r, Problems: probs,
 		Assets: []fs.FS{sitegen.DefaultAssets()}}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"net/url"
 	"strings"
 	"time"
 
@@ -39,6 +40,7 @@ type frontMatter struct {
 	Summary string    `yaml:"summary"`
 	Slug    string    `yaml:"slug"`
 	Draft   bool      `yaml:"draft"`
+	Source  string    `yaml:"source"` // URL of the original publication
 }
 
 // splitFrontMatter separates "---\nYAML\n---\nbody". It returns the YAML,
@@ -110,6 +112,13 @@ func parseMarkdown(a *Article, src string, loc *time.Location) *Problem {
 	a.Summary = strings.TrimSpace(fm.Summary)
 	a.Slug = fm.Slug
 	a.Draft = fm.Draft
+	if fm.Source != "" {
+		if u, err := url.Parse(fm.Source); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &Problem{Line: 1, Msg: fmt.Sprintf("source %q is not an http(s) URL", fm.Source),
+				Fix: "write the original article's address, such as https://example.org/story"}
+		}
+		a.Links = append(a.Links, Link{Text: "Original article", URL: fm.Source})
+	}
 	a.Body = template.HTML(buf.String())
 	if a.Summary == "" {
 		a.Summary = summarize(plainText(buf.String()))

@@ -9,7 +9,7 @@ import (
 // A Problem is one thing wrong with one source file: where, what, and what to
 // do about it. Problems are reported, never panicked on.
 type Problem struct {
-	Path string // source path relative to content/, forward slashes
+	Path string // source path, forward slashes: relative to content/, or to the site root once reported
 	Line int    // 1-based line, or 0 when the problem concerns the whole file
 	Msg  string // what is wrong
 	Fix  string // what the author should do

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// site writes a small site and returns its root.
+func site(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func sitegen(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const good = "---\ntitle: Good news\ndate: 2024-05-01\ntags: [Economy]\n---\nAll is well.\n"
+
+// snapshot reads every file under dir, with its modification time.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		files[p] = fi.ModTime().String() + "\n" + string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestBuildThenFailedBuildLeavesSiteUntouched(t *testing.T) {
+	root := site(t, map[string]string{"content/good.md": good})
+	code, out, errOut := sitegen("build", "--source", root)
+	if code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "1 articles") {
+		t.Errorf("summary line = %q, want the article count", out)
+	}
+	public := filepath.Join(root, "public")
+	before := snapshot(t, public)
+	if len(before) < 5 {
+		t.Fatalf("build wrote only %d files", len(before))
+	}
+
+	// A bad article: the build fails, names every bad file, and writes nothing.
+	os.WriteFile(filepath.Join(root, "content/bad.txt"), []byte(" date 2024-02-30 Not a day\n\nText.\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "content/worse.md"), []byte("---\ntitle: [unclosed\n---\nText.\n"), 0o644)
+	code, _, errOut = sitegen("build", "--source", root)
+	if code != 1 {
+		t.Errorf("build with bad content: exit %d, want 1", code)
+	}
+	for _, want := range []string{"content/bad.txt:1: malformed date line", "content/worse.md:2:", "2 bad files"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("error output lacks %q:\n%s", want, errOut)
+		}
+	}
+	after := snapshot(t, public)
+	if len(after) != len(before) {
+		t.Fatalf("failed build changed public/: %d files, was %d", len(after), len(before))
+	}
+	for p, v := range before {
+		if after[p] != v {
+			t.Errorf("failed build changed %s", p)
+		}
+	}
+	assertNoLeftovers(t, root)
+
+	// --keep-going publishes the good article and still fails.
+	code, _, errOut = sitegen("build", "--source", root, "--keep-going")
+	if code != 1 || !strings.Contains(errOut, "built the other 1 articles") {
+		t.Errorf("--keep-going: exit %d, output:\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(public, "2024/05/01/good-news/index.html")); err != nil {
+		t.Errorf("--keep-going did not publish the good article: %v", err)
+	}
+	assertNoLeftovers(t, root)
+}
+
+func TestTemplateErrorLeavesSiteUntouched(t *testing.T) {
+	root := site(t, map[string]string{"content/good.md": good})
+	if code, _, errOut := sitegen("build", "--source", root, "--quiet"); code != 0 {
+		t.Fatalf("build: %s", errOut)
+	}
+	before := snapshot(t, filepath.Join(root, "public"))
+	// A template that parses but fails while rendering, after other pages were written.
+	os.MkdirAll(filepath.Join(root, "templates"), 0o755)
+	os.WriteFile(filepath.Join(root, "templates/article.html"), []byte(`{{define "main"}}{{.Article.Nope}}{{end}}`), 0o644)
+	code, _, errOut := sitegen("build", "--source", root)
+	if code != 1 || !strings.Contains(errOut, "Nope") {
+		t.Errorf("template error: exit %d, output:\n%s", code, errOut)
+	}
+	after := snapshot(t, filepath.Join(root, "public"))
+	if len(after) != len(before) {
+		t.Errorf("failed build changed public/")
+	}
+	for p, v := range before {
+		if after[p] != v {
+			t.Errorf("failed build changed %s", p)
+		}
+	}
+	assertNoLeftovers(t, root)
+}
+
+func assertNoLeftovers(t *testing.T, root string) {
+	t.Helper()
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".public.") {
+			t.Errorf("build left %s behind", e.Name())
+		}
+	}
+}
+
+func TestCheckWritesNothing(t *testing.T) {
+	root := site(t, map[string]string{"content/good.md": good, "content/notes.docx": "x"})
+	code, _, errOut := sitegen("check", "--source", root)
+	if code != 1 || !strings.Contains(errOut, `content/notes.docx: not an article`) {
+		t.Errorf("check: exit %d, output:\n%s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(root, "public")); !os.IsNotExist(err) {
+		t.Errorf("check wrote public/: %v", err)
+	}
+	os.Remove(filepath.Join(root, "content/notes.docx"))
+	if code, out, errOut := sitegen("check", "--source", root); code != 0 || !strings.Contains(out, "1 articles checked") {
+		t.Errorf("check of a good site: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"bild"}, {"build", "--nope"}, {"build", "extra"}} {
+		if code, _, _ := sitegen(args...); code != 2 {
+			t.Errorf("sitegen %q: exit %d, want 2", args, code)
+		}
+	}
+	root := site(t, map[string]string{"content/good.md": good})
+	if code, _, errOut := sitegen("build", "--source", root, "--dest", root); code != 1 || !strings.Contains(errOut, "contains the site's source") {
+		t.Errorf("--dest over the source: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := sitegen("build", "--source", t.TempDir()); code != 1 || !strings.Contains(errOut, "no content/ folder") {
+		t.Errorf("no content: exit %d\n%s", code, errOut)
+	}
+}
