@@ -1,0 +1,109 @@
+package publish
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestCommitReplacesSite(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	os.MkdirAll(filepath.Join(dest, "gone"), 0o755)
+	os.WriteFile(filepath.Join(dest, "gone", "index.html"), []byte("old"), 0o644)
+	os.MkdirAll(filepath.Join(root, ".public.staging-123"), 0o755) // left by a killed build
+
+	st, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.WriteFile("a/b/index.html", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CopyFS(fstest.MapFS{"style.css": {Data: []byte("css")}, ".hidden": {Data: []byte("x")}}); err != nil {
+		t.Fatal(err)
+	}
+	// Before Commit the old site is untouched.
+	if data, _ := os.ReadFile(filepath.Join(dest, "gone", "index.html")); string(data) != "old" {
+		t.Fatal("old site changed before commit")
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Cleanup(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "a/b/index.html")); string(data) != "new" {
+		t.Errorf("new page = %q", data)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "gone")); !os.IsNotExist(err) {
+		t.Errorf("old page still there")
+	}
+	if _, err := os.Stat(filepath.Join(dest, ".hidden")); !os.IsNotExist(err) {
+		t.Errorf("hidden asset copied")
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left beside public/: %v", names)
+	}
+}
+
+func TestFirstCommit(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "out", "public")
+	st, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.WriteFile("index.html", []byte("x"))
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	st.Cleanup()
+	if _, err := os.Stat(filepath.Join(dest, "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestAbortLeavesNothing(t *testing.T) {
+	root := t.TempDir()
+	st, err := Begin(filepath.Join(root, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.WriteFile("index.html", []byte("x"))
+	st.Cleanup() // a failed build never commits
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("aborted build left %v", entries)
+	}
+}
+
+func TestRefusesPathsOutsideSite(t *testing.T) {
+	root := t.TempDir()
+	st, err := Begin(filepath.Join(root, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Cleanup()
+	for _, p := range []string{"../escape.html", "/etc/x", "a/../../x", "a\\..\\x", "nul\x00.html", ""} {
+		if err := st.WriteFile(p, []byte("x")); err == nil || !strings.Contains(err.Error(), "not a path inside the site") {
+			t.Errorf("WriteFile(%q) = %v, want refusal", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "escape.html")); !os.IsNotExist(err) {
+		t.Error("a write escaped the site")
+	}
+}
+
+func TestDestIsAFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "public")
+	os.WriteFile(f, []byte("x"), 0o644)
+	if _, err := Begin(f); err == nil || !strings.Contains(err.Error(), "not a folder") {
+		t.Errorf("Begin on a file = %v", err)
+	}
+}

@@ -1,0 +1,90 @@
+package site
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/content"
+)
+
+func art(src, slug, date string, tags ...string) *content.Article {
+	d, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		panic(err)
+	}
+	a := &content.Article{Source: src, Slug: slug, Title: slug, Date: d}
+	for _, t := range tags {
+		a.Tags = append(a.Tags, content.MakeTag(t))
+	}
+	return a
+}
+
+func TestIndexes(t *testing.T) {
+	a := art("a.md", "a", "2019-12-30", "Iraq")
+	b := art("b.md", "b", "2019-12-31", "iraq", "Economy")
+	c := art("c.md", "c", "2020-01-02", "Economy")
+	d := art("d.md", "d", "2020-03-01")
+	s := New(config.Default(), []*content.Article{c, a, d, b})
+
+	var order []string
+	for _, x := range s.Articles {
+		order = append(order, x.Slug)
+	}
+	if got := strings.Join(order, ","); got != "d,c,b,a" {
+		t.Errorf("order = %s, want newest first d,c,b,a", got)
+	}
+	if older, newer := s.Neighbours(b); older != a || newer != c {
+		t.Errorf("neighbours of b = %v, %v", older, newer)
+	}
+	if older, newer := s.Neighbours(a); older != nil || newer != b {
+		t.Errorf("neighbours of the oldest = %v, %v", older, newer)
+	}
+
+	iraq := s.Tag("iraq")
+	if iraq == nil || len(iraq.Articles) != 2 || iraq.Articles[0] != b || iraq.Name != "iraq" {
+		t.Errorf("tag iraq = %+v", iraq)
+	}
+	if len(s.Tags) != 2 || s.Tags[0].Slug != "economy" {
+		t.Errorf("tags = %v", s.Tags)
+	}
+
+	if len(s.Years) != 2 {
+		t.Fatalf("years = %d, want 2", len(s.Years))
+	}
+	y2019, y2020 := s.Years[0], s.Years[1]
+	if y2019.Next != y2020 || y2020.Prev != y2019 || y2019.URLPath() != "/2019/" {
+		t.Errorf("year links wrong")
+	}
+	dec := y2019.Children[0]
+	jan := y2020.Children[0]
+	if dec.Next != jan || jan.Prev != dec || jan.Parent != y2020 || dec.URLPath() != "/2019/12/" {
+		t.Errorf("months must link across the year boundary: dec.Next=%v jan.Prev=%v", dec.Next, jan.Prev)
+	}
+	if len(jan.Children) != 1 || jan.Next != y2020.Children[1] {
+		t.Errorf("January 2020 children/next wrong")
+	}
+	day31 := dec.Children[1]
+	if day31.URLPath() != "/2019/12/31/" || day31.Next != jan.Children[0] || len(day31.Articles) != 1 {
+		t.Errorf("day links wrong: %s", day31.URLPath())
+	}
+	if len(y2020.Articles) != 2 || y2020.Articles[0] != d {
+		t.Errorf("2020 articles not newest first")
+	}
+}
+
+func TestDuplicateURLs(t *testing.T) {
+	x := art("z/first.md", "same", "2020-01-01")
+	y := art("a/second.md", "same", "2020-01-01")
+	z := art("m/third.md", "same", "2020-01-01")
+	taken := art("q/taken.md", "same-2", "2020-01-01")
+	s := New(config.Default(), []*content.Article{x, y, z, taken})
+	// The source that sorts first keeps the plain slug; the others skip taken names.
+	if y.Slug != "same" || z.Slug != "same-3" || x.Slug != "same-4" || taken.Slug != "same-2" {
+		t.Errorf("slugs = %s %s %s %s", y.Slug, z.Slug, x.Slug, taken.Slug)
+	}
+	if len(s.Notes) != 2 || !strings.Contains(s.Notes[0], "m/third.md: URL /2020/01/01/same/ is taken by a/second.md") {
+		t.Errorf("notes = %q", s.Notes)
+	}
+}
