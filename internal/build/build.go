@@ -72,7 +72,8 @@ func Load(ctx context.Context, root string) (*Site, error) {
 		return nil, fmt.Errorf("%s has no content/ folder: put articles (.txt or .md) in %s",
 			root, filepath.Join(root, "content"))
 	}
-	l := &content.Loader{FS: contentFS, Location: cfg.Location}
+	l := &content.Loader{FS: contentFS, Location: cfg.Location,
+		MaxBytes: int64(cfg.MaxArticleMB) << 20, RawHTML: cfg.RawHTML}
 	arts, probs, err := l.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -179,6 +180,9 @@ func (s *Site) Write(ctx context.Context, st *publish.Staging) (pages, files int
 		}
 	}
 	all := render.Pages(s.Site)
+	if err := uniqueFiles(all); err != nil {
+		return 0, 0, err
+	}
 	work := make(chan *render.Page)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
@@ -239,4 +243,18 @@ func countFiles(fss []fs.FS) int {
 		})
 	}
 	return len(seen)
+}
+
+// uniqueFiles checks that no two pages would be written to one file, which
+// would make the output depend on which finished last.
+func uniqueFiles(pages []*render.Page) error {
+	seen := make(map[string]*render.Page, len(pages))
+	for _, p := range pages {
+		if q := seen[p.File()]; q != nil {
+			return fmt.Errorf("two pages would be written to %s: %s (%s) and %s (%s); change a slug or an alias",
+				p.File(), q.Path, q.Kind, p.Path, p.Kind)
+		}
+		seen[p.File()] = p
+	}
+	return nil
 }

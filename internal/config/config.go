@@ -23,11 +23,13 @@ const FileName = "sitegen.yaml"
 
 // Config is a site's configuration. Templates see it as .Site.Config.
 type Config struct {
-	Title    string `yaml:"title"`    // site name, in <title> and the header
-	BaseURL  string `yaml:"baseURL"`  // absolute URL the site is served from, ending in "/"
-	Language string `yaml:"language"` // BCP 47 tag for <html lang>, e.g. "en", "de", "ar"
-	Timezone string `yaml:"timezone"` // IANA zone name for dates, e.g. "Europe/Berlin"
-	Paginate int    `yaml:"paginate"` // articles per list page
+	Title        string `yaml:"title"`        // site name, in <title> and the header
+	BaseURL      string `yaml:"baseURL"`      // absolute URL the site is served from, ending in "/"
+	Language     string `yaml:"language"`     // BCP 47 tag for <html lang>, e.g. "en", "de", "ar"
+	Timezone     string `yaml:"timezone"`     // IANA zone name for dates, e.g. "Europe/Berlin"
+	Paginate     int    `yaml:"paginate"`     // articles per list page
+	RawHTML      bool   `yaml:"rawHTML"`      // pass raw HTML in Markdown bodies through; only for trusted content
+	MaxArticleMB int    `yaml:"maxArticleMB"` // largest article file read, in MiB
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 }
@@ -35,12 +37,13 @@ type Config struct {
 // Default returns the configuration of a site without sitegen.yaml.
 func Default() *Config {
 	return &Config{
-		Title:    "News archive",
-		BaseURL:  "http://localhost:1313/",
-		Language: "en",
-		Timezone: "UTC",
-		Paginate: 20,
-		Location: time.UTC,
+		Title:        "News archive",
+		BaseURL:      "http://localhost:1313/",
+		Language:     "en",
+		Timezone:     "UTC",
+		Paginate:     20,
+		MaxArticleMB: 16,
+		Location:     time.UTC,
 	}
 }
 
@@ -57,7 +60,7 @@ func Load(fsys fs.FS) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && err != io.EOF { // io.EOF: an empty file means all defaults
-		return nil, fmt.Errorf("%s: %v (keys: title, baseURL, language, timezone, paginate)", FileName, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, fmt.Errorf("%s: %v (keys: title, baseURL, language, timezone, paginate, rawHTML, maxArticleMB)", FileName, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", FileName, err)
@@ -68,6 +71,9 @@ func Load(fsys fs.FS) (*Config, error) {
 func (c *Config) check() error {
 	if c.Paginate < 1 {
 		return fmt.Errorf("paginate is %d; it must be 1 or more", c.Paginate)
+	}
+	if c.MaxArticleMB < 1 {
+		return fmt.Errorf("maxArticleMB is %d; it must be 1 or more", c.MaxArticleMB)
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || !u.IsAbs() || u.Host == "" {

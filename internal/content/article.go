@@ -26,6 +26,7 @@ type Article struct {
 	Body    template.HTML // the story as sanitized HTML
 	Links   []Link        // source and cross-reference links found in the story
 	Draft   bool          // drafts are skipped by the build
+	Aliases []string      // old site paths that redirect here ("/news/story.html", "/old/path/"), cleaned by CleanAlias
 
 	Source string // path of the source file relative to content/, with forward slashes
 	Hash   uint64 // hash of the source bytes, for caches and duplicate detection

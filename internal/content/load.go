@@ -13,12 +13,16 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
 )
 
 // A Loader reads articles from a content tree.
 type Loader struct {
 	FS       fs.FS          // the content/ folder
 	Location *time.Location // time zone for dates without one; nil means UTC
+	MaxBytes int64          // largest article file read; 0 means DefaultMaxBytes
+	RawHTML  bool           // pass raw HTML in Markdown bodies through (trusted content only)
 }
 
 // IsArticleFile reports whether a name is a source format Load reads.
@@ -43,8 +47,9 @@ func (l *Loader) Paths() ([]string, Problems, error) {
 	var probs Problems
 	err := fs.WalkDir(l.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			probs = append(probs, &Problem{Path: p, Msg: "cannot read: " + unwrapPathErr(err),
-				Fix: "check the file's permissions"})
+			prob := readProblem(err)
+			prob.Path = p
+			probs = append(probs, prob)
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -62,6 +67,13 @@ func (l *Loader) Paths() ([]string, Problems, error) {
 		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 			probs = append(probs, &Problem{Path: p, Msg: "not a regular file", Fix: "remove it from content/"})
 			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if prob := l.linkProblem(p); prob != nil {
+				prob.Path = p
+				probs = append(probs, prob)
+				return nil
+			}
 		}
 		if !IsArticleFile(p) {
 			probs = append(probs, &Problem{Path: p, Msg: fmt.Sprintf("not an article: %q is not a content format", path.Ext(p)),
@@ -125,20 +137,26 @@ feed:
 
 // LoadFile reads and normalizes one article. The problem, if any, names p.
 func (l *Loader) LoadFile(p string) (*Article, *Problem) {
-	data, err := fs.ReadFile(l.FS, p)
-	if err != nil {
-		return nil, &Problem{Path: p, Msg: "cannot read: " + unwrapPathErr(err), Fix: "check that the file exists and is readable"}
-	}
-	a, prob := Parse(p, data, l.Location)
+	data, prob := l.readSource(p)
 	if prob != nil {
 		prob.Path = p
+		return nil, prob
 	}
-	return a, prob
+	md := markdown
+	if l.RawHTML {
+		md = markdownRawHTML
+	}
+	return parse(p, data, l.Location, md)
 }
 
 // Parse normalizes one source file's bytes into an Article. p is the path
 // relative to content/; its extension picks the format.
+// Raw HTML in Markdown is omitted.
 func Parse(p string, data []byte, loc *time.Location) (*Article, *Problem) {
+	return parse(p, data, loc, markdown)
+}
+
+func parse(p string, data []byte, loc *time.Location, md goldmark.Markdown) (*Article, *Problem) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -154,7 +172,10 @@ func Parse(p string, data []byte, loc *time.Location) (*Article, *Problem) {
 	case ".txt":
 		prob = parseRawText(a, text, loc)
 	default:
-		prob = parseMarkdown(a, text, loc)
+		prob = parseMarkdown(a, text, loc, md)
+	}
+	if prob == nil {
+		prob = cleanMetadata(a)
 	}
 	if prob != nil {
 		prob.Path = p

@@ -11,23 +11,35 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"go.yaml.in/yaml/v3"
 )
 
 // newMarkdown configures goldmark for article bodies.
 //   - GFM tables, strikethrough and autolinks: what newsroom CMS exports use.
 //   - Typographer stays off: curly quotes and dashes are kept as written.
-//   - Raw HTML stays off (goldmark's default, no html.WithUnsafe), so a body
-//     cannot inject markup or script; it is replaced by a comment.
+//   - Raw HTML stays off unless the site sets rawHTML (goldmark's default, no
+//     html.WithUnsafe), so a body from an untrusted export cannot inject
+//     markup or script: raw HTML becomes a comment and javascript:, vbscript:
+//     and data: links lose their href.
 //   - Heading IDs are generated so that sections can be linked to.
-func newMarkdown() goldmark.Markdown {
+func newMarkdown(rawHTML bool) goldmark.Markdown {
+	var rendererOpts []renderer.Option
+	if rawHTML {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
 	return goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(rendererOpts...),
 	)
 }
 
-var markdown = newMarkdown()
+var (
+	markdown        = newMarkdown(false) // the default: raw HTML omitted
+	markdownRawHTML = newMarkdown(true)  // for sites that set rawHTML: true
+)
 
 // frontMatter is the YAML block at the top of a Markdown article.
 type frontMatter struct {
@@ -41,6 +53,7 @@ type frontMatter struct {
 	Slug    string    `yaml:"slug"`
 	Draft   bool      `yaml:"draft"`
 	Source  string    `yaml:"source"` // URL of the original publication
+	Aliases yaml.Node `yaml:"aliases"`
 }
 
 // splitFrontMatter separates "---\nYAML\n---\nbody". It returns the YAML,
@@ -68,7 +81,7 @@ func splitFrontMatter(src string) (yamlText, body string, bodyLine int, err *Pro
 }
 
 // parseMarkdown turns a Markdown source with front matter into an Article.
-func parseMarkdown(a *Article, src string, loc *time.Location) *Problem {
+func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markdown) *Problem {
 	yamlText, body, bodyLine, p := splitFrontMatter(src)
 	if p != nil {
 		return p
@@ -99,7 +112,11 @@ func parseMarkdown(a *Article, src string, loc *time.Location) *Problem {
 			Fix: "write the story below the closing \"---\""}
 	}
 	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(body), &buf); err != nil {
+	aliases, p := parseAliases(&fm.Aliases)
+	if p != nil {
+		return p
+	}
+	if err := md.Convert([]byte(body), &buf); err != nil {
 		return &Problem{Line: bodyLine, Msg: "rendering Markdown: " + err.Error()}
 	}
 	a.Title = strings.TrimSpace(fm.Title)
@@ -119,6 +136,7 @@ func parseMarkdown(a *Article, src string, loc *time.Location) *Problem {
 		}
 		a.Links = append(a.Links, Link{Text: "Original article", URL: fm.Source})
 	}
+	a.Aliases = aliases
 	a.Body = template.HTML(buf.String())
 	if a.Summary == "" {
 		a.Summary = summarize(plainText(buf.String()))
@@ -143,6 +161,35 @@ func parseDateNode(n *yaml.Node, loc *time.Location) (time.Time, *Problem) {
 	}
 	return time.Time{}, &Problem{Line: 1 + n.Line, Msg: fmt.Sprintf("malformed date %q", v),
 		Fix: "write YYYY-MM-DD or an RFC 3339 time such as 2024-05-01T12:00:00+02:00"}
+}
+
+// parseAliases reads the front matter's aliases, a list of old site paths,
+// and cleans each with CleanAlias. A bad alias is reported on its own line.
+func parseAliases(n *yaml.Node) ([]string, *Problem) {
+	if n.Kind == 0 {
+		return nil, nil
+	}
+	items := n.Content
+	if n.Kind == yaml.ScalarNode {
+		items = []*yaml.Node{n}
+	} else if n.Kind != yaml.SequenceNode {
+		return nil, &Problem{Line: 1 + n.Line, Msg: "aliases is not a list",
+			Fix: "write aliases: [/old/path/, /older/path.html]"}
+	}
+	var out []string
+	for _, item := range items {
+		if item.Kind != yaml.ScalarNode {
+			return nil, &Problem{Line: 1 + item.Line, Msg: "an alias is not a plain path",
+				Fix: "write each alias as a site path such as /old/path/"}
+		}
+		clean, err := CleanAlias(item.Value)
+		if err != nil {
+			return nil, &Problem{Line: 1 + item.Line, Msg: fmt.Sprintf("bad alias %q: %v", item.Value, err),
+				Fix: "write the old URL's path on this site, such as /news/2019/story.html, or remove it"}
+		}
+		out = append(out, clean)
+	}
+	return out, nil
 }
 
 // yamlErrorLine extracts "line N" from a yaml error message.

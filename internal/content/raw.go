@@ -1,6 +1,8 @@
 package content
 
 import (
+	"fmt"
+	"hash/fnv"
 	"html"
 	"html/template"
 	"path"
@@ -95,7 +97,7 @@ func makeTags(names []string) []Tag {
 // MakeTag normalizes one tag name.
 func MakeTag(name string) Tag {
 	name = strings.Join(strings.Fields(name), " ")
-	return Tag{Name: name, Slug: slug.Make(name)}
+	return Tag{Name: name, Slug: capSlug(slug.Make(name))}
 }
 
 // maxSlug bounds slugs in bytes, well under file systems' 255-byte names.
@@ -117,6 +119,18 @@ func makeSlug(explicit, title, p string) string {
 		}
 	}
 	return "article"
+}
+
+// capSlug bounds a tag slug to maxSlug bytes. Tags are identified by their
+// slug, so a cut one ends in a hash of the whole slug: two long tags that
+// share a beginning stay two tags.
+func capSlug(s string) string {
+	if len(s) <= maxSlug {
+		return s
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return strings.TrimRight(s[:maxSlug-9], "-") + fmt.Sprintf("-%08x", h.Sum32())
 }
 
 // maxSummary is the summary length, in runes, near which it is cut.

@@ -7,10 +7,12 @@
 package publish
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -68,10 +70,38 @@ func (s *Staging) Dir() string { return s.dir }
 // path checks that rel names a file inside the site and returns its path in
 // the staging folder. No write can land outside the staging folder.
 func (s *Staging) path(rel string) (string, error) {
-	if !filepath.IsLocal(rel) || strings.ContainsRune(rel, 0) || strings.Contains(rel, `\`) {
-		return "", fmt.Errorf("refusing to write %q: not a path inside the site", rel)
+	if err := checkRel(rel); err != nil {
+		return "", fmt.Errorf("refusing to write %q: %v", rel, err)
 	}
 	return filepath.Join(s.dir, filepath.FromSlash(rel)), nil
+}
+
+// maxName is the longest file name, in bytes, that common file systems hold.
+const maxName = 255
+
+// checkRel says why rel is not a forward-slash path to a file inside the
+// site, or returns nil. Everything a build writes passes through it, so it
+// is the last guard whatever slugs, aliases or templates produce.
+func checkRel(rel string) error {
+	switch {
+	case strings.ContainsRune(rel, 0):
+		return errors.New("NUL byte in the path")
+	case strings.Contains(rel, `\`):
+		return errors.New("backslash in the path; site paths use /")
+	case path.IsAbs(rel) || filepath.IsAbs(rel) || filepath.VolumeName(rel) != "":
+		return errors.New("absolute path; site paths are relative to the site root")
+	case rel == "" || !filepath.IsLocal(filepath.FromSlash(rel)):
+		return errors.New("not a path inside the site (empty, or \"..\" leads out)")
+	}
+	for _, seg := range strings.Split(rel, "/") {
+		if len(seg) > maxName {
+			return fmt.Errorf("a name of %d bytes; file systems allow %d", len(seg), maxName)
+		}
+		if seg == ".." {
+			return errors.New(`".." in the path`)
+		}
+	}
+	return nil
 }
 
 // WriteFile writes data to the site-relative path rel, creating folders.
@@ -81,10 +111,10 @@ func (s *Staging) WriteFile(rel string, data []byte) error {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("writing %s: %w", rel, err)
+		return writeError("writing", rel, err)
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", rel, err)
+		return writeError("writing", rel, err)
 	}
 	return nil
 }
@@ -110,7 +140,7 @@ func (s *Staging) CopyFS(fsys fs.FS) error {
 			return err
 		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return fmt.Errorf("copying asset %s: %w", p, err)
+			return writeError("copying asset", p, err)
 		}
 		return copyFile(fsys, p, dst)
 	})
@@ -128,10 +158,10 @@ func copyFile(fsys fs.FS, src, dst string) error {
 	}
 	if _, err := io.Copy(out, in); err != nil {
 		out.Close()
-		return fmt.Errorf("copying asset %s: %w", src, err)
+		return writeError("copying asset", src, err)
 	}
 	if err := out.Close(); err != nil {
-		return fmt.Errorf("copying asset %s: %w", src, err)
+		return writeError("copying asset", src, err)
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ const (
 	KindYear    = "year"
 	KindMonth   = "month"
 	KindDay     = "day"
+	KindAlias   = "alias" // a redirect from an old URL to .Article
 )
 
 // A Page is one HTML page of the site and all a template needs to draw it.
@@ -40,6 +41,9 @@ type Page struct {
 
 // File is the page's output file, relative to the site root.
 func (p *Page) File() string {
+	if !strings.HasSuffix(p.Path, "/") { // an alias such as "/news/story.html"
+		return strings.TrimPrefix(p.Path, "/")
+	}
 	return strings.TrimPrefix(p.Path, "/") + "index.html"
 }
 
@@ -61,7 +65,7 @@ func PageURL(base string, n int) string {
 }
 
 // Pages returns every page of the site in a fixed order: articles newest
-// first, then home, tags and date pages.
+// first, then home, tags and date pages, then redirects from aliases.
 func Pages(s *site.Site) []*Page {
 	var pages []*Page
 	for _, a := range s.Articles {
@@ -89,6 +93,10 @@ func Pages(s *site.Site) []*Page {
 		}
 	}
 	walk(s.Years)
+	for _, al := range s.Aliases {
+		pages = append(pages, &Page{Site: s, Kind: KindAlias, Title: al.Article.Title, Path: al.Path,
+			Article: al.Article, template: aliasTemplate})
+	}
 	return pages
 }
 

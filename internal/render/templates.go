@@ -16,7 +16,11 @@ import (
 // pageTemplates are the templates that draw whole pages. Every other .html
 // file in the template folders is shared: the layout (base.html) and
 // partials that the page templates call.
-var pageTemplates = []string{"article.html", "list.html", "tags.html"}
+var pageTemplates = []string{"article.html", "list.html", "tags.html", aliasTemplate}
+
+// aliasTemplate draws the redirect from an old URL to an article. It is a
+// whole document of its own, not laid out by base.html.
+const aliasTemplate = "alias.html"
 
 // A Renderer executes a site's template set.
 type Renderer struct {
@@ -97,7 +101,11 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	if t == nil {
 		return fmt.Errorf("rendering %s: no template %q", p.Path, p.template)
 	}
-	if err := t.ExecuteTemplate(w, "base.html", p); err != nil {
+	root := "base.html"
+	if p.template == aliasTemplate {
+		root = aliasTemplate
+	}
+	if err := t.ExecuteTemplate(w, root, p); err != nil {
 		return fmt.Errorf("rendering %s: %w", p.Path, err)
 	}
 	return nil

@@ -21,6 +21,7 @@ type Site struct {
 	Articles []*content.Article // every article, newest first
 	Tags     []*Tag             // every tag, by slug
 	Years    []*Period          // year archives, oldest first
+	Aliases  []*Alias           // old URLs redirecting to articles, in article order
 	Notes    []string           // what the build changed on its own, such as renamed slugs
 
 	tagBySlug map[string]*Tag
@@ -58,6 +59,7 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 	}
 	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
 	s.Years = periods(arts)
+	s.resolveAliases()
 	return s
 }
 
