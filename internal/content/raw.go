@@ -45,6 +45,11 @@ func parseRawText(a *Article, text string, loc *time.Location) *Problem {
 // rawBodyHTML renders parsed paragraphs as escaped HTML.
 func rawBodyHTML(paras []rawtext.Paragraph) template.HTML {
 	var b strings.Builder
+	n := 0
+	for _, p := range paras {
+		n += len(p.Text) + len("<p></p>\n")
+	}
+	b.Grow(n + n/16) // one allocation for most text, whatever the article's size
 	for _, p := range paras {
 		tag := "p"
 		if p.Kind == rawtext.Heading {

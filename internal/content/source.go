@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -43,14 +42,36 @@ func (l *Loader) readSource(p string) ([]byte, *Problem) {
 	if fi.Size() > limit {
 		return nil, tooLarge(fi.Size(), limit)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+1))
-	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+	data, err := readAtMost(f, fi.Size(), limit)
+	if err != nil {
 		return nil, readProblem(err)
 	}
-	if int64(buf.Len()) > limit { // the file grew after Stat
-		return nil, tooLarge(int64(buf.Len()), limit)
+	if int64(len(data)) > limit { // the file grew after Stat
+		return nil, tooLarge(int64(len(data)), limit)
 	}
-	return buf.Bytes(), nil
+	return data, nil
+}
+
+// readAtMost reads r to its end or to one byte past limit, whichever comes
+// first, into one buffer sized by the expected size: a file read whole
+// costs its size, not the doublings of a growing buffer.
+func readAtMost(r io.Reader, size, limit int64) ([]byte, error) {
+	data := make([]byte, 0, min(size, limit)+1)
+	for int64(len(data)) <= limit {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		end := min(int64(cap(data)), limit+1)
+		n, err := r.Read(data[len(data):end])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
 }
 
 func tooLarge(size, limit int64) *Problem {
