@@ -13,7 +13,7 @@ var ErrDiskFull = errors.New("the disk is full")
 // build machines and small enough to fix that it gets its own message.
 func writeError(what, rel string, err error) error {
 	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-		return fmt.Errorf("%s %s: %w (%v): free space on it or choose a --dest on another disk; the previous site is unchanged",
+		return fmt.Errorf("%s %s: %w (%w): free space on it or choose a --dest on another disk; the previous site is unchanged",
 			what, rel, ErrDiskFull, err)
 	}
 	return fmt.Errorf("%s %s: %w", what, rel, err)

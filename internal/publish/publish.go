@@ -71,7 +71,7 @@ func (s *Staging) Dir() string { return s.dir }
 // the staging folder. No write can land outside the staging folder.
 func (s *Staging) path(rel string) (string, error) {
 	if err := checkRel(rel); err != nil {
-		return "", fmt.Errorf("refusing to write %q: %v", rel, err)
+		return "", fmt.Errorf("refusing to write %q: not a path inside the site: %v", rel, err)
 	}
 	return filepath.Join(s.dir, filepath.FromSlash(rel)), nil
 }
