@@ -20,8 +20,10 @@ import (
 	"time"
 
 	sitegen "github.com/sitegen/sitegen"
+	"github.com/sitegen/sitegen/internal/assets"
 	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/i18n"
 	"github.com/sitegen/sitegen/internal/publish"
 	"github.com/sitegen/sitegen/internal/render"
 	"github.com/sitegen/sitegen/internal/site"
@@ -52,7 +54,9 @@ var ErrProblems = errors.New("content has problems")
 type Site struct {
 	Site     *site.Site
 	Renderer *render.Renderer
-	Assets   []fs.FS // default assets, then the site's own; later ones win
+	Lang     *i18n.Lang           // the site's language
+	Assets   []fs.FS              // default assets, then the site's own; later ones win
+	Hashed   *assets.Fingerprints // content-hashed copies of stylesheets and scripts
 	Problems content.Problems
 }
 
@@ -63,7 +67,20 @@ func Load(ctx context.Context, root string) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := render.New(cfg, sitegen.DefaultTemplates(), optionalSub(rootFS, "templates"))
+	lang, err := i18n.Load(cfg.Language, sitegen.DefaultI18n(), optionalSub(rootFS, "i18n"))
+	if err != nil {
+		return nil, err
+	}
+	assetFS := []fs.FS{sitegen.DefaultAssets()}
+	if a := optionalSub(rootFS, "assets"); a != nil {
+		assetFS = append(assetFS, a)
+	}
+	hashed, err := assets.Fingerprint(assetFS...)
+	if err != nil {
+		return nil, err
+	}
+	r, err := render.New(cfg, render.Theme{Templates: sitegen.DefaultTemplates(),
+		Overrides: optionalSub(rootFS, "templates"), Lang: lang, Assets: hashed})
 	if err != nil {
 		return nil, err
 	}
@@ -81,12 +98,8 @@ func Load(ctx context.Context, root string) (*Site, error) {
 	for _, p := range probs {
 		p.Path = path.Join("content", p.Path) // as the user finds it from the site root
 	}
-	s := &Site{Site: site.New(cfg, arts), Renderer: r, Problems: probs,
-		Assets: []fs.FS{sitegen.DefaultAssets()}}
-	if a := optionalSub(rootFS, "assets"); a != nil {
-		s.Assets = append(s.Assets, a)
-	}
-	return s, nil
+	return &Site{Site: site.New(cfg, arts), Renderer: r, Lang: lang, Problems: probs,
+		Assets: assetFS, Hashed: hashed}, nil
 }
 
 // optionalSub returns fsys's folder dir, or nil when there is none.
@@ -179,7 +192,12 @@ func (s *Site) Write(ctx context.Context, st *publish.Staging) (pages, files int
 			return 0, 0, err
 		}
 	}
-	all := render.Pages(s.Site)
+	for _, name := range s.Hashed.Files() {
+		if err := st.WriteFile(name, s.Hashed.Content(name)); err != nil {
+			return 0, 0, err
+		}
+	}
+	all := render.Pages(s.Site, s.Lang)
 	if err := uniqueFiles(all); err != nil {
 		return 0, 0, err
 	}
@@ -229,7 +247,7 @@ feed:
 	if failed != nil {
 		return 0, 0, failed
 	}
-	return len(all), len(all) + countFiles(s.Assets), nil
+	return len(all), len(all) + countFiles(s.Assets) + len(s.Hashed.Files()), nil
 }
 
 func countFiles(fss []fs.FS) int {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	sitegen "github.com/sitegen/sitegen"
+	"github.com/sitegen/sitegen/internal/assets"
 	"golang.org/x/tools/txtar"
 )
 
@@ -85,20 +86,29 @@ func reportText(rep *Report, err error) string {
 }
 
 // outputFiles lists the files a build wrote under dst as txtar files named
-// "out/PATH", leaving out copies of the default assets.
+// "out/PATH", leaving out copies of the default assets and their
+// content-hashed copies.
 func outputFiles(t *testing.T, dst string) []txtar.File {
 	t.Helper()
 	var files []txtar.File
 	if _, err := os.Stat(dst); os.IsNotExist(err) {
 		return nil
 	}
-	err := filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+	theme, err := assets.Fingerprint(sitegen.DefaultAssets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashedTheme := map[string]bool{}
+	for _, f := range theme.Files() {
+		hashedTheme[f] = true
+	}
+	err = filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		rel, _ := filepath.Rel(dst, p)
 		rel = filepath.ToSlash(rel)
-		if _, err := fs.Stat(sitegen.DefaultAssets(), rel); err == nil {
+		if _, err := fs.Stat(sitegen.DefaultAssets(), rel); err == nil || hashedTheme[rel] {
 			return nil
 		}
 		data, err := os.ReadFile(p)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/i18n"
 	"github.com/sitegen/sitegen/internal/site"
 )
 
@@ -24,7 +25,7 @@ const (
 type Page struct {
 	Site  *site.Site // the whole archive: .Site.Config.Title, .Site.Tags ...
 	Kind  string     // KindArticle, KindHome, KindTags, KindTag, KindYear, KindMonth or KindDay
-	Title string     // <title>; the <h1> of list pages
+	Title string     // <title>; the <h1> of list pages; dates in the site's language
 	Path  string     // site-relative URL, "/2019/12/30/slug/"; use {{url .Path}} in links
 
 	Article *content.Article // article pages: the story
@@ -56,6 +57,41 @@ type Pager struct {
 	Next   string // URL path of the next page, "" on the last page
 }
 
+// A PageLink is one entry of a numbered pager.
+type PageLink struct {
+	Number  int    // page number; 0 for a gap between numbers ("…")
+	Path    string // URL path of the page; "" for a gap
+	Current bool   // the page being drawn
+}
+
+// Links returns the numbered entries of a pager: the first and the last
+// page, and two pages either side of the current one, with a gap (Number 0)
+// where two or more numbers are left out. A list of 2,500 pages gets at most
+// 9 entries.
+func (p *Pager) Links() []PageLink {
+	lo, hi := p.Number-2, p.Number+2
+	if lo == 3 { // a gap would hide page 2 alone
+		lo = 2
+	}
+	if hi == p.Total-2 {
+		hi = p.Total - 1
+	}
+	var links []PageLink
+	for n := 1; n <= p.Total; n++ {
+		switch {
+		case n == 1 || n == p.Total || n >= lo && n <= hi:
+			links = append(links, PageLink{Number: n, Path: PageURL(p.First, n), Current: n == p.Number})
+		case n < lo:
+			links = append(links, PageLink{})
+			n = lo - 1
+		default:
+			links = append(links, PageLink{})
+			n = p.Total - 1
+		}
+	}
+	return links
+}
+
 // PageURL returns the URL path of page n of the list whose first page is at base.
 func PageURL(base string, n int) string {
 	if n <= 1 {
@@ -66,7 +102,9 @@ func PageURL(base string, n int) string {
 
 // Pages returns every page of the site in a fixed order: articles newest
 // first, then home, tags and date pages, then redirects from aliases.
-func Pages(s *site.Site) []*Page {
+// Titles of the tag list and of date pages are in lang's words and date
+// formats.
+func Pages(s *site.Site, lang *i18n.Lang) []*Page {
 	var pages []*Page
 	for _, a := range s.Articles {
 		older, newer := s.Neighbours(a)
@@ -74,20 +112,24 @@ func Pages(s *site.Site) []*Page {
 			Article: a, Older: older, Newer: newer, template: "article.html"})
 	}
 	pages = appendList(pages, s, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
-	pages = append(pages, &Page{Site: s, Kind: KindTags, Title: "Tags", Path: "/tags/", template: "tags.html"})
+	// Load guarantees the date formats used here (i18n.Formats), and the
+	// theme's en.yaml, which every language falls back on, has "tags".
+	tags, _ := lang.T("tags")
+	pages = append(pages, &Page{Site: s, Kind: KindTags, Title: tags, Path: "/tags/", template: "tags.html"})
 	for _, t := range s.Tags {
 		pages = appendList(pages, s, &Page{Kind: KindTag, Title: t.Name, Path: t.URLPath(), Tag: t}, t.Articles)
 	}
 	var walk func(ps []*site.Period)
 	walk = func(ps []*site.Period) {
 		for _, p := range ps {
-			kind, title := KindDay, p.Start.Format("2 January 2006")
+			kind, format := KindDay, "day"
 			switch p.Kind {
 			case site.Year:
-				kind, title = KindYear, p.Start.Format("2006")
+				kind, format = KindYear, "year"
 			case site.Month:
-				kind, title = KindMonth, p.Start.Format("January 2006")
+				kind, format = KindMonth, "month"
 			}
+			title, _ := lang.Date(p.Start, format)
 			pages = appendList(pages, s, &Page{Kind: kind, Title: title, Path: p.URLPath(), Period: p}, p.Articles)
 			walk(p.Children)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/i18n"
 )
 
 // pageTemplates are the templates that draw whole pages. Every other .html
@@ -22,19 +23,35 @@ var pageTemplates = []string{"article.html", "list.html", "tags.html", aliasTemp
 // whole document of its own, not laid out by base.html.
 const aliasTemplate = "alias.html"
 
-// A Renderer executes a site's template set.
-type Renderer struct {
-	sets map[string]*template.Template // page template name -> its set
-	cfg  *config.Config
+// A Theme is what pages are drawn with besides the site itself.
+type Theme struct {
+	Templates fs.FS      // the default templates
+	Overrides fs.FS      // the site's templates/ folder, replacing defaults file by file; may be nil
+	Lang      *i18n.Lang // UI words, month and day names, date formats, text direction
+	Assets    AssetPaths // content-hashed asset paths for {{asset}}; may be nil
 }
 
-// New loads the template set: every .html file of defaults, each replaced by
-// the file of the same name in overrides when there is one. overrides may be
-// nil. Page templates define "main" (and may define "head"); base.html lays
-// out the document around them.
-func New(cfg *config.Config, defaults, overrides fs.FS) (*Renderer, error) {
+// AssetPaths maps an asset's site path ("/style.css") to the path of its
+// content-hashed copy ("/style.3f9a2c71d0.css"), or returns it unchanged.
+type AssetPaths interface{ Path(string) string }
+
+// A Renderer executes a site's template set.
+type Renderer struct {
+	sets  map[string]*template.Template // page template name -> its set
+	cfg   *config.Config
+	theme Theme
+}
+
+// New loads the template set: every .html file of th.Templates, each
+// replaced by the file of the same name in th.Overrides when there is one.
+// Page templates define "main" (and may define "head"); base.html lays out
+// the document around them.
+func New(cfg *config.Config, th Theme) (*Renderer, error) {
+	if th.Lang == nil {
+		return nil, fmt.Errorf("render: no language given")
+	}
 	files := map[string]fs.FS{}
-	for _, fsys := range []fs.FS{defaults, overrides} {
+	for _, fsys := range []fs.FS{th.Templates, th.Overrides} {
 		if fsys == nil {
 			continue
 		}
@@ -64,7 +81,7 @@ func New(cfg *config.Config, defaults, overrides fs.FS) (*Renderer, error) {
 	}
 	sort.Strings(shared)
 
-	r := &Renderer{sets: map[string]*template.Template{}, cfg: cfg}
+	r := &Renderer{sets: map[string]*template.Template{}, cfg: cfg, theme: th}
 	common := template.New("").Funcs(r.funcs())
 	for _, n := range shared {
 		if err := parseFile(common, files[n], n); err != nil {
@@ -112,7 +129,7 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 }
 
 func (r *Renderer) funcs() template.FuncMap {
-	base := r.cfg.BasePath()
+	base, lang := r.cfg.BasePath(), r.theme.Lang
 	return template.FuncMap{
 		// url turns a site path ("/tags/iraq/") into a link under baseURL's path.
 		"url": func(p string) string { return base + strings.TrimPrefix(p, "/") },
@@ -120,9 +137,32 @@ func (r *Renderer) funcs() template.FuncMap {
 		"absURL": func(p string) string {
 			return strings.TrimSuffix(r.cfg.BaseURL, "/") + path.Clean("/"+p) + trailingSlash(p)
 		},
+		// asset links to the content-hashed copy of an asset ("/style.css"),
+		// which hosts may cache for good; other files keep their names.
+		"asset": func(p string) string {
+			if r.theme.Assets != nil {
+				p = r.theme.Assets.Path(p)
+			}
+			return base + strings.TrimPrefix(p, "/")
+		},
 		// datetime formats a time for <time datetime="...">.
 		"datetime": func(t time.Time) string { return t.Format(time.RFC3339) },
-		"add":      func(a, b int) int { return a + b },
+		// date formats a time for readers in the site's language, with the
+		// named format of its i18n file: {{date .Date}} ("date") or
+		// {{date .Start "month"}}.
+		"date": func(t time.Time, format ...string) (string, error) {
+			f := "date"
+			if len(format) > 0 {
+				f = format[0]
+			}
+			return lang.Date(t, f)
+		},
+		// T is a UI word in the site's language: {{T "home"}},
+		// {{T "pageOf" 2 7}}, {{T "articles" 31}} (plural forms).
+		"T":    lang.T,
+		"lang": func() string { return lang.Tag }, // <html lang>
+		"dir":  func() string { return lang.Dir }, // <html dir>: "ltr" or "rtl"
+		"add":  func(a, b int) int { return a + b },
 	}
 }
 
