@@ -48,6 +48,9 @@ func (p *Page) File() string {
 	return strings.TrimPrefix(p.Path, "/") + "index.html"
 }
 
+// Template is the name of the template file that draws the page.
+func (p *Page) Template() string { return p.template }
+
 // A Pager places one page of a paginated list among its siblings.
 type Pager struct {
 	Number int    // 1-based number of this page

@@ -1,0 +1,407 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	sitegen "github.com/sitegen/sitegen"
+	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/render"
+	"github.com/sitegen/sitegen/internal/site"
+)
+
+// A Builder keeps a site loaded and indexed in memory between builds, for
+// the preview server and for incremental builds. Update takes the source
+// files that changed, reloads just those, re-indexes the site and says which
+// output files now have different bytes; Render draws any output file from
+// memory. Every page has a key, a hash of everything its template can show
+// (its article and neighbours, its list and pager, the site-wide data its
+// template reads as found by render.Renderer.Deps, the template set and the
+// configuration), so a page whose key did not change has the same bytes.
+//
+// A Builder is safe for use by several goroutines: Render and Files may run
+// while Update runs; they see the site before or after the update, never a
+// mix.
+type Builder struct {
+	root string // site root
+
+	mu       sync.RWMutex
+	cfg      *config.Config
+	cfgHash  sourceHash // of sitegen.yaml's bytes ("" when absent)
+	tmplHash sourceHash // of every template file, defaults and overrides
+	renderer *render.Renderer
+	loader   *content.Loader
+	contentF fs.FS
+	sources  map[string]*source // by path under content/
+	walkErrs content.Problems   // files in content/ that are not articles
+	assets   []fs.FS            // default assets, then the site's own
+	site     *site.Site
+	pages    map[string]*render.Page // by output file
+	files    []string                // output files of pages, in render.Pages order
+	keys     map[string]pageKey      // by output file
+
+	progress *atomic.Int64 // articles read, for the progress line; may be nil
+}
+
+// Changes is what an Update changed in the built site.
+type Changes struct {
+	Pages    []string         // output files ("2019/12/30/slug/index.html") that are new or whose bytes changed, sorted
+	Removed  []string         // output files that no longer exist, sorted
+	Assets   []string         // asset files (site-relative) to copy again, sorted
+	All      bool             // templates or configuration changed: every page is in Pages
+	Notes    []string         // the site's notes after the update, such as renamed slugs
+	Problems content.Problems // every bad source file after the update
+}
+
+// NewBuilder loads and indexes the site at root.
+func NewBuilder(ctx context.Context, root string) (*Builder, error) {
+	return newBuilder(ctx, root, nil)
+}
+
+func newBuilder(ctx context.Context, root string, progress *atomic.Int64) (*Builder, error) {
+	b := &Builder{root: root, progress: progress}
+	if err := b.loadConfigAndTemplates(); err != nil {
+		return nil, err
+	}
+	if err := b.loadAllContent(ctx); err != nil {
+		return nil, err
+	}
+	b.loadAssets()
+	b.reindex()
+	return b, nil
+}
+
+// loadConfigAndTemplates reads sitegen.yaml and the template set.
+func (b *Builder) loadConfigAndTemplates() error {
+	rootFS := os.DirFS(b.root)
+	cfg, err := config.Load(rootFS)
+	if err != nil {
+		return err
+	}
+	cfgBytes, _ := fs.ReadFile(rootFS, config.FileName)
+	overrides := optionalSub(rootFS, "templates")
+	r, err := render.New(cfg, sitegen.DefaultTemplates(), overrides)
+	if err != nil {
+		return err
+	}
+	th, err := hashTemplates(sitegen.DefaultTemplates(), overrides)
+	if err != nil {
+		return err
+	}
+	b.cfg, b.cfgHash, b.renderer, b.tmplHash = cfg, hashBytes(cfgBytes), r, th
+	return nil
+}
+
+// hashTemplates hashes the template files the way render.New picks them.
+func hashTemplates(defaults, overrides fs.FS) (sourceHash, error) {
+	files := map[string][]byte{}
+	for _, fsys := range []fs.FS{defaults, overrides} {
+		if fsys == nil {
+			continue
+		}
+		names, err := fs.Glob(fsys, "*.html")
+		if err != nil {
+			return sourceHash{}, fmt.Errorf("listing templates: %w", err)
+		}
+		for _, n := range names {
+			data, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				return sourceHash{}, fmt.Errorf("reading template %s: %w", n, err)
+			}
+			files[n] = data
+		}
+	}
+	var k keyWriter
+	for _, n := range sortedKeys(files) {
+		k.str(n)
+		k.bytes(files[n])
+	}
+	return k.sum(), nil
+}
+
+func (b *Builder) loadAllContent(ctx context.Context) error {
+	rootFS := os.DirFS(b.root)
+	b.contentF = optionalSub(rootFS, "content")
+	if b.contentF == nil {
+		return fmt.Errorf("%s has no content/ folder: put articles (.txt or .md) in %s",
+			b.root, filepath.Join(b.root, "content"))
+	}
+	b.loader = &content.Loader{FS: b.contentF, Location: b.cfg.Location}
+	paths, probs, err := b.loader.Paths()
+	if err != nil {
+		return err
+	}
+	srcs, err := loadSources(ctx, b.contentF, paths, b.loader, b.progress)
+	if err != nil {
+		return err
+	}
+	b.sources = make(map[string]*source, len(paths))
+	for i, p := range paths {
+		b.sources[p] = srcs[i]
+	}
+	b.walkErrs = probs
+	return nil
+}
+
+func (b *Builder) loadAssets() {
+	b.assets = []fs.FS{sitegen.DefaultAssets()}
+	if a := optionalSub(os.DirFS(b.root), "assets"); a != nil {
+		b.assets = append(b.assets, a)
+	}
+}
+
+// reindex builds the site, its pages and their keys from b.sources.
+func (b *Builder) reindex() {
+	arts := make([]*content.Article, 0, len(b.sources))
+	for _, s := range b.sources {
+		if s.art != nil {
+			s.art.Slug = s.slug // site.New renames duplicates afresh every time
+			arts = append(arts, s.art)
+		}
+	}
+	// site.New sorts by date with ties broken by source path, so the order
+	// of arts does not matter.
+	b.site = site.New(b.cfg, arts)
+	all := render.Pages(b.site)
+	b.pages = make(map[string]*render.Page, len(all))
+	b.files = make([]string, len(all))
+	for i, p := range all {
+		b.files[i] = p.File()
+		b.pages[p.File()] = p
+	}
+	b.keys = b.pageKeys(all)
+}
+
+// Problems returns every bad source file, sorted.
+func (b *Builder) Problems() content.Problems {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.problems()
+}
+
+func (b *Builder) problems() content.Problems {
+	probs := append(content.Problems(nil), b.walkErrs...)
+	for _, s := range b.sources {
+		if s.prob != nil {
+			probs = append(probs, s.prob)
+		}
+	}
+	probs.Sort()
+	return probs
+}
+
+// Site returns the indexed site. It must be treated as read-only.
+func (b *Builder) Site() *site.Site {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.site
+}
+
+// Files returns the output files of every page, in render.Pages order.
+func (b *Builder) Files() []string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return append([]string(nil), b.files...)
+}
+
+// Assets returns the asset folders, default assets first; a later folder's
+// file replaces an earlier one's of the same name.
+func (b *Builder) Assets() []fs.FS {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return append([]fs.FS(nil), b.assets...)
+}
+
+// ErrNoPage is returned by Render for an output file that is not a page.
+var ErrNoPage = errors.New("no such page")
+
+// Render writes the page whose output file is file
+// ("2019/12/30/slug/index.html", "index.html") to w. For a file that is
+// not a page (an asset, or a page that no longer exists) it returns an
+// error wrapping ErrNoPage.
+func (b *Builder) Render(w io.Writer, file string) error {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	p := b.pages[file]
+	if p == nil {
+		return fmt.Errorf("%s: %w", file, ErrNoPage)
+	}
+	return b.renderer.Render(w, p)
+}
+
+// Update reloads the given changed files and re-indexes the site. Paths are
+// relative to the site root ("content/2024/story.md", "templates/list.html",
+// "sitegen.yaml", "assets/style.css") or absolute; a path may name a file
+// that was created, changed or deleted, or a folder. It returns which output
+// files differ from before. On error (a template that does not parse, a bad
+// sitegen.yaml) the Builder keeps the site it had.
+func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	oldKeys := b.keys
+	ch := &Changes{}
+	var contentPaths []string
+	reloadAll, rescan := false, false
+	for _, p := range paths {
+		rel, ok := b.relPath(p)
+		if !ok {
+			continue
+		}
+		switch first, rest, _ := strings.Cut(rel, "/"); {
+		case rel == config.FileName:
+			reloadAll = true
+		case first == "templates":
+			reloadAll = true
+		case first == "assets" && rest != "":
+			ch.Assets = append(ch.Assets, rest)
+		case first == "assets" || first == "content" && rest == "":
+			rescan = true
+			if first == "assets" {
+				ch.Assets = append(ch.Assets, ".")
+			}
+		case first == "content":
+			contentPaths = append(contentPaths, rest)
+		}
+	}
+	if reloadAll {
+		prev := b.saved()
+		if err := b.loadConfigAndTemplates(); err != nil {
+			b.restore(prev)
+			return nil, err
+		}
+		if prev.cfgHash != b.cfgHash {
+			// Dates, time zones and paging depend on the configuration.
+			if err := b.loadAllContent(ctx); err != nil {
+				b.restore(prev)
+				return nil, err
+			}
+		}
+		ch.All = true
+	} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
+		return nil, err
+	}
+	b.reindex()
+	for f, k := range b.keys {
+		if old, ok := oldKeys[f]; !ok || old != k {
+			ch.Pages = append(ch.Pages, f)
+		}
+	}
+	for f := range oldKeys {
+		if _, ok := b.keys[f]; !ok {
+			ch.Removed = append(ch.Removed, f)
+		}
+	}
+	sort.Strings(ch.Pages)
+	sort.Strings(ch.Removed)
+	sort.Strings(ch.Assets)
+	ch.Notes = b.site.Notes
+	ch.Problems = b.problems()
+	return ch, nil
+}
+
+// loaded is what Update replaces and puts back when a reload fails.
+type loaded struct {
+	cfg               *config.Config
+	cfgHash, tmplHash sourceHash
+	renderer          *render.Renderer
+	loader            *content.Loader
+	contentF          fs.FS
+	sources           map[string]*source
+	walkErrs          content.Problems
+}
+
+func (b *Builder) saved() loaded {
+	return loaded{b.cfg, b.cfgHash, b.tmplHash, b.renderer, b.loader, b.contentF, b.sources, b.walkErrs}
+}
+
+func (b *Builder) restore(l loaded) {
+	b.cfg, b.cfgHash, b.tmplHash, b.renderer = l.cfg, l.cfgHash, l.tmplHash, l.renderer
+	b.loader, b.contentF, b.sources, b.walkErrs = l.loader, l.contentF, l.sources, l.walkErrs
+}
+
+// relPath turns p into a slash-separated path relative to the site root.
+func (b *Builder) relPath(p string) (string, bool) {
+	if filepath.IsAbs(p) {
+		root, err := filepath.Abs(b.root)
+		if err != nil {
+			return "", false
+		}
+		if p, err = filepath.Rel(root, p); err != nil {
+			return "", false
+		}
+	}
+	p = path.Clean(filepath.ToSlash(p))
+	return p, filepath.IsLocal(p)
+}
+
+// reloadContent re-reads the given content files. A path that is not a
+// plain article file (a folder, a deleted file, a skipped name) makes it
+// walk content/ again to learn which articles exist.
+func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool) error {
+	var load []string
+	for _, p := range paths {
+		fi, err := fs.Stat(b.contentF, p)
+		if err != nil || !fi.Mode().IsRegular() || !content.IsArticleFile(p) || hasSkippedPart(p) {
+			rescan = true
+			continue
+		}
+		load = append(load, p)
+	}
+	if rescan {
+		all, probs, err := b.loader.Paths()
+		if err != nil {
+			return err
+		}
+		known := make(map[string]bool, len(all))
+		for _, p := range all {
+			known[p] = true
+			if b.sources[p] == nil {
+				load = append(load, p)
+			}
+		}
+		for p := range b.sources {
+			if !known[p] {
+				delete(b.sources, p)
+			}
+		}
+		b.walkErrs = probs
+	}
+	srcs, err := loadSources(ctx, b.contentF, load, b.loader, nil)
+	if err != nil {
+		return err
+	}
+	for i, p := range load {
+		b.sources[p] = srcs[i]
+	}
+	return nil
+}
+
+// hasSkippedPart reports whether any element of p is a name the loader skips.
+func hasSkippedPart(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

@@ -1,0 +1,43 @@
+package render
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/sitegen/sitegen/internal/config"
+)
+
+func TestDeps(t *testing.T) {
+	base := `<title>{{.Site.Config.Title}}</title>{{template "main" .}}`
+	for _, tc := range []struct {
+		list string
+		want SiteDeps
+	}{
+		{`{{define "main"}}{{range .List}}{{.Title}}{{end}}{{end}}`, 0},
+		{`{{define "main"}}{{len .Site.Articles}}{{end}}`, DepsArticleCount},
+		{`{{define "main"}}{{range .Site.Articles}}{{.Title}}{{end}}{{end}}`, DepsAll},
+		{`{{define "main"}}{{with .Site}}{{.Title}}{{end}}{{end}}`, DepsAll},
+		{`{{define "main"}}{{$s := .Site}}{{len $s.Articles}}{{end}}`, DepsAll},
+		{`{{define "main"}}{{range .Site.Tags}}{{.Name}} {{len .Articles}}{{end}}{{end}}`, DepsTags},
+		{`{{define "main"}}{{range .Site.Tags}}{{range .Articles}}{{.Title}}{{end}}{{end}}{{end}}`, DepsTags | DepsAll},
+		{`{{define "main"}}{{with .Period}}{{.Prev.Start}}{{end}}{{end}}`, DepsPeriods},
+		{`{{define "main"}}{{(.Site).Tags}}{{end}}`, DepsAll},
+		{`{{define "main"}}{{with .Older}}{{.Body}}{{end}}{{end}}`, DepsBodies},
+		{`{{define "main"}}{{.Site.Neighbours .Article}}{{end}}`, DepsAll},
+		{`{{define "main"}}{{.Site.Notes}}{{end}}`, DepsNotes},
+	} {
+		fsys := fstest.MapFS{
+			"base.html":    {Data: []byte(base)},
+			"article.html": {Data: []byte(`{{define "main"}}{{.Article.Body}}{{end}}`)},
+			"tags.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
+			"list.html":    {Data: []byte(tc.list)},
+		}
+		r, err := New(config.Default(), fsys, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Deps("list.html"); got != tc.want {
+			t.Errorf("%s: Deps = %b, want %b", tc.list, got, tc.want)
+		}
+	}
+}
