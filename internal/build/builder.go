@@ -137,12 +137,13 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 		return fmt.Errorf("%s has no content/ folder: put articles (.txt or .md) in %s",
 			b.root, filepath.Join(b.root, "content"))
 	}
-	b.loader = &content.Loader{FS: b.contentF, Location: b.cfg.Location}
+	b.loader = &content.Loader{FS: b.contentF, Location: b.cfg.Location,
+		MaxBytes: int64(b.cfg.MaxArticleMB) << 20, RawHTML: b.cfg.RawHTML}
 	paths, probs, err := b.loader.Paths()
 	if err != nil {
 		return err
 	}
-	srcs, err := loadSources(ctx, b.contentF, paths, b.loader, b.progress)
+	srcs, err := loadSources(ctx, paths, b.loader, b.progress)
 	if err != nil {
 		return err
 	}
@@ -191,10 +192,18 @@ func (b *Builder) Problems() content.Problems {
 }
 
 func (b *Builder) problems() content.Problems {
-	probs := append(content.Problems(nil), b.walkErrs...)
+	var probs content.Problems
+	add := func(p *content.Problem) {
+		c := *p
+		c.Path = path.Join("content", p.Path) // as the user finds it from the site root
+		probs = append(probs, &c)
+	}
+	for _, p := range b.walkErrs {
+		add(p)
+	}
 	for _, s := range b.sources {
 		if s.prob != nil {
-			probs = append(probs, s.prob)
+			add(s.prob)
 		}
 	}
 	probs.Sort()
@@ -377,7 +386,7 @@ func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool
 		}
 		b.walkErrs = probs
 	}
-	srcs, err := loadSources(ctx, b.contentF, load, b.loader, nil)
+	srcs, err := loadSources(ctx, load, b.loader, nil)
 	if err != nil {
 		return err
 	}

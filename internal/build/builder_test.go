@@ -16,10 +16,10 @@ import (
 func writeTestSite(t testing.TB, n int) string {
 	t.Helper()
 	root := t.TempDir()
-	writeFile(t, root, "sitegen.yaml", "title: Test archive\nbaseURL: https://example.org/\npaginate: 3\n")
+	writeSiteFile(t, root, "sitegen.yaml", "title: Test archive\nbaseURL: https://example.org/\npaginate: 3\n")
 	tags := []string{"Iraq", "Economy", "Sport", "Climate", "Health"}
 	for i := 0; i < n; i++ {
-		writeFile(t, root, fmt.Sprintf("content/%02d/story-%03d.md", i%4, i), testArticle(
+		writeSiteFile(t, root, fmt.Sprintf("content/%02d/story-%03d.md", i%4, i), testArticle(
 			fmt.Sprintf("Story number %d", i),
 			fmt.Sprintf("2024-%02d-%02d", 1+i%3, 1+i%5),
 			[]string{tags[i%len(tags)], tags[(i*3+1)%len(tags)]},
@@ -33,7 +33,7 @@ func testArticle(title, date string, tags []string, body string) string {
 		title, date, strings.Join(tags, ", "), title, body)
 }
 
-func writeFile(t testing.TB, root, rel, data string) {
+func writeSiteFile(t testing.TB, root, rel, data string) {
 	t.Helper()
 	p := filepath.Join(root, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -70,32 +70,32 @@ type siteEdit struct {
 
 var siteEdits = []siteEdit{
 	{"body", func(t *testing.T, root string) []string {
-		writeFile(t, root, "content/01/story-005.md", testArticle("Story number 5", "2024-03-01",
+		writeSiteFile(t, root, "content/01/story-005.md", testArticle("Story number 5", "2024-03-01",
 			[]string{"Iraq", "Economy"}, "A rewritten body."))
 		return []string{"content/01/story-005.md"}
 	}, 3}, // the article page, and its neighbours' pages: the templates could show their bodies
 	{"title", func(t *testing.T, root string) []string {
-		writeFile(t, root, "content/02/story-006.md", testArticle("A new headline", "2024-01-02",
+		writeSiteFile(t, root, "content/02/story-006.md", testArticle("A new headline", "2024-01-02",
 			[]string{"Economy", "Health"}, "Body of story 6."))
 		return []string{"content/02/story-006.md"}
 	}, 0},
 	{"date", func(t *testing.T, root string) []string {
-		writeFile(t, root, "content/03/story-007.md", testArticle("Story number 7", "2023-12-31",
+		writeSiteFile(t, root, "content/03/story-007.md", testArticle("Story number 7", "2023-12-31",
 			[]string{"Sport", "Climate"}, "Body of story 7."))
 		return []string{"content/03/story-007.md"}
 	}, 0},
 	{"tag", func(t *testing.T, root string) []string {
-		writeFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
 			[]string{"Brand new tag"}, "Body of story 8."))
 		return []string{"content/00/story-008.md"}
 	}, 0},
 	{"duplicate URL", func(t *testing.T, root string) []string {
-		writeFile(t, root, "content/00/again.md", testArticle("Story number 9", "2024-01-05",
+		writeSiteFile(t, root, "content/00/again.md", testArticle("Story number 9", "2024-01-05",
 			[]string{"Iraq"}, "Same title and day as story 9."))
 		return []string{"content/00/again.md"}
 	}, 0},
 	{"draft", func(t *testing.T, root string) []string {
-		writeFile(t, root, "content/01/story-001.md", "---\ntitle: Story number 1\ndate: 2024-02-02\ndraft: true\n---\nText.\n")
+		writeSiteFile(t, root, "content/01/story-001.md", "---\ntitle: Story number 1\ndate: 2024-02-02\ndraft: true\n---\nText.\n")
 		return []string{"content/01/story-001.md"}
 	}, 0},
 	{"delete", func(t *testing.T, root string) []string {
@@ -105,7 +105,7 @@ var siteEdits = []siteEdit{
 		return []string{filepath.Join(root, "content/02/story-010.md")} // absolute paths work too
 	}, 0},
 	{"bad file", func(t *testing.T, root string) []string {
-		writeFile(t, root, "content/03/story-011.md", "---\ntitle: [unclosed\n---\nText.\n")
+		writeSiteFile(t, root, "content/03/story-011.md", "---\ntitle: [unclosed\n---\nText.\n")
 		return []string{"content/03/story-011.md"}
 	}, 0},
 	{"delete folder", func(t *testing.T, root string) []string {
@@ -115,11 +115,11 @@ var siteEdits = []siteEdit{
 		return []string{"content/03"}
 	}, 0},
 	{"template", func(t *testing.T, root string) []string {
-		writeFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
+		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}
 	}, 0},
 	{"config", func(t *testing.T, root string) []string {
-		writeFile(t, root, "sitegen.yaml", "title: Renamed archive\nbaseURL: https://example.org/news/\npaginate: 2\n")
+		writeSiteFile(t, root, "sitegen.yaml", "title: Renamed archive\nbaseURL: https://example.org/news/\npaginate: 2\n")
 		return []string{"sitegen.yaml"}
 	}, 0},
 }

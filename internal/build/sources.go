@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"io/fs"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -46,7 +45,7 @@ func metaHash(a *content.Article) sourceHash {
 
 // loadSources reads and parses the files at paths of fsys in parallel on
 // all cores. progress, when not nil, is told of each file read.
-func loadSources(ctx context.Context, fsys fs.FS, paths []string, l *content.Loader, progress *atomic.Int64) ([]*source, error) {
+func loadSources(ctx context.Context, paths []string, l *content.Loader, progress *atomic.Int64) ([]*source, error) {
 	out := make([]*source, len(paths))
 	work := make(chan int, 64)
 	var wg sync.WaitGroup
@@ -55,7 +54,7 @@ func loadSources(ctx context.Context, fsys fs.FS, paths []string, l *content.Loa
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				out[i] = loadSource(fsys, paths[i], l)
+				out[i] = loadSource(paths[i], l)
 				if progress != nil {
 					progress.Add(1)
 				}
@@ -79,23 +78,13 @@ feed:
 }
 
 // loadSource reads and parses one content file.
-func loadSource(fsys fs.FS, p string, l *content.Loader) *source {
-	data, err := fs.ReadFile(fsys, p)
-	if err != nil {
-		// LoadFile words the problem the way the rest of the loader does.
-		_, prob := l.LoadFile(p)
-		if prob == nil {
-			prob = &content.Problem{Path: p, Msg: "cannot read: " + err.Error()}
-		}
-		return &source{prob: prob}
+func loadSource(p string, l *content.Loader) *source {
+	data, a, prob := l.LoadFileBytes(p)
+	s := &source{prob: prob, size: int64(len(data))}
+	if data != nil {
+		s.hash = hashBytes(data)
 	}
-	s := &source{hash: hashBytes(data), size: int64(len(data))}
-	a, prob := content.Parse(p, data, l.Location)
-	switch {
-	case prob != nil:
-		prob.Path = p
-		s.prob = prob
-	case a != nil && !a.Draft:
+	if prob == nil && a != nil && !a.Draft {
 		s.art, s.slug, s.meta = a, a.Slug, metaHash(a)
 	}
 	return s

@@ -137,16 +137,24 @@ feed:
 
 // LoadFile reads and normalizes one article. The problem, if any, names p.
 func (l *Loader) LoadFile(p string) (*Article, *Problem) {
+	_, a, prob := l.LoadFileBytes(p)
+	return a, prob
+}
+
+// LoadFileBytes is LoadFile that also returns the bytes it read, nil when
+// the file could not be read, for build caches that key on them.
+func (l *Loader) LoadFileBytes(p string) ([]byte, *Article, *Problem) {
 	data, prob := l.readSource(p)
 	if prob != nil {
 		prob.Path = p
-		return nil, prob
+		return nil, nil, prob
 	}
 	md := markdown
 	if l.RawHTML {
 		md = markdownRawHTML
 	}
-	return parse(p, data, l.Location, md)
+	a, prob := parse(p, data, l.Location, md)
+	return data, a, prob
 }
 
 // Parse normalizes one source file's bytes into an Article. p is the path

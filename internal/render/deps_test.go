@@ -30,6 +30,7 @@ func TestDeps(t *testing.T) {
 			"base.html":    {Data: []byte(base)},
 			"article.html": {Data: []byte(`{{define "main"}}{{.Article.Body}}{{end}}`)},
 			"tags.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
+			"alias.html":   {Data: []byte(`{{.Article.URLPath}}`)},
 			"list.html":    {Data: []byte(tc.list)},
 		}
 		r, err := New(config.Default(), fsys, nil)
