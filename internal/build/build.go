@@ -19,9 +19,7 @@ import (
 	"sync"
 	"time"
 
-	sitegen "github.com/sitegen/sitegen"
 	"github.com/sitegen/sitegen/internal/assets"
-	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/i18n"
 	"github.com/sitegen/sitegen/internal/publish"
@@ -62,44 +60,28 @@ type Site struct {
 
 // Load reads and indexes the site at root without writing anything.
 func Load(ctx context.Context, root string) (*Site, error) {
-	rootFS := os.DirFS(root)
-	cfg, err := config.Load(rootFS)
+	th, err := loadTheme(os.DirFS(root))
 	if err != nil {
 		return nil, err
 	}
-	lang, err := i18n.Load(cfg.Language, sitegen.DefaultI18n(), optionalSub(rootFS, "i18n"))
-	if err != nil {
-		return nil, err
-	}
-	assetFS := []fs.FS{sitegen.DefaultAssets()}
-	if a := optionalSub(rootFS, "assets"); a != nil {
-		assetFS = append(assetFS, a)
-	}
-	hashed, err := assets.Fingerprint(assetFS...)
-	if err != nil {
-		return nil, err
-	}
-	r, err := render.New(cfg, render.Theme{Templates: sitegen.DefaultTemplates(),
-		Overrides: optionalSub(rootFS, "templates"), Lang: lang, Assets: hashed})
-	if err != nil {
-		return nil, err
-	}
-	contentFS := optionalSub(rootFS, "content")
+	contentFS := optionalSub(os.DirFS(root), "content")
 	if contentFS == nil {
-		return nil, fmt.Errorf("%s has no content/ folder: put articles (.txt or .md) in %s",
-			root, filepath.Join(root, "content"))
+		return nil, noContent(root)
 	}
-	l := &content.Loader{FS: contentFS, Location: cfg.Location,
-		MaxBytes: int64(cfg.MaxArticleMB) << 20, RawHTML: cfg.RawHTML}
-	arts, probs, err := l.Load(ctx)
+	arts, probs, err := th.loader(contentFS).Load(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range probs {
 		p.Path = path.Join("content", p.Path) // as the user finds it from the site root
 	}
-	return &Site{Site: site.New(cfg, arts), Renderer: r, Lang: lang, Problems: probs,
-		Assets: assetFS, Hashed: hashed}, nil
+	return &Site{Site: site.New(th.cfg, arts), Renderer: th.renderer, Lang: th.lang, Problems: probs,
+		Assets: th.assets, Hashed: th.hashed}, nil
+}
+
+func noContent(root string) error {
+	return fmt.Errorf("%s has no content/ folder: put articles (.txt or .md) in %s",
+		root, filepath.Join(root, "content"))
 }
 
 // optionalSub returns fsys's folder dir, or nil when there is none.

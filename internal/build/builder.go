@@ -14,7 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	sitegen "github.com/sitegen/sitegen"
 	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/render"
@@ -27,8 +26,9 @@ import (
 // output files now have different bytes; Render draws any output file from
 // memory. Every page has a key, a hash of everything its template can show
 // (its article and neighbours, its list and pager, the site-wide data its
-// template reads as found by render.Renderer.Deps, the template set and the
-// configuration), so a page whose key did not change has the same bytes.
+// template reads as found by render.Renderer.Deps, and the theme: the
+// configuration, language, templates and assets), so a page whose key did
+// not change has the same bytes.
 //
 // A Builder is safe for use by several goroutines: Render and Files may run
 // while Update runs; they see the site before or after the update, never a
@@ -36,30 +36,28 @@ import (
 type Builder struct {
 	root string // site root
 
-	mu       sync.RWMutex
-	cfg      *config.Config
-	cfgHash  sourceHash // of sitegen.yaml's bytes ("" when absent)
-	tmplHash sourceHash // of every template file, defaults and overrides
-	renderer *render.Renderer
-	loader   *content.Loader
-	contentF fs.FS
-	sources  map[string]*source // by path under content/
-	walkErrs content.Problems   // files in content/ that are not articles
-	assets   []fs.FS            // default assets, then the site's own
-	site     *site.Site
-	pages    map[string]*render.Page // by output file
-	files    []string                // output files of pages, in render.Pages order
-	keys     map[string]pageKey      // by output file
+	mu        sync.RWMutex
+	theme     *theme
+	themeHash sourceHash // of the site's sitegen.yaml, templates/, i18n/ and assets/
+	cfgHash   sourceHash // of sitegen.yaml alone: when it changes, every article is read again
+	loader    *content.Loader
+	contentF  fs.FS
+	sources   map[string]*source // by path under content/
+	walkErrs  content.Problems   // files in content/ that are not articles
+	site      *site.Site
+	pages     map[string]*render.Page // by output file
+	files     []string                // output files of pages, in render.Pages order
+	keys      map[string]pageKey      // by output file
 
 	progress *atomic.Int64 // articles read, for the progress line; may be nil
 }
 
 // Changes is what an Update changed in the built site.
 type Changes struct {
-	Pages    []string         // output files ("2019/12/30/slug/index.html") that are new or whose bytes changed, sorted
+	Pages    []string         // output files ("2019/12/30/slug/index.html") that are new or whose bytes may have changed, sorted
 	Removed  []string         // output files that no longer exist, sorted
-	Assets   []string         // asset files (site-relative) to copy again, sorted
-	All      bool             // templates or configuration changed: every page is in Pages
+	Assets   []string         // changed paths under assets/ ("css/site.css"; "." for the whole folder), sorted
+	All      bool             // the theme (configuration, language, templates, assets) changed: every page is in Pages
 	Notes    []string         // the site's notes after the update, such as renamed slugs
 	Problems content.Problems // every bad source file after the update
 }
@@ -71,74 +69,38 @@ func NewBuilder(ctx context.Context, root string) (*Builder, error) {
 
 func newBuilder(ctx context.Context, root string, progress *atomic.Int64) (*Builder, error) {
 	b := &Builder{root: root, progress: progress}
-	if err := b.loadConfigAndTemplates(); err != nil {
+	if err := b.loadTheme(); err != nil {
 		return nil, err
 	}
 	if err := b.loadAllContent(ctx); err != nil {
 		return nil, err
 	}
-	b.loadAssets()
 	b.reindex()
 	return b, nil
 }
 
-// loadConfigAndTemplates reads sitegen.yaml and the template set.
-func (b *Builder) loadConfigAndTemplates() error {
+// loadTheme reads sitegen.yaml, the language, templates and assets.
+func (b *Builder) loadTheme() error {
 	rootFS := os.DirFS(b.root)
-	cfg, err := config.Load(rootFS)
+	th, err := loadTheme(rootFS)
+	if err != nil {
+		return err
+	}
+	h, err := hashTheme(rootFS)
 	if err != nil {
 		return err
 	}
 	cfgBytes, _ := fs.ReadFile(rootFS, config.FileName)
-	overrides := optionalSub(rootFS, "templates")
-	r, err := render.New(cfg, sitegen.DefaultTemplates(), overrides)
-	if err != nil {
-		return err
-	}
-	th, err := hashTemplates(sitegen.DefaultTemplates(), overrides)
-	if err != nil {
-		return err
-	}
-	b.cfg, b.cfgHash, b.renderer, b.tmplHash = cfg, hashBytes(cfgBytes), r, th
+	b.theme, b.themeHash, b.cfgHash = th, h, hashBytes(cfgBytes)
 	return nil
 }
 
-// hashTemplates hashes the template files the way render.New picks them.
-func hashTemplates(defaults, overrides fs.FS) (sourceHash, error) {
-	files := map[string][]byte{}
-	for _, fsys := range []fs.FS{defaults, overrides} {
-		if fsys == nil {
-			continue
-		}
-		names, err := fs.Glob(fsys, "*.html")
-		if err != nil {
-			return sourceHash{}, fmt.Errorf("listing templates: %w", err)
-		}
-		for _, n := range names {
-			data, err := fs.ReadFile(fsys, n)
-			if err != nil {
-				return sourceHash{}, fmt.Errorf("reading template %s: %w", n, err)
-			}
-			files[n] = data
-		}
-	}
-	var k keyWriter
-	for _, n := range sortedKeys(files) {
-		k.str(n)
-		k.bytes(files[n])
-	}
-	return k.sum(), nil
-}
-
 func (b *Builder) loadAllContent(ctx context.Context) error {
-	rootFS := os.DirFS(b.root)
-	b.contentF = optionalSub(rootFS, "content")
+	b.contentF = optionalSub(os.DirFS(b.root), "content")
 	if b.contentF == nil {
-		return fmt.Errorf("%s has no content/ folder: put articles (.txt or .md) in %s",
-			b.root, filepath.Join(b.root, "content"))
+		return noContent(b.root)
 	}
-	b.loader = &content.Loader{FS: b.contentF, Location: b.cfg.Location,
-		MaxBytes: int64(b.cfg.MaxArticleMB) << 20, RawHTML: b.cfg.RawHTML}
+	b.loader = b.theme.loader(b.contentF)
 	paths, probs, err := b.loader.Paths()
 	if err != nil {
 		return err
@@ -155,13 +117,6 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 	return nil
 }
 
-func (b *Builder) loadAssets() {
-	b.assets = []fs.FS{sitegen.DefaultAssets()}
-	if a := optionalSub(os.DirFS(b.root), "assets"); a != nil {
-		b.assets = append(b.assets, a)
-	}
-}
-
 // reindex builds the site, its pages and their keys from b.sources.
 func (b *Builder) reindex() {
 	arts := make([]*content.Article, 0, len(b.sources))
@@ -173,8 +128,8 @@ func (b *Builder) reindex() {
 	}
 	// site.New sorts by date with ties broken by source path, so the order
 	// of arts does not matter.
-	b.site = site.New(b.cfg, arts)
-	all := render.Pages(b.site)
+	b.site = site.New(b.theme.cfg, arts)
+	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files = make([]string, len(all))
 	for i, p := range all {
@@ -229,7 +184,7 @@ func (b *Builder) Files() []string {
 func (b *Builder) Assets() []fs.FS {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	return append([]fs.FS(nil), b.assets...)
+	return append([]fs.FS(nil), b.theme.assets...)
 }
 
 // ErrNoPage is returned by Render for an output file that is not a page.
@@ -246,7 +201,7 @@ func (b *Builder) Render(w io.Writer, file string) error {
 	if p == nil {
 		return fmt.Errorf("%s: %w", file, ErrNoPage)
 	}
-	return b.renderer.Render(w, p)
+	return b.theme.renderer.Render(w, p)
 }
 
 // Update reloads the given changed files and re-indexes the site. Paths are
@@ -268,24 +223,24 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 			continue
 		}
 		switch first, rest, _ := strings.Cut(rel, "/"); {
-		case rel == config.FileName:
+		case rel == config.FileName, first == "templates", first == "i18n":
 			reloadAll = true
-		case first == "templates":
+		case first == "assets":
+			// Pages link to content-hashed copies of stylesheets and scripts.
 			reloadAll = true
-		case first == "assets" && rest != "":
-			ch.Assets = append(ch.Assets, rest)
-		case first == "assets" || first == "content" && rest == "":
-			rescan = true
-			if first == "assets" {
-				ch.Assets = append(ch.Assets, ".")
+			if rest == "" {
+				rest = "."
 			}
+			ch.Assets = append(ch.Assets, rest)
+		case first == "content" && rest == "":
+			rescan = true
 		case first == "content":
 			contentPaths = append(contentPaths, rest)
 		}
 	}
 	if reloadAll {
 		prev := b.saved()
-		if err := b.loadConfigAndTemplates(); err != nil {
+		if err := b.loadTheme(); err != nil {
 			b.restore(prev)
 			return nil, err
 		}
@@ -321,22 +276,21 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 
 // loaded is what Update replaces and puts back when a reload fails.
 type loaded struct {
-	cfg               *config.Config
-	cfgHash, tmplHash sourceHash
-	renderer          *render.Renderer
-	loader            *content.Loader
-	contentF          fs.FS
-	sources           map[string]*source
-	walkErrs          content.Problems
+	theme              *theme
+	themeHash, cfgHash sourceHash
+	loader             *content.Loader
+	contentF           fs.FS
+	sources            map[string]*source
+	walkErrs           content.Problems
 }
 
 func (b *Builder) saved() loaded {
-	return loaded{b.cfg, b.cfgHash, b.tmplHash, b.renderer, b.loader, b.contentF, b.sources, b.walkErrs}
+	return loaded{b.theme, b.themeHash, b.cfgHash, b.loader, b.contentF, b.sources, b.walkErrs}
 }
 
 func (b *Builder) restore(l loaded) {
-	b.cfg, b.cfgHash, b.tmplHash, b.renderer = l.cfg, l.cfgHash, l.tmplHash, l.renderer
-	b.loader, b.contentF, b.sources, b.walkErrs = l.loader, l.contentF, l.sources, l.walkErrs
+	b.theme, b.themeHash, b.cfgHash, b.loader = l.theme, l.themeHash, l.cfgHash, l.loader
+	b.contentF, b.sources, b.walkErrs = l.contentF, l.sources, l.walkErrs
 }
 
 // relPath turns p into a slash-separated path relative to the site root.

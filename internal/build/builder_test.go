@@ -118,6 +118,10 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}
 	}, 0},
+	{"asset", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "assets/style.css", "body { color: navy }\n")
+		return []string{"assets/style.css"}
+	}, 0},
 	{"config", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "sitegen.yaml", "title: Renamed archive\nbaseURL: https://example.org/news/\npaginate: 2\n")
 		return []string{"sitegen.yaml"}

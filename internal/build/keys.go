@@ -88,8 +88,7 @@ func programKey() sourceHash {
 func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 	var k keyWriter
 	k.hash(programKey())
-	k.hash(b.cfgHash)
-	k.hash(b.tmplHash)
+	k.hash(b.themeHash)
 	global := k.sum()
 
 	// Every article has two keys: meta covers all it shows but its body,
@@ -118,7 +117,7 @@ func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 	for _, p := range pages {
 		tk, ok := byTmpl[p.Template()]
 		if !ok {
-			d := b.renderer.Deps(p.Template())
+			d := b.theme.renderer.Deps(p.Template())
 			tk = tmplKeys{parts.key(d &^ render.DepsBodies), meta}
 			if d&render.DepsBodies != 0 {
 				tk.arts = full

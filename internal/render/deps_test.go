@@ -4,7 +4,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	sitegen "github.com/sitegen/sitegen"
 	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/i18n"
 )
 
 func TestDeps(t *testing.T) {
@@ -33,7 +35,11 @@ func TestDeps(t *testing.T) {
 			"alias.html":   {Data: []byte(`{{.Article.URLPath}}`)},
 			"list.html":    {Data: []byte(tc.list)},
 		}
-		r, err := New(config.Default(), fsys, nil)
+		lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := New(config.Default(), Theme{Templates: fsys, Lang: lang})
 		if err != nil {
 			t.Fatal(err)
 		}
