@@ -4,6 +4,7 @@
 //
 //	sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet]
 //	sitegen check [--source DIR]
+//	sitegen serve [--source DIR] [--addr HOST:PORT]
 //
 // See the README for the content formats, the configuration and the URL scheme.
 package main
@@ -19,15 +20,19 @@ import (
 	"syscall"
 
 	"github.com/sitegen/sitegen/internal/build"
+	"github.com/sitegen/sitegen/internal/serve"
 )
 
 const usage = `usage:
   sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet]
   sitegen check [--source DIR]
+  sitegen serve [--source DIR] [--addr HOST:PORT]
 
 build   builds the site at --source (default: the current folder) into --dest
         (default: SOURCE/public), replacing it only when the build succeeds.
 check   validates every article as build would, writing nothing.
+serve   previews the site at http://127.0.0.1:1313/ (or --addr), rebuilding
+        and reloading open browser tabs whenever a source file changes.
 `
 
 func main() {
@@ -57,6 +62,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		quiet = fl.Bool("quiet", false, "print only errors")
 	case "check":
 		quiet = fl.Bool("quiet", false, "print only errors")
+	case "serve":
+		addr := fl.String("addr", serve.DefaultAddr, "address to listen on; the default is reachable from this machine only")
+		if err := fl.Parse(args); err != nil {
+			return 2
+		}
+		if fl.NArg() > 0 {
+			fmt.Fprintf(stderr, "sitegen serve: unexpected argument %q\n%s", fl.Arg(0), usage)
+			return 2
+		}
+		if err := serve.Run(ctx, serve.Options{Source: *source, Addr: *addr, Out: stdout}); err != nil {
+			fmt.Fprintf(stderr, "sitegen serve: %v\n", err)
+			return 1
+		}
+		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,678 @@
+package serve
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"golang.org/x/tools/txtar"
+)
+
+// Every test leaves no goroutine behind: the watcher, the rebuild loop,
+// rebuilds in flight, event streams and the HTTP server all stop with Run.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// newSite writes testdata/site.txtar into a fresh folder and returns it.
+func newSite(t *testing.T) string {
+	t.Helper()
+	ar, err := txtar.ParseFile("testdata/site.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		writeFile(t, dir, f.Name, string(f.Data))
+	}
+	return dir
+}
+
+func writeFile(t *testing.T, dir, rel, data string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func article(title, date, tags, body string) string {
+	return fmt.Sprintf("---\ntitle: %s\ndate: %s\ntags: [%s]\n---\n%s\n", title, date, tags, body)
+}
+
+// A preview is a Server running for one test on a free port.
+type preview struct {
+	t   *testing.T
+	dir string        // site root
+	url string        // home page, "http://127.0.0.1:PORT/"
+	out *lockedBuffer // what the server printed
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startPreview serves dir until the test ends, then checks that Run shut
+// down cleanly.
+func startPreview(t *testing.T, dir string, debounce time.Duration) *preview {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	s, err := New(ctx, Options{Source: dir, Addr: "127.0.0.1:0", Out: out, Debounce: debounce})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run after cancel: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("Run did not return after cancel")
+		}
+	})
+	return &preview{t: t, dir: dir, url: s.URL(), out: out}
+}
+
+// client never keeps connections open, so that no goroutine of it
+// outlives a test, and never follows redirects, so tests see them.
+var client = &http.Client{
+	Transport:     &http.Transport{DisableKeepAlives: true},
+	Timeout:       20 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+func (p *preview) get(path string) (int, string) {
+	p.t.Helper()
+	resp, err := client.Get(strings.TrimSuffix(p.url, "/") + path)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// waitFor polls path until ok accepts the response. Rebuilds are quick, but
+// the race detector and a busy machine can slow them a lot, hence the
+// generous limit; a test that passes never waits for it.
+func (p *preview) waitFor(path, what string, ok func(code int, body string) bool) string {
+	p.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := p.get(path)
+		if ok(code, body) {
+			return body
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("GET %s: waited 30s for %s; last answer %d:\n%.2000s\nserver printed:\n%s", path, what, code, body, p.out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (p *preview) waitContains(path, text string) string {
+	p.t.Helper()
+	return p.waitFor(path, fmt.Sprintf("200 with %q", text), func(code int, body string) bool {
+		return code == 200 && strings.Contains(body, text)
+	})
+}
+
+// waitGone waits until path is not found or no longer mentions text.
+func (p *preview) waitGone(path, text string) {
+	p.t.Helper()
+	p.waitFor(path, fmt.Sprintf("404 or no %q", text), func(code int, body string) bool {
+		return code == 404 || code == 200 && !strings.Contains(body, text)
+	})
+}
+
+func (p *preview) write(rel, data string) { p.t.Helper(); writeFile(p.t, p.dir, rel, data) }
+
+// rawGet sends path exactly as given, without any client cleaning it.
+func (p *preview) rawGet(path string) (int, string) {
+	p.t.Helper()
+	host := strings.TrimSuffix(strings.TrimPrefix(p.url, "http://"), "/")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, host)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		p.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestServesTheBuiltSite(t *testing.T) {
+	p := startPreview(t, newSite(t), 0)
+	if !strings.HasPrefix(p.url, "http://127.0.0.1:") {
+		t.Errorf("URL %s: want the loopback address by default", p.url)
+	}
+	code, home := p.get("/")
+	if code != 200 || !strings.Contains(home, "Harbour reopens after storm") {
+		t.Fatalf("GET /: %d\n%s", code, home)
+	}
+	if n := strings.Count(home, scriptPath); n != 1 {
+		t.Errorf("home page has the reload script %d times, want once:\n%s", n, home)
+	}
+	if i, j := strings.Index(home, scriptPath), strings.LastIndex(home, "</body>"); i > j {
+		t.Errorf("reload script after </body>")
+	}
+	if _, page := p.get("/2024/05/01/bridge-repairs-begin/"); !strings.Contains(page, "Work on the old bridge") {
+		t.Errorf("article page: %s", page)
+	}
+	code, css := p.get("/extra.css")
+	if code != 200 || css != "body { color: #123456 }\n" {
+		t.Errorf("GET /extra.css: %d %q; want the asset as it is, with no script", code, css)
+	}
+	if code, _ := p.get("/style.css"); code != 200 {
+		t.Errorf("GET /style.css (default theme asset): %d", code)
+	}
+	if code, _ := p.get("/2024/05/01/bridge-repairs-begin"); code != http.StatusMovedPermanently {
+		t.Errorf("GET a folder without its slash: %d, want a redirect", code)
+	}
+	code, missing := p.get("/no/such/page/")
+	if code != 404 || !strings.Contains(missing, scriptPath) {
+		t.Errorf("GET a missing page: %d, want 404 with the reload script:\n%s", code, missing)
+	}
+	if !regexp.MustCompile(`built 3 articles, \d+ files in`).MatchString(p.out.String()) ||
+		!strings.Contains(p.out.String(), "Serving ") || !strings.Contains(p.out.String(), p.url) {
+		t.Errorf("server printed:\n%s", p.out)
+	}
+}
+
+// The server answers only with the files the build produced: no request
+// reaches the sources or anything outside the site, whatever its path or
+// whatever links the site's folders hold.
+func TestServesNothingOutsideTheSite(t *testing.T) {
+	dir := newSite(t)
+	outside := t.TempDir()
+	writeFile(t, outside, "secret.txt", "TOP-SECRET-FILE\n")
+	writeFile(t, outside, "secret.md", article("Secret outside article", "2024-05-03", "Leak", "TOP-SECRET-ARTICLE"))
+	for link, target := range map[string]string{
+		"assets/leak.txt":      filepath.Join(outside, "secret.txt"),
+		"assets/linked":        outside,
+		"content/posts/out.md": filepath.Join(outside, "secret.md"),
+		"content/linked":       outside,
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := startPreview(t, dir, 0)
+	for _, path := range []string{
+		"/../sitegen.yaml", "/%2e%2e/sitegen.yaml", "/..%2fsitegen.yaml", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+		"/../../../../etc/passwd", "/sitegen.yaml", "/content/posts/harbour.md", "/assets/extra.css",
+		"/leak.txt", "/linked/secret.txt", "/linked/secret.md", "/assets/linked/secret.txt",
+		"/2024/05/03/secret-outside-article/", "/tags/leak/", "//etc/passwd", "/./../secret.txt",
+	} {
+		code, body := p.rawGet(path)
+		if code != 404 && code != 400 {
+			t.Errorf("GET %s: %d, want 404 or 400", path, code)
+		}
+		for _, leak := range []string{"TOP-SECRET", "paginate: 2", "root:x:0", "gales."} {
+			if strings.Contains(body, leak) {
+				t.Errorf("GET %s: the answer contains %q:\n%s", path, leak, body)
+			}
+		}
+	}
+	for _, path := range []string{"/", "/tags/", "/2024/05/"} {
+		if _, body := p.get(path); strings.Contains(body, "Secret outside") || strings.Contains(body, "TOP-SECRET") {
+			t.Errorf("GET %s shows the article linked from outside the site:\n%s", path, body)
+		}
+	}
+}
+
+// Whatever the editor's way of saving, the new text is served.
+func TestRebuildsAfterEachKindOfSave(t *testing.T) {
+	const page = "/2024/05/02/harbour-reopens-after-storm/"
+	edited := func(body string) string {
+		return article("Harbour reopens after storm", "2024-05-02", "Ports, Weather", body)
+	}
+	for _, tc := range []struct {
+		name string
+		save func(p *preview, text string)
+	}{
+		{"write in place", func(p *preview, text string) {
+			p.write("content/posts/harbour.md", edited(text))
+		}},
+		{"write in place in two steps", func(p *preview, text string) {
+			// Truncate, then write: some editors and sync tools do this.
+			f, err := os.OpenFile(filepath.Join(p.dir, "content/posts/harbour.md"), os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			half := edited(text)
+			f.WriteString(half[:20])
+			f.Sync()
+			f.WriteString(half[20:])
+			f.Close()
+		}},
+		{"temp file renamed over", func(p *preview, text string) {
+			p.write("content/posts/harbour.md.tmp-4711", edited(text))
+			if err := os.Rename(filepath.Join(p.dir, "content/posts/harbour.md.tmp-4711"),
+				filepath.Join(p.dir, "content/posts/harbour.md")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"hidden swap file renamed over", func(p *preview, text string) {
+			p.write("content/posts/.harbour.md.swp", edited(text))
+			if err := os.Rename(filepath.Join(p.dir, "content/posts/.harbour.md.swp"),
+				filepath.Join(p.dir, "content/posts/harbour.md")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"deleted and recreated", func(p *preview, text string) {
+			if err := os.Remove(filepath.Join(p.dir, "content/posts/harbour.md")); err != nil {
+				t.Fatal(err)
+			}
+			p.write("content/posts/harbour.md", edited(text))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := startPreview(t, newSite(t), 0)
+			p.waitContains(page, "three days of gales")
+			for i := range 2 { // twice: the watch must survive the first save
+				text := fmt.Sprintf("Edited text %d of %s.", i, tc.name)
+				tc.save(p, text)
+				p.waitContains(page, text)
+			}
+			if strings.Contains(p.out.String(), "failed") {
+				t.Errorf("a rebuild failed:\n%s", p.out)
+			}
+		})
+	}
+}
+
+func TestRebuildsAfterChangesAnywhereInTheSources(t *testing.T) {
+	p := startPreview(t, newSite(t), 0)
+
+	// A folder created after start, with a folder inside it, both holding
+	// articles written at once: the new folders are watched and the files
+	// they already held are seen.
+	p.write("content/new/deep/er/first.md", article("First in a new folder", "2024-06-01", "New", "Fresh text."))
+	p.waitContains("/2024/06/01/first-in-a-new-folder/", "Fresh text.")
+	p.write("content/new/deep/er/second.md", article("Second in a new folder", "2024-06-02", "New", "More text."))
+	p.waitContains("/2024/06/02/second-in-a-new-folder/", "More text.")
+	p.waitContains("/tags/new/", "Second in a new folder")
+
+	// A template override: every article page uses it.
+	p.write("templates/article.html", `{{define "main"}}<article><h1>{{.Article.Title}}</h1><p>OVERRIDDEN TEMPLATE</p></article>{{end}}`)
+	for _, path := range []string{"/2024/05/01/bridge-repairs-begin/", "/2024/06/02/second-in-a-new-folder/"} {
+		p.waitContains(path, "OVERRIDDEN TEMPLATE")
+	}
+	// Removing it brings the default back.
+	if err := os.Remove(filepath.Join(p.dir, "templates/article.html")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitGone("/2024/05/01/bridge-repairs-begin/", "OVERRIDDEN TEMPLATE")
+
+	// sitegen.yaml and the assets.
+	p.write("sitegen.yaml", "title: Renamed archive\nbaseURL: https://archive.example.org/\npaginate: 2\n")
+	p.waitContains("/", "Renamed archive")
+	p.write("assets/extra.css", "body { color: #654321 }\n")
+	p.waitContains("/extra.css", "#654321")
+	p.write("assets/img/new/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+	p.waitContains("/img/new/logo.svg", "<svg")
+
+	// A whole folder deleted, then one moved in from outside.
+	if err := os.RemoveAll(filepath.Join(p.dir, "content/new")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor("/2024/06/01/first-in-a-new-folder/", "404", func(code int, _ string) bool { return code == 404 })
+	elsewhere := t.TempDir()
+	writeFile(t, elsewhere, "moved/in.md", article("Moved in from elsewhere", "2024-07-01", "", "Moved text."))
+	if err := os.Rename(filepath.Join(elsewhere, "moved"), filepath.Join(p.dir, "content/moved")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitContains("/2024/07/01/moved-in-from-elsewhere/", "Moved text.")
+	p.write("content/moved/later.md", article("Written after the move", "2024-07-02", "", "Later text."))
+	p.waitContains("/2024/07/02/written-after-the-move/", "Later text.")
+}
+
+// A deleted article leaves every page that showed it.
+func TestDeletedArticleDisappears(t *testing.T) {
+	p := startPreview(t, newSite(t), 0)
+	const title = "Harbour reopens after storm"
+	pages := []string{"/", "/2024/05/02/harbour-reopens-after-storm/", "/tags/ports/", "/tags/weather/", "/tags/",
+		"/2024/", "/2024/05/", "/2024/05/02/", "/2024/05/01/bridge-repairs-begin/"}
+	for _, path := range pages {
+		if path == "/tags/" {
+			p.waitContains(path, "Weather")
+		} else {
+			p.waitContains(path, title)
+		}
+	}
+	if err := os.Remove(filepath.Join(p.dir, "content/posts/harbour.md")); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range pages {
+		if path == "/tags/" {
+			p.waitGone(path, "Weather")
+		} else {
+			p.waitGone(path, title)
+		}
+	}
+	for _, path := range []string{"/2024/05/02/harbour-reopens-after-storm/", "/tags/weather/", "/2024/05/02/"} {
+		if code, _ := p.get(path); code != 404 {
+			t.Errorf("GET %s after the delete: %d, want 404", path, code)
+		}
+	}
+	if _, body := p.get("/tags/ports/"); !strings.Contains(body, "Ferry timetable changes") {
+		t.Errorf("/tags/ports/ lost the article that is still there:\n%s", body)
+	}
+}
+
+// A burst of files, as a git checkout or an rsync writes them, leads to one
+// rebuild that sees them all; so does deleting them all at once.
+func TestBurstOfChangesIsOneRebuild(t *testing.T) {
+	const n = 1000
+	// The quiet time is longer than the default so that the burst, which
+	// takes a few tens of milliseconds to write even under the race
+	// detector, certainly fits in it. With the default a slow burst could
+	// cost a cancelled rebuild, never a wrong site.
+	p := startPreview(t, newSite(t), 400*time.Millisecond)
+	rebuilds := func() int { return strings.Count(p.out.String(), " changed: rebuilt ") }
+	for i := range n {
+		// Folders created in the middle of the burst, as a checkout does.
+		p.write(fmt.Sprintf("content/burst/%02d/%04d.md", i%12+1, i),
+			article(fmt.Sprintf("Burst article %04d", i), fmt.Sprintf("2023-%02d-%02d", i%12+1, i%28+1), "Burst", "Burst text."))
+	}
+	p.waitContains("/", fmt.Sprintf("%d articles", n+3))
+	if got := rebuilds(); got != 1 {
+		t.Errorf("%d rebuilds after a burst of %d new files, want 1:\n%s", got, n, p.out)
+	}
+	p.waitContains("/2023/12/12/burst-article-0011/", "Burst text.")
+	if err := os.RemoveAll(filepath.Join(p.dir, "content/burst")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitContains("/", "3 articles")
+	if got := rebuilds(); got != 2 {
+		t.Errorf("%d rebuilds after deleting the burst, want 2 in all:\n%s", got, p.out)
+	}
+	if code, _ := p.get("/tags/burst/"); code != 404 {
+		t.Errorf("GET /tags/burst/ after deleting every article: %d, want 404", code)
+	}
+}
+
+// An event is one server-sent event as a tab receives it.
+type event struct{ name, data string }
+
+// listen opens the live-reload event stream as a tab showing build gen
+// would, and returns its events until the test ends.
+func (p *preview) listen(gen int) <-chan event {
+	p.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s_sitegen/events?gen=%d", strings.TrimSuffix(p.url, "/")+"/", gen), nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		cancel()
+		p.t.Fatal(err)
+	}
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || ct != "text/event-stream" {
+		cancel()
+		p.t.Fatalf("event stream: %d %s", resp.StatusCode, ct)
+	}
+	events := make(chan event, 100)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(events)
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		var ev event
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				ev.name = line[len("event: "):]
+			case strings.HasPrefix(line, "data: "):
+				ev.data = line[len("data: "):]
+			case line == "":
+				events <- ev
+				ev = event{}
+			}
+		}
+	}()
+	p.t.Cleanup(func() { cancel(); <-done })
+	return events
+}
+
+func (p *preview) next(events <-chan event) event {
+	p.t.Helper()
+	select {
+	case ev, ok := <-events:
+		if !ok {
+			p.t.Fatalf("event stream closed; server printed:\n%s", p.out)
+		}
+		return ev
+	case <-time.After(30 * time.Second):
+		p.t.Fatalf("no event in 30s; server printed:\n%s", p.out)
+	}
+	return event{}
+}
+
+var genAttr = regexp.MustCompile(`data-gen="(\d+)"`)
+
+// pageGen is the build number a served page carries for its reload script.
+func (p *preview) pageGen(path string) int {
+	p.t.Helper()
+	_, body := p.get(path)
+	m := genAttr.FindStringSubmatch(body)
+	if m == nil {
+		p.t.Fatalf("GET %s: no reload script:\n%s", path, body)
+	}
+	var gen int
+	fmt.Sscan(m[1], &gen)
+	return gen
+}
+
+// A failed rebuild keeps the last good site, tells open tabs what is wrong
+// and where, and fixing the file reloads them.
+func TestFailedRebuildKeepsLastGoodSite(t *testing.T) {
+	const page = "/2024/05/02/harbour-reopens-after-storm/"
+	p := startPreview(t, newSite(t), 0)
+	events := p.listen(p.pageGen(page))
+	if ev := p.next(events); ev.name != "failures" || ev.data != "[]" {
+		t.Fatalf("first event %+v, want failures []", ev)
+	}
+
+	for _, tc := range []struct {
+		name, file, bad, want string
+		line                  int
+	}{
+		{"bad front matter", "content/posts/harbour.md",
+			"---\ntitle: Harbour reopens after storm\ndate: 2024-13-45\n---\nBroken.\n", "malformed date", 3},
+		{"template error", "templates/article.html",
+			"{{define \"main\"}}\n<h1>{{.Article.Title}}</h1>\n{{.NoSuchField}}\n{{end}}\n", "NoSuchField", 3},
+		{"template syntax error", "templates/list.html", "{{define \"main\"}}\n\n{{if}}\n{{end}}\n", "missing value for if", 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			good, err := os.ReadFile(filepath.Join(p.dir, tc.file))
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			p.write(tc.file, tc.bad)
+			ev := p.next(events)
+			wantFile := fmt.Sprintf(`"file":%q,"line":%d`, tc.file, tc.line)
+			if ev.name != "failures" || !strings.Contains(ev.data, wantFile) || !strings.Contains(ev.data, tc.want) {
+				t.Fatalf("event %+v, want failures naming %s and %q", ev, wantFile, tc.want)
+			}
+			// The last good site is still served.
+			if _, body := p.get(page); !strings.Contains(body, "three days of gales") {
+				t.Errorf("GET %s during the failure:\n%s", page, body)
+			}
+			if !strings.Contains(p.out.String(), "still serving the last good site") ||
+				!strings.Contains(p.out.String(), fmt.Sprintf("%s:%d: ", tc.file, tc.line)) {
+				t.Errorf("server printed:\n%s", p.out)
+			}
+			// Fixing the file clears the failure and reloads the tab.
+			if good != nil {
+				p.write(tc.file, string(good))
+			} else if err := os.Remove(filepath.Join(p.dir, tc.file)); err != nil {
+				t.Fatal(err)
+			}
+			if ev := p.next(events); ev.name != "reload" {
+				t.Fatalf("after the fix: event %+v, want reload", ev)
+			}
+			// The tab reloads, opening a new stream with the new build.
+			events = p.listen(p.pageGen(page))
+			if ev := p.next(events); ev.name != "failures" || ev.data != "[]" {
+				t.Fatalf("after the reload: event %+v, want failures []", ev)
+			}
+		})
+	}
+}
+
+// A tab that loaded a page just before a rebuild finished, and opens its
+// event stream just after, reloads at once.
+func TestStaleTabReloadsAtOnce(t *testing.T) {
+	p := startPreview(t, newSite(t), 0)
+	gen := p.pageGen("/")
+	p.write("content/posts/new.md", article("Brand new story", "2024-05-03", "", "New."))
+	p.waitContains("/", "Brand new story")
+	if ev := p.next(p.listen(gen)); ev.name != "reload" {
+		t.Errorf("stale tab got %+v, want reload", ev)
+	}
+}
+
+// The first build failing does not stop the server: it shows the error,
+// serves the good articles when only some were bad, and recovers.
+func TestFirstBuildFails(t *testing.T) {
+	dir := newSite(t)
+	writeFile(t, dir, "templates/base.html", "<html><body>{{template \"main\" .}}{{end}}</body></html>")
+	p := startPreview(t, dir, 0)
+	code, body := p.get("/")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, scriptPath) {
+		t.Errorf("GET / with no site built: %d\n%s", code, body)
+	}
+	ev := p.next(p.listen(p.pageGen("/")))
+	if ev.name != "failures" || !strings.Contains(ev.data, `"file":"templates/base.html","line":1`) {
+		t.Errorf("event %+v, want the template error", ev)
+	}
+	if !strings.Contains(p.out.String(), "nothing to serve until it is fixed") {
+		t.Errorf("server printed:\n%s", p.out)
+	}
+	os.Remove(filepath.Join(dir, "templates/base.html"))
+	p.waitContains("/", "Harbour reopens after storm")
+
+	dir = newSite(t)
+	writeFile(t, dir, "content/posts/bad.md", "---\ntitle: No date\n---\nText.\n")
+	p = startPreview(t, dir, 0)
+	p.waitContains("/", "Harbour reopens after storm")
+	ev = p.next(p.listen(p.pageGen("/")))
+	if ev.name != "failures" || !strings.Contains(ev.data, `"file":"content/posts/bad.md","line":1`) {
+		t.Errorf("event %+v, want the bad article", ev)
+	}
+}
+
+// A change that arrives while a rebuild runs cancels it, and the next
+// rebuild takes in the changes of both.
+func TestNewChangeCancelsStaleRebuild(t *testing.T) {
+	s := &Server{root: t.TempDir(), out: io.Discard, st: &state{}, changed: make(chan struct{})}
+	type call struct {
+		changes []string
+		ctx     context.Context
+	}
+	calls := make(chan call, 10)
+	s.rebuildFunc = func(ctx context.Context, cs changeSet) (*snapshot, error) {
+		calls <- call{cs.sorted(), ctx}
+		if len(cs.paths) == 1 { // the first: runs until cancelled
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return &snapshot{files: map[string][]byte{"index.html": []byte("new")}, base: "/"}, nil
+	}
+	batches := make(chan changeSet)
+	loopDone := make(chan struct{})
+	go func() { s.rebuildLoop(context.Background(), batches); close(loopDone) }()
+
+	var a, b changeSet
+	a.add("content/a.md")
+	b.add("content/b.md")
+	batches <- a
+	first := <-calls
+	batches <- b
+	second := <-calls
+	if first.ctx.Err() == nil {
+		t.Errorf("the stale rebuild was not cancelled")
+	}
+	if got := strings.Join(second.changes, " "); got != "content/a.md content/b.md" {
+		t.Errorf("second rebuild saw %q, want both changes", got)
+	}
+	close(batches)
+	<-loopDone
+	if st, _ := s.current(); st.gen != 1 || st.site == nil {
+		t.Errorf("after the loop: gen %d, site %v; want the second build published once", st.gen, st.site)
+	}
+	select {
+	case c := <-calls:
+		t.Errorf("an extra rebuild ran: %v", c.changes)
+	default:
+	}
+}
+
+// Shutting down closes the open tabs' event streams, so that it does not
+// wait for them, and leaves no goroutine behind (see TestMain).
+func TestShutdownWithOpenTabs(t *testing.T) {
+	dir := newSite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := New(ctx, Options{Source: dir, Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	p := &preview{t: t, dir: dir, url: s.URL(), out: &lockedBuffer{}}
+	events := p.listen(p.pageGen("/"))
+	p.next(events)
+	p.write("content/posts/new.md", article("Written while shutting down", "2024-05-03", "", "New."))
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	for range events {
+	} // the stream ends
+	if _, err := client.Get(p.url); err == nil {
+		t.Errorf("server still answers after Run returned")
+	}
+}
