@@ -50,7 +50,7 @@ func describe(err error) []Failure {
 	if errors.As(err, &probs) {
 		fs := make([]Failure, len(probs))
 		for i, p := range probs {
-			fs[i] = Failure{File: "content/" + p.Path, Line: p.Line, Msg: p.Msg, Fix: p.Fix}
+			fs[i] = Failure{File: p.Path, Line: p.Line, Msg: p.Msg, Fix: p.Fix} // build names them from the site root
 		}
 		return fs
 	}

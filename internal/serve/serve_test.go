@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +19,8 @@ import (
 
 	"go.uber.org/goleak"
 	"golang.org/x/tools/txtar"
+
+	"github.com/sitegen/sitegen/internal/build"
 )
 
 // Every test leaves no goroutine behind: the watcher, the rebuild loop,
@@ -59,6 +62,7 @@ type preview struct {
 	dir string        // site root
 	url string        // home page, "http://127.0.0.1:PORT/"
 	out *lockedBuffer // what the server printed
+	srv *Server
 }
 
 type lockedBuffer struct {
@@ -102,7 +106,7 @@ func startPreview(t *testing.T, dir string, debounce time.Duration) *preview {
 			t.Errorf("Run did not return after cancel")
 		}
 	})
-	return &preview{t: t, dir: dir, url: s.URL(), out: out}
+	return &preview{t: t, dir: dir, url: s.URL(), out: out, srv: s}
 }
 
 // client never keeps connections open, so that no goroutine of it
@@ -220,18 +224,18 @@ func TestServesTheBuiltSite(t *testing.T) {
 }
 
 // The server answers only with the files the build produced: no request
-// reaches the sources or anything outside the site, whatever its path or
+// reaches the sources or anything outside the site, whatever its path and
 // whatever links the site's folders hold.
 func TestServesNothingOutsideTheSite(t *testing.T) {
 	dir := newSite(t)
 	outside := t.TempDir()
 	writeFile(t, outside, "secret.txt", "TOP-SECRET-FILE\n")
-	writeFile(t, outside, "secret.md", article("Secret outside article", "2024-05-03", "Leak", "TOP-SECRET-ARTICLE"))
 	for link, target := range map[string]string{
 		"assets/leak.txt":      filepath.Join(outside, "secret.txt"),
 		"assets/linked":        outside,
-		"content/posts/out.md": filepath.Join(outside, "secret.md"),
+		"content/posts/out.md": filepath.Join(outside, "secret.txt"),
 		"content/linked":       outside,
+		"public":               outside, // a stale output folder that is a link
 	} {
 		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
 			t.Fatal(err)
@@ -241,8 +245,8 @@ func TestServesNothingOutsideTheSite(t *testing.T) {
 	for _, path := range []string{
 		"/../sitegen.yaml", "/%2e%2e/sitegen.yaml", "/..%2fsitegen.yaml", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
 		"/../../../../etc/passwd", "/sitegen.yaml", "/content/posts/harbour.md", "/assets/extra.css",
-		"/leak.txt", "/linked/secret.txt", "/linked/secret.md", "/assets/linked/secret.txt",
-		"/2024/05/03/secret-outside-article/", "/tags/leak/", "//etc/passwd", "/./../secret.txt",
+		"/leak.txt", "/linked/secret.txt", "/assets/linked/secret.txt", "/content/linked/secret.txt",
+		"/posts/out.md", "/public/secret.txt", "//etc/passwd", "/./../secret.txt", "/%5c..%5csitegen.yaml",
 	} {
 		code, body := p.rawGet(path)
 		if code != 404 && code != 400 {
@@ -254,10 +258,60 @@ func TestServesNothingOutsideTheSite(t *testing.T) {
 			}
 		}
 	}
-	for _, path := range []string{"/", "/tags/", "/2024/05/"} {
-		if _, body := p.get(path); strings.Contains(body, "Secret outside") || strings.Contains(body, "TOP-SECRET") {
-			t.Errorf("GET %s shows the article linked from outside the site:\n%s", path, body)
+}
+
+// The preview serves the very files `sitegen build` writes, no more, and
+// the same bytes except for the reload script in HTML pages, which the
+// build's files never contain.
+func TestServesExactlyWhatBuildWrites(t *testing.T) {
+	dir := newSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Run(context.Background(), build.Options{Source: dir, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	p := startPreview(t, dir, 0)
+	built := map[string]bool{}
+	err := filepath.WalkDir(dest, func(f string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		rel, _ := filepath.Rel(dest, f)
+		rel = filepath.ToSlash(rel)
+		built[rel] = true
+		want, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(want, []byte("_sitegen")) || bytes.Contains(want, []byte("EventSource")) {
+			t.Errorf("%s written by build contains the reload script", rel)
+		}
+		urlPath := "/" + strings.TrimSuffix(rel, "index.html")
+		code, got := p.get(urlPath)
+		if code != 200 {
+			t.Errorf("GET %s: %d", urlPath, code)
+			return nil
+		}
+		if strings.HasSuffix(rel, ".html") {
+			got = genAttr.ReplaceAllString(got, `data-gen="N"`)
+			want = injectReload(want, 0)
+			want = []byte(genAttr.ReplaceAllString(string(want), `data-gen="N"`))
+		}
+		if got != string(want) {
+			t.Errorf("GET %s differs from %s written by build:\n%s\n----\n%s", urlPath, rel, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := p.srv.current()
+	for f := range st.site.files {
+		if !built[f] {
+			t.Errorf("the preview has %s, which build did not write", f)
+		}
+	}
+	if len(st.site.files) != len(built) {
+		t.Errorf("the preview has %d files, build wrote %d", len(st.site.files), len(built))
 	}
 }
 
@@ -424,7 +478,7 @@ func TestBurstOfChangesIsOneRebuild(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(p.dir, "content/burst")); err != nil {
 		t.Fatal(err)
 	}
-	p.waitContains("/", "3 articles")
+	p.waitContains("/", "· 3 articles")
 	if got := rebuilds(); got != 2 {
 		t.Errorf("%d rebuilds after deleting the burst, want 2 in all:\n%s", got, p.out)
 	}
