@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary stand in for the sitegen command: run with
+// SITEGEN_RUN_MAIN=1 it is main itself, signal handling included.
+func TestMain(m *testing.M) {
+	if os.Getenv("SITEGEN_RUN_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+var servingURL = regexp.MustCompile(`Serving .* at (http://\S+) `)
+
+// sitegen serve stops cleanly on Ctrl-C and on SIGTERM: exit status 0.
+func TestServeExitsZeroOnSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			root := site(t, map[string]string{"content/good.md": good})
+			cmd := exec.Command(os.Args[0], "serve", "--source", root, "--addr", "127.0.0.1:0")
+			cmd.Env = append(os.Environ(), "SITEGEN_RUN_MAIN=1")
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill() // only if the test fails before Wait
+			lines := bufio.NewScanner(stdout)
+			url := ""
+			var printed strings.Builder
+			for url == "" && lines.Scan() {
+				printed.WriteString(lines.Text() + "\n")
+				if m := servingURL.FindStringSubmatch(lines.Text()); m != nil {
+					url = m[1]
+				}
+			}
+			if url == "" {
+				t.Fatalf("no URL printed:\n%s%s", printed.String(), stderr.String())
+			}
+			if !strings.HasPrefix(url, "http://127.0.0.1:") {
+				t.Errorf("serving at %s, want the loopback address", url)
+			}
+			resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), "Good news") {
+				t.Errorf("GET %s: %d\n%s", url, resp.StatusCode, body)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, stdout)
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("after %v: %v, want exit status 0\nstderr:\n%s", sig, err, stderr.String())
+			}
+		})
+	}
+}
