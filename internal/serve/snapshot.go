@@ -34,7 +34,10 @@ func buildSnapshot(ctx context.Context, root string) (*snapshot, error) {
 	if err := readAssets(snap.files, s.Assets); err != nil {
 		return nil, err
 	}
-	pages := render.Pages(s.Site)
+	for _, name := range s.Hashed.Files() {
+		snap.files[name] = s.Hashed.Content(name)
+	}
+	pages := render.Pages(s.Site, s.Lang)
 	out, err := renderPages(ctx, s.Renderer, pages)
 	if err != nil {
 		return nil, err

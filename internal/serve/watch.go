@@ -17,7 +17,7 @@ import (
 )
 
 // sourceDirs are the folders of a site whose files a build reads.
-var sourceDirs = []string{"content", "templates", "assets"}
+var sourceDirs = []string{"content", "templates", "assets", "i18n"}
 
 // A changeSet is what changed in a site's sources since the last build.
 type changeSet struct {
@@ -52,7 +52,7 @@ func (c *changeSet) sorted() []string {
 }
 
 // A watcher reports changes to a site's sources: sitegen.yaml and every file
-// under content/, templates/ and assets/. fsnotify watches one folder at a
+// under content/, templates/, assets/ and i18n/. fsnotify watches one folder at a
 // time, so the watcher adds every folder of those trees, including folders
 // created later. It reports a batch only after the sources have been quiet
 // for a moment, so that an editor's save (often several events) and a burst
