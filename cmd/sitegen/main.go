@@ -36,6 +36,10 @@ serve   previews the site at http://127.0.0.1:1313/ (or --addr), rebuilding
 `
 
 func main() {
+	if dir := os.Getenv(removeTreeEnv); dir != "" {
+		removeTree(dir)
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -94,7 +98,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var rep *build.Report
 	var err error
 	if cmd == "build" {
-		rep, err = build.Run(ctx, build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing})
+		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground}
+		if !*quiet && isTerminal(stderr) {
+			opts.Progress = stderr
+		}
+		rep, err = build.Run(ctx, opts)
 	} else {
 		rep, err = build.Check(ctx, build.Options{Source: *source})
 	}
@@ -124,8 +132,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if !*quiet {
 		if cmd == "build" {
-			fmt.Fprintf(stdout, "sitegen: %d articles, %d pages, %d files written in %v\n",
-				rep.Articles, rep.Pages, rep.Files, rep.Elapsed.Round(1e6))
+			fmt.Fprintf(stdout, "sitegen: %d articles, %d pages, %d files written, %d unchanged, %d removed in %v\n",
+				rep.Articles, rep.Pages, rep.Files, rep.Unchanged, rep.Removed, rep.Elapsed.Round(1e6))
 		} else {
 			fmt.Fprintf(stdout, "sitegen: %d articles checked, no problems, in %v\n", rep.Articles, rep.Elapsed.Round(1e6))
 		}

@@ -7,22 +7,19 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/assets"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/i18n"
-	"github.com/sitegen/sitegen/internal/publish"
 	"github.com/sitegen/sitegen/internal/render"
 	"github.com/sitegen/sitegen/internal/site"
 )
@@ -32,16 +29,27 @@ type Options struct {
 	Source    string // site root: content/, templates/, assets/, sitegen.yaml
 	Dest      string // output folder; "" means Source/public
 	KeepGoing bool   // build the good articles even when some are bad
+
+	// Progress, when not nil, receives a progress line redrawn in place
+	// (with \r) while a build that takes over a second runs: a terminal.
+	Progress io.Writer
+	// RemoveOld deletes the previous site's folder after a full build
+	// swapped the new one in; nil deletes it before Run returns. The CLI
+	// hands it to a background process: deleting a big tree is slow and
+	// slows the file system for a while, and nothing waits on it.
+	RemoveOld func(dir string)
 }
 
 // A Report says what a build or check did.
 type Report struct {
-	Articles int              // articles published
-	Pages    int              // HTML pages written
-	Files    int              // files written in all, assets included
-	Problems content.Problems // every bad source file
-	Notes    []string         // changes the build made on its own, such as renamed slugs
-	Elapsed  time.Duration    // wall time
+	Articles  int              // articles published
+	Pages     int              // HTML pages written
+	Files     int              // files written in all, assets included
+	Unchanged int              // files left as they were: their bytes did not change
+	Removed   int              // files deleted because their page or asset is gone
+	Problems  content.Problems // every bad source file
+	Notes     []string         // changes the build made on its own, such as renamed slugs
+	Elapsed   time.Duration    // wall time
 }
 
 // ErrProblems is wrapped by the error a build returns when source files were
@@ -112,46 +120,6 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// Run builds the site at opts.Source into opts.Dest. When any source file is
-// bad it writes nothing and returns an error wrapping ErrProblems, unless
-// opts.KeepGoing is set: then it publishes the rest and still returns that
-// error. The previous destination is replaced only by a complete new site.
-func Run(ctx context.Context, opts Options) (*Report, error) {
-	start := time.Now()
-	if opts.Dest == "" {
-		opts.Dest = filepath.Join(opts.Source, "public")
-	}
-	if err := checkDest(opts.Source, opts.Dest); err != nil {
-		return nil, err
-	}
-	s, err := Load(ctx, opts.Source)
-	if err != nil {
-		return nil, err
-	}
-	rep := &Report{Articles: len(s.Site.Articles), Problems: s.Problems, Notes: s.Site.Notes}
-	problemsErr := error(nil)
-	if len(s.Problems) > 0 {
-		problemsErr = fmt.Errorf("%w: %d bad files", ErrProblems, len(s.Problems))
-		if !opts.KeepGoing {
-			rep.Elapsed = time.Since(start)
-			return rep, problemsErr
-		}
-	}
-	st, err := publish.Begin(opts.Dest)
-	if err != nil {
-		return rep, err
-	}
-	defer st.Cleanup()
-	if rep.Pages, rep.Files, err = s.Write(ctx, st); err != nil {
-		return rep, err
-	}
-	if err := st.Commit(); err != nil {
-		return rep, err
-	}
-	rep.Elapsed = time.Since(start)
-	return rep, problemsErr
-}
-
 // checkDest refuses destinations that would swallow the site's own source.
 func checkDest(source, dest string) error {
 	src, err1 := filepath.Abs(source)
@@ -164,85 +132,6 @@ func checkDest(source, dest string) error {
 			dest, source, filepath.Join(source, "public"))
 	}
 	return nil
-}
-
-// Write renders every page and copies the assets into st, rendering on all
-// cores. It returns the number of pages and of files written.
-func (s *Site) Write(ctx context.Context, st *publish.Staging) (pages, files int, err error) {
-	for _, a := range s.Assets {
-		if err := st.CopyFS(a); err != nil {
-			return 0, 0, err
-		}
-	}
-	for _, name := range s.Hashed.Files() {
-		if err := st.WriteFile(name, s.Hashed.Content(name)); err != nil {
-			return 0, 0, err
-		}
-	}
-	all := render.Pages(s.Site, s.Lang)
-	if err := uniqueFiles(all); err != nil {
-		return 0, 0, err
-	}
-	work := make(chan *render.Page)
-	errs := make(chan error, 1)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf bytes.Buffer
-			for p := range work {
-				buf.Reset()
-				err := s.Renderer.Render(&buf, p)
-				if err == nil {
-					err = st.WriteFile(p.File(), buf.Bytes())
-				}
-				if err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-				}
-			}
-		}()
-	}
-	var failed error
-feed:
-	for _, p := range all {
-		select {
-		case work <- p:
-		case failed = <-errs:
-			break feed
-		case <-ctx.Done():
-			failed = ctx.Err()
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if failed == nil {
-		select {
-		case failed = <-errs:
-		default:
-		}
-	}
-	if failed != nil {
-		return 0, 0, failed
-	}
-	return len(all), len(all) + countFiles(s.Assets) + len(s.Hashed.Files()), nil
-}
-
-func countFiles(fss []fs.FS) int {
-	seen := map[string]bool{}
-	for _, fsys := range fss {
-		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() {
-				seen[p] = true
-			}
-			return nil
-		})
-	}
-	return len(seen)
 }
 
 // uniqueFiles checks that no two pages would be written to one file, which

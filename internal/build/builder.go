@@ -50,6 +50,11 @@ type Builder struct {
 	keys      map[string]pageKey      // by output file
 
 	progress *atomic.Int64 // articles read, for the progress line; may be nil
+
+	// For builds to disk: the content folder, to stamp files, and the
+	// previous build's sources by path, to reuse those whose stamp matches.
+	contentDir string
+	cache      map[string]*cachedSource
 }
 
 // Changes is what an Update changed in the built site.
@@ -105,7 +110,7 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	srcs, err := loadSources(ctx, paths, b.loader, b.progress)
+	srcs, err := loadSources(ctx, paths, b.loader, b.contentDir, b.cache, b.progress)
 	if err != nil {
 		return err
 	}
@@ -340,7 +345,7 @@ func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool
 		}
 		b.walkErrs = probs
 	}
-	srcs, err := loadSources(ctx, load, b.loader, nil)
+	srcs, err := loadSources(ctx, load, b.loader, "", nil, nil)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
 )
@@ -27,7 +30,9 @@ type source struct {
 	hash sourceHash       // of the file's bytes
 	meta sourceHash       // of every field of art but Body, as parsed
 	slug string           // art.Slug as parsed, before site.New renames duplicates
-	size int64
+
+	stamp    stamp // of the file when it was read; zero when it may not be trusted
+	bodyless bool  // art came from the build cache without its Body; see hydrate
 }
 
 // metaHash hashes every field of a but its Body and the hash of its
@@ -43,9 +48,13 @@ func metaHash(a *content.Article) sourceHash {
 	return hashBytes(data)
 }
 
-// loadSources reads and parses the files at paths of fsys in parallel on
-// all cores. progress, when not nil, is told of each file read.
-func loadSources(ctx context.Context, paths []string, l *content.Loader, progress *atomic.Int64) ([]*source, error) {
+// loadSources reads and parses the files at paths of l.FS in parallel on
+// all cores. When dir, the content folder on disk, is not "", each file is
+// stamped first and, if cache holds an entry with the same stamp, taken
+// from there without being read. progress, when not nil, counts the files.
+func loadSources(ctx context.Context, paths []string, l *content.Loader, dir string,
+	cache map[string]*cachedSource, progress *atomic.Int64) ([]*source, error) {
+	now := time.Now()
 	out := make([]*source, len(paths))
 	work := make(chan int, 64)
 	var wg sync.WaitGroup
@@ -54,7 +63,18 @@ func loadSources(ctx context.Context, paths []string, l *content.Loader, progres
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				out[i] = loadSource(paths[i], l)
+				p := paths[i]
+				if dir == "" {
+					out[i] = loadSource(p, l)
+				} else {
+					st := stampFile(filepath.Join(dir, filepath.FromSlash(p)), now)
+					if c := cache[p]; c != nil && st.valid() && c.Stamp == st {
+						out[i] = c.source(l.Location)
+					} else {
+						out[i] = loadSource(p, l)
+						out[i].stamp = st
+					}
+				}
 				if progress != nil {
 					progress.Add(1)
 				}
@@ -80,7 +100,7 @@ feed:
 // loadSource reads and parses one content file.
 func loadSource(p string, l *content.Loader) *source {
 	data, a, prob := l.LoadFileBytes(p)
-	s := &source{prob: prob, size: int64(len(data))}
+	s := &source{prob: prob}
 	if data != nil {
 		s.hash = hashBytes(data)
 	}
@@ -88,4 +108,62 @@ func loadSource(p string, l *content.Loader) *source {
 		s.art, s.slug, s.meta = a, a.Slug, metaHash(a)
 	}
 	return s
+}
+
+// source turns a cache entry back into a source whose article has no body.
+// The cache keeps times as instants with an offset; loc, the zone the
+// parser put them in, gives them back their zone's name.
+func (c *cachedSource) source(loc *time.Location) *source {
+	if a := c.Art; a != nil && loc != nil {
+		a.Date = a.Date.In(loc)
+		if !a.Updated.IsZero() {
+			a.Updated = a.Updated.In(loc)
+		}
+	}
+	return &source{art: c.Art, prob: c.Prob, hash: c.Hash, meta: c.Meta, slug: c.Slug,
+		stamp: c.Stamp, bodyless: c.Art != nil}
+}
+
+// cached turns a source into its cache entry at path p.
+func (s *source) cached(p string) cachedSource {
+	c := cachedSource{Path: p, Stamp: s.stamp, Hash: s.hash, Meta: s.meta, Slug: s.slug, Prob: s.prob}
+	if s.art != nil {
+		a := *s.art
+		a.Body, a.Slug = "", s.slug
+		c.Art = &a
+	}
+	return c
+}
+
+// hydrate gives articles that came from the build cache their bodies back,
+// reading and parsing their files again, in parallel. A file whose bytes
+// changed since the build began is an error: the build is then told to run
+// again rather than mix two versions of one article.
+func (b *Builder) hydrate(ctx context.Context, arts []*content.Article) error {
+	var need []string
+	seen := map[string]bool{}
+	for _, a := range arts {
+		if a == nil || seen[a.Source] {
+			continue
+		}
+		seen[a.Source] = true
+		if s := b.sources[a.Source]; s != nil && s.bodyless {
+			need = append(need, a.Source)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	fresh, err := loadSources(ctx, need, b.loader, "", nil, nil)
+	if err != nil {
+		return err
+	}
+	for i, p := range need {
+		s := b.sources[p]
+		if f := fresh[i]; f.hash != s.hash || f.art == nil {
+			return fmt.Errorf("content/%s changed while the site was being built; build again", p)
+		}
+		s.art.Body, s.bodyless = fresh[i].art.Body, false
+	}
+	return nil
 }

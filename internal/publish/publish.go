@@ -23,6 +23,8 @@ type Staging struct {
 	dest string // the destination folder, absolute
 	dir  string // the staging folder beside it
 	old  string // after Commit: where the previous site went, "" if none
+
+	committed bool
 }
 
 // Begin creates a fresh staging folder beside dest. Leftovers of earlier
@@ -38,6 +40,9 @@ func Begin(dest string) (*Staging, error) {
 	parent := filepath.Dir(abs)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", parent, err)
+	}
+	if err := Recover(abs); err != nil {
+		return nil, err
 	}
 	removeLeftovers(abs)
 	dir, err := os.MkdirTemp(parent, stagingPrefix(abs))
@@ -110,13 +115,42 @@ func (s *Staging) WriteFile(rel string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return writeError("writing", rel, err)
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
+	if err := writeFile(p, data); err != nil {
 		return writeError("writing", rel, err)
 	}
 	return nil
+}
+
+// WriteFileStat is WriteFile that also returns the written file's
+// FileInfo, for build caches that recognise the file later by its size,
+// times and inode. Swapping the staging folder in keeps all of these.
+func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
+	p, err := s.path(rel)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := writeFileStat(p, data)
+	if err != nil {
+		return nil, writeError("writing", rel, err)
+	}
+	return fi, nil
+}
+
+// Link makes the site-relative path rel a hard link to the file at target,
+// typically the same file of the previous site, and returns its FileInfo.
+// An unchanged file then keeps its inode and mtime across the swap.
+func (s *Staging) Link(rel, target string) (fs.FileInfo, error) {
+	p, err := s.path(rel)
+	if err != nil {
+		return nil, err
+	}
+	if err := mkdirFast(filepath.Dir(p)); err != nil {
+		return nil, writeError("writing", rel, err)
+	}
+	if err := os.Link(target, p); err != nil {
+		return nil, writeError("linking", rel, err)
+	}
+	return os.Lstat(p)
 }
 
 // CopyFS copies every regular file of fsys into the site, keeping paths.
@@ -175,8 +209,18 @@ func (s *Staging) Commit() error {
 	if err != nil {
 		return fmt.Errorf("publishing %s: %w", s.dest, err)
 	}
-	s.old = old
+	s.old, s.committed = old, true
 	return nil
+}
+
+// DetachOld hands the previous site, which Commit moved aside, to the
+// caller to delete when it suits, such as in a background process, so that
+// deleting a large tree is not on the build's critical path. Cleanup then
+// leaves it alone. It returns "" when there was no previous site.
+func (s *Staging) DetachOld() string {
+	old := s.old
+	s.old = ""
+	return old
 }
 
 // Cleanup deletes what the build no longer needs: the previous site after
@@ -184,6 +228,9 @@ func (s *Staging) Commit() error {
 func (s *Staging) Cleanup() error {
 	if s.old != "" {
 		return os.RemoveAll(s.old)
+	}
+	if s.committed {
+		return nil
 	}
 	if _, err := os.Stat(s.dir); err == nil && s.dir != s.dest {
 		return os.RemoveAll(s.dir)

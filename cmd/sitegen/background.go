@@ -1,0 +1,56 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// removeTreeEnv names the folder that a background sitegen process started
+// by removeInBackground deletes, instead of running a command.
+const removeTreeEnv = "SITEGEN_REMOVE_OLD_SITE"
+
+// removeInBackground deletes the previous site's folder, which a full
+// build moved aside, in a process of its own that outlives this one.
+// Deleting tens of thousands of files takes seconds and, on ext4, slows
+// file creation for a while; the build has nothing to wait for. If the
+// process cannot start, the folder is deleted here; a folder left by a
+// killed remover is deleted by the next full build.
+func removeInBackground(dir string) {
+	exe, err := os.Executable()
+	if err == nil {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), removeTreeEnv+"="+dir)
+		detach(cmd)
+		if err = cmd.Start(); err == nil {
+			cmd.Process.Release()
+			return
+		}
+	}
+	slog.Debug("deleting the previous site in the foreground", "err", err)
+	os.RemoveAll(dir)
+}
+
+// removeTree is the background process's work. It deletes only what
+// publish names an old site (".NAME.old-..."), whatever the environment says.
+func removeTree(dir string) {
+	base := filepath.Base(dir)
+	if !strings.HasPrefix(base, ".") || !strings.Contains(base, ".old-") {
+		return
+	}
+	os.RemoveAll(dir)
+}
+
+// isTerminal reports whether w is a terminal, where a progress line that
+// redraws itself makes sense.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,154 @@
+package build
+
+import (
+	"bufio"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/content"
+)
+
+// The build cache is one file beside the destination, named like the
+// publish package's staging folders: DEST/../.public.sitegen-cache for
+// DEST public. It records what the last build read (every content file's
+// size, times, inode and hash, and the article parsed from it, without its
+// body) and what it wrote (every output file's key, hash and stamp).
+//
+// It is trusted only as far as it can be checked, so that a stale cache
+// cannot produce wrong output:
+//   - it is keyed to the program (a hash of the executable), the site root
+//     and the destination; any other program or place ignores it;
+//   - a content file is reused only when its size, mtime, ctime and inode
+//     are all unchanged, and never when it was modified within a second of
+//     being read (an edit in the same clock tick would not move its mtime);
+//   - an output file is left alone only when its page key and its own
+//     size, mtime and inode are unchanged: a file edited, replaced or
+//     deleted in the destination by hand is written again (the change time
+//     is left out: hard links made and removed by full builds move it);
+//   - the theme (sitegen.yaml, templates/, i18n/, assets/) is hashed in
+//     full on every build.
+//
+// Deleting the file is always safe: the next build is a full one.
+const cacheFormat = "sitegen build cache 1"
+
+func cachePath(dest string) string {
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
+}
+
+// A manifest is the cache file's content.
+type manifest struct {
+	Format  string
+	Program sourceHash
+	Root    string // absolute site root
+	Dest    string // absolute destination
+	Sources []cachedSource
+	Outputs []cachedOutput
+}
+
+// A stamp identifies one version of a file without reading it. The zero
+// stamp matches nothing.
+type stamp struct {
+	Size, Mtime, Ctime int64
+	Ino, Dev           uint64
+}
+
+func (s stamp) valid() bool { return s != stamp{} }
+
+// A cachedSource is one content file as the last build read it.
+type cachedSource struct {
+	Path  string
+	Stamp stamp
+	Hash  sourceHash
+	Meta  sourceHash
+	Slug  string
+	Art   *content.Article // without Body; nil when the file is bad or a draft
+	Prob  *content.Problem
+}
+
+// A cachedOutput is one file the last build left in the destination.
+type cachedOutput struct {
+	Path  string
+	Key   pageKey    // the page's key; zero for assets
+	Sum   sourceHash // of the bytes
+	Stamp stamp
+}
+
+// readManifest reads the cache for dest, or returns nil when there is
+// none or it is not for this program, root and destination.
+func readManifest(root, dest string) *manifest {
+	f, err := os.Open(cachePath(dest))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var m manifest
+	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(&m); err != nil {
+		slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+		return nil
+	}
+	if m.Format != cacheFormat || m.Program != programKey() || m.Root != root || m.Dest != dest {
+		return nil
+	}
+	return &m
+}
+
+// writeManifest replaces the cache for dest atomically.
+func writeManifest(m *manifest) error {
+	m.Format, m.Program = cacheFormat, programKey()
+	p := cachePath(m.Dest)
+	tmp, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp-")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	err = gob.NewEncoder(w).Encode(m)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing the build cache %s: %w", p, err)
+	}
+	return nil
+}
+
+// removeManifest deletes the cache for dest, before a build changes the
+// destination, so that a build killed half way never leaves a cache that
+// describes the wrong files.
+func removeManifest(dest string) error {
+	err := os.Remove(cachePath(dest))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// racyWindow is how recently modified a file may be and still be trusted
+// by its stamp: mtimes move in clock ticks, so a file changed twice within
+// one tick keeps its mtime.
+const racyWindow = time.Second
+
+// stampFile stamps the file at p, or returns the zero stamp when it cannot
+// be trusted: unreadable, or modified within racyWindow of now.
+func stampFile(p string, now time.Time) stamp {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return stamp{}
+	}
+	if now.Sub(fi.ModTime()) < racyWindow {
+		return stamp{}
+	}
+	return statStamp(fi)
+}

@@ -1,0 +1,490 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/publish"
+	"github.com/sitegen/sitegen/internal/render"
+)
+
+// Run builds the site at opts.Source into opts.Dest. When any source file is
+// bad it writes nothing and returns an error wrapping ErrProblems, unless
+// opts.KeepGoing is set: then it publishes the rest and still returns that
+// error. The previous destination is replaced only by a complete new site.
+//
+// With the build cache beside the destination (see cachePath) Run reads
+// only the content files that changed, renders only the pages whose key
+// changed and writes only the files whose bytes changed, in place through
+// a journaled publish.Patch; files it does not write keep their mtimes.
+// Without a usable cache, or when most files change, it writes a whole new
+// site into a staging folder and swaps it in.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	start := time.Now()
+	if opts.Dest == "" {
+		opts.Dest = filepath.Join(opts.Source, "public")
+	}
+	if err := checkDest(opts.Source, opts.Dest); err != nil {
+		return nil, err
+	}
+	root, err1 := filepath.Abs(opts.Source)
+	dest, err2 := filepath.Abs(opts.Dest)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	prog := startProgress(opts.Progress, start)
+	defer prog.stop()
+
+	var man *manifest
+	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
+		if err := publish.Recover(dest); err != nil {
+			return nil, err
+		}
+		man = readManifest(root, dest)
+	}
+	b := &Builder{root: opts.Source, progress: &prog.read, contentDir: filepath.Join(root, "content")}
+	if man != nil {
+		b.cache = make(map[string]*cachedSource, len(man.Sources))
+		for i := range man.Sources {
+			b.cache[man.Sources[i].Path] = &man.Sources[i]
+		}
+	}
+	if err := b.loadTheme(); err != nil {
+		return nil, err
+	}
+	if err := b.loadAllContent(ctx); err != nil {
+		return nil, err
+	}
+	b.cache = nil
+	b.reindex()
+	probs := b.problems()
+	rep := &Report{Articles: len(b.site.Articles), Pages: len(b.files), Problems: probs, Notes: b.site.Notes}
+	problemsErr := error(nil)
+	if len(probs) > 0 {
+		problemsErr = fmt.Errorf("%w: %d bad files", ErrProblems, len(probs))
+		if !opts.KeepGoing {
+			rep.Elapsed = time.Since(start)
+			return rep, problemsErr
+		}
+	}
+	if err := uniqueFiles(b.pageList()); err != nil {
+		return rep, err
+	}
+	assets, err := b.assetFiles()
+	if err != nil {
+		return rep, err
+	}
+	prog.total.Store(int64(len(b.files) + len(assets)))
+	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts}
+	if err := w.write(ctx, man); err != nil {
+		return rep, err
+	}
+	rep.Files, rep.Unchanged, rep.Removed = w.written, w.kept, w.removed
+	rep.Elapsed = time.Since(start)
+	return rep, problemsErr
+}
+
+// pageList returns the pages in render.Pages order.
+func (b *Builder) pageList() []*render.Page {
+	ps := make([]*render.Page, len(b.files))
+	for i, f := range b.files {
+		ps[i] = b.pages[f]
+	}
+	return ps
+}
+
+// assetFiles returns every asset output file and its bytes: the asset
+// folders' files (a later folder's replacing an earlier one's; names
+// starting with "." left out) and the content-hashed copies.
+func (b *Builder) assetFiles() (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, fsys := range b.theme.assets {
+		err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("copying assets: %w", err)
+			}
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !d.Type().IsRegular() {
+				return nil
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return fmt.Errorf("copying asset %s: %w", p, err)
+			}
+			out[p] = data
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range b.theme.hashed.Files() {
+		out[name] = b.theme.hashed.Content(name)
+	}
+	return out, nil
+}
+
+// A siteWriter writes a built site to its destination and records what it
+// wrote in the build cache.
+type siteWriter struct {
+	b      *Builder
+	dest   string
+	assets map[string][]byte
+	prog   *progress
+	opts   Options
+
+	mu      sync.Mutex
+	outputs map[string]cachedOutput // what the destination holds after the build
+
+	written, kept, removed int
+}
+
+// fullRatio is the share of changed files above which a build writes a
+// whole new site rather than patching the old one: renaming most files one
+// by one is no cheaper, and the swap keeps the site whole throughout.
+const fullRatio = 0.5
+
+func (w *siteWriter) write(ctx context.Context, man *manifest) error {
+	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets))
+	if man == nil {
+		return w.writeAll(ctx, nil)
+	}
+	prev := w.checkOutputs(man.Outputs)
+	var pages []string
+	for _, f := range w.b.files {
+		if o, ok := prev[f]; !ok || o.Key != w.b.keys[f] {
+			pages = append(pages, f)
+		} else {
+			w.outputs[f] = o
+		}
+	}
+	var assets []string
+	for name, data := range w.assets {
+		if o, ok := prev[name]; !ok || o.Sum != hashBytes(data) {
+			assets = append(assets, name)
+		} else {
+			w.outputs[name] = o
+		}
+	}
+	sort.Strings(assets)
+	var gone []string
+	for _, o := range man.Outputs {
+		if _, ok := w.outputs[o.Path]; !ok && w.b.pages[o.Path] == nil && w.assets[o.Path] == nil {
+			gone = append(gone, o.Path)
+		}
+	}
+	changed := len(pages) + len(assets) + len(gone)
+	if float64(changed) > fullRatio*float64(len(w.b.files)+len(w.assets)) {
+		return w.writeAll(ctx, prev)
+	}
+	w.kept = len(w.outputs)
+	if changed == 0 {
+		return w.saveIfChanged(man)
+	}
+	return w.patch(ctx, prev, pages, assets, gone)
+}
+
+// checkOutputs returns the previous build's outputs, by path, whose files
+// in the destination are still the ones it wrote.
+func (w *siteWriter) checkOutputs(outs []cachedOutput) map[string]cachedOutput {
+	ok := make([]bool, len(outs))
+	parallel(len(outs), func(i int) {
+		fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(outs[i].Path)))
+		ok[i] = err == nil && fi.Mode().IsRegular() && outs[i].Stamp.valid() && outputStamp(fi) == outs[i].Stamp
+	})
+	m := make(map[string]cachedOutput, len(outs))
+	for i, o := range outs {
+		if ok[i] {
+			m[o.Path] = o
+		}
+	}
+	return m
+}
+
+// writeAll writes the whole site into a staging folder and swaps it in.
+// A file whose bytes are those of a file in prev, the previous site's
+// files that are as it left them, is not written but hard-linked from the
+// previous site, so it keeps its inode and mtime.
+func (w *siteWriter) writeAll(ctx context.Context, prev map[string]cachedOutput) error {
+	if err := w.b.hydrate(ctx, w.b.site.Articles); err != nil {
+		return err
+	}
+	if err := removeManifest(w.dest); err != nil {
+		return err
+	}
+	st, err := publish.Begin(w.dest)
+	if err != nil {
+		return err
+	}
+	defer st.Cleanup()
+	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets))
+	w.kept = 0
+	save := func(rel string, key pageKey, data []byte) error {
+		if o, ok := prev[rel]; ok && o.Sum == hashBytes(data) {
+			fi, err := st.Link(rel, filepath.Join(w.dest, filepath.FromSlash(rel)))
+			if err == nil {
+				o.Key, o.Stamp = key, outputStamp(fi) // a link changes the file's ctime
+				w.mu.Lock()
+				w.outputs[rel] = o
+				w.kept++
+				w.mu.Unlock()
+				w.prog.written.Add(1)
+				return nil
+			}
+		}
+		fi, err := st.WriteFileStat(rel, data)
+		if err != nil {
+			return err
+		}
+		w.record(rel, key, data, outputStamp(fi))
+		return nil
+	}
+	for _, name := range sortedKeys(w.assets) {
+		if err := save(name, pageKey{}, w.assets[name]); err != nil {
+			return err
+		}
+	}
+	if err := w.renderPages(ctx, w.b.files, save); err != nil {
+		return err
+	}
+	if err := st.Commit(); err != nil {
+		return err
+	}
+	if old := st.DetachOld(); old != "" {
+		if w.opts.RemoveOld != nil {
+			w.opts.RemoveOld(old)
+		} else {
+			os.RemoveAll(old)
+		}
+	}
+	return w.saveManifest()
+}
+
+// patch writes the changed pages and assets into the existing destination
+// and removes the files that are gone. A page whose key changed but whose
+// bytes did not is not written.
+func (w *siteWriter) patch(ctx context.Context, prev map[string]cachedOutput, pages, assets, gone []string) error {
+	if err := w.b.hydrate(ctx, w.b.articlesShownBy(pages)); err != nil {
+		return err
+	}
+	p, err := publish.BeginPatch(w.dest)
+	if err != nil {
+		return err
+	}
+	defer p.Cleanup()
+	var changed []string
+	save := func(rel string, key pageKey, data []byte) error {
+		sum := hashBytes(data)
+		if o, ok := prev[rel]; ok && o.Sum == sum {
+			o.Key = key
+			w.mu.Lock()
+			w.outputs[rel] = o
+			w.kept++
+			w.mu.Unlock()
+			return nil
+		}
+		if err := p.WriteFile(rel, data); err != nil {
+			return err
+		}
+		w.record(rel, key, data, stamp{})
+		w.mu.Lock()
+		changed = append(changed, rel)
+		w.mu.Unlock()
+		return nil
+	}
+	for _, name := range assets {
+		if err := save(name, pageKey{}, w.assets[name]); err != nil {
+			return err
+		}
+	}
+	if err := w.renderPages(ctx, pages, save); err != nil {
+		return err
+	}
+	for _, rel := range gone {
+		if err := p.Remove(rel); err != nil {
+			return err
+		}
+	}
+	w.removed = len(gone)
+	if len(changed) == 0 && len(gone) == 0 {
+		return w.saveManifest()
+	}
+	// From here the destination changes: a cache that still described the
+	// old files would be wrong if the build were killed before saving it.
+	if err := removeManifest(w.dest); err != nil {
+		return err
+	}
+	if err := p.Commit(); err != nil {
+		return err
+	}
+	for _, rel := range changed {
+		o := w.outputs[rel]
+		if fi, err := os.Stat(filepath.Join(w.dest, filepath.FromSlash(rel))); err == nil {
+			o.Stamp = outputStamp(fi)
+		}
+		w.outputs[rel] = o
+	}
+	return w.saveManifest()
+}
+
+// articlesShownBy returns the articles whose bodies the given pages' templates may show.
+func (b *Builder) articlesShownBy(files []string) []*content.Article {
+	var arts []*content.Article
+	bodies := map[string]render.SiteDeps{}
+	for _, f := range files {
+		p := b.pages[f]
+		d, ok := bodies[p.Template()]
+		if !ok {
+			d = b.theme.renderer.Deps(p.Template())
+			bodies[p.Template()] = d
+		}
+		if d&render.DepsAll != 0 {
+			return b.site.Articles
+		}
+		if d&render.DepsBodies != 0 {
+			arts = append(arts, p.Article, p.Older, p.Newer)
+			arts = append(arts, p.List...)
+		}
+	}
+	return arts
+}
+
+func (w *siteWriter) record(rel string, key pageKey, data []byte, st stamp) {
+	o := cachedOutput{Path: rel, Key: key, Sum: hashBytes(data), Stamp: st}
+	w.mu.Lock()
+	w.outputs[rel] = o
+	w.written++
+	w.mu.Unlock()
+	w.prog.written.Add(1)
+}
+
+// renderPages renders the given pages on all cores and hands each one's
+// bytes to save.
+func (w *siteWriter) renderPages(ctx context.Context, files []string, save func(rel string, key pageKey, data []byte) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var failed error
+	var once sync.Once
+	work := make(chan string, 64)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for f := range work {
+				buf.Reset()
+				err := w.b.theme.renderer.Render(&buf, w.b.pages[f])
+				if err == nil {
+					err = save(f, w.b.keys[f], buf.Bytes())
+				}
+				if err != nil {
+					once.Do(func() { failed = err; cancel() })
+				}
+			}
+		}()
+	}
+feed:
+	for _, f := range files {
+		select {
+		case work <- f:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if failed != nil {
+		return failed
+	}
+	return ctx.Err()
+}
+
+func (w *siteWriter) saveIfChanged(man *manifest) error {
+	same := len(man.Sources) == len(w.b.sources)
+	if same {
+		for _, c := range man.Sources {
+			s := w.b.sources[c.Path]
+			if s == nil || s.stamp != c.Stamp || s.hash != c.Hash {
+				same = false
+				break
+			}
+		}
+	}
+	for _, o := range man.Outputs {
+		if n, ok := w.outputs[o.Path]; !ok || n != o {
+			same = false
+			break
+		}
+	}
+	if same && len(man.Outputs) == len(w.outputs) {
+		return nil
+	}
+	return w.saveManifest()
+}
+
+func (w *siteWriter) saveManifest() error {
+	m := &manifest{Root: mustAbs(w.b.root), Dest: w.dest}
+	for _, p := range sortedKeys(w.b.sources) {
+		s := w.b.sources[p]
+		m.Sources = append(m.Sources, s.cached(p))
+	}
+	for _, p := range sortedKeys(w.outputs) {
+		m.Outputs = append(m.Outputs, w.outputs[p])
+	}
+	if err := writeManifest(m); err != nil {
+		// The site is published; only the next build's speed suffers.
+		slog.Warn("the next build will be a full one", "err", err)
+	}
+	return nil
+}
+
+// outputStamp stamps an output file. It leaves out the change time, which
+// moves whenever a link to the file is made or deleted: after a full
+// build links unchanged files into the new site, deleting the old site
+// would otherwise make every one of them look edited.
+func outputStamp(fi fs.FileInfo) stamp {
+	st := statStamp(fi)
+	st.Ctime = 0
+	return st
+}
+
+func mustAbs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// parallel calls f(0) ... f(n-1) on all cores.
+func parallel(n int, f func(i int)) {
+	procs := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range procs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += procs {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

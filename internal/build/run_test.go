@@ -1,0 +1,140 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// agedSite writes the test site and backdates every file, so that the
+// build cache trusts their stamps (a file changed within racyWindow is
+// always read again).
+func agedSite(t *testing.T, n int) string {
+	root := writeTestSite(t, n)
+	ageFiles(t, root)
+	return root
+}
+
+func ageFiles(t *testing.T, root string) {
+	t.Helper()
+	old := time.Now().Add(-time.Hour)
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			os.Chtimes(p, old, old)
+		}
+		return err
+	})
+}
+
+// A treeFile is one output file: its bytes and the identity of the file
+// that holds them.
+type treeFile struct {
+	data  []byte
+	ino   uint64
+	mtime time.Time
+}
+
+func readTree(t *testing.T, dir string) map[string]treeFile {
+	t.Helper()
+	out := map[string]treeFile{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = treeFile{data, fi.Sys().(*syscall.Stat_t).Ino, fi.ModTime()}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestIncrementalBuildMatchesCleanBuild applies every edit in siteEdits to
+// a site built with the cache and checks that each incremental build's
+// output is byte-identical to a clean build's, that files whose bytes did
+// not change were not rewritten (same inode and mtime), and that a build
+// with nothing changed writes nothing.
+func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
+	ctx := context.Background()
+	root := agedSite(t, 24)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cachePath(dest)); err != nil {
+		t.Fatalf("no build cache after a build: %v", err)
+	}
+	before := readTree(t, dest)
+	rep, err := Run(ctx, Options{Source: root, Dest: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 0 || rep.Unchanged != len(before) {
+		t.Errorf("no-op build wrote %d files and kept %d, want 0 and %d", rep.Files, rep.Unchanged, len(before))
+	}
+	assertSameFiles(t, before, readTree(t, dest))
+
+	for i, e := range siteEdits {
+		t.Run(e.name, func(t *testing.T) {
+			e.apply(t, root)
+			if e.name != "bad file" {
+				ageFiles(t, root)
+			}
+			_, err := Run(ctx, Options{Source: root, Dest: dest, KeepGoing: true})
+			if err != nil && e.name != "bad file" {
+				t.Fatal(err)
+			}
+			clean := filepath.Join(t.TempDir(), "clean")
+			if _, err := Run(ctx, Options{Source: root, Dest: clean, KeepGoing: true}); err != nil && e.name != "bad file" {
+				t.Fatal(err)
+			}
+			got, want := readTree(t, dest), readTree(t, clean)
+			for f, w := range want {
+				g, ok := got[f]
+				switch {
+				case !ok:
+					t.Errorf("%s: missing from the incremental build", f)
+				case !bytes.Equal(g.data, w.data):
+					t.Errorf("%s: differs from the clean build's", f)
+				case bytes.Equal(before[f].data, g.data) && (before[f].ino != g.ino || !before[f].mtime.Equal(g.mtime)):
+					t.Errorf("%s: rewritten though its bytes did not change", f)
+				}
+			}
+			for f := range got {
+				if _, ok := want[f]; !ok {
+					t.Errorf("%s: left in the incremental build, not in the clean one", f)
+				}
+			}
+			before = got
+			_ = i
+		})
+	}
+}
+
+func assertSameFiles(t *testing.T, before, after map[string]treeFile) {
+	t.Helper()
+	for f, b := range before {
+		a, ok := after[f]
+		if !ok || !bytes.Equal(a.data, b.data) || a.ino != b.ino || !a.mtime.Equal(b.mtime) {
+			t.Errorf("%s was rewritten or changed by a build with nothing to do", f)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d files after, %d before", len(after), len(before))
+	}
+}
