@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/sitegen/sitegen/internal/assets"
 	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/render"
@@ -190,6 +191,14 @@ func (b *Builder) Assets() []fs.FS {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return append([]fs.FS(nil), b.theme.assets...)
+}
+
+// Hashed returns the content-hashed copies of stylesheets and scripts that
+// pages link to; a build writes them beside the assets.
+func (b *Builder) Hashed() *assets.Fingerprints {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.theme.hashed
 }
 
 // ErrNoPage is returned by Render for an output file that is not a page.

@@ -72,8 +72,8 @@ func hashTheme(rootFS fs.FS) (sourceHash, error) {
 			if err != nil {
 				return err
 			}
-			if d.IsDir() {
-				return nil
+			if !d.Type().IsRegular() {
+				return nil // folders; and links, which the build does not copy either
 			}
 			data, err := fs.ReadFile(rootFS, p)
 			if err != nil {

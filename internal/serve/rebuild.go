@@ -21,7 +21,7 @@ type rebuilt struct {
 // initialBuild builds the site once before serving.
 func (s *Server) initialBuild(ctx context.Context) {
 	start := time.Now()
-	snap, err := buildSnapshot(ctx, s.root)
+	snap, err := s.builder.next(ctx, nil, changeSet{})
 	s.finish(rebuilt{site: snap, err: err, took: time.Since(start)})
 }
 
@@ -82,7 +82,8 @@ func (s *Server) rebuild(ctx context.Context, cs changeSet) (*snapshot, error) {
 	if s.rebuildFunc != nil {
 		return s.rebuildFunc(ctx, cs)
 	}
-	return buildSnapshot(ctx, s.root)
+	st, _ := s.current()
+	return s.builder.next(ctx, st.site, cs)
 }
 
 // finish publishes the outcome of a build and prints one line about it.
@@ -100,7 +101,11 @@ func (s *Server) finish(r rebuilt) {
 	took := r.took.Round(time.Millisecond)
 	if r.err == nil {
 		s.publish(&state{site: r.site, gen: old.gen + 1})
-		s.printf("%s%s %d articles, %d files in %v\n", prefix, built, r.site.articles, len(r.site.files), took)
+		if r.changes.empty() {
+			s.printf("%s%s %d articles, %d files in %v\n", prefix, built, r.site.articles, len(r.site.files), took)
+		} else {
+			s.printf("%s%s %d of %d files in %v (%d articles)\n", prefix, built, r.site.rendered, len(r.site.files), took, r.site.articles)
+		}
 		return
 	}
 	next := &state{site: old.site, gen: old.gen, failures: describe(r.err)}

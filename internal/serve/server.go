@@ -20,7 +20,7 @@ import (
 // Defaults for Options.
 const (
 	DefaultAddr     = "127.0.0.1:1313"
-	DefaultDebounce = 30 * time.Millisecond
+	DefaultDebounce = 20 * time.Millisecond
 )
 
 // Options say what to preview and how.
@@ -33,11 +33,12 @@ type Options struct {
 
 // A Server previews one site. Create it with New, then call Run.
 type Server struct {
-	root  string // site root, absolute
-	out   io.Writer
-	ln    net.Listener
-	http  *http.Server
-	watch *watcher
+	root    string // site root, absolute
+	out     io.Writer
+	ln      net.Listener
+	http    *http.Server
+	watch   *watcher
+	builder *siteBuilder // used by one build at a time: the first, then the rebuild loop's
 
 	mu      sync.Mutex
 	st      *state        // what is served now
@@ -76,7 +77,8 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Out == nil {
 		opts.Out = io.Discard
 	}
-	s := &Server{root: root, out: opts.Out, st: &state{}, changed: make(chan struct{}), closing: make(chan struct{})}
+	s := &Server{root: root, out: opts.Out, builder: &siteBuilder{root: root},
+		st: &state{}, changed: make(chan struct{}), closing: make(chan struct{})}
 	// Watch before the first build, so that no change made during it is lost.
 	if s.watch, err = newWatcher(root, opts.Debounce); err != nil {
 		return nil, fmt.Errorf("watching %s: %w", opts.Source, err)

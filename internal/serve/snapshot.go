@@ -3,15 +3,17 @@ package serve
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/sitegen/sitegen/internal/build"
-	"github.com/sitegen/sitegen/internal/render"
 )
 
 // A snapshot is one complete build of the site as the preview serves it.
@@ -20,34 +22,111 @@ type snapshot struct {
 	files    map[string][]byte // site-relative file ("2019/12/30/slug/index.html", "style.css") -> bytes
 	base     string            // path of baseURL ("/" or "/archive/"): the prefix of every link
 	articles int               // articles published
+	rendered int               // pages this rebuild rendered; the other files are the previous snapshot's
 }
 
-// buildSnapshot loads, indexes and renders the whole site at root into
-// memory. When articles are bad it still returns the snapshot of the good
-// ones, with an error wrapping their content.Problems.
-func buildSnapshot(ctx context.Context, root string) (*snapshot, error) {
-	s, err := build.Load(ctx, root)
+// A siteBuilder turns the site's sources into snapshots. It keeps the
+// loaded, indexed site in a build.Builder between rebuilds, so that a
+// rebuild reads only the changed sources and renders only the pages whose
+// bytes they change. It is used by one rebuild at a time.
+type siteBuilder struct {
+	root string
+	b    *build.Builder // nil until a build succeeds in loading the site
+
+	// What changed since the last snapshot: a build whose articles had
+	// problems, or that was cancelled, moves the Builder on but not the
+	// snapshot, so the pages it changed wait here for the next one.
+	dirty    map[string]bool // output files to render again, or to drop when they are no longer pages
+	dirtyAll bool            // render everything and read the assets again
+}
+
+// next brings the site up to date with the changes in cs and returns the
+// snapshot that follows prev (nil: none yet). When articles are bad it
+// returns an error wrapping their content.Problems and, only when there is
+// no prev, the snapshot of the good articles; otherwise prev stays the site
+// to serve.
+func (sb *siteBuilder) next(ctx context.Context, prev *snapshot, cs changeSet) (*snapshot, error) {
+	if err := sb.update(ctx, cs); err != nil {
+		return nil, err
+	}
+	probs := sb.b.Problems()
+	if len(probs) > 0 && prev != nil {
+		return nil, probs
+	}
+	snap, err := sb.render(ctx, prev)
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{files: map[string][]byte{}, base: s.Site.Config.BasePath(), articles: len(s.Site.Articles)}
-	if err := readAssets(snap.files, s.Assets); err != nil {
-		return nil, err
+	if len(probs) > 0 {
+		return snap, probs
 	}
-	for _, name := range s.Hashed.Files() {
-		snap.files[name] = s.Hashed.Content(name)
+	return snap, nil
+}
+
+// update loads the changes into the Builder and notes the pages they touch.
+func (sb *siteBuilder) update(ctx context.Context, cs changeSet) error {
+	if sb.b == nil || cs.all {
+		b, err := build.NewBuilder(ctx, sb.root)
+		if err != nil {
+			return err
+		}
+		sb.b, sb.dirtyAll = b, true
+		return nil
 	}
-	pages := render.Pages(s.Site, s.Lang)
-	out, err := renderPages(ctx, s.Renderer, pages)
+	ch, err := sb.b.Update(ctx, cs.sorted())
+	if err != nil {
+		return err
+	}
+	if ch.All || len(ch.Assets) > 0 {
+		sb.dirtyAll = true
+	}
+	if sb.dirty == nil {
+		sb.dirty = map[string]bool{}
+	}
+	for _, f := range ch.Pages {
+		sb.dirty[f] = true
+	}
+	for _, f := range ch.Removed {
+		sb.dirty[f] = true
+	}
+	return nil
+}
+
+// render makes the next snapshot: prev with the dirty pages rendered again,
+// or everything afresh.
+func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, error) {
+	site := sb.b.Site()
+	snap := &snapshot{base: site.Config.BasePath(), articles: len(site.Articles)}
+	var todo []string
+	if prev == nil || sb.dirtyAll {
+		snap.files = map[string][]byte{}
+		if err := readAssets(snap.files, sb.b.Assets()); err != nil {
+			return nil, err
+		}
+		h := sb.b.Hashed()
+		for _, name := range h.Files() {
+			snap.files[name] = h.Content(name)
+		}
+		todo = sb.b.Files()
+	} else {
+		snap.files = maps.Clone(prev.files)
+		for f := range sb.dirty {
+			todo = append(todo, f)
+		}
+	}
+	out, err := renderFiles(ctx, sb.b.Render, todo)
 	if err != nil {
 		return nil, err
 	}
-	for i, p := range pages {
-		snap.files[p.File()] = out[i]
+	for i, f := range todo {
+		if out[i] == nil {
+			delete(snap.files, f) // no longer a page
+		} else {
+			snap.files[f] = out[i]
+		}
 	}
-	if len(s.Problems) > 0 {
-		return snap, s.Problems
-	}
+	snap.rendered = len(todo)
+	sb.dirty, sb.dirtyAll = nil, false
 	return snap, nil
 }
 
@@ -84,21 +163,25 @@ func readAssets(files map[string][]byte, assets []fs.FS) error {
 	return nil
 }
 
-// renderPages renders pages on all cores and returns their bytes in the same
-// order. It stops early when ctx is cancelled or a page fails.
-func renderPages(ctx context.Context, r *render.Renderer, pages []*render.Page) ([][]byte, error) {
-	out := make([][]byte, len(pages))
+// renderFiles renders the pages whose output files are given on all cores
+// and returns their bytes in the same order; nil for a file that is no
+// longer a page. It stops early when ctx is cancelled or a page fails.
+func renderFiles(ctx context.Context, render func(io.Writer, string) error, files []string) ([][]byte, error) {
+	out := make([][]byte, len(files))
 	var next atomic.Int64
 	var firstErr error
 	var once sync.Once
-	stop := func(err error) { once.Do(func() { firstErr = err }) }
+	stop := func(err error) {
+		once.Do(func() { firstErr = err })
+		next.Store(int64(len(files))) // the others stop before their next page
+	}
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
 			var buf bytes.Buffer
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(pages) {
+				if i >= len(files) {
 					return
 				}
 				if err := ctx.Err(); err != nil {
@@ -106,12 +189,15 @@ func renderPages(ctx context.Context, r *render.Renderer, pages []*render.Page) 
 					return
 				}
 				buf.Reset()
-				if err := r.Render(&buf, pages[i]); err != nil {
+				err := render(&buf, files[i])
+				switch {
+				case errors.Is(err, build.ErrNoPage):
+				case err != nil:
 					stop(err)
-					next.Store(int64(len(pages))) // the others stop at their next page
 					return
+				default:
+					out[i] = bytes.Clone(buf.Bytes())
 				}
-				out[i] = bytes.Clone(buf.Bytes())
 			}
 		})
 	}
