@@ -1,0 +1,103 @@
+//go:build crash
+
+package main
+
+import (
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestKillDuringBuild kills sitegen with SIGKILL at random moments while it
+// builds a 10,000-article archive over a previous one. After every kill the
+// destination must be, file for file, either the complete previous site or
+// the complete new one, and a following build must succeed.
+//
+// It needs about thirty builds of 10,000 articles (two minutes on two idle
+// cores), too long for every "go test ./..." of the day, so it sits behind
+// the build tag "crash" and .ci/run runs it on its own:
+//
+//	go test -tags crash -run TestKillDuringBuild ./cmd/sitegen
+//
+// Two source trees share the articles and differ in the site title, so every
+// page differs between them and a mix of the two would be seen.
+func TestKillDuringBuild(t *testing.T) {
+	const articles, kills = 10_000, 20
+	bin := buildBinary(t)
+	root := scratchDir(t, 2<<30)
+	srcA, srcB, dest := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "out", "public")
+	writeCorpus(t, srcA, articles, 42)
+	os.MkdirAll(srcB, 0o755)
+	if err := os.Symlink(filepath.Join(srcA, "content"), filepath.Join(srcB, "content")); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(srcA, "sitegen.yaml"), []byte("title: Archive A\n"), 0o644)
+	os.WriteFile(filepath.Join(srcB, "sitegen.yaml"), []byte("title: Archive B\n"), 0o644)
+
+	build := func(src string) time.Duration {
+		t.Helper()
+		start := time.Now()
+		out, err := exec.Command(bin, "build", "--quiet", "--source", src, "--dest", dest).CombinedOutput()
+		if err != nil {
+			t.Fatalf("build of %s after a kill failed: %v\n%s", filepath.Base(src), err, out)
+		}
+		return time.Since(start)
+	}
+	build(srcA)
+	hashA := treeHash(t, dest)
+	took := build(srcB)
+	hashB := treeHash(t, dest)
+	if hashA == hashB {
+		t.Fatal("the two sites are identical; the test could not tell them apart")
+	}
+	t.Logf("site A: %s; site B: %s; a full build takes %v", hashA, hashB, took.Round(time.Millisecond))
+
+	src := map[string]string{hashA: srcA, hashB: srcB}
+	other := map[string]string{hashA: hashB, hashB: hashA}
+	state := hashB
+	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
+	kept, replaced := 0, 0
+	for i := range kills {
+		next := other[state]
+		delay := time.Duration(r.Int64N(int64(took) * 11 / 10))
+		cmd := exec.Command(bin, "build", "--quiet", "--source", src[next], "--dest", dest)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		cmd.Process.Kill() // SIGKILL: no deferred cleanup runs
+		cmd.Wait()
+		switch got := treeHash(t, dest); got {
+		case state:
+			kept++
+		case next:
+			replaced++
+			state = next
+		default:
+			t.Fatalf("kill %d after %v: public/ is %s, neither the previous site (%s) nor the new one (%s)",
+				i+1, delay.Round(time.Millisecond), got, state, next)
+		}
+		// After every second kill the next build runs to the end and must
+		// succeed whatever the kills left behind; the other kills are followed
+		// by a build that is itself killed, to stack interrupted builds.
+		if i%2 == 1 || i == kills-1 {
+			next = other[state]
+			build(src[next])
+			if got := treeHash(t, dest); got != next {
+				t.Fatalf("after kill %d, a full build gave %s, want %s", i+1, got, next)
+			}
+			state = next
+		}
+	}
+	t.Logf("%d kills: %d left the previous site, %d the new one", kills, kept, replaced)
+	if entries, _ := os.ReadDir(filepath.Dir(dest)); len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("leftovers beside public/ after a successful build: %v", names)
+	}
+}
