@@ -119,4 +119,3 @@ func scratchDir(t *testing.T, need uint64) string {
 	}
 	return t.TempDir()
 }
-
