@@ -56,6 +56,7 @@ type Builder struct {
 	// previous build's sources by path, to reuse those whose stamp matches.
 	contentDir string
 	cache      map[string]*cachedSource
+	spill      *bodySpill // where bodies wait until their page is rendered; nil keeps them in the articles
 }
 
 // Changes is what an Update changed in the built site.
@@ -111,7 +112,7 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	srcs, err := loadSources(ctx, paths, b.loader, b.contentDir, b.cache, b.progress)
+	srcs, err := loadSources(ctx, paths, b.loader, b.contentDir, b.cache, b.spill, b.progress)
 	if err != nil {
 		return err
 	}
@@ -134,6 +135,7 @@ func (b *Builder) reindex() {
 	}
 	// site.New sorts by date with ties broken by source path, so the order
 	// of arts does not matter.
+	b.theme.renderer.ResetCache() // list fragments are keyed by article, and articles changed
 	b.site = site.New(b.theme.cfg, arts)
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
@@ -354,7 +356,7 @@ func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool
 		}
 		b.walkErrs = probs
 	}
-	srcs, err := loadSources(ctx, load, b.loader, "", nil, nil)
+	srcs, err := loadSources(ctx, load, b.loader, "", nil, nil, nil)
 	if err != nil {
 		return err
 	}

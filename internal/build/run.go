@@ -64,6 +64,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err := b.loadTheme(); err != nil {
 		return nil, err
 	}
+	if b.theme.renderer.AnyDeps()&render.DepsAll == 0 {
+		spill, err := newBodySpill(filepath.Dir(dest))
+		if err != nil {
+			return nil, err
+		}
+		defer spill.close()
+		b.spill = spill
+	}
 	if err := b.loadAllContent(ctx); err != nil {
 		return nil, err
 	}
@@ -391,7 +399,10 @@ func (w *siteWriter) renderPages(ctx context.Context, files []string, save func(
 			var buf bytes.Buffer
 			for f := range work {
 				buf.Reset()
-				err := w.b.theme.renderer.Render(&buf, w.b.pages[f])
+				p, err := w.b.withBodies(w.b.pages[f])
+				if err == nil {
+					err = w.b.theme.renderer.Render(&buf, p)
+				}
 				if err == nil {
 					err = save(f, w.b.keys[f], buf.Bytes())
 				}

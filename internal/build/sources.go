@@ -31,8 +31,9 @@ type source struct {
 	meta sourceHash       // of every field of art but Body, as parsed
 	slug string           // art.Slug as parsed, before site.New renames duplicates
 
-	stamp    stamp // of the file when it was read; zero when it may not be trusted
-	bodyless bool  // art came from the build cache without its Body; see hydrate
+	stamp    stamp    // of the file when it was read; zero when it may not be trusted
+	bodyless bool     // art came from the build cache without its Body; see hydrate
+	spill    *spilled // where art's Body is while art.Body is empty; see bodySpill
 }
 
 // metaHash hashes every field of a but its Body and the hash of its
@@ -53,7 +54,8 @@ func metaHash(a *content.Article) sourceHash {
 // stamped first and, if cache holds an entry with the same stamp, taken
 // from there without being read. progress, when not nil, counts the files.
 func loadSources(ctx context.Context, paths []string, l *content.Loader, dir string,
-	cache map[string]*cachedSource, progress *atomic.Int64) ([]*source, error) {
+	cache map[string]*cachedSource, spill *bodySpill, progress *atomic.Int64) ([]*source, error) {
+	var spillErr atomic.Value
 	now := time.Now()
 	out := make([]*source, len(paths))
 	work := make(chan int, 64)
@@ -75,6 +77,14 @@ func loadSources(ctx context.Context, paths []string, l *content.Loader, dir str
 						out[i].stamp = st
 					}
 				}
+				if a := out[i].art; spill != nil && a != nil && a.Body != "" {
+					at, err := spill.put(string(a.Body))
+					if err != nil {
+						spillErr.CompareAndSwap(nil, err)
+					} else {
+						out[i].spill, a.Body = &at, ""
+					}
+				}
 				if progress != nil {
 					progress.Add(1)
 				}
@@ -93,6 +103,9 @@ feed:
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if err, _ := spillErr.Load().(error); err != nil {
+		return nil, fmt.Errorf("keeping article bodies in a temporary file: %w", err)
 	}
 	return out, nil
 }
@@ -154,7 +167,7 @@ func (b *Builder) hydrate(ctx context.Context, arts []*content.Article) error {
 	if len(need) == 0 {
 		return nil
 	}
-	fresh, err := loadSources(ctx, need, b.loader, "", nil, nil)
+	fresh, err := loadSources(ctx, need, b.loader, "", nil, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -28,17 +28,22 @@ const (
 // Deps returns what the templates that draw pages of the given template
 // (such as "list.html", see Page.Template) read from the site as a whole.
 func (r *Renderer) Deps(template string) SiteDeps {
-	t := r.sets[template]
-	if t == nil {
-		return DepsAll
-	}
-	var d SiteDeps
-	for _, tt := range t.Templates() {
-		if tt.Tree != nil && tt.Tree.Root != nil {
-			d |= nodeDeps(tt.Tree.Root, false)
+	r.depsOnce.Do(func() {
+		r.deps = map[string]SiteDeps{}
+		for name, t := range r.sets {
+			var d SiteDeps
+			for _, tt := range t.Templates() {
+				if tt.Tree != nil && tt.Tree.Root != nil {
+					d |= nodeDeps(tt.Tree.Root, false)
+				}
+			}
+			r.deps[name] = d
 		}
+	})
+	if d, ok := r.deps[template]; ok {
+		return d
 	}
-	return d
+	return DepsAll
 }
 
 // nodeDeps walks a template parse tree. underLen is set for the single
@@ -156,6 +161,15 @@ func identDeps(ids []string, underLen bool) SiteDeps {
 		case "Neighbours": // Site.Neighbours of any article
 			d |= DepsAll
 		}
+	}
+	return d
+}
+
+// AnyDeps returns what all the page templates together read from the site.
+func (r *Renderer) AnyDeps() SiteDeps {
+	var d SiteDeps
+	for name := range r.sets {
+		d |= r.Deps(name)
 	}
 	return d
 }

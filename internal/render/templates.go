@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/config"
@@ -40,6 +41,11 @@ type Renderer struct {
 	sets  map[string]*template.Template // page template name -> its set
 	cfg   *config.Config
 	theme Theme
+
+	fragments fragmentCache // output of the "cache" function; see cache.go
+
+	depsOnce sync.Once
+	deps     map[string]SiteDeps // by page template; see Deps
 }
 
 // New loads the template set: every .html file of th.Templates, each
@@ -96,6 +102,7 @@ func New(cfg *config.Config, th Theme) (*Renderer, error) {
 		if err := parseFile(t, files[n], n); err != nil {
 			return nil, err
 		}
+		t.Funcs(template.FuncMap{"cache": r.cacheFunc(t)})
 		r.sets[n] = t
 	}
 	return r, nil
@@ -131,6 +138,9 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 func (r *Renderer) funcs() template.FuncMap {
 	base, lang := r.cfg.BasePath(), r.theme.Lang
 	return template.FuncMap{
+		// cache draws a template once per argument and reuses the bytes: see
+		// cache.go. Replaced in each page template's set by New.
+		"cache": func(string, any) (template.HTML, error) { return "", fmt.Errorf("cache: no template set") },
 		// url turns a site path ("/tags/iraq/") into a link under baseURL's path.
 		"url": func(p string) string { return base + strings.TrimPrefix(p, "/") },
 		// absURL turns a site path into an absolute URL, for canonical links and feeds.

@@ -1,0 +1,100 @@
+package build
+
+import (
+	"fmt"
+	"html/template"
+	"os"
+	"sync/atomic"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/render"
+)
+
+// A bodySpill keeps article bodies in a temporary file during a build to
+// disk, so that memory holds the archive's index, not its text: bodies are
+// most of an archive's bytes and each is shown on one page (and, by the
+// default theme's article template, possibly its neighbours'). Loading
+// appends each body to the file; rendering reads back the few a page shows.
+// The file is unlinked as soon as it is made, so nothing is left behind.
+type bodySpill struct {
+	f   *os.File
+	end atomic.Int64
+}
+
+func newBodySpill(dir string) (*bodySpill, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".sitegen-bodies-")
+	if err != nil {
+		return nil, fmt.Errorf("creating a temporary file beside the destination: %w", err)
+	}
+	os.Remove(f.Name()) // the open file lives on; where it cannot, Close is the end
+	return &bodySpill{f: f}, nil
+}
+
+// A spilled body's place in the spill file.
+type spilled struct {
+	off int64
+	n   int
+}
+
+func (s *bodySpill) put(body string) (spilled, error) {
+	off := s.end.Add(int64(len(body))) - int64(len(body))
+	_, err := s.f.WriteAt([]byte(body), off)
+	return spilled{off, len(body)}, err
+}
+
+func (s *bodySpill) get(at spilled) (string, error) {
+	buf := make([]byte, at.n)
+	_, err := s.f.ReadAt(buf, at.off)
+	return string(buf), err
+}
+
+func (s *bodySpill) close() {
+	name := s.f.Name()
+	s.f.Close()
+	os.Remove(name)
+}
+
+// withBodies returns p ready to render: when its template may show bodies
+// and some of its articles' bodies are in the spill file, a copy of p
+// whose articles are copies with their bodies read back. Shared articles
+// are never written to, so pages render in parallel safely.
+func (b *Builder) withBodies(p *render.Page) (*render.Page, error) {
+	if b.spill == nil || b.theme.renderer.Deps(p.Template())&render.DepsBodies == 0 {
+		return p, nil
+	}
+	var err error
+	fill := func(a *content.Article) *content.Article {
+		if a == nil || err != nil {
+			return a
+		}
+		s := b.sources[a.Source]
+		if s == nil || s.spill == nil {
+			return a
+		}
+		c := *a
+		var body string
+		body, err = b.spill.get(*s.spill)
+		c.Body = template.HTML(body)
+		return &c
+	}
+	c := *p
+	if p.Article != nil {
+		c.Article = fill(p.Article)
+	}
+	if p.Older != nil {
+		c.Older = fill(p.Older)
+	}
+	if p.Newer != nil {
+		c.Newer = fill(p.Newer)
+	}
+	if len(p.List) > 0 {
+		c.List = make([]*content.Article, len(p.List))
+		for i, a := range p.List {
+			c.List[i] = fill(a)
+		}
+	}
+	return &c, err
+}

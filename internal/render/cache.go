@@ -1,0 +1,56 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"reflect"
+	"sync"
+)
+
+// A fragmentCache holds the output of the "cache" template function.
+//
+// An archive's list pages show each article again and again (on the home
+// page, its tags' pages and its year, month and day pages): the default
+// list template draws an article's entry once per build with
+// {{cache "article-item" .}} and reuses the bytes. A cached template must
+// depend on its argument alone, which holds for a template that reads only
+// its dot, and must be called where HTML text may go.
+type fragmentCache struct {
+	m sync.Map // fragmentKey -> template.HTML
+}
+
+type fragmentKey struct {
+	set  *template.Template
+	name string
+	arg  any
+}
+
+// cacheFunc returns the "cache" function for the template set t.
+func (r *Renderer) cacheFunc(t *template.Template) func(name string, arg any) (template.HTML, error) {
+	return func(name string, arg any) (template.HTML, error) {
+		cacheable := arg != nil && reflect.TypeOf(arg).Comparable()
+		key := fragmentKey{t, name, arg}
+		if cacheable {
+			if h, ok := r.fragments.m.Load(key); ok {
+				return h.(template.HTML), nil
+			}
+		}
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, name, arg); err != nil {
+			return "", fmt.Errorf("cache %q: %w", name, err)
+		}
+		h := template.HTML(buf.String())
+		if cacheable {
+			r.fragments.m.Store(key, h)
+		}
+		return h, nil
+	}
+}
+
+// ResetCache forgets every fragment drawn with the "cache" template
+// function. Call it whenever the articles change: fragments are keyed by
+// the article they draw, which an update may have changed in place.
+func (r *Renderer) ResetCache() {
+	r.fragments.m.Clear()
+}
