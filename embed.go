@@ -8,7 +8,10 @@ import (
 	"io/fs"
 )
 
-//go:embed templates assets i18n
+// The templates are named by a pattern, not the folder, so that partials
+// named _*.html are embedded too (a folder pattern leaves out "_" files).
+//
+//go:embed templates/*.html assets i18n
 var theme embed.FS
 
 // DefaultTemplates is the default templates/ folder.

@@ -94,6 +94,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	if err := b.addOutputs(ctx, assets); err != nil {
+		return rep, err
+	}
 	prog.total.Store(int64(len(b.files) + len(assets)))
 	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts}
 	if err := w.write(ctx, man); err != nil {
@@ -147,6 +150,23 @@ func (b *Builder) assetFiles() (map[string][]byte, error) {
 		out[name] = b.theme.hashed.Content(name)
 	}
 	return out, nil
+}
+
+// addOutputs adds the feeds, sitemap, robots.txt and search index to the
+// files the writer compares and writes like assets. The search index reads
+// every article's body, so every article is hydrated first.
+func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error {
+	if err := b.hydrate(ctx, b.site.Articles); err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	_, err := outputs{b.site, b.theme.assets}.write(ctx, b.pageList(), func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		files[name] = data
+		return nil
+	})
+	return err
 }
 
 // A siteWriter writes a built site to its destination and records what it

@@ -22,6 +22,7 @@ type Article struct {
 	Contributors []string // "X contributed to this article"
 	Translation  string   // translation note, e.g. "This article was originally written in German."
 
+	Image   string        // lead image: absolute URL or site path, "" if none; og:image and JSON-LD
 	Summary string        // plain text, one or two sentences; list pages and meta description
 	Body    template.HTML // the story as sanitized HTML
 	Links   []Link        // source and cross-reference links found in the story

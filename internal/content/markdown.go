@@ -50,6 +50,7 @@ type frontMatter struct {
 	Author  string    `yaml:"author"`
 	Authors []string  `yaml:"authors"`
 	Summary string    `yaml:"summary"`
+	Image   string    `yaml:"image"`
 	Slug    string    `yaml:"slug"`
 	Draft   bool      `yaml:"draft"`
 	Source  string    `yaml:"source"` // URL of the original publication
@@ -127,6 +128,7 @@ func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markd
 		a.Authors = append([]string{fm.Author}, a.Authors...)
 	}
 	a.Summary = strings.TrimSpace(fm.Summary)
+	a.Image = strings.TrimSpace(fm.Image)
 	a.Slug = fm.Slug
 	a.Draft = fm.Draft
 	if fm.Source != "" {

@@ -18,7 +18,9 @@ const (
 	KindYear    = "year"
 	KindMonth   = "month"
 	KindDay     = "day"
-	KindAlias   = "alias" // a redirect from an old URL to .Article
+	KindAlias   = "alias"  // a redirect from an old URL to .Article
+	KindSearch  = "search" // the search page, /search/
+	KindMissing = "404"    // the page static hosts serve for unknown URLs, /404.html
 )
 
 // A Page is one HTML page of the site and all a template needs to draw it.
@@ -40,7 +42,8 @@ type Page struct {
 	template string // template file that draws the page
 }
 
-// File is the page's output file, relative to the site root.
+// File is the page's output file, relative to the site root: DIR/index.html,
+// or the path itself for pages whose path names a file (/404.html, aliases).
 func (p *Page) File() string {
 	if !strings.HasSuffix(p.Path, "/") { // an alias such as "/news/story.html"
 		return strings.TrimPrefix(p.Path, "/")
@@ -142,6 +145,11 @@ func Pages(s *site.Site, lang *i18n.Lang) []*Page {
 		pages = append(pages, &Page{Site: s, Kind: KindAlias, Title: al.Article.Title, Path: al.Path,
 			Article: al.Article, template: aliasTemplate})
 	}
+	search, _ := lang.T("search")
+	notFound, _ := lang.T("notFound")
+	pages = append(pages,
+		&Page{Site: s, Kind: KindSearch, Title: search, Path: SearchPath, template: "search.html"},
+		&Page{Site: s, Kind: KindMissing, Title: notFound, Path: "/404.html", template: "404.html"})
 	return pages
 }
 

@@ -18,7 +18,7 @@ import (
 // pageTemplates are the templates that draw whole pages. Every other .html
 // file in the template folders is shared: the layout (base.html) and
 // partials that the page templates call.
-var pageTemplates = []string{"article.html", "list.html", "tags.html", aliasTemplate}
+var pageTemplates = []string{"article.html", "list.html", "tags.html", aliasTemplate, "search.html", "404.html"}
 
 // aliasTemplate draws the redirect from an old URL to an article. It is a
 // whole document of its own, not laid out by base.html.
@@ -144,9 +144,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		// url turns a site path ("/tags/iraq/") into a link under baseURL's path.
 		"url": func(p string) string { return base + strings.TrimPrefix(p, "/") },
 		// absURL turns a site path into an absolute URL, for canonical links and feeds.
-		"absURL": func(p string) string {
-			return strings.TrimSuffix(r.cfg.BaseURL, "/") + path.Clean("/"+p) + trailingSlash(p)
-		},
+		"absURL": func(p string) string { return absURL(r.cfg, p) },
 		// asset links to the content-hashed copy of an asset ("/style.css"),
 		// which hosts may cache for good; other files keep their names.
 		"asset": func(p string) string {
@@ -173,7 +171,15 @@ func (r *Renderer) funcs() template.FuncMap {
 		"lang": func() string { return lang.Tag }, // <html lang>
 		"dir":  func() string { return lang.Dir }, // <html dir>: "ltr" or "rtl"
 		"add":  func(a, b int) int { return a + b },
+		// timeline is the article-count chart of home, year and month
+		// pages, or nil: {{with timeline .}}{{template "timeline" .}}{{end}}.
+		"timeline": func(p *Page) (*Chart, error) { return timeline(lang, p) },
 	}
+}
+
+// absURL turns a site path into an absolute URL under cfg.BaseURL.
+func absURL(cfg *config.Config, p string) string {
+	return strings.TrimSuffix(cfg.BaseURL, "/") + path.Clean("/"+p) + trailingSlash(p)
 }
 
 func trailingSlash(p string) string {

@@ -1,0 +1,437 @@
+package build
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+
+	sitegen "github.com/sitegen/sitegen"
+	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/i18n"
+	"github.com/sitegen/sitegen/internal/render"
+	"github.com/sitegen/sitegen/internal/site"
+	"github.com/sitegen/sitegen/internal/sitemap"
+)
+
+const (
+	evilTitle   = "He said \"stop\" </script><script>alert(1)</script> & left — Ελλάδα 中国 «Привет» \u2028 end"
+	evilSummary = `A <b>bold</b> summary with "quotes" & ampersands </script>`
+	evilPath    = "/2020/01/02/evil-title/"
+	base        = "https://example.org/news"
+)
+
+// expected says what the fixture's articles should look like in feeds.
+var expected = map[string]struct {
+	path string
+	date time.Time
+}{
+	evilTitle:                           {evilPath, time.Date(2020, 1, 2, 7, 30, 0, 0, time.UTC)},
+	"Second story on Iraq":              {"/2020/01/03/second-story-on-iraq/", time.Date(2020, 1, 2, 23, 0, 0, 0, time.UTC)},
+	"Third story, on the United States": {"/2020/02/10/third-story-on-the-united-states/", time.Date(2020, 2, 9, 23, 0, 0, 0, time.UTC)},
+	"An old story about Iraq":           {"/2019/06/01/an-old-story-about-iraq/", time.Date(2019, 5, 31, 22, 0, 0, 0, time.UTC)},
+	"Untagged":                          {"/2019/06/02/untagged/", time.Date(2019, 6, 1, 22, 0, 0, 0, time.UTC)},
+}
+
+func TestFeedsParseWithGofeed(t *testing.T) {
+	dest := buildTxtar(t, "findsite.txtar")
+	for _, tc := range []struct {
+		file   string
+		titles []string // newest first
+	}{
+		{"feed.xml", []string{"Third story, on the United States", "Second story on Iraq", evilTitle, "Untagged", "An old story about Iraq"}},
+		{"atom.xml", []string{"Third story, on the United States", "Second story on Iraq", evilTitle, "Untagged", "An old story about Iraq"}},
+		{"tags/iraq/feed.xml", []string{"Second story on Iraq", evilTitle, "An old story about Iraq"}},
+		{"tags/iraq/atom.xml", []string{"Second story on Iraq", evilTitle, "An old story about Iraq"}},
+		{"tags/rare-tag/atom.xml", []string{"Second story on Iraq", evilTitle}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dest, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := gofeed.NewParser().ParseString(string(data))
+			if err != nil {
+				t.Fatalf("gofeed cannot parse %s: %v", tc.file, err)
+			}
+			wantType := "rss"
+			if strings.HasSuffix(tc.file, "atom.xml") {
+				wantType = "atom"
+			}
+			if f.FeedType != wantType {
+				t.Errorf("feed type %q, want %q", f.FeedType, wantType)
+			}
+			if !strings.HasPrefix(f.Link, base+"/") {
+				t.Errorf("feed link %q is not absolute under %s", f.Link, base)
+			}
+			if f.FeedLink != base+"/"+tc.file {
+				t.Errorf("self link %q, want %q", f.FeedLink, base+"/"+tc.file)
+			}
+			var titles []string
+			for _, it := range f.Items {
+				titles = append(titles, it.Title)
+				want, ok := expected[it.Title]
+				if !ok {
+					t.Errorf("unexpected item title %q", it.Title)
+					continue
+				}
+				if it.Link != base+want.path {
+					t.Errorf("%q: link %q, want %q", it.Title, it.Link, base+want.path)
+				}
+				if it.PublishedParsed == nil || !it.PublishedParsed.Equal(want.date) {
+					t.Errorf("%q: published %v, want %v", it.Title, it.PublishedParsed, want.date)
+				}
+				if !strings.HasPrefix(it.GUID, "urn:uuid:") {
+					t.Errorf("%q: GUID %q is not a urn:uuid", it.Title, it.GUID)
+				}
+				if it.Title == evilTitle {
+					if it.Description != evilSummary {
+						t.Errorf("summary came back as %q, want %q", it.Description, evilSummary)
+					}
+					if len(it.Authors) != 1 || it.Authors[0].Name != `Jane "JJ" Doe` {
+						t.Errorf("authors %+v, want Jane \"JJ\" Doe", it.Authors)
+					}
+					if !slices.Contains(it.Categories, "United States") && !slices.Contains(it.Categories, "united-states") {
+						t.Errorf("categories %v lack the tag United States", it.Categories)
+					}
+					if wantType == "atom" && (it.UpdatedParsed == nil || !it.UpdatedParsed.Equal(time.Date(2020, 1, 4, 23, 0, 0, 0, time.UTC))) {
+						t.Errorf("updated %v, want the lastmod 2020-01-05 in Europe/Berlin", it.UpdatedParsed)
+					}
+				}
+			}
+			if !slices.Equal(titles, tc.titles) {
+				t.Errorf("items\n%q\nwant\n%q", titles, tc.titles)
+			}
+		})
+	}
+}
+
+func TestPagesLinkTheirFeeds(t *testing.T) {
+	dest := buildTxtar(t, "findsite.txtar")
+	for file, want := range map[string][]string{
+		"index.html":                {base + "/feed.xml", base + "/atom.xml"},
+		"tags/iraq/index.html":      {base + "/tags/iraq/feed.xml", base + "/tags/iraq/atom.xml", base + "/feed.xml", base + "/atom.xml"},
+		"2020/index.html":           {base + "/feed.xml", base + "/atom.xml"},
+		evilPath[1:] + "index.html": {base + "/feed.xml", base + "/atom.xml"},
+	} {
+		doc := parseHTML(t, filepath.Join(dest, file))
+		var got []string
+		for _, n := range findAll(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "alternate" }) {
+			if typ := attr(n, "type"); typ != "application/rss+xml" && typ != "application/atom+xml" {
+				t.Errorf("%s: alternate link of type %q", file, typ)
+			}
+			got = append(got, attr(n, "href"))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s links feeds %q, want %q", file, got, want)
+		}
+	}
+}
+
+func TestSitemapListsEveryPage(t *testing.T) {
+	dest := buildTxtar(t, "findsite.txtar")
+	data, err := os.ReadFile(filepath.Join(dest, "sitemap.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := parseURLSet(t, data)
+	var pages int
+	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "404.html" {
+			if _, ok := set[base+"/404.html"]; ok {
+				t.Error("the 404 page is in the sitemap")
+			}
+			return nil
+		}
+		pages++
+		loc := base + "/" + strings.TrimSuffix(rel, "index.html")
+		lastmod, ok := set[loc]
+		if !ok {
+			t.Errorf("sitemap lacks %s (%s)", loc, rel)
+		} else if lastmod.IsZero() {
+			t.Errorf("%s has no lastmod", loc)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set) != pages {
+		t.Errorf("sitemap has %d URLs for %d pages", len(set), pages)
+	}
+	if got := set[base+evilPath]; !got.Equal(time.Date(2020, 1, 4, 23, 0, 0, 0, time.UTC)) {
+		t.Errorf("lastmod of the edited article is %v, want its lastmod", got)
+	}
+	robots, err := os.ReadFile(filepath.Join(dest, "robots.txt"))
+	if err != nil || !strings.Contains(string(robots), "Sitemap: "+base+"/sitemap.xml\n") {
+		t.Errorf("robots.txt does not point at the sitemap: %q, %v", robots, err)
+	}
+}
+
+// parseURLSet parses a sitemap <urlset> and returns its locations with
+// their lastmod.
+func parseURLSet(t *testing.T, data []byte) map[string]time.Time {
+	t.Helper()
+	var set struct {
+		XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+		URLs    []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal(data, &set); err != nil {
+		t.Fatalf("sitemap does not parse: %v", err)
+	}
+	out := map[string]time.Time{}
+	for _, u := range set.URLs {
+		if _, dup := out[u.Loc]; dup {
+			t.Errorf("sitemap lists %s twice", u.Loc)
+		}
+		var lm time.Time
+		if u.LastMod != "" {
+			var err error
+			if lm, err = time.Parse(time.RFC3339, u.LastMod); err != nil {
+				t.Errorf("%s: lastmod %q: %v", u.Loc, u.LastMod, err)
+			}
+		}
+		out[u.Loc] = lm
+	}
+	return out
+}
+
+// TestSitemapIndexAboveLimit builds the page set of a generated archive
+// with more than 50,000 pages and checks the sitemap index and its parts.
+func TestSitemapIndexAboveLimit(t *testing.T) {
+	cfg := config.Default()
+	cfg.BaseURL = "https://example.org/"
+	var arts []*content.Article
+	start := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range sitemap.MaxURLs + 10 {
+		arts = append(arts, &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i),
+			Date: start.Add(time.Duration(i) * 3 * time.Hour), Source: fmt.Sprintf("gen/%d.md", i)})
+	}
+	s := &Site{Site: site.New(cfg, arts)}
+	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := render.Pages(s.Site, lang)
+	files := map[string][]byte{}
+	if err := (outputs{site: s.Site}).writeSitemap(pages, func(name string, data []byte) error {
+		files[name] = data
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var idx struct {
+		XMLName  xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+		Sitemaps []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal(files["sitemap.xml"], &idx); err != nil {
+		t.Fatalf("sitemap.xml is not a sitemap index: %v", err)
+	}
+	wantParts := (len(pages) - 1 + sitemap.MaxURLs - 1) / sitemap.MaxURLs // the 404 page is not listed
+	if len(idx.Sitemaps) != wantParts {
+		t.Fatalf("index lists %d sitemaps for %d pages, want %d", len(idx.Sitemaps), len(pages), wantParts)
+	}
+	all := map[string]time.Time{}
+	for i, sm := range idx.Sitemaps {
+		name := strings.TrimPrefix(sm.Loc, "https://example.org/")
+		if name != fmt.Sprintf("sitemap-%d.xml", i+1) {
+			t.Errorf("index entry %d is %s", i, sm.Loc)
+		}
+		if _, err := time.Parse(time.RFC3339, sm.LastMod); err != nil {
+			t.Errorf("index entry %s: lastmod %q: %v", sm.Loc, sm.LastMod, err)
+		}
+		data, ok := files[name]
+		if !ok {
+			t.Fatalf("index points at %s, which was not written", name)
+		}
+		if len(data) > sitemap.MaxBytes {
+			t.Errorf("%s is %d bytes, above the protocol's limit", name, len(data))
+		}
+		part := parseURLSet(t, data)
+		if len(part) > sitemap.MaxURLs {
+			t.Errorf("%s has %d URLs, above the limit", name, len(part))
+		}
+		for loc, lm := range part {
+			all[loc] = lm
+		}
+	}
+	for _, p := range pages {
+		loc := "https://example.org" + p.Path
+		if _, ok := all[loc]; !ok && p.Kind != render.KindMissing {
+			t.Fatalf("no sitemap part lists %s", loc)
+		}
+	}
+	if len(all) != len(pages)-1 {
+		t.Errorf("parts list %d URLs, want %d", len(all), len(pages)-1)
+	}
+}
+
+func TestArticleStructuredData(t *testing.T) {
+	dest := buildTxtar(t, "findsite.txtar")
+	doc := parseHTML(t, filepath.Join(dest, evilPath[1:], "index.html"))
+	scripts := findAll(doc, func(n *html.Node) bool { return n.Data == "script" && attr(n, "type") == "application/ld+json" })
+	if len(scripts) != 1 {
+		t.Fatalf("%d JSON-LD scripts, want 1", len(scripts))
+	}
+	if scripts[0].FirstChild == nil {
+		t.Fatal("empty JSON-LD script")
+	}
+	var ld struct {
+		Context       string `json:"@context"`
+		Type          string `json:"@type"`
+		Headline      string
+		URL           string
+		DatePublished string
+		DateModified  string
+		Description   string
+		Author        []struct {
+			Type string `json:"@type"`
+			Name string
+		} `json:"author"`
+		Publisher struct{ Name string }
+		Keywords  []string
+		Image     []string
+	}
+	if err := json.Unmarshal([]byte(scripts[0].FirstChild.Data), &ld); err != nil {
+		t.Fatalf("JSON-LD does not parse as JSON: %v\n%s", err, scripts[0].FirstChild.Data)
+	}
+	if ld.Context != "https://schema.org" || ld.Type != "NewsArticle" {
+		t.Errorf("@context %q @type %q", ld.Context, ld.Type)
+	}
+	if ld.Headline != evilTitle {
+		t.Errorf("headline %q, want %q", ld.Headline, evilTitle)
+	}
+	if ld.Description != evilSummary {
+		t.Errorf("description %q, want %q", ld.Description, evilSummary)
+	}
+	if ld.URL != base+evilPath {
+		t.Errorf("url %q", ld.URL)
+	}
+	if ld.DatePublished != "2020-01-02T08:30:00+01:00" || ld.DateModified != "2020-01-05T00:00:00+01:00" {
+		t.Errorf("dates %q, %q", ld.DatePublished, ld.DateModified)
+	}
+	if len(ld.Author) != 1 || ld.Author[0].Name != `Jane "JJ" Doe` || ld.Author[0].Type != "Person" {
+		t.Errorf("author %+v", ld.Author)
+	}
+	if ld.Publisher.Name != `Test "Archive" & Co` {
+		t.Errorf("publisher %q", ld.Publisher.Name)
+	}
+	if !slices.Equal(ld.Keywords, []string{"Iraq", "United States", "Rare tag"}) {
+		t.Errorf("keywords %q", ld.Keywords)
+	}
+	if !slices.Equal(ld.Image, []string{base + "/img/lead.jpg"}) {
+		t.Errorf("image %q", ld.Image)
+	}
+
+	meta := map[string]string{}
+	for _, n := range findAll(doc, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "property") != "" }) {
+		meta[attr(n, "property")] = attr(n, "content")
+	}
+	for prop, want := range map[string]string{
+		"og:type": "article", "og:title": evilTitle, "og:description": evilSummary,
+		"og:url": base + evilPath, "og:image": base + "/img/lead.jpg", "og:site_name": `Test "Archive" & Co`,
+		"article:published_time": "2020-01-02T08:30:00+01:00",
+	} {
+		if meta[prop] != want {
+			t.Errorf("%s = %q, want %q", prop, meta[prop], want)
+		}
+	}
+	canon := findAll(doc, func(n *html.Node) bool { return n.Data == "link" && attr(n, "rel") == "canonical" })
+	if len(canon) != 1 || attr(canon[0], "href") != base+evilPath {
+		t.Errorf("canonical link wrong: %d links", len(canon))
+	}
+	// The article without tags or image leaves those fields out.
+	plain := parseHTML(t, filepath.Join(dest, "2019/06/02/untagged/index.html"))
+	s := findAll(plain, func(n *html.Node) bool { return n.Data == "script" && attr(n, "type") == "application/ld+json" })
+	if len(s) != 1 || strings.Contains(s[0].FirstChild.Data, `"keywords"`) || strings.Contains(s[0].FirstChild.Data, `"image"`) {
+		t.Errorf("untagged article's JSON-LD should have neither keywords nor image")
+	}
+}
+
+func TestRelatedAndTimelineOnPages(t *testing.T) {
+	dest := buildTxtar(t, "findsite.txtar")
+	doc := parseHTML(t, filepath.Join(dest, evilPath[1:], "index.html"))
+	var related []string
+	for _, aside := range findAll(doc, func(n *html.Node) bool { return n.Data == "aside" && strings.Contains(attr(n, "class"), "related") }) {
+		for _, a := range findAll(aside, func(n *html.Node) bool { return n.Data == "a" }) {
+			related = append(related, attr(a, "href"))
+		}
+	}
+	want := []string{"/news/2020/01/03/second-story-on-iraq/", "/news/2020/02/10/third-story-on-the-united-states/", "/news/2019/06/01/an-old-story-about-iraq/"}
+	if !slices.Equal(related, want) {
+		t.Errorf("related stories %q, want %q", related, want)
+	}
+	for file, links := range map[string][]string{
+		"index.html":         {"/news/2019/06/", "/news/2020/01/", "/news/2020/02/"},
+		"2020/index.html":    {"/news/2020/01/", "/news/2020/02/"},
+		"2020/01/index.html": {"/news/2020/01/02/", "/news/2020/01/03/"},
+	} {
+		doc := parseHTML(t, filepath.Join(dest, file))
+		svgs := findAll(doc, func(n *html.Node) bool { return n.Data == "svg" })
+		if len(svgs) != 1 {
+			t.Errorf("%s: %d SVG charts, want 1", file, len(svgs))
+			continue
+		}
+		var got []string
+		for _, a := range findAll(svgs[0], func(n *html.Node) bool { return n.Data == "a" }) {
+			got = append(got, attr(a, "href"))
+		}
+		if !slices.Equal(got, links) {
+			t.Errorf("%s: chart links %q, want %q", file, got, links)
+		}
+	}
+}
+
+func parseHTML(t *testing.T, file string) *html.Node {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return doc
+}
+
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && match(d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}

@@ -1,0 +1,76 @@
+package site
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/content"
+)
+
+// relatedWindow bounds the candidates one shared tag contributes: the
+// articles of that tag nearest in date, this many on each side. A tag on
+// 40% of a 100,000-article archive would otherwise make every article a
+// candidate of every other; the nearest ones are those that closeness in
+// date favours anyway.
+const relatedWindow = 64
+
+// Related returns up to n other articles related to a, best first: they
+// share at least one tag with a, each shared tag adding its inverse
+// document frequency ln(1+N/df) so rarer tags weigh more, plus a
+// closeness bonus in (0, 1]. Ties go to the article nearer in date, then to
+// the smaller source path, so the result is deterministic. It is safe for
+// concurrent use.
+func (s *Site) Related(a *content.Article, n int) []*content.Article {
+	if n <= 0 {
+		return nil
+	}
+	total := float64(len(s.Articles))
+	scores := map[*content.Article]float64{}
+	for _, t := range a.Tags {
+		ti := s.tagBySlug[t.Slug]
+		if ti == nil || len(ti.Articles) < 2 {
+			continue
+		}
+		idf := math.Log1p(total / float64(len(ti.Articles)))
+		// The tag's articles are in site order, so a's place among them
+		// is found by its site position.
+		pos := s.position[a]
+		i := sort.Search(len(ti.Articles), func(i int) bool { return s.position[ti.Articles[i]] >= pos })
+		for j := max(0, i-relatedWindow); j < min(len(ti.Articles), i+relatedWindow+1); j++ {
+			if b := ti.Articles[j]; b != a {
+				scores[b] += idf
+			}
+		}
+	}
+	type scored struct {
+		a     *content.Article
+		score float64
+		apart time.Duration
+	}
+	cands := make([]scored, 0, len(scores))
+	for b, sc := range scores {
+		apart := a.Date.Sub(b.Date).Abs()
+		cands = append(cands, scored{b, sc + closeness(apart), apart})
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		x, y := cands[i], cands[j]
+		if x.score != y.score {
+			return x.score > y.score
+		}
+		if x.apart != y.apart {
+			return x.apart < y.apart
+		}
+		return x.a.Source < y.a.Source
+	})
+	out := make([]*content.Article, 0, min(n, len(cands)))
+	for _, c := range cands[:min(n, len(cands))] {
+		out = append(out, c.a)
+	}
+	return out
+}
+
+// closeness is 1 on the same day, 1/2 at 30 days apart, 1/3 at 60.
+func closeness(apart time.Duration) float64 {
+	return 1 / (1 + apart.Hours()/(24*30))
+}
