@@ -207,7 +207,7 @@
       [lo, hi] = y ? [y[1], y[2]] : [0, 0];
     }
     const keep = (d) => d >= lo && d < hi && (!filter || filter.has(d));
-    const posts = found.filter(Boolean);
+    const posts = found.filter(Boolean).map((f) => f.post);
     let ranked, partial = false;
     if (!words.length) {
       ranked = filter ? [...filter].filter(keep).sort((a, b) => a - b) : [];
@@ -218,7 +218,7 @@
         partial = ranked.length > 0;
       }
     }
-    const hl = posts.flatMap((p) => p.words);
+    const hl = found.filter(Boolean).flatMap((f) => f.words);
     return { ranked, partial, highlight: hl, prefix, fetchMs: t1 - t0, rankMs: performance.now() - t1 };
   }
 

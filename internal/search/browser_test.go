@@ -1,0 +1,138 @@
+package search_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sitegen/sitegen/internal/build"
+)
+
+// chromium returns the path of the Debian chromium, skipping the test when
+// it is missing, except in CI, where a missing browser is a failure.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed; CI must install the Debian chromium package")
+	}
+	t.Skip("chromium is not installed")
+	return ""
+}
+
+// browser starts a headless Chromium and returns a context for its tab.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// serveSample builds the repository's sample archive and serves it on
+// 127.0.0.1.
+func serveSample(t *testing.T) *httptest.Server {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := build.Run(context.Background(), build.Options{Source: "../..", Dest: dest}); err != nil {
+		t.Fatalf("building the sample archive: %v", err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dest)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// results waits until the search page has answered and returns the status
+// line and the links of the results, in order.
+const results = `new Promise((resolve) => {
+  const done = () => {
+    const form = document.getElementById('search');
+    const status = document.getElementById('search-status').textContent;
+    if (form.getAttribute('aria-busy') || !status) return false;
+    resolve({status, links: [...document.querySelectorAll('#search-results li h2 a')].map((a) => a.getAttribute('href')),
+      marks: [...document.querySelectorAll('#search-results mark')].map((m) => m.textContent)});
+    return true;
+  };
+  if (!done()) { const id = setInterval(() => { if (done()) clearInterval(id); }, 20); }
+})`
+
+type answer struct {
+	Status string
+	Links  []string
+	Marks  []string
+}
+
+func TestSearchPageInChromium(t *testing.T) {
+	srv := serveSample(t)
+	ctx := browser(t)
+	for _, tc := range []struct {
+		name, query, year string
+		first             string // the day folder of the expected first result, the only article of its day; "" for none
+		mark              string // a word the results must highlight
+	}{
+		{"ranked", "Soviet monuments", "", "/2023/07/09/", "monuments"},
+		{"prefix while typing", "tatto", "", "/2023/07/10/", "tattoo"},
+		{"folded case and accents", "BAGHDÄD embassy", "", "/2019/12/30/", "Baghdad"},
+		{"year filter keeps", "embassy", "2019", "/2019/12/30/", "embassy"},
+		{"year filter drops", "tattoo", "2019", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := chromedp.Do(ctx,
+				chromedp.Navigate(srv.URL+"/search/"),
+				chromedp.WaitVisible(chromedp.ID("search-q")),
+				chromedp.SetValue(chromedp.ID("search-year"), tc.year),
+				chromedp.SendKeys(chromedp.ID("search-q"), tc.query),
+				chromedp.Sleep(200*time.Millisecond),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[answer](results, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.first == "" {
+				if len(got.Links) != 0 || !strings.Contains(got.Status, "No articles") {
+					t.Errorf("%q in %s: got %q (%s), want no results", tc.query, tc.year, got.Links, got.Status)
+				}
+				return
+			}
+			if len(got.Links) == 0 || !strings.HasPrefix(got.Links[0], tc.first) {
+				t.Fatalf("%q: results %q (%s); want %s first", tc.query, got.Links, got.Status, tc.first)
+			}
+			found := false
+			for _, m := range got.Marks {
+				found = found || strings.EqualFold(m, tc.mark)
+			}
+			if !found {
+				t.Errorf("%q: highlighted %q, want %q among them", tc.query, got.Marks, tc.mark)
+			}
+		})
+	}
+}
