@@ -21,13 +21,16 @@ import (
 // it from several goroutines at once.
 type Emit func(name string, data []byte) error
 
-// WriteOutputs emits the files a site publishes besides its HTML pages: the
-// RSS and Atom feeds of the site and of each tag, the sitemap (an index
-// and numbered parts on big sites), robots.txt unless the site's assets
-// have their own, and the search index. pages is the site's page set,
-// which the sitemap lists. It returns the number of files emitted.
-func (s *Site) WriteOutputs(ctx context.Context, pages []*render.Page, emit Emit) (int, error) {
-	return outputs{s.Site, s.Assets}.write(ctx, pages, emit)
+// Outputs returns the site's files besides pages and assets, by output
+// path: the feeds, sitemap, robots.txt and search index, as Run writes them.
+func (b *Builder) Outputs(ctx context.Context) (map[string][]byte, error) {
+	b.mu.Lock() // hydrate may give articles their bodies back
+	defer b.mu.Unlock()
+	files := map[string][]byte{}
+	if err := b.addOutputs(ctx, files); err != nil {
+		return nil, err
+	}
+	return files, nil
 }
 
 // outputs writes a site's non-HTML files.
@@ -36,6 +39,11 @@ type outputs struct {
 	assets []fs.FS // the asset folders, whose own robots.txt wins
 }
 
+// write emits the files a site publishes besides its HTML pages: the RSS
+// and Atom feeds of the site and of each tag, the sitemap (an index and
+// numbered parts on big sites), robots.txt unless the site's assets have
+// their own, and the search index. pages is the site's page set, which the
+// sitemap lists. It returns the number of files emitted.
 func (s outputs) write(ctx context.Context, pages []*render.Page, emit Emit) (int, error) {
 	var n atomic.Int64
 	counted := func(name string, data []byte) error {

@@ -23,6 +23,7 @@ type snapshot struct {
 	base     string            // path of baseURL ("/" or "/archive/"): the prefix of every link
 	articles int               // articles published
 	rendered int               // pages this rebuild rendered; the other files are the previous snapshot's
+	outputs  []string          // the feeds, sitemap and search index files among files
 }
 
 // A siteBuilder turns the site's sources into snapshots. It keeps the
@@ -125,9 +126,36 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 			snap.files[f] = out[i]
 		}
 	}
+	if err := sb.outputs(ctx, prev, snap, len(todo) > 0 || sb.dirtyAll); err != nil {
+		return nil, err
+	}
 	snap.rendered = len(todo)
 	sb.dirty, sb.dirtyAll = nil, false
 	return snap, nil
+}
+
+// outputs puts the feeds, sitemap and search index into snap, as the
+// build writes them: made again when anything changed, else prev's.
+func (sb *siteBuilder) outputs(ctx context.Context, prev, snap *snapshot, changed bool) error {
+	if prev != nil && !changed {
+		snap.outputs = prev.outputs
+		return nil
+	}
+	outs, err := sb.b.Outputs(ctx)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		for _, name := range prev.outputs {
+			delete(snap.files, name) // a deleted tag's feeds go with it
+		}
+	}
+	snap.outputs = make([]string, 0, len(outs))
+	for name, data := range outs {
+		snap.files[name] = data
+		snap.outputs = append(snap.outputs, name)
+	}
+	return nil
 }
 
 // readAssets reads every file that `sitegen build` would copy from the
