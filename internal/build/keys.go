@@ -109,8 +109,9 @@ func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 	}
 	parts := siteParts{site: b.site, arts: full}
 	type tmplKeys struct {
-		site sourceHash
-		arts map[*content.Article]sourceHash
+		site    sourceHash
+		arts    map[*content.Article]sourceHash
+		related bool // the template shows .Related
 	}
 	byTmpl := map[string]tmplKeys{}
 	keys := make(map[string]pageKey, len(pages))
@@ -118,7 +119,7 @@ func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 		tk, ok := byTmpl[p.Template()]
 		if !ok {
 			d := b.theme.renderer.Deps(p.Template())
-			tk = tmplKeys{parts.key(d &^ render.DepsBodies), meta}
+			tk = tmplKeys{parts.key(d &^ (render.DepsBodies | render.DepsRelated)), meta, d&render.DepsRelated != 0}
 			if d&render.DepsBodies != 0 {
 				tk.arts = full
 			}
@@ -127,6 +128,11 @@ func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 		k.hash(global)
 		k.hash(tk.site)
 		writePage(&k, p, tk.arts)
+		if tk.related && p.Article != nil {
+			for _, r := range b.site.Related(p.Article) {
+				k.hash(meta[r])
+			}
+		}
 		if p.Period != nil || p.Kind == render.KindHome {
 			k.hash(parts.key(render.DepsPeriods))
 		}

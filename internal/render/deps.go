@@ -23,6 +23,11 @@ const (
 	// whose article it is cannot be told apart: a page's key then covers
 	// the bodies of all the articles it holds, not only their other fields.
 	DepsBodies
+
+	// DepsRelated is set when the templates show a page's .Related
+	// stories, which depend on other articles' tags and dates: a page's key
+	// then covers the articles Site.Related picks for it.
+	DepsRelated
 )
 
 // Deps returns what the templates that draw pages of the given template
@@ -76,6 +81,9 @@ func nodeDeps(n parse.Node, underLen bool) SiteDeps {
 			d |= nodeDeps(c, false)
 		}
 	case *parse.CommandNode:
+		if len(n.Args) > 0 && isIdent(n.Args[0], "timeline") {
+			d |= DepsPeriods // the chart counts the articles of every year or month
+		}
 		isLen := len(n.Args) == 2 && isIdent(n.Args[0], "len")
 		for i, a := range n.Args {
 			d |= nodeDeps(a, isLen && i == 1)
@@ -160,6 +168,8 @@ func identDeps(ids []string, underLen bool) SiteDeps {
 			d |= DepsBodies
 		case "Neighbours": // Site.Neighbours of any article
 			d |= DepsAll
+		case "Related":
+			d |= DepsRelated
 		}
 	}
 	return d

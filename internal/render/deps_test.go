@@ -27,12 +27,16 @@ func TestDeps(t *testing.T) {
 		{`{{define "main"}}{{with .Older}}{{.Body}}{{end}}{{end}}`, DepsBodies},
 		{`{{define "main"}}{{.Site.Neighbours .Article}}{{end}}`, DepsAll},
 		{`{{define "main"}}{{.Site.Notes}}{{end}}`, DepsNotes},
+		{`{{define "main"}}{{range .Related}}{{.Title}}{{end}}{{end}}`, DepsRelated},
+		{`{{define "main"}}{{with timeline .}}{{.Title}}{{end}}{{end}}`, DepsPeriods},
 	} {
 		fsys := fstest.MapFS{
 			"base.html":    {Data: []byte(base)},
 			"article.html": {Data: []byte(`{{define "main"}}{{.Article.Body}}{{end}}`)},
 			"tags.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
 			"alias.html":   {Data: []byte(`{{.Article.URLPath}}`)},
+			"search.html":  {Data: []byte(`{{define "main"}}{{end}}`)},
+			"404.html":     {Data: []byte(`{{define "main"}}{{end}}`)},
 			"list.html":    {Data: []byte(tc.list)},
 		}
 		lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)

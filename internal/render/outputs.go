@@ -47,5 +47,5 @@ func (p *Page) Related() []*content.Article {
 	if p.Article == nil {
 		return nil
 	}
-	return p.Site.Related(p.Article, 5)
+	return p.Site.Related(p.Article)
 }

@@ -2,7 +2,9 @@ package site
 
 import (
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -15,13 +17,49 @@ import (
 // date favours anyway.
 const relatedWindow = 64
 
-// Related returns up to n other articles related to a, best first: they
+// RelatedCount is how many related stories Related returns at most.
+const RelatedCount = 5
+
+// related holds every article's related stories, computed once on first
+// use: article pages ask for them, and so do build caches that hash them.
+type related struct {
+	once sync.Once
+	of   [][]*content.Article // by site position
+}
+
+// Related returns up to RelatedCount other articles related to a, best
+// first (see relatedTo), or nil for an article not in the site. It is safe
+// for concurrent use; the first call computes them all, on all cores.
+func (s *Site) Related(a *content.Article) []*content.Article {
+	s.rel.once.Do(func() {
+		s.rel.of = make([][]*content.Article, len(s.Articles))
+		var wg sync.WaitGroup
+		workers := runtime.GOMAXPROCS(0)
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(s.Articles); i += workers {
+					s.rel.of[i] = s.relatedTo(s.Articles[i], RelatedCount)
+				}
+			}()
+		}
+		wg.Wait()
+	})
+	i, ok := s.position[a]
+	if !ok {
+		return nil
+	}
+	return s.rel.of[i]
+}
+
+// relatedTo returns up to n other articles related to a, best first: they
 // share at least one tag with a, each shared tag adding its inverse
 // document frequency ln(1+N/df) so rarer tags weigh more, plus a
 // closeness bonus in (0, 1]. Ties go to the article nearer in date, then to
 // the smaller source path, so the result is deterministic. It is safe for
 // concurrent use.
-func (s *Site) Related(a *content.Article, n int) []*content.Article {
+func (s *Site) relatedTo(a *content.Article, n int) []*content.Article {
 	if n <= 0 {
 		return nil
 	}

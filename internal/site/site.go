@@ -25,6 +25,7 @@ type Site struct {
 	Notes    []string           // what the build changed on its own, such as renamed slugs
 
 	tagBySlug map[string]*Tag
+	rel       related // every article's related stories, computed on first use
 	position  map[*content.Article]int
 }
 
