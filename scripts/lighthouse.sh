@@ -8,6 +8,7 @@
 #
 #   scripts/lighthouse.sh            # English sample
 #   LANGUAGE=ar scripts/lighthouse.sh  # the same with language: ar
+#   RUNS=5 scripts/lighthouse.sh       # runs per page (default 3); the median counts
 #
 # Needs Go, python3 (the static server), npm (fetches lighthouse@12.2.3 on
 # first use; Lighthouse 13 needs a newer Node) and chromium.
@@ -17,6 +18,7 @@ export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 LIGHTHOUSE=${LIGHTHOUSE:-lighthouse@12.2.3}
 PORT=${PORT:-8765}
 LANGUAGE=${LANGUAGE:-en}
+RUNS=${RUNS:-3}
 
 work=$(mktemp -d)
 server=
@@ -36,7 +38,7 @@ server=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
 
 # An article and a tag: the first of the December 2019 archive and of the tag list.
-article=$(grep -o '<h2><a href="[^"]*"' "$work/public/2019/12/index.html" | head -1 | cut -d'"' -f2)
+article=$(grep -o '<h2[^>]*><a href="[^"]*"' "$work/public/2019/12/index.html" | head -1 | sed 's/.*href="//; s/"$//')
 tag=$(grep -o 'href="/tags/[^/"]*/"' "$work/public/tags/index.html" | head -1 | cut -d'"' -f2)
 pages=(/ "$article" "$tag" /2019/12/)
 [ -f "$work/public/search/index.html" ] && pages+=(/search/) || echo "note: the site has no /search/ page; not audited" >&2
@@ -45,21 +47,29 @@ flags="--headless --no-sandbox --disable-gpu --disable-background-networking --d
 fail=0
 printf '%-70s %5s %5s %5s %5s\n' page perf a11y bp seo
 for p in "${pages[@]}"; do
-  out="$work/lh.json"
-  npx --yes "$LIGHTHOUSE" "http://127.0.0.1:$PORT$p" --quiet --chrome-flags="$flags" \
-    --only-categories=performance,accessibility,best-practices,seo \
-    --output=json --output-path="$out" >/dev/null 2>"$work/lh.err" || { cat "$work/lh.err" >&2; exit 1; }
-  read -r perf a11y bp seo failed < <(node -e '
-    const r = require(process.argv[1]), c = r.categories, s = k => Math.round(c[k].score * 100);
+  # Performance varies from run to run on a busy machine: run RUNS times and
+  # report the run with the median performance score, as Lighthouse advises.
+  for run in $(seq "$RUNS"); do
+    npx --yes "$LIGHTHOUSE" "http://127.0.0.1:$PORT$p" --quiet --chrome-flags="$flags" \
+      --only-categories=performance,accessibility,best-practices,seo \
+      --output=json --output-path="$work/lh-$run.json" >/dev/null 2>"$work/lh.err" || { cat "$work/lh.err" >&2; exit 1; }
+  done
+  read -r perf a11y bp seo failed metrics < <(node -e '
+    const runs = process.argv.slice(1).map(f => require(f));
+    runs.sort((a, b) => a.categories.performance.score - b.categories.performance.score);
+    const r = runs[Math.floor(runs.length / 2)], c = r.categories, s = k => Math.round(c[k].score * 100);
     const failed = [];
     for (const [k, cat] of Object.entries(c))
       for (const ref of cat.auditRefs) {
         const a = r.audits[ref.id];
         if (ref.weight > 0 && a.score !== null && a.score < 1 && k !== "performance") failed.push(ref.id);
       }
-    console.log(s("performance"), s("accessibility"), s("best-practices"), s("seo"), failed.join(",") || "-");
-  ' "$out")
+    const m = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index"]
+      .map(id => id.split("-").map(w => w[0]).join("").toUpperCase() + "=" + r.audits[id].displayValue.replace(/\s/g, ""));
+    console.log(s("performance"), s("accessibility"), s("best-practices"), s("seo"), failed.join(",") || "-", m.join(" "));
+  ' "$work"/lh-*.json)
   printf '%-70s %5s %5s %5s %5s\n' "$p" "$perf" "$a11y" "$bp" "$seo"
+  echo "    median of $RUNS: $metrics"
   [ "$failed" != "-" ] && echo "    failing audits: $failed"
   if [ "$perf" -lt 95 ] || [ "$a11y" -lt 100 ] || [ "$bp" -lt 100 ] || [ "$seo" -lt 100 ]; then fail=1; fi
 done
