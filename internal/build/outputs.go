@@ -36,7 +36,8 @@ func (b *Builder) Outputs(ctx context.Context) (map[string][]byte, error) {
 // outputs writes a site's non-HTML files.
 type outputs struct {
 	site   *site.Site
-	assets []fs.FS // the asset folders, whose own robots.txt wins
+	assets []fs.FS                                // the asset folders, whose own robots.txt wins
+	body   func(*content.Article) (string, error) // an article's body; nil: its Body field
 }
 
 // write emits the files a site publishes besides its HTML pages: the RSS
@@ -141,7 +142,7 @@ func (s outputs) writeSitemap(pages []*render.Page, emit Emit) error {
 // writeSearch writes the search index into the search page's folder.
 func (s outputs) writeSearch(ctx context.Context, emit Emit) error {
 	dir := strings.TrimPrefix(render.SearchPath, "/")
-	_, err := search.Write(ctx, s.site.Articles, search.Options{BasePath: s.site.Config.BasePath()},
+	_, err := search.Write(ctx, s.site.Articles, search.Options{BasePath: s.site.Config.BasePath(), Body: s.body},
 		func(name string, data []byte) error { return emit(dir+name, data) })
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)

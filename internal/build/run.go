@@ -160,13 +160,22 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 		return err
 	}
 	var mu sync.Mutex
-	_, err := outputs{b.site, b.theme.assets}.write(ctx, b.pageList(), func(name string, data []byte) error {
+	_, err := outputs{b.site, b.theme.assets, b.body}.write(ctx, b.pageList(), func(name string, data []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		files[name] = data
 		return nil
 	})
 	return err
+}
+
+// body returns an article's body, reading it back from the spill file when
+// the build keeps bodies there.
+func (b *Builder) body(a *content.Article) (string, error) {
+	if s := b.sources[a.Source]; b.spill != nil && s != nil && s.spill != nil {
+		return b.spill.get(*s.spill)
+	}
+	return string(a.Body), nil
 }
 
 // A siteWriter writes a built site to its destination and records what it

@@ -42,6 +42,11 @@ type Options struct {
 	BasePath   string // prefix of article URLs: the path of baseURL, "/" or "/archive/"
 	ShardBytes int    // a term shard is closed once it reaches this size
 	TopK       int    // terms in more articles than this keep only the TopK best impacts
+
+	// Body returns an article's body HTML, for builds that keep bodies
+	// out of memory; nil means the article's Body field. It is called
+	// from several goroutines at once.
+	Body func(*content.Article) (string, error)
 }
 
 // Stats say what Write produced, in bytes as written (uncompressed).
@@ -87,6 +92,9 @@ func Write(ctx context.Context, arts []*content.Article, opt Options, emit func(
 	}
 	if opt.TopK <= 0 {
 		opt.TopK = DefaultTopK
+	}
+	if opt.Body == nil {
+		opt.Body = func(a *content.Article) (string, error) { return string(a.Body), nil }
 	}
 	ix := &indexer{opt: opt, n: len(arts), terms: map[string][]posting{}}
 	if err := ix.addAll(ctx, arts, emit); err != nil {
@@ -138,11 +146,14 @@ func (ix *indexer) addAll(ctx context.Context, arts []*content.Article, emit fun
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := lo + w; i < hi; i += len(errs) {
-					out[i-lo] = ix.analyze(arts[i])
-					if err := emit(docFile(i), out[i-lo].file); err != nil && errs[w] == nil {
-						errs[w] = err
+				for i := lo + w; i < hi && errs[w] == nil; i += len(errs) {
+					body, err := ix.opt.Body(arts[i])
+					if err != nil {
+						errs[w] = fmt.Errorf("reading the body of %s: %w", arts[i].Source, err)
+						break
 					}
+					out[i-lo] = ix.analyze(arts[i], body)
+					errs[w] = emit(docFile(i), out[i-lo].file)
 				}
 			}()
 		}
@@ -180,7 +191,7 @@ type docJSON struct {
 	Text    string   `json:"b"` // body text, one line per paragraph, for snippets
 }
 
-func (ix *indexer) analyze(a *content.Article) analyzed {
+func (ix *indexer) analyze(a *content.Article, bodyHTML string) analyzed {
 	res := analyzed{tf: map[string]float32{}}
 	add := func(text string, w float32) {
 		Tokens(Fold(text), func(t string) {
@@ -188,7 +199,7 @@ func (ix *indexer) analyze(a *content.Article) analyzed {
 			res.length += w
 		})
 	}
-	body := plainText(string(a.Body))
+	body := plainText(bodyHTML)
 	add(a.Title, titleWeight)
 	add(a.Summary, summaryWeight)
 	add(body, bodyWeight)

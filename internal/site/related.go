@@ -23,8 +23,9 @@ const RelatedCount = 5
 // related holds every article's related stories, computed once on first
 // use: article pages ask for them, and so do build caches that hash them.
 type related struct {
-	once sync.Once
-	of   [][]*content.Article // by site position
+	once     sync.Once
+	of       [][]*content.Article // by site position
+	bySource map[string]int       // site position by source path
 }
 
 // Related returns up to RelatedCount other articles related to a, best
@@ -33,6 +34,10 @@ type related struct {
 func (s *Site) Related(a *content.Article) []*content.Article {
 	s.rel.once.Do(func() {
 		s.rel.of = make([][]*content.Article, len(s.Articles))
+		s.rel.bySource = make(map[string]int, len(s.Articles))
+		for i, a := range s.Articles {
+			s.rel.bySource[a.Source] = i
+		}
 		var wg sync.WaitGroup
 		workers := runtime.GOMAXPROCS(0)
 		for w := range workers {
@@ -47,6 +52,11 @@ func (s *Site) Related(a *content.Article) []*content.Article {
 		wg.Wait()
 	})
 	i, ok := s.position[a]
+	if !ok {
+		// A copy of a site article, such as a build's with its body read
+		// back from disk: the same story, found by its source path.
+		i, ok = s.rel.bySource[a.Source]
+	}
 	if !ok {
 		return nil
 	}
