@@ -92,12 +92,98 @@ func TestKillDuringBuild(t *testing.T) {
 			state = next
 		}
 	}
-	t.Logf("%d kills: %d left the previous site, %d the new one", kills, kept, replaced)
-	if entries, _ := os.ReadDir(filepath.Dir(dest)); len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
+	t.Logf("%d kills of full builds: %d left the previous site, %d the new one", kills, kept, replaced)
+	checkLeftovers(t, dest)
+	killIncremental(t, bin, srcA, dest, hashA, build, r)
+	checkLeftovers(t, dest)
+}
+
+// checkLeftovers fails when anything but public/ and the build cache is
+// left beside public/ after a successful build.
+func checkLeftovers(t *testing.T, dest string) {
+	t.Helper()
+	entries, _ := os.ReadDir(filepath.Dir(dest))
+	var names []string
+	for _, e := range entries {
+		if n := e.Name(); n != filepath.Base(dest) && n != "."+filepath.Base(dest)+".sitegen-cache" {
+			names = append(names, n)
 		}
+	}
+	if len(names) > 0 {
 		t.Errorf("leftovers beside public/ after a successful build: %v", names)
 	}
+}
+
+// killIncremental kills builds that change 30 of the 10,000 articles, which
+// patch public/ in place through a journal instead of swapping it whole.
+// A kill before the journal is committed must leave the previous site; a
+// kill after, the new one or, while the journal is being applied, a mix
+// that only the journal's presence excuses and that the next build must
+// finish. The count of such mixes is logged.
+func killIncremental(t *testing.T, bin, src, dest, hashA string, build func(string) time.Duration, r *rand.Rand) {
+	const kills, edited = 10, 30
+	build(src) // public/ is site A again, with a build cache
+	if got := treeHash(t, dest); got != hashA {
+		t.Fatalf("rebuilding site A gave %s, want %s", got, hashA)
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "content", "*", "*", "story-000[0-2]?.md"))
+	if len(files) != edited {
+		t.Fatalf("%d files to edit, want %d", len(files), edited)
+	}
+	original := make([][]byte, len(files))
+	for i, f := range files {
+		original[i], _ = os.ReadFile(f)
+	}
+	setEdited := func(on bool) {
+		for i, f := range files {
+			data := original[i]
+			if on {
+				data = append(append([]byte(nil), data...), "An update was added to this story.\n"...)
+			}
+			if err := os.WriteFile(f, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	setEdited(true)
+	took := build(src)
+	hashE := treeHash(t, dest)
+	if hashE == hashA {
+		t.Fatal("editing 30 articles changed nothing")
+	}
+	other := map[string]string{hashA: hashE, hashE: hashA}
+	state, kept, replaced, mixed := hashE, 0, 0, 0
+	journal := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".journal")
+	for i := range kills {
+		next := other[state]
+		setEdited(next == hashE)
+		delay := time.Duration(r.Int64N(int64(took) * 11 / 10))
+		cmd := exec.Command(bin, "build", "--quiet", "--source", src, "--dest", dest)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		cmd.Process.Kill()
+		cmd.Wait()
+		switch got := treeHash(t, dest); {
+		case got == state:
+			kept++
+		case got == next:
+			replaced++
+		default:
+			if _, err := os.Stat(journal); err != nil {
+				t.Fatalf("incremental kill %d after %v: public/ is %s, neither %s nor %s, and no journal to finish it",
+					i+1, delay.Round(time.Millisecond), got, state, next)
+			}
+			mixed++
+		}
+		build(src) // must succeed and finish what the kill left
+		if got := treeHash(t, dest); got != next {
+			t.Fatalf("after incremental kill %d, a build gave %s, want %s", i+1, got, next)
+		}
+		state = next
+	}
+	setEdited(false)
+	t.Logf("%d kills of incremental builds (%v each): %d left the previous site, %d the new one, %d a mix that the journal finished on the next build",
+		kills, took.Round(time.Millisecond), kept, replaced, mixed)
 }

@@ -264,3 +264,26 @@ func TestLoadWhileFilesVanish(t *testing.T) {
 		}
 	}
 }
+
+// endless is a file that never ends, like /dev/zero or one still growing.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// A file that claims one size and keeps growing is read to one byte past
+// the limit and no further.
+func TestReadAtMostStopsAtLimit(t *testing.T) {
+	data, err := readAtMost(endless{}, 10, 1<<20)
+	if err != nil || len(data) != 1<<20+1 {
+		t.Errorf("read %d bytes, %v; want the limit plus one", len(data), err)
+	}
+	data, err = readAtMost(strings.NewReader("short"), 100, 1<<20)
+	if err != nil || string(data) != "short" {
+		t.Errorf("read %q, %v", data, err)
+	}
+}
