@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Payloads that break out of text, attributes, scripts and URLs when a
@@ -169,6 +171,7 @@ func TestHostileInputIsEscaped(t *testing.T) {
 	if pages < 5 {
 		t.Fatalf("only %d pages built", pages)
 	}
+	checkFeedsAndIndex(t, dest, wantTitle)
 	article := parseFile(t, filepath.Join(dest, "2024/05/01/hostile-script-alert-1-script-img-src-x-onerror-alert-2-script-script-alert-3/index.html"))
 	if h1 := findElement(article, "h1"); h1 == nil || strings.TrimSpace(textOf(h1)) != wantTitle {
 		t.Errorf("<h1> is not the title as written:\n got %q\nwant %q", textOf(h1), wantTitle)
@@ -243,5 +246,84 @@ func TestRawHTMLConfig(t *testing.T) {
 		if !on && !bytes.Contains(data, []byte("raw HTML omitted")) {
 			t.Errorf("rawHTML off: no trace of the omitted HTML")
 		}
+	}
+}
+
+// feedText returns what a feed reader shows for a summary. RSS readers
+// render <description> as HTML, so there the summary must parse as HTML
+// into text alone, no elements; Atom's type="text" is shown as it is.
+func feedText(t *testing.T, desc string, isHTML bool) string {
+	t.Helper()
+	if !isHTML {
+		return desc
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(desc), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if n.Type != html.TextNode {
+			t.Errorf("RSS description %q holds markup: <%s>", desc, n.Data)
+		}
+		b.WriteString(textOf(n))
+	}
+	return b.String()
+}
+
+// checkFeedsAndIndex reads the hostile article back from the RSS and Atom
+// feeds with a real feed parser and from the search index as JSON: each
+// must hold the title and summary as written, and an RSS summary must be
+// text once a reader renders it as HTML.
+func checkFeedsAndIndex(t *testing.T, dest, title string) {
+	t.Helper()
+	summary := xssScript + xssQuote + xssJSURL
+	for _, name := range []string{"feed.xml", "atom.xml"} {
+		data, err := os.ReadFile(filepath.Join(dest, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		f, err := gofeed.NewParser().ParseString(string(data))
+		if err != nil {
+			t.Errorf("%s does not parse: %v", name, err)
+			continue
+		}
+		found := false
+		for _, it := range f.Items {
+			if !strings.HasPrefix(it.Title, "Hostile") {
+				continue
+			}
+			found = true
+			if it.Title != title {
+				t.Errorf("%s: title %q, want %q", name, it.Title, title)
+			}
+			if got := feedText(t, it.Description, name == "feed.xml"); got != summary {
+				t.Errorf("%s: summary shows as %q, want %q", name, got, summary)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no hostile item", name)
+		}
+	}
+	found := false
+	filepath.WalkDir(filepath.Join(dest, "search"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".json") {
+			return err
+		}
+		data, _ := os.ReadFile(p)
+		var doc struct {
+			T, S string
+		}
+		if json.Unmarshal(data, &doc) == nil && strings.HasPrefix(doc.T, "Hostile") {
+			found = true
+			if doc.T != title || doc.S != summary {
+				t.Errorf("search index %s: title %q, summary %q; want %q, %q", p, doc.T, doc.S, title, summary)
+			}
+		}
+		return nil
+	})
+	if !found {
+		t.Error("the search index has no document for the hostile article")
 	}
 }

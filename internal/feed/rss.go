@@ -3,6 +3,7 @@ package feed
 import (
 	"encoding/xml"
 	"fmt"
+	"html"
 	"time"
 )
 
@@ -62,7 +63,11 @@ func (f *Feed) RSS() ([]byte, error) {
 		doc.Channel.LastBuildDate = u.Format(time.RFC1123Z)
 	}
 	for _, a := range f.Articles {
-		it := rssItem{Title: a.Title, Link: f.ArticleURL(a), Description: a.Summary,
+		// Readers show <description> as HTML (RSS 2.0 allows "entity-encoded
+		// HTML" there), so the plain-text summary is escaped as HTML before
+		// encoding/xml escapes it again: "<script>" must reach the reader as
+		// text, not as a script. Atom says type="text" and needs no such step.
+		it := rssItem{Title: a.Title, Link: f.ArticleURL(a), Description: html.EscapeString(a.Summary),
 			GUID:    rssGUID{ID: EntryID(f.SiteURL, a)},
 			PubDate: a.Date.Format(time.RFC1123Z), Creators: a.Authors}
 		for _, t := range a.Tags {
