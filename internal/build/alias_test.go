@@ -47,3 +47,21 @@ func TestAliasPages(t *testing.T) {
 		}
 	}
 }
+
+// A build killed while writing the build cache leaves a temporary file
+// beside public/; the next build removes it.
+func TestStaleCacheTempRemoved(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "content"), 0o755)
+	os.WriteFile(filepath.Join(root, "content", "a.md"), []byte("---\ntitle: A\ndate: 2024-05-01\n---\nBody.\n"), 0o644)
+	dest := filepath.Join(root, "out", "public")
+	os.MkdirAll(filepath.Dir(dest), 0o755)
+	stale := cachePath(dest) + ".tmp-123"
+	os.WriteFile(stale, []byte("half a cache"), 0o644)
+	if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the stale cache file is still there")
+	}
+}

@@ -102,6 +102,11 @@ func readManifest(root, dest string) *manifest {
 func writeManifest(m *manifest) error {
 	m.Format, m.Program = cacheFormat, programKey()
 	p := cachePath(m.Dest)
+	// A build killed while writing the cache leaves its temporary file.
+	stale, _ := filepath.Glob(p + ".tmp-*")
+	for _, f := range stale {
+		os.Remove(f)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp-")
 	if err != nil {
 		return err
