@@ -76,7 +76,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	b.cache = nil
+	slog.Debug("build: content loaded", "articles", len(b.sources), "elapsed", time.Since(start))
 	b.reindex()
+	slog.Debug("build: indexed", "pages", len(b.files), "elapsed", time.Since(start))
 	probs := b.problems()
 	rep := &Report{Articles: len(b.site.Articles), Pages: len(b.files), Problems: probs, Notes: b.site.Notes}
 	problemsErr := error(nil)
@@ -102,6 +104,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err := w.write(ctx, man); err != nil {
 		return rep, err
 	}
+	slog.Debug("build: written", "written", w.written, "kept", w.kept, "elapsed", time.Since(start))
 	rep.Files, rep.Unchanged, rep.Removed = w.written, w.kept, w.removed
 	rep.Elapsed = time.Since(start)
 	return rep, problemsErr
@@ -293,6 +296,10 @@ func (w *siteWriter) writeAll(ctx context.Context, prev map[string]cachedOutput)
 		w.record(rel, key, data, outputStamp(fi))
 		return nil
 	}
+	all := append(sortedKeys(w.assets), w.b.files...)
+	if err := st.MakeDirs(all); err != nil {
+		return err
+	}
 	for _, name := range sortedKeys(w.assets) {
 		if err := save(name, pageKey{}, w.assets[name]); err != nil {
 			return err
@@ -301,6 +308,7 @@ func (w *siteWriter) writeAll(ctx context.Context, prev map[string]cachedOutput)
 	if err := w.renderPages(ctx, w.b.files, save); err != nil {
 		return err
 	}
+	slog.Debug("build: rendered and staged", "elapsed", time.Since(w.prog.start))
 	if err := st.Commit(); err != nil {
 		return err
 	}

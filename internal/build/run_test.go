@@ -20,7 +20,7 @@ func agedSite(t *testing.T, n int) string {
 	return root
 }
 
-func ageFiles(t *testing.T, root string) {
+func ageFiles(t testing.TB, root string) {
 	t.Helper()
 	old := time.Now().Add(-time.Hour)
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

@@ -218,9 +218,11 @@ func writeFile(p string, data []byte) error {
 
 // writeFileStat writes data to the file p, creating its folder if needed,
 // and returns the file's FileInfo as it was when written.
-func writeFileStat(p string, data []byte) (fs.FileInfo, error) {
-	if err := mkdirFast(filepath.Dir(p)); err != nil {
-		return nil, err
+func writeFileStat(p string, data []byte, mkdir bool) (fs.FileInfo, error) {
+	if mkdir {
+		if err := mkdirFast(filepath.Dir(p)); err != nil {
+			return nil, err
+		}
 	}
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {

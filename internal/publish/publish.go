@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -25,6 +26,7 @@ type Staging struct {
 	old  string // after Commit: where the previous site went, "" if none
 
 	committed bool
+	dirsMade  bool // MakeDirs made every folder WriteFileStat needs
 }
 
 // Begin creates a fresh staging folder beside dest. Leftovers of earlier
@@ -121,6 +123,34 @@ func (s *Staging) WriteFile(rel string, data []byte) error {
 	return nil
 }
 
+// MakeDirs creates the folders of the given site-relative files, all at
+// once and parents first, before they are written: on ext4 this is much
+// faster than making each folder just before its file, and the writes then
+// need no mkdir of their own. After MakeDirs, WriteFileStat writes only
+// files whose folders it made.
+func (s *Staging) MakeDirs(files []string) error {
+	seen := map[string]bool{".": true}
+	var dirs []string
+	for _, f := range files {
+		for d := path.Dir(f); !seen[d]; d = path.Dir(d) {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	sort.Strings(dirs) // parents sort before their children
+	for _, d := range dirs {
+		p, err := s.path(d)
+		if err != nil {
+			return err
+		}
+		if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return writeError("creating folder", d, err)
+		}
+	}
+	s.dirsMade = true
+	return nil
+}
+
 // WriteFileStat is WriteFile that also returns the written file's
 // FileInfo, for build caches that recognise the file later by its size,
 // times and inode. Swapping the staging folder in keeps all of these.
@@ -129,7 +159,7 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	fi, err := writeFileStat(p, data)
+	fi, err := writeFileStat(p, data, !s.dirsMade)
 	if err != nil {
 		return nil, writeError("writing", rel, err)
 	}

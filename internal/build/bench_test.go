@@ -1,0 +1,222 @@
+package build
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Benchmarks over generated archives. By default they build a small one
+// (-articles, 1,000) so that `go test -bench .` stays quick; point
+// -benchsite at a site made by /work/shared/bench/gencorpus.py for archive
+// scale, e.g.
+//
+//	go test ./internal/build -run '^$' -bench . -benchtime 3x -benchsite /tmp/c50000
+//
+// Each reports articles/s and heap bytes allocated per article.
+var (
+	benchArticles = flag.Int("articles", 1000, "articles in the generated benchmark archive")
+	benchSite     = flag.String("benchsite", "", "build this site instead of generating one")
+)
+
+// benchSiteRoot returns the site to benchmark and its number of articles.
+func benchSiteRoot(b *testing.B) (string, int) {
+	b.Helper()
+	if *benchSite != "" {
+		bl, err := NewBuilder(context.Background(), *benchSite)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return *benchSite, len(bl.Site().Articles)
+	}
+	root := b.TempDir()
+	writeCorpus(b, root, *benchArticles)
+	return root, *benchArticles
+}
+
+// writeCorpus writes n Markdown articles shaped like gencorpus.py's: dates
+// over 26 years, 2-5 tags from a Zipf-like choice of 2,000, a summary and a
+// body of about 600 words in ten paragraphs with links and emphasis.
+func writeCorpus(tb testing.TB, root string, n int) {
+	tb.Helper()
+	rng := rand.New(rand.NewPCG(42, 42))
+	words := strings.Fields("the of and to a in that is was he for it with as his on be at by this had not are but from or have an they which one you were her all she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three government city report minister council police court market")
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(7, 7)), 1.1, 1, 1999)
+	start := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	sentence := func(k int) string {
+		ws := make([]string, k)
+		for i := range ws {
+			ws[i] = words[rng.IntN(len(words))]
+		}
+		return strings.ToUpper(ws[0][:1]) + strings.Join(ws, " ")[1:] + "."
+	}
+	for i := range n {
+		date := start.Add(time.Duration(rng.Int64N(int64(26 * 365 * 24 * time.Hour))))
+		tags := map[string]bool{}
+		for len(tags) < 2+rng.IntN(4) {
+			tags[fmt.Sprintf("topic %d", zipf.Uint64())] = true
+		}
+		var tagList []string
+		for t := range tags {
+			tagList = append(tagList, fmt.Sprintf("%q", t))
+		}
+		var body strings.Builder
+		for p := range 10 {
+			for range 5 {
+				body.WriteString(sentence(8 + rng.IntN(8)))
+				body.WriteString(" ")
+			}
+			if p == 3 {
+				fmt.Fprintf(&body, "See [the report %d](https://archive.example.org/story/%d) and *more* **here**.", i, i)
+			}
+			body.WriteString("\n\n")
+		}
+		title := sentence(6)
+		data := fmt.Sprintf("---\ntitle: %q\ndate: %s\ntags: [%s]\nauthor: \"Reporter %d\"\nsummary: %q\n---\n%s",
+			strings.TrimSuffix(title, "."), date.Format(time.RFC3339), strings.Join(tagList, ", "), i%150,
+			sentence(20), body.String())
+		p := filepath.Join(root, "content", date.Format("2006/01"), fmt.Sprintf("story-%d.md", i))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	ageFiles(tb, root)
+}
+
+// reportPerArticle reports articles/s and heap bytes allocated per article
+// since before, for b.N builds of n articles.
+func reportPerArticle(b *testing.B, n int, before *runtime.MemStats) {
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	total := float64(n) * float64(b.N)
+	b.ReportMetric(total/b.Elapsed().Seconds(), "articles/s")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/total, "B/article")
+}
+
+// BenchmarkColdBuild builds the archive into a fresh destination each time.
+func BenchmarkColdBuild(b *testing.B) {
+	root, n := benchSiteRoot(b)
+	out := b.TempDir()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := Run(context.Background(), Options{Source: root, Dest: filepath.Join(out, fmt.Sprint(i))}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportPerArticle(b, n, &ms)
+}
+
+// BenchmarkNoopRebuild rebuilds an archive in which nothing changed.
+func BenchmarkNoopRebuild(b *testing.B) {
+	root, n := benchSiteRoot(b)
+	dest := filepath.Join(b.TempDir(), "public")
+	if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+		b.Fatal(err)
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ResetTimer()
+	for range b.N {
+		rep, err := Run(context.Background(), Options{Source: root, Dest: dest})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Files != 0 {
+			b.Fatalf("no-op rebuild wrote %d files", rep.Files)
+		}
+	}
+	b.StopTimer()
+	reportPerArticle(b, n, &ms)
+}
+
+// BenchmarkOneEditRebuild changes one article's body and rebuilds.
+func BenchmarkOneEditRebuild(b *testing.B) {
+	root, n := benchSiteRoot(b)
+	dest := filepath.Join(b.TempDir(), "public")
+	if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+		b.Fatal(err)
+	}
+	article := firstArticle(b, root)
+	orig, err := os.ReadFile(article)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.WriteFile(article, orig, 0o644)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		edited := fmt.Sprintf("%s\nAn added paragraph, edit %d.\n", orig, i)
+		if err := os.WriteFile(article, []byte(edited), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		rep, err := Run(context.Background(), Options{Source: root, Dest: dest})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Files != 1 {
+			b.Fatalf("one-article body edit wrote %d files, want 1", rep.Files)
+		}
+	}
+	b.StopTimer()
+	reportPerArticle(b, n, &ms)
+}
+
+// BenchmarkBuilderUpdate is the preview server's path: an edit, Update,
+// and rendering every page Update reports.
+func BenchmarkBuilderUpdate(b *testing.B) {
+	root, _ := benchSiteRoot(b)
+	bl, err := NewBuilder(context.Background(), root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	article := firstArticle(b, root)
+	rel, _ := filepath.Rel(root, article)
+	orig, _ := os.ReadFile(article)
+	defer os.WriteFile(article, orig, 0o644)
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		os.WriteFile(article, fmt.Appendf(nil, "%s\nEdit %d.\n", orig, i), 0o644)
+		b.StartTimer()
+		ch, err := bl.Update(context.Background(), []string{rel})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var sink strings.Builder
+		for _, f := range ch.Pages {
+			if err := bl.Render(&sink, f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func firstArticle(b *testing.B, root string) string {
+	var found string
+	filepath.WalkDir(filepath.Join(root, "content"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && found == "" && !d.IsDir() && strings.HasSuffix(p, ".md") && !strings.HasPrefix(d.Name(), "_") {
+			found = p
+		}
+		return err
+	})
+	if found == "" {
+		b.Fatal("no article in", root)
+	}
+	return found
+}
