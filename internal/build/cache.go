@@ -79,6 +79,18 @@ type cachedOutput struct {
 	Stamp stamp
 }
 
+// The cache file is a gob stream: a manifestHeader, then the sources and
+// the outputs in chunks of at most cacheChunk, so that neither writing nor
+// reading it holds a second copy of a million-article archive in memory.
+type manifestHeader struct {
+	Format           string
+	Program          sourceHash
+	Root, Dest       string
+	Sources, Outputs int
+}
+
+const cacheChunk = 4096
+
 // readManifest reads the cache for dest, or returns nil when there is
 // none or it is not for this program, root and destination.
 func readManifest(root, dest string) *manifest {
@@ -87,21 +99,36 @@ func readManifest(root, dest string) *manifest {
 		return nil
 	}
 	defer f.Close()
-	var m manifest
-	if err := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)).Decode(&m); err != nil {
-		slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	var h manifestHeader
+	if err := dec.Decode(&h); err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
 		return nil
 	}
-	if m.Format != cacheFormat || m.Program != programKey() || m.Root != root || m.Dest != dest {
-		return nil
+	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
+		Sources: make([]cachedSource, 0, h.Sources), Outputs: make([]cachedOutput, 0, h.Outputs)}
+	for len(m.Sources) < h.Sources {
+		var chunk []cachedSource
+		if err := dec.Decode(&chunk); err != nil {
+			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+			return nil
+		}
+		m.Sources = append(m.Sources, chunk...)
 	}
-	return &m
+	for len(m.Outputs) < h.Outputs {
+		var chunk []cachedOutput
+		if err := dec.Decode(&chunk); err != nil {
+			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+			return nil
+		}
+		m.Outputs = append(m.Outputs, chunk...)
+	}
+	return m
 }
 
-// writeManifest replaces the cache for dest atomically.
-func writeManifest(m *manifest) error {
-	m.Format, m.Program = cacheFormat, programKey()
-	p := cachePath(m.Dest)
+// writeManifest replaces the cache for dest atomically. sources yields the
+// content files' entries one chunk at a time.
+func writeManifest(root, dest string, nSources int, sources func(yield func([]cachedSource) error) error, outputs []cachedOutput) error {
+	p := cachePath(dest)
 	// A build killed while writing the cache leaves its temporary file.
 	stale, _ := filepath.Glob(p + ".tmp-*")
 	for _, f := range stale {
@@ -112,7 +139,15 @@ func writeManifest(m *manifest) error {
 		return err
 	}
 	w := bufio.NewWriterSize(tmp, 1<<20)
-	err = gob.NewEncoder(w).Encode(m)
+	enc := gob.NewEncoder(w)
+	err = enc.Encode(manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
+		Sources: nSources, Outputs: len(outputs)})
+	if err == nil {
+		err = sources(func(chunk []cachedSource) error { return enc.Encode(chunk) })
+	}
+	for i := 0; err == nil && i < len(outputs); i += cacheChunk {
+		err = enc.Encode(outputs[i:min(i+cacheChunk, len(outputs))])
+	}
 	if err == nil {
 		err = w.Flush()
 	}

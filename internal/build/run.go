@@ -489,15 +489,25 @@ func (w *siteWriter) saveIfChanged(man *manifest) error {
 }
 
 func (w *siteWriter) saveManifest() error {
-	m := &manifest{Root: mustAbs(w.b.root), Dest: w.dest}
-	for _, p := range sortedKeys(w.b.sources) {
-		s := w.b.sources[p]
-		m.Sources = append(m.Sources, s.cached(p))
+	paths := sortedKeys(w.b.sources)
+	sources := func(yield func([]cachedSource) error) error {
+		chunk := make([]cachedSource, 0, cacheChunk)
+		for i, p := range paths {
+			chunk = append(chunk, w.b.sources[p].cached(p))
+			if len(chunk) == cacheChunk || i == len(paths)-1 {
+				if err := yield(chunk); err != nil {
+					return err
+				}
+				chunk = chunk[:0]
+			}
+		}
+		return nil
 	}
+	outputs := make([]cachedOutput, 0, len(w.outputs))
 	for _, p := range sortedKeys(w.outputs) {
-		m.Outputs = append(m.Outputs, w.outputs[p])
+		outputs = append(outputs, w.outputs[p])
 	}
-	if err := writeManifest(m); err != nil {
+	if err := writeManifest(mustAbs(w.b.root), w.dest, len(paths), sources, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
 		slog.Warn("the next build will be a full one", "err", err)
 	}

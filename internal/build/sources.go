@@ -140,10 +140,13 @@ func (c *cachedSource) source(loc *time.Location) *source {
 // cached turns a source into its cache entry at path p.
 func (s *source) cached(p string) cachedSource {
 	c := cachedSource{Path: p, Stamp: s.stamp, Hash: s.hash, Meta: s.meta, Slug: s.slug, Prob: s.prob}
-	if s.art != nil {
-		a := *s.art
-		a.Body, a.Slug = "", s.slug
-		c.Art = &a
+	if a := s.art; a != nil {
+		if a.Body != "" || a.Slug != s.slug {
+			cp := *a
+			cp.Body, cp.Slug = "", s.slug
+			a = &cp
+		}
+		c.Art = a
 	}
 	return c
 }
