@@ -35,7 +35,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 1"
+const cacheFormat = "sitegen build cache 2"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -43,12 +43,13 @@ func cachePath(dest string) string {
 
 // A manifest is the cache file's content.
 type manifest struct {
-	Format  string
-	Program sourceHash
-	Root    string // absolute site root
-	Dest    string // absolute destination
-	Sources []cachedSource
-	Outputs []cachedOutput
+	Format     string
+	Program    sourceHash
+	Root       string     // absolute site root
+	Dest       string     // absolute destination
+	OutputsKey sourceHash // of the feeds, sitemap and search index: see Builder.outputsKey
+	Sources    []cachedSource
+	Outputs    []cachedOutput
 }
 
 // A stamp identifies one version of a file without reading it. The zero
@@ -77,6 +78,7 @@ type cachedOutput struct {
 	Key   pageKey    // the page's key; zero for assets
 	Sum   sourceHash // of the bytes
 	Stamp stamp
+	Extra bool // a feed, sitemap or search index file, made again only when OutputsKey changes
 }
 
 // The cache file is a gob stream: a manifestHeader, then the sources and
@@ -86,6 +88,7 @@ type manifestHeader struct {
 	Format           string
 	Program          sourceHash
 	Root, Dest       string
+	OutputsKey       sourceHash
 	Sources, Outputs int
 }
 
@@ -104,7 +107,7 @@ func readManifest(root, dest string) *manifest {
 	if err := dec.Decode(&h); err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
 		return nil
 	}
-	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
+	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest, OutputsKey: h.OutputsKey,
 		Sources: make([]cachedSource, 0, h.Sources), Outputs: make([]cachedOutput, 0, h.Outputs)}
 	for len(m.Sources) < h.Sources {
 		var chunk []cachedSource
@@ -127,7 +130,7 @@ func readManifest(root, dest string) *manifest {
 
 // writeManifest replaces the cache for dest atomically. sources yields the
 // content files' entries one chunk at a time.
-func writeManifest(root, dest string, nSources int, sources func(yield func([]cachedSource) error) error, outputs []cachedOutput) error {
+func writeManifest(root, dest string, outputsKey sourceHash, nSources int, sources func(yield func([]cachedSource) error) error, outputs []cachedOutput) error {
 	p := cachePath(dest)
 	// A build killed while writing the cache leaves its temporary file.
 	stale, _ := filepath.Glob(p + ".tmp-*")
@@ -141,7 +144,7 @@ func writeManifest(root, dest string, nSources int, sources func(yield func([]ca
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	enc := gob.NewEncoder(w)
 	err = enc.Encode(manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
-		Sources: nSources, Outputs: len(outputs)})
+		OutputsKey: outputsKey, Sources: nSources, Outputs: len(outputs)})
 	if err == nil {
 		err = sources(func(chunk []cachedSource) error { return enc.Encode(chunk) })
 	}

@@ -96,11 +96,18 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	if err := b.addOutputs(ctx, assets); err != nil {
-		return rep, err
+	// The feeds, sitemap and search index read every article, bodies
+	// included: they are made again only when an article or the theme
+	// changed, or one of them was changed in the destination by hand.
+	extraKey := b.outputsKey()
+	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts,
+		extraKey: extraKey, reused: reusableExtras(man, extraKey, dest), made: map[string]bool{}}
+	if w.reused == nil {
+		if err := w.makeExtras(ctx); err != nil {
+			return rep, err
+		}
 	}
-	prog.total.Store(int64(len(b.files) + len(assets)))
-	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts}
+	prog.total.Store(int64(len(b.files) + len(assets) + len(w.reused)))
 	if err := w.write(ctx, man); err != nil {
 		return rep, err
 	}
@@ -108,6 +115,24 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep.Files, rep.Unchanged, rep.Removed = w.written, w.kept, w.removed
 	rep.Elapsed = time.Since(start)
 	return rep, problemsErr
+}
+
+// isExtra reports whether rel is one of the feeds, sitemap and search
+// index files rather than a page or an asset.
+func (w *siteWriter) isExtra(rel string) bool { return w.reused[rel] || w.made[rel] }
+
+// makeExtras makes the feeds, sitemap and search index and adds them to
+// the files written like assets.
+func (w *siteWriter) makeExtras(ctx context.Context) error {
+	files := map[string][]byte{}
+	if err := w.b.addOutputs(ctx, files); err != nil {
+		return err
+	}
+	for name, data := range files {
+		w.assets[name] = data
+		w.made[name] = true
+	}
+	return nil
 }
 
 // pageList returns the pages in render.Pages order.
@@ -190,10 +215,38 @@ type siteWriter struct {
 	prog   *progress
 	opts   Options
 
+	// extraKey is the key of the feeds, sitemap and search index (see
+	// outputsKey); reused names those the previous build left that need
+	// not be made again, and is empty when they were made in w.assets.
+	extraKey sourceHash
+	reused   map[string]bool
+	made     map[string]bool // the extra files made in this build, in assets
+
 	mu      sync.Mutex
 	outputs map[string]cachedOutput // what the destination holds after the build
 
 	written, kept, removed int
+}
+
+// reusableExtras returns the feeds, sitemap and search index files that the
+// previous build left in dest, when their key is still extraKey and every
+// one of them is as that build wrote it; nil when they must be made again.
+func reusableExtras(man *manifest, extraKey sourceHash, dest string) map[string]bool {
+	if man == nil || man.OutputsKey != extraKey {
+		return nil
+	}
+	extras := map[string]bool{}
+	for _, o := range man.Outputs {
+		if !o.Extra {
+			continue
+		}
+		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(o.Path)))
+		if err != nil || !fi.Mode().IsRegular() || outputStamp(fi) != o.Stamp {
+			return nil
+		}
+		extras[o.Path] = true
+	}
+	return extras
 }
 
 // fullRatio is the share of changed files above which a build writes a
@@ -224,6 +277,9 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 		}
 	}
 	sort.Strings(assets)
+	for name := range w.reused {
+		w.outputs[name] = prev[name]
+	}
 	var gone []string
 	for _, o := range man.Outputs {
 		if _, ok := w.outputs[o.Path]; !ok && w.b.pages[o.Path] == nil && w.assets[o.Path] == nil {
@@ -231,7 +287,16 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 		}
 	}
 	changed := len(pages) + len(assets) + len(gone)
-	if float64(changed) > fullRatio*float64(len(w.b.files)+len(w.assets)) {
+	if float64(changed) > fullRatio*float64(len(w.b.files)+len(w.assets)+len(w.reused)) {
+		if len(w.reused) > 0 { // a whole new site needs their bytes
+			for name := range w.reused {
+				delete(w.outputs, name)
+			}
+			w.reused = nil
+			if err := w.makeExtras(ctx); err != nil {
+				return err
+			}
+		}
 		return w.writeAll(ctx, prev)
 	}
 	w.kept = len(w.outputs)
@@ -412,7 +477,7 @@ func (b *Builder) articlesShownBy(files []string) []*content.Article {
 }
 
 func (w *siteWriter) record(rel string, key pageKey, data []byte, st stamp) {
-	o := cachedOutput{Path: rel, Key: key, Sum: hashBytes(data), Stamp: st}
+	o := cachedOutput{Path: rel, Key: key, Sum: hashBytes(data), Stamp: st, Extra: w.isExtra(rel)}
 	w.mu.Lock()
 	w.outputs[rel] = o
 	w.written++
@@ -507,7 +572,7 @@ func (w *siteWriter) saveManifest() error {
 	for _, p := range sortedKeys(w.outputs) {
 		outputs = append(outputs, w.outputs[p])
 	}
-	if err := writeManifest(mustAbs(w.b.root), w.dest, len(paths), sources, outputs); err != nil {
+	if err := writeManifest(mustAbs(w.b.root), w.dest, w.extraKey, len(paths), sources, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
 		slog.Warn("the next build will be a full one", "err", err)
 	}
