@@ -14,7 +14,7 @@
   const list = document.getElementById('search-results');
   const more = document.getElementById('search-more');
   const pageSize = 10;
-  const maxTerms = 8;
+  const maxTerms = 5; // with a tag filter at most 6 shards: the 300 KB bound in docs/search.md
   const maxExpansions = 20;
 
   // Tokenizer: the same folding and splitting as internal/search/tokenize.go.

@@ -29,13 +29,13 @@ const (
 
 // Defaults for Options.
 const (
-	DefaultShardBytes = 24 << 10 // target size of one term shard
+	DefaultShardBytes = 16 << 10 // target size of one term shard
 	DefaultTopK       = 1000     // impacts kept for a frequent term
 )
 
 // maxDocText bounds the body text stored per article for snippets. Longer
 // bodies are indexed in full but snippets come from their first part.
-const maxDocText = 20000
+const maxDocText = 8000
 
 // Options tune the index. The zero value uses the defaults.
 type Options struct {

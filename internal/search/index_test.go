@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,6 +116,19 @@ func readShard(t *testing.T, data []byte, n int) map[string]entry {
 	return out
 }
 
+// collect returns an emit func that keeps the files, safe for the
+// concurrent calls Write makes.
+func collect() (map[string][]byte, func(string, []byte) error) {
+	files := map[string][]byte{}
+	var mu sync.Mutex
+	return files, func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		files[name] = data
+		return nil
+	}
+}
+
 func testArticles(n int) []*content.Article {
 	var arts []*content.Article
 	for i := range n {
@@ -138,12 +152,8 @@ func testArticles(n int) []*content.Article {
 func TestIndexRoundTrip(t *testing.T) {
 	const n = 300
 	arts := testArticles(n)
-	files := map[string][]byte{}
-	stats, err := Write(context.Background(), arts, Options{BasePath: "/news/", ShardBytes: 200, TopK: 50},
-		func(name string, data []byte) error {
-			files[name] = data
-			return nil
-		})
+	files, emit := collect()
+	stats, err := Write(context.Background(), arts, Options{BasePath: "/news/", ShardBytes: 200, TopK: 50}, emit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,11 +207,8 @@ func TestIndexRoundTrip(t *testing.T) {
 		}
 	}
 	// More occurrences of a word score higher (BM25 grows with tf).
-	full := map[string][]byte{}
-	if _, err := Write(context.Background(), arts, Options{}, func(name string, data []byte) error {
-		full[name] = data
-		return nil
-	}); err != nil {
+	full, emit := collect()
+	if _, err := Write(context.Background(), arts, Options{}, emit); err != nil {
 		t.Fatal(err)
 	}
 	fil := readShard(t, full[shardFile(0)], n)["filler"]
@@ -230,14 +237,9 @@ func TestIndexRoundTrip(t *testing.T) {
 }
 
 func TestIndexIsDeterministic(t *testing.T) {
-	build := func() map[string]string {
-		files := map[string]string{}
-		_, err := Write(context.Background(), testArticles(120), Options{ShardBytes: 100},
-			func(name string, data []byte) error {
-				files[name] = string(data)
-				return nil
-			})
-		if err != nil {
+	build := func() map[string][]byte {
+		files, emit := collect()
+		if _, err := Write(context.Background(), testArticles(120), Options{ShardBytes: 100}, emit); err != nil {
 			t.Fatal(err)
 		}
 		return files
@@ -247,7 +249,7 @@ func TestIndexIsDeterministic(t *testing.T) {
 		t.Fatalf("%d files, then %d", len(a), len(b))
 	}
 	for name, data := range a {
-		if b[name] != data {
+		if string(b[name]) != string(data) {
 			t.Errorf("%s differs between two builds of the same input", name)
 		}
 	}
