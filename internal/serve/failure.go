@@ -40,8 +40,9 @@ var templateErr = regexp.MustCompile(`template: ([^:\s]+\.html):(\d+)(?::\d+)?: 
 
 // configLine finds the line in a sitegen.yaml error, such as
 //
-//	sitegen.yaml: line 3: field titel not found in type config.Config (keys: ...)
-var configLine = regexp.MustCompile(`^line (\d+): `)
+//	sitegen.yaml: line 3: did not find expected ',' or ']' (keys: ...)
+//	sitegen.yaml: unmarshal errors:\n  line 1: field titel not found in type config.Config (keys: ...)
+var configLine = regexp.MustCompile(`(?:^|\n\s*)line (\d+): `)
 
 // describe turns a failed build's error into the failures the overlay lists,
 // each naming the file and line to fix where the error says which.
@@ -61,9 +62,9 @@ func describe(err error) []Failure {
 	}
 	if rest, ok := strings.CutPrefix(msg, config.FileName+": "); ok {
 		f := Failure{File: config.FileName, Msg: rest}
-		if m := configLine.FindStringSubmatch(rest); m != nil {
-			f.Line, _ = strconv.Atoi(m[1])
-			f.Msg = rest[len(m[0]):]
+		if m := configLine.FindStringSubmatchIndex(rest); m != nil {
+			f.Line, _ = strconv.Atoi(rest[m[2]:m[3]])
+			f.Msg = rest[m[1]:] // the first error; the terminal lists them all
 		}
 		return []Failure{f}
 	}

@@ -598,6 +598,8 @@ func TestFailedRebuildKeepsLastGoodSite(t *testing.T) {
 		{"template error", "templates/article.html",
 			"{{define \"main\"}}\n<h1>{{.Article.Title}}</h1>\n{{.NoSuchField}}\n{{end}}\n", "NoSuchField", 3},
 		{"template syntax error", "templates/list.html", "{{define \"main\"}}\n\n{{if}}\n{{end}}\n", "missing value for if", 3},
+		{"unknown config key", "sitegen.yaml", "title: Serve test archive\ntitel: typo\n", "field titel not found", 2},
+		{"config syntax error", "sitegen.yaml", "title: [oops\n", "did not find expected", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			good, err := os.ReadFile(filepath.Join(p.dir, tc.file))
