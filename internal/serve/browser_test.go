@@ -115,6 +115,39 @@ func TestBrowserReloadsAndShowsErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor("the overlay to clear", `document.getElementById("sitegen-error-overlay") === null && `+bodyHas("Repairs will take two weeks"))
+
+	// A hidden tab gives its connection back (browsers allow six per
+	// server), and when shown again reloads at once if the site changed.
+	setVisibility := func(state string) {
+		t.Helper()
+		js := `Object.defineProperty(document, "visibilityState", {value: "` + state + `", configurable: true});
+			document.dispatchEvent(new Event("visibilitychange"))`
+		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](js)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitStreams := func(want int64) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); p.srv.streams.Load() != want; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d event streams open, want %d", p.srv.streams.Load(), want)
+			}
+		}
+	}
+	waitStreams(1)
+	if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void]("window.sitegenTestMark = true")); err != nil {
+		t.Fatal(err)
+	}
+	setVisibility("hidden")
+	waitStreams(0)
+	edit("date: 2024-05-02\n", "Edited while the tab was hidden.")
+	p.waitContains("/"+page, "Edited while the tab was hidden.")
+	if still, err := chromedp.Run(tab, chromedp.Evaluate[bool]("window.sitegenTestMark === true && "+bodyHas("Repairs will take two weeks"))); err != nil || !still {
+		t.Fatalf("the hidden tab reloaded (%v)", err)
+	}
+	setVisibility("visible")
+	waitFor("the tab shown again to reload", bodyHas("Edited while the tab was hidden.")+" && window.sitegenTestMark === undefined")
+	waitStreams(1)
 }
 
 // jsString quotes s as a JavaScript string literal.

@@ -3,17 +3,37 @@
 // "reload" means a rebuild succeeded and this tab shows an older build;
 // "failures" lists why the latest rebuild failed (an empty list: it did not),
 // which this script shows over the page until a rebuild succeeds.
+//
+// Browsers open at most six connections to one server, so a tab that is
+// hidden closes its stream and opens it again when shown: the server then
+// tells it at once whether a newer build was published meanwhile.
 (function () {
   "use strict";
-  var me = document.currentScript;
-  var es = new EventSource("/_sitegen/events?gen=" + encodeURIComponent(me.dataset.gen));
-  es.addEventListener("reload", function () {
-    es.close();
-    location.reload();
+  var gen = document.currentScript.dataset.gen;
+  var es = null;
+
+  function connect() {
+    if (es) return;
+    es = new EventSource("/_sitegen/events?gen=" + encodeURIComponent(gen));
+    es.addEventListener("reload", function () {
+      disconnect();
+      location.reload();
+    });
+    es.addEventListener("failures", function (e) {
+      show(JSON.parse(e.data));
+    });
+  }
+
+  function disconnect() {
+    if (es) es.close();
+    es = null;
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") disconnect();
+    else connect();
   });
-  es.addEventListener("failures", function (e) {
-    show(JSON.parse(e.data));
-  });
+  if (document.visibilityState !== "hidden") connect();
 
   function show(failures) {
     var old = document.getElementById("sitegen-error-overlay");

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,6 +47,7 @@ type Server struct {
 
 	outMu   sync.Mutex    // one rebuild line at a time
 	closing chan struct{} // closed when Run starts shutting down
+	streams atomic.Int64  // event streams open now, one per visible tab
 
 	rebuildFunc func(context.Context, changeSet) (*snapshot, error) // tests only: replaces the build
 }
