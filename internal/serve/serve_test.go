@@ -384,9 +384,13 @@ func TestRebuildsAfterEachKindOfSave(t *testing.T) {
 				tc.save(p, text)
 				p.waitContains(page, text)
 			}
-			if strings.Contains(p.out.String(), "failed") {
-				t.Errorf("a rebuild failed:\n%s", p.out)
-			}
+			// A save that stalls halfway for longer than the quiet time (the
+			// fsync above, on a busy machine) can fail one rebuild; the
+			// next one must clear it.
+			p.waitFor(page, "no failure left", func(int, string) bool {
+				st, _ := p.srv.current()
+				return st.failures == nil
+			})
 		})
 	}
 }
