@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -320,14 +321,28 @@ func TestServesExactlyWhatBuildWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := p.srv.current()
-	for f := range st.site.files {
+	served := allFiles(t, st.site)
+	for f := range served {
 		if !built[f] {
 			t.Errorf("the preview has %s, which build did not write", f)
 		}
 	}
-	if len(st.site.files) != len(built) {
-		t.Errorf("the preview has %d files, build wrote %d", len(st.site.files), len(built))
+	if len(served) != len(built) {
+		t.Errorf("the preview has %d files, build wrote %d", len(served), len(built))
 	}
+}
+
+// allFiles returns every file of a snapshot, the outputs made on request
+// included.
+func allFiles(t *testing.T, snap *snapshot) map[string][]byte {
+	t.Helper()
+	outs, err := snap.outputs.get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := maps.Clone(snap.files)
+	maps.Copy(all, outs)
+	return all
 }
 
 // Whatever the editor's way of saving, the new text is served.
@@ -718,10 +733,21 @@ func TestNewChangeCancelsStaleRebuild(t *testing.T) {
 	if got := strings.Join(second.changes, " "); got != "content/a.md content/b.md" {
 		t.Errorf("second rebuild saw %q, want both changes", got)
 	}
+	for { // the second build is published
+		st, changed := s.current()
+		if st.gen == 1 && st.site != nil {
+			break
+		}
+		select {
+		case <-changed:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the second build was not published: gen %d", st.gen)
+		}
+	}
 	close(batches)
 	<-loopDone
-	if st, _ := s.current(); st.gen != 1 || st.site == nil {
-		t.Errorf("after the loop: gen %d, site %v; want the second build published once", st.gen, st.site)
+	if st, _ := s.current(); st.gen != 1 {
+		t.Errorf("after the loop: gen %d; want the second build published once", st.gen)
 	}
 	select {
 	case c := <-calls:
@@ -803,15 +829,16 @@ func TestIncrementalRebuildMatchesFullBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for f, want := range full.files {
-			if got, ok := st.site.files[f]; !ok {
+		got, want := allFiles(t, st.site), allFiles(t, full)
+		for f, want := range want {
+			if got, ok := got[f]; !ok {
 				t.Errorf("%s: %s missing after the incremental rebuild", step.name, f)
 			} else if !bytes.Equal(got, want) {
 				t.Errorf("%s: %s differs from a full build:\n%s\n----\n%s", step.name, f, got, want)
 			}
 		}
-		for f := range st.site.files {
-			if _, ok := full.files[f]; !ok {
+		for f := range got {
+			if _, ok := want[f]; !ok {
 				t.Errorf("%s: %s is served but a full build has no such file", step.name, f)
 			}
 		}

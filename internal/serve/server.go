@@ -200,8 +200,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"The first build failed. Fix the error shown above; this page reloads by itself.")
 		return
 	}
-	file, redirect := st.site.lookup(r.URL.Path)
+	file, body, redirect, err := st.site.lookup(r.URL.Path)
 	switch {
+	case err != nil:
+		http.Error(w, "making the feeds, sitemap and search index: "+err.Error(), http.StatusInternalServerError)
+		return
 	case redirect != "":
 		http.Redirect(w, r, redirect, http.StatusMovedPermanently)
 		return
@@ -210,7 +213,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.URL.Path+" is not part of the site (yet). This page reloads by itself after each rebuild.")
 		return
 	}
-	body := st.site.files[file]
 	if path.Ext(file) == ".html" {
 		body = injectReload(body, st.gen)
 	}
@@ -218,31 +220,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, file, time.Time{}, bytes.NewReader(body))
 }
 
-// lookup maps a request's URL path to a file of the site, or to the URL to
-// redirect to ("/a" to "/a/" when a is a folder; "/" to the base path). It
-// returns "" and "" when the site has no such file.
-func (snap *snapshot) lookup(urlPath string) (file, redirect string) {
+// lookup maps a request's URL path to a file of the site and its bytes, or
+// to the URL to redirect to ("/a" to "/a/" when a is a folder; "/" to the
+// base path). It returns only zero values when the site has no such file.
+func (snap *snapshot) lookup(urlPath string) (file string, data []byte, redirect string, err error) {
 	if !strings.HasPrefix(urlPath, snap.base) {
 		if urlPath+"/" == snap.base || urlPath == "/" {
-			return "", snap.base
+			return "", nil, snap.base, nil
 		}
-		return "", ""
+		return "", nil, "", nil
 	}
 	// path.Clean resolves every "..", so the result is rooted in the site;
-	// it is then only ever a key of the map, never a path on disk.
+	// it is then only ever a key of a map, never a path on disk.
 	rel := strings.TrimPrefix(path.Clean("/"+urlPath[len(snap.base):]), "/")
 	if rel == "" {
 		rel = "index.html"
 	} else if strings.HasSuffix(urlPath, "/") {
 		rel += "/index.html"
 	}
-	if _, ok := snap.files[rel]; ok {
-		return rel, ""
+	if data, ok := snap.files[rel]; ok {
+		return rel, data, "", nil
 	}
 	if _, ok := snap.files[rel+"/index.html"]; ok && !strings.HasSuffix(urlPath, "/") {
-		return "", urlPath + "/"
+		return "", nil, urlPath + "/", nil
 	}
-	return "", ""
+	if snap.outputs == nil {
+		return "", nil, "", nil
+	}
+	outs, err := snap.outputs.get()
+	if data, ok := outs[rel]; ok {
+		return rel, data, "", nil
+	}
+	return "", nil, "", err
 }
 
 var placeholder = template.Must(template.New("").Parse(`<!DOCTYPE html>

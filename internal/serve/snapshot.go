@@ -23,7 +23,25 @@ type snapshot struct {
 	base     string            // path of baseURL ("/" or "/archive/"): the prefix of every link
 	articles int               // articles published
 	rendered int               // pages this rebuild rendered; the other files are the previous snapshot's
-	outputs  []string          // the feeds, sitemap and search index files among files
+	outputs  *outputs          // the feeds, sitemap and search index, made on first request
+}
+
+// outputs are the files a site publishes besides its pages and assets: the
+// feeds, sitemap, robots.txt and search index. At 10,000 articles they take
+// a second or more to make, several times a whole rebuild after an edit,
+// and an editor rarely looks at them; so they are made only when a request
+// needs one, once per snapshot, off the path from a save to the reload.
+type outputs struct {
+	once  sync.Once
+	make  func() (map[string][]byte, error)
+	files map[string][]byte
+	err   error
+}
+
+// get makes the outputs on first use and returns them.
+func (o *outputs) get() (map[string][]byte, error) {
+	o.once.Do(func() { o.files, o.err = o.make() })
+	return o.files, o.err
 }
 
 // A siteBuilder turns the site's sources into snapshots. It keeps the
@@ -126,36 +144,13 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 			snap.files[f] = out[i]
 		}
 	}
-	if err := sb.outputs(ctx, prev, snap, len(todo) > 0 || sb.dirtyAll); err != nil {
-		return nil, err
-	}
+	// Made from the Builder as it is when first asked: the state of this
+	// snapshot, or of a newer one that is about to replace it.
+	b := sb.b
+	snap.outputs = &outputs{make: func() (map[string][]byte, error) { return b.Outputs(context.Background()) }}
 	snap.rendered = len(todo)
 	sb.dirty, sb.dirtyAll = nil, false
 	return snap, nil
-}
-
-// outputs puts the feeds, sitemap and search index into snap, as the
-// build writes them: made again when anything changed, else prev's.
-func (sb *siteBuilder) outputs(ctx context.Context, prev, snap *snapshot, changed bool) error {
-	if prev != nil && !changed {
-		snap.outputs = prev.outputs
-		return nil
-	}
-	outs, err := sb.b.Outputs(ctx)
-	if err != nil {
-		return err
-	}
-	if prev != nil {
-		for _, name := range prev.outputs {
-			delete(snap.files, name) // a deleted tag's feeds go with it
-		}
-	}
-	snap.outputs = make([]string, 0, len(outs))
-	for name, data := range outs {
-		snap.files[name] = data
-		snap.outputs = append(snap.outputs, name)
-	}
-	return nil
 }
 
 // readAssets reads every file that `sitegen build` would copy from the
