@@ -99,13 +99,15 @@ func (s *Server) finish(r rebuilt) {
 		prefix, built, build = prefix+describeChanges(r.changes.sorted())+" changed: ", "rebuilt", "rebuild"
 	}
 	took := r.took.Round(time.Millisecond)
+	// The line is printed before the state is published, so that whoever
+	// sees the new state can find the line that explains it.
 	if r.err == nil {
-		s.publish(&state{site: r.site, gen: old.gen + 1})
 		if r.changes.empty() {
 			s.printf("%s%s %d articles, %d files in %v\n", prefix, built, r.site.articles, len(r.site.files), took)
 		} else {
 			s.printf("%s%s %d of %d files in %v (%d articles)\n", prefix, built, r.site.rendered, len(r.site.files), took, r.site.articles)
 		}
+		s.publish(&state{site: r.site, gen: old.gen + 1})
 		return
 	}
 	next := &state{site: old.site, gen: old.gen, failures: describe(r.err)}
@@ -117,13 +119,13 @@ func (s *Server) finish(r rebuilt) {
 	} else if old.site == nil {
 		keeping = "nothing to serve until it is fixed"
 	}
-	s.publish(next)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s%s failed in %v, %s:\n", prefix, build, took, keeping)
 	for _, f := range next.failures {
 		fmt.Fprintf(&b, "    %s\n", f)
 	}
 	s.printf("%s", b.String())
+	s.publish(next)
 }
 
 // describeChanges names up to three changed paths and counts the rest.
