@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"html/template"
 	"time"
 )
@@ -14,10 +15,11 @@ type Article struct {
 	Updated time.Time // last modification when the source says so; zero otherwise
 	Slug    string    // last URL segment, unique within its day
 	Tags    []Tag     // topic tags, normalized; linked to /tags/SLUG/
-	Section string    // first folder under content/ ("bbc/business" -> "bbc"), "" at top level
+	Section string    // folders under content/, date folders left out: "bbc/business"; "" at top level
 
 	Authors      []string // bylines, as written
-	Agencies     []string // news agencies credited ("AFP", "AP", "Reuters")
+	Agencies     []string // news agencies credited, case normalized ("AFP", "AP", "Reuters", "dpa")
+	Initials     string   // writers'/editors' initials of an agency credit, as written ("kw,cw/aw")
 	Editor       string   // "Edited by: ..." credit
 	Contributors []string // "X contributed to this article"
 	Translation  string   // translation note, e.g. "This article was originally written in German."
@@ -26,11 +28,34 @@ type Article struct {
 	Summary string        // plain text, one or two sentences; list pages and meta description
 	Body    template.HTML // the story as sanitized HTML
 	Links   []Link        // source and cross-reference links found in the story
+	Related []*Article    // articles this one's "Read more:" lines name; link with {{url .URLPath}}
 	Draft   bool          // drafts are skipped by the build
 	Aliases []string      // old site paths that redirect here ("/news/story.html", "/old/path/"), cleaned by CleanAlias
 
+	ReadMore []string  // headlines of the source's "Read more:" lines; package archive resolves them into Related
+	Findings []Finding // what normalization removed or changed, for sitegen check; not shown on pages
+
 	Source string // path of the source file relative to content/, with forward slashes
 	Hash   uint64 // hash of the source bytes, for caches and duplicate detection
+}
+
+// A Finding is one thing normalization did to a source file that an
+// archivist may want to audit: a line of boilerplate removed or turned into
+// metadata, text decoded from another encoding, invisible characters
+// dropped, a duplicate redirected.
+type Finding struct {
+	Path string // source path relative to content/
+	Line int    // 1-based line, 0 for the whole file
+	Kind string // a boilerplate kind ("share", "promo", "agency", ...; see rawtext.Kinds), or "encoding", "hygiene", "read-more", "duplicate"
+	Text string // what was removed or what happened
+}
+
+func (f Finding) String() string {
+	loc := f.Path
+	if f.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", f.Path, f.Line)
+	}
+	return loc + ": " + f.Kind + ": " + f.Text
 }
 
 // A Tag is a topic label. Different spellings of one tag share a Slug.

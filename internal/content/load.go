@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 )
@@ -168,7 +166,7 @@ func parse(p string, data []byte, loc *time.Location, md goldmark.Markdown) (*Ar
 	if loc == nil {
 		loc = time.UTC
 	}
-	text, prob := decodeText(data)
+	text, decoded, prob := decodeText(data)
 	if prob != nil {
 		prob.Path = p
 		return nil, prob
@@ -176,6 +174,10 @@ func parse(p string, data []byte, loc *time.Location, md goldmark.Markdown) (*Ar
 	h := fnv.New64a()
 	h.Write(data)
 	a := &Article{Source: p, Hash: h.Sum64(), Section: section(p)}
+	if decoded != nil {
+		decoded.Path = p
+		a.Findings = append(a.Findings, *decoded)
+	}
 	switch path.Ext(p) {
 	case ".txt":
 		prob = parseRawText(a, text, loc)
@@ -193,42 +195,23 @@ func parse(p string, data []byte, loc *time.Location, md goldmark.Markdown) (*Ar
 	return a, nil
 }
 
-// decodeText checks that data is text and returns it with Unix line ends.
-func decodeText(data []byte) (string, *Problem) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return "", &Problem{Msg: "empty file", Fix: "write the article or remove the file"}
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return "", &Problem{Line: 1 + bytes.Count(data[:i], []byte("\n")),
-			Msg: "binary data (a NUL byte) in a text article", Fix: "replace the file with the article's text"}
-	}
-	if !utf8.Valid(data) {
-		off := firstInvalid(data)
-		return "", &Problem{Line: 1 + bytes.Count(data[:off], []byte("\n")),
-			Msg: fmt.Sprintf("invalid UTF-8 at byte %d", off), Fix: "save the file as UTF-8"}
-	}
-	s := strings.TrimPrefix(string(data), "\uFEFF")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return s, nil
-}
-
-func firstInvalid(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
-		}
-		i += n
-	}
-	return len(b)
-}
-
-// section is the first folder of a content path: "bbc/business/1.txt" -> "bbc".
+// section is the folder path of an article under content/, with date
+// folders left out: "bbc/business/001.txt" -> "bbc/business",
+// "dw/2019/12/30/x.txt" -> "dw", "2019/12/30/x.txt" -> "". The folders an
+// archive arrives in are its sections; dates are not sections.
 func section(p string) string {
-	if i := strings.IndexByte(p, '/'); i > 0 {
-		return p[:i]
+	dir := path.Dir(p)
+	if dir == "." {
+		return ""
 	}
-	return ""
+	var keep []string
+	for _, f := range strings.Split(dir, "/") {
+		if strings.Trim(f, "0123456789") == "" {
+			continue
+		}
+		keep = append(keep, f)
+	}
+	return strings.Join(keep, "/")
 }
 
 func unwrapPathErr(err error) string {

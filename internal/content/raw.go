@@ -15,7 +15,9 @@ import (
 	"github.com/sitegen/sitegen/internal/rawtext"
 )
 
-// parseRawText turns raw scraped text into an Article.
+// parseRawText turns raw scraped text into an Article: the story without
+// its boilerplate, credits as metadata, and a finding for everything taken
+// out so that sitegen check can show it.
 func parseRawText(a *Article, text string, loc *time.Location) *Problem {
 	s, err := rawtext.Parse(text)
 	if err != nil {
@@ -30,6 +32,14 @@ func parseRawText(a *Article, text string, loc *time.Location) *Problem {
 				Fix: `start the file with " date YYYY-MM-DD ", name it YYYY-MM-DD-slug.txt, or put it in a YYYY/MM/DD/ folder (Markdown: a "date:" in the front matter)`}
 		}
 	}
+	if !hasText(s.Paragraphs) {
+		line := s.TitleLine
+		if line == 0 {
+			line = 1
+		}
+		return &Problem{Line: line, Msg: fmt.Sprintf("empty body: the file has only a headline (%q) and no story text", s.Title),
+			Fix: "add the story below the headline, or remove the file"}
+	}
 	a.Date = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
 	a.Title = s.Title
 	a.Body = rawBodyHTML(s.Paragraphs)
@@ -39,10 +49,33 @@ func parseRawText(a *Article, text string, loc *time.Location) *Problem {
 			break
 		}
 	}
+	a.Agencies, a.Initials, a.Editor = s.Agencies, s.Initials, s.Editor
+	a.Contributors, a.Translation, a.ReadMore = s.Contributors, s.Translation, s.ReadMore
+	for _, r := range s.Removed {
+		a.Findings = append(a.Findings, Finding{Path: a.Source, Line: r.Line, Kind: string(r.Kind), Text: r.Text})
+	}
+	if h := s.Hygiene; h.Total() > 0 {
+		a.Findings = append(a.Findings, Finding{Path: a.Source, Kind: "hygiene",
+			Text: fmt.Sprintf("removed %d invisible character(s) (soft hyphens, word joiners, zero-width spaces), %d control character(s); plain spaces for %d odd space(s)",
+				h.Invisible, h.Controls, h.Spaces)})
+	}
+	if a.Section != "" {
+		a.Tags = makeTags([]string{a.Section})
+	}
 	return nil
 }
 
-// rawBodyHTML renders parsed paragraphs as escaped HTML.
+func hasText(paras []rawtext.Paragraph) bool {
+	for _, p := range paras {
+		if p.Kind == rawtext.Text || p.Kind == rawtext.ListItem {
+			return true
+		}
+	}
+	return false
+}
+
+// rawBodyHTML renders parsed paragraphs as escaped HTML; runs of list
+// items become one list.
 func rawBodyHTML(paras []rawtext.Paragraph) template.HTML {
 	var b strings.Builder
 	n := 0
@@ -50,14 +83,29 @@ func rawBodyHTML(paras []rawtext.Paragraph) template.HTML {
 		n += len(p.Text) + len("<p></p>\n")
 	}
 	b.Grow(n + n/16) // one allocation for most text, whatever the article's size
+	inList := false
 	for _, p := range paras {
+		if p.Kind == rawtext.ListItem != inList {
+			if inList {
+				b.WriteString("</ul>\n")
+			} else {
+				b.WriteString("<ul>\n")
+			}
+			inList = !inList
+		}
 		tag := "p"
-		if p.Kind == rawtext.Heading {
+		switch p.Kind {
+		case rawtext.Heading:
 			tag = "h2"
+		case rawtext.ListItem:
+			tag = "li"
 		}
 		b.WriteString("<" + tag + ">")
 		b.WriteString(html.EscapeString(p.Text))
 		b.WriteString("</" + tag + ">\n")
+	}
+	if inList {
+		b.WriteString("</ul>\n")
 	}
 	return template.HTML(b.String())
 }

@@ -1,0 +1,189 @@
+// Package archive runs the normalization steps that need every article at
+// once: finding duplicates, resolving "Read more:" lines against all
+// headlines, and extracting topic tags weighed across the archive.
+//
+// It sits between loading (package content, one file at a time) and
+// indexing (package site): it takes the loaded articles and returns them
+// enriched, with the duplicates set apart. It reads no files and renders
+// nothing.
+package archive
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"html"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/topics"
+)
+
+// A Duplicate is an article left out because another says the same.
+type Duplicate struct {
+	Article *content.Article // the copy left out; its URL redirects to Of
+	Of      *content.Article // the article kept
+	Reason  string           // "identical bytes", "same headline and date" or "same text"
+}
+
+// A Result is the archive after the archive-wide steps.
+type Result struct {
+	Articles   []*content.Article // the articles to publish, duplicates left out, sorted by source path
+	Duplicates []Duplicate        // sorted by the duplicate's source path
+}
+
+// Normalize finds duplicates, resolves "Read more:" lines and gives raw
+// text articles topic tags. rules may be nil. Findings about each article
+// are appended to its Findings.
+func Normalize(ctx context.Context, arts []*content.Article, rules *topics.Rules) (*Result, error) {
+	sorted := append([]*content.Article(nil), arts...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Source < sorted[j].Source })
+	res := &Result{}
+	res.Articles, res.Duplicates = dedupe(sorted)
+	resolveReadMore(res.Articles)
+	if err := tag(ctx, res.Articles, rules); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// dedupe keeps the first of each group of articles that are byte-identical,
+// share headline and date, or share their normalized text; the source path
+// that sorts first is kept, so the choice does not depend on load order.
+func dedupe(arts []*content.Article) (kept []*content.Article, dups []Duplicate) {
+	byHash := map[uint64]*content.Article{}
+	byTitle := map[string]*content.Article{}
+	byText := map[uint64]*content.Article{}
+	for _, a := range arts {
+		text := textKey(a)
+		title := normHeadline(a.Title) + "\x00" + a.Date.Format("2006-01-02")
+		var of *content.Article
+		var why string
+		switch {
+		case byHash[a.Hash] != nil && textKey(byHash[a.Hash]) == text:
+			of, why = byHash[a.Hash], "identical bytes"
+		case byTitle[title] != nil:
+			of, why = byTitle[title], "same headline and date"
+		case byText[text] != nil:
+			of, why = byText[text], "same text"
+		}
+		if of != nil {
+			dups = append(dups, Duplicate{Article: a, Of: of, Reason: why})
+			continue
+		}
+		byHash[a.Hash], byTitle[title], byText[text] = a, a, a
+		kept = append(kept, a)
+	}
+	return kept, dups
+}
+
+// textKey hashes an article's words, lower-cased, without punctuation,
+// markup or spacing: two scrapes of one story that differ only in
+// whitespace, quotes or boilerplate get the same key.
+func textKey(a *content.Article) uint64 {
+	h := fnv.New64a()
+	for _, w := range strings.FieldsFunc(strings.ToLower(plainText(string(a.Body))), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		h.Write([]byte(w))
+		h.Write([]byte{' '})
+	}
+	return h.Sum64()
+}
+
+// normHeadline folds a headline for comparison: case, quotes, dashes,
+// punctuation and spacing do not count, so "Read more: US hits back at
+// Iran-linked militia" finds "US Hits Back at Iran–Linked Militia".
+func normHeadline(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+			continue
+		}
+		if r == '\'' || r == '’' || r == '‘' {
+			continue // "Iran's" and "Iran’s" are one word
+		}
+		space = true
+	}
+	return b.String()
+}
+
+// resolveReadMore turns each "Read more: HEADLINE" into a link to the
+// article with that headline, or drops it when the archive has none.
+func resolveReadMore(arts []*content.Article) {
+	byTitle := map[string]*content.Article{}
+	for _, a := range arts {
+		if k := normHeadline(a.Title); byTitle[k] == nil {
+			byTitle[k] = a
+		}
+	}
+	for _, a := range arts {
+		for _, h := range a.ReadMore {
+			t := byTitle[normHeadline(h)]
+			if t == nil || t == a {
+				a.Findings = append(a.Findings, content.Finding{Path: a.Source, Kind: "link",
+					Text: fmt.Sprintf("Read more: %q dropped: no other article has that headline", h)})
+				continue
+			}
+			a.Related = append(a.Related, t)
+			a.Findings = append(a.Findings, content.Finding{Path: a.Source, Kind: "link",
+				Text: fmt.Sprintf("Read more: %q linked to %s", h, t.Source)})
+		}
+	}
+}
+
+// tag maps every tag through the rules, then gives each raw text article
+// (which has no tags of its own) up to topics.MaxTags topic tags.
+func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) error {
+	ex := &topics.Extractor{Rules: rules}
+	idx := make([]int, len(arts))
+	for i, a := range arts {
+		if i%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		idx[i] = ex.Add(a.Title, plainText(string(a.Body)))
+	}
+	for i, a := range arts {
+		var names []string
+		for _, t := range a.Tags {
+			names = append(names, t.Name)
+		}
+		if path.Ext(a.Source) == ".txt" {
+			names = append(names, ex.Tags(idx[i])...)
+		}
+		a.Tags = a.Tags[:0]
+		seen := map[string]bool{}
+		for _, n := range names {
+			if n = rules.Canonical(n); n == "" {
+				continue
+			}
+			t := content.MakeTag(n)
+			if t.Slug == "" || seen[t.Slug] {
+				continue
+			}
+			seen[t.Slug] = true
+			a.Tags = append(a.Tags, t)
+		}
+	}
+	return nil
+}
+
+var markup = regexp.MustCompile(`<[^>]*>`)
+
+// plainText turns a rendered body back into text, a break for every tag so
+// that a heading and the next paragraph do not run into one name.
+func plainText(h string) string {
+	return html.UnescapeString(markup.ReplaceAllString(h, " | "))
+}

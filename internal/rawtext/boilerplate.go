@@ -1,0 +1,125 @@
+package rawtext
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The patterns below describe families of scraped boilerplate rather than
+// single lines, so that archives from other crawls and years are cleaned
+// too. Each is tried on a whole paragraph; long paragraphs are prose and
+// never match (see maxBoilerplate).
+
+// maxBoilerplate is the length in bytes above which a paragraph is taken to
+// be story text whatever it contains: widgets and promos are short.
+const maxBoilerplate = 600
+
+// watchVideo finds the start of a flattened video player, which the scrape
+// may glue to the end of a paragraph:
+// "Watch video 01:48 Share Airstrikes in Iraq Send Facebook google+ ... Permalink https://p.dw.com/p/3VWJr ..."
+var watchVideo = regexp.MustCompile(`(?i)\b(?:watch|play|listen to) (?:video|audio)\s+\d{1,2}:\d{2}\b`)
+
+// permalink is the share bar's own link: "Permalink https://p.dw.com/p/3VWJr".
+var permalink = regexp.MustCompile(`(?i)\bpermalink:?\s+https?://`)
+
+// shareButton matches a lone share button: "Share on Facebook", "Share this article".
+var shareButton = regexp.MustCompile(`(?i)^(?:share|send|tweet|email)(?: this(?: article| story| page)?| on| via)?(?: facebook| twitter| x| whatsapp| linkedin| e-?mail)?:?$`)
+
+// socialNames are the networks a flattened share bar lists one after the
+// other: "Send Facebook google+ Whatsapp Tumblr linkedin stumble Digg reddit Newsvine".
+var socialNames = regexp.MustCompile(`(?i)\b(?:facebook|twitter|google\+|whatsapp|tumblr|linkedin|stumble(?:upon)?|digg|reddit|newsvine|pinterest|xing|telegram|vkontakte|messenger|flipboard|pocket)(?:\W|$)`)
+
+// videoNotice matches a player's fallback text:
+// "To view this video please enable JavaScript, and consider upgrading to a web browser that supports HTML5 video".
+var videoNotice = regexp.MustCompile(`(?i)(?:enable javascript|supports html5 video|browser (?:does not|doesn't) support (?:the )?(?:video|audio)|video (?:is )?(?:not|no longer) available|media playback is unsupported)`)
+
+// readMore matches a cross-link to another story and captures its headline:
+// "Read more: US hits back at Iran-linked militia in Iraq after rocket attack",
+// "Also read: ...", "READ MORE: ...".
+var readMore = regexp.MustCompile(`(?i)^(?:read more|also read|read also|see also|more on this(?: topic| story)?|related(?: article| story)?)\s*[:|»>–—-]\s*(\S.{2,200})$`)
+
+// promoOpeners start a paragraph that addresses the reader rather than
+// telling the story: "While you're here: Every Tuesday, DW editors round
+// up ...", "DW sends a daily selection of hard news and quality journalism.
+// Sign up here.", "Sign up for our newsletter".
+var promoOpeners = regexp.MustCompile(`(?i)^(?:while you(?:'|’)re here\b|[\w ]{1,30} sends a (?:daily|weekly) selection\b|sign up (?:here|now|for)\b|subscribe (?:here|now|to)\b|(?:get|receive) (?:the|our) (?:daily |weekly )?(?:newsletter|briefing)\b|follow us on\b|you can find (?:even )?more\b|don(?:'|’)t miss\b)`)
+
+// promoCalls are calls to action inside a short paragraph: "You can sign up
+// here for the weekly email newsletter", "listen and follow AfricaLink
+// wherever you get your podcasts", "To hear more ..., click here:".
+var promoCalls = regexp.MustCompile(`(?i)(?:\bsign up here\b|\bsubscribe here\b|\bclick here\b|wherever you get your podcasts|\bour (?:weekly |daily )?(?:e-?mail )?newsletter\b|\bby following [\w ]{1,40} on (?:instagram|youtube|facebook|twitter|x|tiktok)\b)`)
+
+// socialEmbed matches what is left of an embedded post once the scrape has
+// dropped its markup: "A post shared by Name (@handle)", "View this post on
+// Instagram", "pic.twitter.com/abc", "— Name (@handle) December 5, 2023",
+// "Skip Twitter post", "End of Instagram content".
+var socialEmbed = regexp.MustCompile(`(?i)(?:^a post shared by\b|^view this post on\b|\bpic\.twitter\.com/|^—\s.{1,80}\(@\w{1,30}\)\s+\w+ \d{1,2}, \d{4}$|^(?:skip|end of) (?:instagram|twitter|x|facebook|youtube|tiktok|bluesky|threads) (?:post|content|video)\b|^(?:allow|accept) (?:instagram|twitter|x|facebook|youtube|tiktok) content\b)`)
+
+// caption matches a photo credit standing alone or ending a caption:
+// "Image: Lisa Leutner/AP/picture alliance", "Protesters in Baghdad Photo: A. Jalil/EPA".
+var caption = regexp.MustCompile(`(?:^|\s)(?:Image|Photo|Picture|Photograph|Bild|Foto)s?:\s*[^.!?:]{2,80}$`)
+
+// boilerplateKind says which family of boilerplate a paragraph belongs to,
+// or "" when it is story text (credits are tried separately, see credits.go).
+// For a read-more line it also returns the linked headline.
+func boilerplateKind(p string) (Kind, string) {
+	if len(p) > maxBoilerplate {
+		return "", ""
+	}
+	if m := readMore.FindStringSubmatch(p); m != nil {
+		return ReadMore, strings.TrimSpace(m[1])
+	}
+	switch {
+	case isShareWidget(p):
+		return Share, ""
+	case videoNotice.MatchString(p):
+		return VideoNotice, ""
+	case socialEmbed.MatchString(p):
+		return Social, ""
+	case promoOpeners.MatchString(p), len(p) < 400 && promoCalls.MatchString(p):
+		return Promo, ""
+	case len(p) < 250 && caption.MatchString(p) && captionLike(p):
+		return Caption, ""
+	}
+	return "", ""
+}
+
+// isShareWidget reports whether p is a flattened share bar or video player.
+func isShareWidget(p string) bool {
+	if loc := watchVideo.FindStringIndex(p); loc != nil && loc[0] == 0 {
+		return true
+	}
+	if permalink.MatchString(p) || shareButton.MatchString(p) {
+		return true
+	}
+	return distinctSocial(p) >= 3 && !strings.Contains(p, ". ")
+}
+
+// distinctSocial counts the different network names in p.
+func distinctSocial(p string) int {
+	seen := map[string]bool{}
+	for _, m := range socialNames.FindAllString(p, -1) {
+		seen[strings.ToLower(strings.TrimRight(m, " ,.;:"))] = true
+	}
+	return len(seen)
+}
+
+// cutWidget removes a video player or share bar glued to the end of a
+// paragraph of text, returning the text before it and whether it cut.
+func cutWidget(p string) (string, bool) {
+	loc := watchVideo.FindStringIndex(p)
+	if loc == nil || loc[0] == 0 {
+		return p, false
+	}
+	tail := p[loc[0]:]
+	if !permalink.MatchString(tail) && distinctSocial(tail) < 3 {
+		return p, false
+	}
+	return strings.TrimSpace(p[:loc[0]]), true
+}
+
+// captionLike reports whether a paragraph ending in "Image: ..." is a
+// caption: its text is a phrase, not sentences of the story.
+func captionLike(p string) bool {
+	return strings.Count(p, ". ") <= 1
+}

@@ -1,0 +1,226 @@
+// Package topics extracts topic tags from article text: the named entities
+// and key phrases an article keeps coming back to, weighed against how
+// common they are across the whole archive, and mapped through a site's
+// tags.yaml (aliases to one tag, blocked tags).
+//
+// It sees plain text and counts only; it knows nothing of articles, files
+// or pages. Package archive feeds it and writes the tags back.
+package topics
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxTags is the most topic tags an article gets.
+const MaxTags = 8
+
+// An Extractor collects candidate topics from every document of an
+// archive, then picks each document's tags. Add every document first, then
+// call Tags.
+type Extractor struct {
+	Rules *Rules // aliases and blocks; nil means none
+
+	docs []map[string]int // per document: candidate key -> count
+	df   map[string]int   // candidate key -> documents containing it
+	name map[string]string
+}
+
+// Add counts the candidates of one document (title and text) and returns
+// its index for Tags.
+func (e *Extractor) Add(title, text string) int {
+	if e.df == nil {
+		e.df, e.name = map[string]int{}, map[string]string{}
+	}
+	counts := map[string]int{}
+	for _, c := range candidates(title + ".\n" + text) {
+		c = e.Rules.canonical(c)
+		if c == "" {
+			continue
+		}
+		key := strings.ToLower(c)
+		if _, ok := e.name[key]; !ok {
+			e.name[key] = c
+		}
+		counts[key]++
+	}
+	// The headline says what the story is about: its topics count double.
+	for _, c := range candidates(title) {
+		if c = e.Rules.canonical(c); c != "" {
+			counts[strings.ToLower(c)]++
+		}
+	}
+	for k := range counts {
+		e.df[k]++
+	}
+	e.docs = append(e.docs, counts)
+	return len(e.docs) - 1
+}
+
+// Tags returns up to MaxTags topics of document i, best first: candidates
+// that recur in it (at least twice), scored by their count times the log of
+// their rarity across the archive. Topics found in more than half of a
+// large archive's documents say nothing about any one story and are left
+// out.
+func (e *Extractor) Tags(i int) []string {
+	n := len(e.docs)
+	type scored struct {
+		key   string
+		score float64
+	}
+	var cands []scored
+	for k, tf := range e.docs[i] {
+		if tf < 2 {
+			continue
+		}
+		df := e.df[k]
+		if n >= 20 && df*2 > n {
+			continue
+		}
+		idf := math.Log(float64(n+1) / float64(df))
+		if idf <= 0 {
+			idf = 0.05
+		}
+		cands = append(cands, scored{k, float64(tf) * idf})
+	}
+	sort.Slice(cands, func(a, b int) bool {
+		if cands[a].score != cands[b].score {
+			return cands[a].score > cands[b].score
+		}
+		return cands[a].key < cands[b].key
+	})
+	var out []string
+	for _, c := range cands {
+		if len(out) == MaxTags {
+			break
+		}
+		if coveredBy(c.key, out) {
+			continue
+		}
+		out = append(out, e.name[c.key])
+	}
+	return out
+}
+
+// coveredBy reports whether a one-word topic is part of a longer topic
+// already chosen: "Hezbollah" beside "Kataib Hezbollah".
+func coveredBy(key string, chosen []string) bool {
+	if strings.Contains(key, " ") {
+		return false
+	}
+	for _, c := range chosen {
+		for _, w := range strings.Fields(strings.ToLower(c)) {
+			if w == key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// candidates returns the named entities of text: maximal runs of
+// capitalized words ("Kataib Hezbollah", "Abu Mahdi al-Muhandis", "US"),
+// with connecting words inside ("Bank of England"), possessives dropped
+// and leading sentence words ("The", "But") cut off.
+func candidates(text string) []string {
+	var out []string
+	var run []string
+	flush := func() {
+		for len(run) > 0 && connector[strings.ToLower(run[len(run)-1])] {
+			run = run[:len(run)-1]
+		}
+		for len(run) > 0 && stopword[strings.ToLower(run[0])] {
+			run = run[1:]
+		}
+		if len(run) > 0 && len(run) <= 5 {
+			c := strings.Join(run, " ")
+			if len(run) > 1 || !stopword[strings.ToLower(c)] && utf8.RuneCountInString(c) > 1 {
+				out = append(out, c)
+			}
+		}
+		run = run[:0]
+	}
+	for _, tok := range tokens(text) {
+		if tok.brk {
+			flush()
+			continue
+		}
+		w := tok.word
+		r, _ := utf8.DecodeRuneInString(w)
+		switch {
+		case unicode.IsUpper(r) && !isAllCapsShout(w):
+			run = append(run, w)
+		case len(run) > 0 && (connector[w] || strings.HasPrefix(w, "al-")):
+			run = append(run, w)
+		default:
+			flush()
+		}
+		if tok.endsClause {
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// isAllCapsShout reports a long word in capitals ("WARNING"), which is
+// emphasis, not a name; short ones ("US", "NATO", "AFP") are names.
+func isAllCapsShout(w string) bool {
+	return utf8.RuneCountInString(w) > 5 && strings.ToUpper(w) == w
+}
+
+type token struct {
+	word       string
+	brk        bool // a sentence or clause break before the next word
+	endsClause bool // the word was followed by punctuation
+}
+
+// tokens splits text into words, marking punctuation that ends a name.
+func tokens(text string) []token {
+	var out []token
+	for _, f := range strings.Fields(text) {
+		lead := strings.TrimLeftFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if lead != f {
+			out = append(out, token{brk: true})
+		}
+		w := strings.TrimRightFunc(lead, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		ends := w != lead
+		for _, s := range []string{"'s", "’s"} {
+			if strings.HasSuffix(w, s) {
+				w = strings.TrimSuffix(w, s)
+				ends = true
+			}
+		}
+		if w == "" {
+			out = append(out, token{brk: true})
+			continue
+		}
+		out = append(out, token{word: w, endsClause: ends})
+	}
+	return out
+}
+
+// connector words may sit inside a name: "Bank of England", "Ursula von der Leyen".
+var connector = map[string]bool{"of": true, "de": true, "von": true, "der": true, "van": true, "la": true, "bin": true, "da": true, "del": true, "and": false}
+
+// stopword lists capitalized words that start sentences or name times, not
+// topics. A run starting with one loses it: "The Kataib Hezbollah" ->
+// "Kataib Hezbollah"; alone, it is dropped.
+var stopword = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the this that these those there here it its he she they we you i his her
+	their our my your but and or so yet if when while as at on in of for to from by with after before since
+	however although though despite meanwhile also still even then now today yesterday tomorrow last next
+	what who whom whose which where why how many much more most some any all both each every no not one
+	monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+	august september october november december mr mrs ms dr sir lord prof according during under over
+	about against between among into through without within such other another several first second third
+	new said says read image photo video share edited like just only its it's isn't don't can could would
+	should will shall must might be being been was were is are has have had do does did`) {
+		m[w] = true
+	}
+	return m
+}()
