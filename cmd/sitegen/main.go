@@ -30,7 +30,9 @@ const usage = `usage:
 
 build   builds the site at --source (default: the current folder) into --dest
         (default: SOURCE/public), replacing it only when the build succeeds.
-check   validates every article as build would, writing nothing.
+check   validates every article as build would, writing nothing, and lists
+        file by file what normalization removed or changed (boilerplate,
+        credits, encodings, duplicates), then a summary.
 serve   previews the site at http://127.0.0.1:1313/ (or --addr), rebuilding
         and reloading open browser tabs whenever a source file changes.
 `
@@ -113,6 +115,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if !*quiet {
 			for _, n := range rep.Notes {
 				fmt.Fprintln(stderr, "note:", n)
+			}
+			if cmd == "check" {
+				for _, f := range rep.Findings {
+					fmt.Fprintln(stdout, f)
+				}
+				fmt.Fprintln(stdout, "sitegen check:", rep.Summary())
 			}
 		}
 	}

@@ -25,7 +25,7 @@ import (
 
 // A Duplicate is an article left out because another says the same.
 type Duplicate struct {
-	Article *content.Article // the copy left out; its URL redirects to Of
+	Article *content.Article // the copy left out; its URL becomes an alias of Of, a redirect
 	Of      *content.Article // the article kept
 	Reason  string           // "identical bytes", "same headline and date" or "same text"
 }
@@ -37,10 +37,20 @@ type Result struct {
 }
 
 // Normalize finds duplicates, resolves "Read more:" lines and gives raw
-// text articles topic tags. rules may be nil. Findings about each article
-// are appended to its Findings.
+// text articles topic tags. rules may be nil. It works on copies: the
+// articles passed in are left as loaded, so that a preview server can
+// normalize its archive again after each edit. Findings about each article
+// are appended to its copy's Findings.
 func Normalize(ctx context.Context, arts []*content.Article, rules *topics.Rules) (*Result, error) {
-	sorted := append([]*content.Article(nil), arts...)
+	sorted := make([]*content.Article, len(arts))
+	for i, a := range arts {
+		c := *a
+		c.Tags = append([]content.Tag(nil), a.Tags...)
+		c.Aliases = append([]string(nil), a.Aliases...)
+		c.Findings = append([]content.Finding(nil), a.Findings...)
+		c.Related = nil
+		sorted[i] = &c
+	}
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Source < sorted[j].Source })
 	res := &Result{}
 	res.Articles, res.Duplicates = dedupe(sorted)
@@ -73,12 +83,24 @@ func dedupe(arts []*content.Article) (kept []*content.Article, dups []Duplicate)
 		}
 		if of != nil {
 			dups = append(dups, Duplicate{Article: a, Of: of, Reason: why})
+			if u := a.URLPath(); u != of.URLPath() && !contains(of.Aliases, u) {
+				of.Aliases = append(of.Aliases, u) // the duplicate's URL redirects to the copy kept
+			}
 			continue
 		}
 		byHash[a.Hash], byTitle[title], byText[text] = a, a, a
 		kept = append(kept, a)
 	}
 	return kept, dups
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // textKey hashes an article's words, lower-cased, without punctuation,
@@ -182,8 +204,9 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 
 var markup = regexp.MustCompile(`<[^>]*>`)
 
-// plainText turns a rendered body back into text, a break for every tag so
-// that a heading and the next paragraph do not run into one name.
+// plainText turns a rendered body back into text, a sentence break for
+// every tag so that a heading and the next paragraph do not run into one
+// name and each paragraph starts a sentence.
 func plainText(h string) string {
-	return html.UnescapeString(markup.ReplaceAllString(h, " | "))
+	return html.UnescapeString(markup.ReplaceAllString(h, ".\n"))
 }

@@ -15,13 +15,18 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
+	"github.com/sitegen/sitegen/internal/archive"
 	"github.com/sitegen/sitegen/internal/assets"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/i18n"
+	"github.com/sitegen/sitegen/internal/rawtext"
 	"github.com/sitegen/sitegen/internal/render"
 	"github.com/sitegen/sitegen/internal/site"
+	"github.com/sitegen/sitegen/internal/topics"
 )
 
 // Options say what to build and where.
@@ -50,6 +55,24 @@ type Report struct {
 	Problems  content.Problems // every bad source file
 	Notes     []string         // changes the build made on its own, such as renamed slugs
 	Elapsed   time.Duration    // wall time
+
+	Findings    []content.Finding // what normalization removed or changed, file by file
+	Duplicates  int               // articles left out as duplicates, each redirecting to the copy kept
+	Boilerplate map[string]int    // boilerplate lines removed or turned into metadata, by kind ("share", "promo", ...)
+}
+
+// newReport starts the report of a loaded site.
+func newReport(s *Site) *Report {
+	rep := &Report{Articles: len(s.Site.Articles), Problems: s.Problems, Notes: s.Site.Notes,
+		Findings: s.Findings, Duplicates: s.Duplicates, Boilerplate: map[string]int{}}
+	for _, f := range s.Findings {
+		for _, k := range rawtext.Kinds {
+			if f.Kind == string(k) {
+				rep.Boilerplate[f.Kind]++
+			}
+		}
+	}
+	return rep
 }
 
 // ErrProblems is wrapped by the error a build returns when source files were
@@ -64,6 +87,9 @@ type Site struct {
 	Assets   []fs.FS              // default assets, then the site's own; later ones win
 	Hashed   *assets.Fingerprints // content-hashed copies of stylesheets and scripts
 	Problems content.Problems
+
+	Findings   []content.Finding // what normalization removed or changed, by source path then line
+	Duplicates int               // articles left out as duplicates
 }
 
 // Load reads and indexes the site at root without writing anything.
@@ -83,13 +109,69 @@ func Load(ctx context.Context, root string) (*Site, error) {
 	for _, p := range probs {
 		p.Path = path.Join("content", p.Path) // as the user finds it from the site root
 	}
-	return &Site{Site: site.New(th.cfg, arts), Renderer: th.renderer, Lang: th.lang, Problems: probs,
-		Assets: th.assets, Hashed: th.hashed}, nil
+	rules, err := topics.LoadRules(os.DirFS(root))
+	if err != nil {
+		return nil, err
+	}
+	norm, err := archive.Normalize(ctx, arts, rules)
+	if err != nil {
+		return nil, err
+	}
+	return &Site{Site: site.New(th.cfg, norm.Articles), Renderer: th.renderer, Lang: th.lang, Problems: probs,
+		Assets: th.assets, Hashed: th.hashed,
+		Findings: findings(norm), Duplicates: len(norm.Duplicates)}, nil
 }
 
 func noContent(root string) error {
 	return fmt.Errorf("%s has no content/ folder: put articles (.txt or .md) in %s",
 		root, filepath.Join(root, "content"))
+}
+
+// findings lists what normalization did to every loaded article, duplicates
+// included, sorted by path and line, with paths as the user finds them
+// from the site root.
+func findings(norm *archive.Result) []content.Finding {
+	var out []content.Finding
+	for _, a := range norm.Articles {
+		out = append(out, a.Findings...)
+	}
+	for _, d := range norm.Duplicates {
+		out = append(out, d.Article.Findings...)
+		out = append(out, content.Finding{Path: d.Article.Source, Kind: "duplicate",
+			Text: fmt.Sprintf("duplicate of content/%s (%s): not published; %s redirects to %s",
+				d.Of.Source, d.Reason, d.Article.URLPath(), d.Of.URLPath())})
+	}
+	for i := range out {
+		out[i].Path = path.Join("content", out[i].Path)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
+}
+
+// Summary is one line saying what normalization found: articles, bad
+// files, duplicates, and boilerplate removed by kind.
+func (r *Report) Summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d articles, %d errors, %d duplicates; boilerplate removed:", r.Articles, len(r.Problems), r.Duplicates)
+	n := 0
+	for _, k := range rawtext.Kinds {
+		if c := r.Boilerplate[string(k)]; c > 0 {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, " %s %d", k, c)
+			n++
+		}
+	}
+	if n == 0 {
+		b.WriteString(" none")
+	}
+	return b.String()
 }
 
 // optionalSub returns fsys's folder dir, or nil when there is none.
@@ -112,7 +194,7 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Articles: len(s.Site.Articles), Problems: s.Problems, Notes: s.Site.Notes}
+	rep := newReport(s)
 	rep.Elapsed = time.Since(start)
 	if len(s.Problems) > 0 {
 		return rep, fmt.Errorf("%w: %d bad files", ErrProblems, len(s.Problems))

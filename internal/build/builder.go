@@ -14,11 +14,13 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/sitegen/sitegen/internal/archive"
 	"github.com/sitegen/sitegen/internal/assets"
 	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/render"
 	"github.com/sitegen/sitegen/internal/site"
+	"github.com/sitegen/sitegen/internal/topics"
 )
 
 // A Builder keeps a site loaded and indexed in memory between builds, for
@@ -39,8 +41,9 @@ type Builder struct {
 
 	mu        sync.RWMutex
 	theme     *theme
-	themeHash sourceHash // of the site's sitegen.yaml, templates/, i18n/ and assets/
-	cfgHash   sourceHash // of sitegen.yaml alone: when it changes, every article is read again
+	rules     *topics.Rules // tags.yaml
+	themeHash sourceHash    // of the site's sitegen.yaml, templates/, i18n/ and assets/
+	cfgHash   sourceHash    // of sitegen.yaml alone: when it changes, every article is read again
 	loader    *content.Loader
 	contentF  fs.FS
 	sources   map[string]*source // by path under content/
@@ -97,8 +100,12 @@ func (b *Builder) loadTheme() error {
 	if err != nil {
 		return err
 	}
+	rules, err := topics.LoadRules(rootFS)
+	if err != nil {
+		return err
+	}
 	cfgBytes, _ := fs.ReadFile(rootFS, config.FileName)
-	b.theme, b.themeHash, b.cfgHash = th, h, hashBytes(cfgBytes)
+	b.theme, b.themeHash, b.cfgHash, b.rules = th, h, hashBytes(cfgBytes), rules
 	return nil
 }
 
@@ -136,7 +143,11 @@ func (b *Builder) reindex() {
 	// site.New sorts by date with ties broken by source path, so the order
 	// of arts does not matter.
 	b.theme.renderer.ResetCache() // list fragments are keyed by article, and articles changed
-	b.site = site.New(b.theme.cfg, arts)
+	// The archive-wide steps (duplicates, Read more links, topic tags)
+	// work on copies, so they run afresh on every update; with no
+	// cancellation they cannot fail.
+	norm, _ := archive.Normalize(context.Background(), arts, b.rules)
+	b.site = site.New(b.theme.cfg, norm.Articles)
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files = make([]string, len(all))

@@ -38,7 +38,7 @@ func TestLoaderTree(t *testing.T) {
 	}
 	want := map[string]string{
 		"a.md":                              "/2024/05/01/a/ ",
-		"deep/er/b.markdown":                "/2024/05/01/b/ deep",
+		"deep/er/b.markdown":                "/2024/05/01/b/ deep/er",
 		"wire/2005-03-14-budget.txt":        "/2005/03/14/budget-passes/ wire",
 		"wire/2005/03/15/vote.txt":          "/2005/03/15/vote-held/ wire",
 		"wire/2005/03/15/dated-in-file.txt": "/2005/03/16/headline-here/ wire",

@@ -71,8 +71,9 @@ func (e *Extractor) Tags(i int) []string {
 		key   string
 		score float64
 	}
+	counts := mergeSurnames(e.docs[i])
 	var cands []scored
-	for k, tf := range e.docs[i] {
+	for k, tf := range counts {
 		if tf < 2 {
 			continue
 		}
@@ -105,6 +106,27 @@ func (e *Extractor) Tags(i int) []string {
 	return out
 }
 
+// mergeSurnames counts a one-word name toward the longer name it ends, when
+// the document has exactly one: "Popp" is "Alex Popp" once the story has
+// introduced her.
+func mergeSurnames(doc map[string]int) map[string]int {
+	full := map[string][]string{}
+	for k := range doc {
+		if i := strings.LastIndexByte(k, ' '); i > 0 {
+			full[k[i+1:]] = append(full[k[i+1:]], k)
+		}
+	}
+	out := make(map[string]int, len(doc))
+	for k, n := range doc {
+		if fs := full[k]; len(fs) == 1 && !strings.Contains(k, " ") {
+			out[fs[0]] += n
+			continue
+		}
+		out[k] += n
+	}
+	return out
+}
+
 // coveredBy reports whether a one-word topic is part of a longer topic
 // already chosen: "Hezbollah" beside "Kataib Hezbollah".
 func coveredBy(key string, chosen []string) bool {
@@ -126,24 +148,46 @@ func coveredBy(key string, chosen []string) bool {
 // with connecting words inside ("Bank of England"), possessives dropped
 // and leading sentence words ("The", "But") cut off.
 func candidates(text string) []string {
+	toks := tokens(text)
+	// Words seen capitalized inside a sentence are names wherever they
+	// stand; others are capitalized only because a sentence starts with
+	// them ("Hacker Rui Pinto" -> "Rui Pinto", "Remembering" -> nothing).
+	midCap := map[string]bool{}
+	start := true
+	for _, t := range toks {
+		if t.word != "" {
+			if r, _ := utf8.DecodeRuneInString(t.word); !start && unicode.IsUpper(r) {
+				midCap[t.word] = true
+			}
+			start = t.endsSent
+		}
+	}
 	var out []string
 	var run []string
+	runAtStart := false
+	start = true
 	flush := func() {
+		if runAtStart && len(run) > 0 && !midCap[run[0]] {
+			run = run[1:]
+		}
 		for len(run) > 0 && connector[strings.ToLower(run[len(run)-1])] {
 			run = run[:len(run)-1]
 		}
-		for len(run) > 0 && stopword[strings.ToLower(run[0])] {
-			run = run[1:]
+		for len(run) > 1 && stopword[strings.ToLower(run[0])] || len(run) > 2 && office[strings.ToLower(run[0])] {
+			run = run[1:] // "The Kataib Hezbollah", "Prime Minister Narendra Modi" -> the name
+		}
+		if len(run) == 1 && stopword[strings.ToLower(run[0])] {
+			run = run[:0]
 		}
 		if len(run) > 0 && len(run) <= 5 {
 			c := strings.Join(run, " ")
-			if len(run) > 1 || !stopword[strings.ToLower(c)] && utf8.RuneCountInString(c) > 1 {
+			if len(run) > 1 || !stopword[strings.ToLower(c)] && (utf8.RuneCountInString(c) > 2 || strings.ToUpper(c) == c) {
 				out = append(out, c)
 			}
 		}
 		run = run[:0]
 	}
-	for _, tok := range tokens(text) {
+	for _, tok := range toks {
 		if tok.brk {
 			flush()
 			continue
@@ -152,6 +196,9 @@ func candidates(text string) []string {
 		r, _ := utf8.DecodeRuneInString(w)
 		switch {
 		case unicode.IsUpper(r) && !isAllCapsShout(w):
+			if len(run) == 0 {
+				runAtStart = start
+			}
 			run = append(run, w)
 		case len(run) > 0 && (connector[w] || strings.HasPrefix(w, "al-")):
 			run = append(run, w)
@@ -161,6 +208,7 @@ func candidates(text string) []string {
 		if tok.endsClause {
 			flush()
 		}
+		start = tok.endsSent
 	}
 	flush()
 	return out
@@ -176,6 +224,7 @@ type token struct {
 	word       string
 	brk        bool // a sentence or clause break before the next word
 	endsClause bool // the word was followed by punctuation
+	endsSent   bool // the word ended a sentence or a headline
 }
 
 // tokens splits text into words, marking punctuation that ends a name.
@@ -198,13 +247,21 @@ func tokens(text string) []token {
 			out = append(out, token{brk: true})
 			continue
 		}
-		out = append(out, token{word: w, endsClause: ends})
+		tail := lead[len(w):]
+		out = append(out, token{word: w, endsClause: ends, endsSent: strings.ContainsAny(tail, ".?!:")})
 	}
 	return out
 }
 
 // connector words may sit inside a name: "Bank of England", "Ursula von der Leyen".
 var connector = map[string]bool{"of": true, "de": true, "von": true, "der": true, "van": true, "la": true, "bin": true, "da": true, "del": true, "and": false}
+
+// office lists titles that stand before a name and are not part of it.
+var office = map[string]bool{"prime": true, "minister": true, "president": true, "presidents": true, "ceo": true,
+	"chancellor": true, "chief": true, "executive": true, "king": true, "queen": false, "pope": true, "general": true,
+	"secretary": true, "foreign": true, "interior": true, "defense": true, "defence": true, "finance": true,
+	"health": true, "economy": true, "judge": true, "senator": true, "governor": true, "mayor": true, "coach": true,
+	"director": true, "leader": true, "opposition": true, "former": true, "acting": true, "state": false}
 
 // stopword lists capitalized words that start sentences or name times, not
 // topics. A run starting with one loses it: "The Kataib Hezbollah" ->
@@ -213,11 +270,11 @@ var stopword = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`a an the this that these those there here it its he she they we you i his her
 	their our my your but and or so yet if when while as at on in of for to from by with after before since
-	however although though despite meanwhile also still even then now today yesterday tomorrow last next
+	however although though despite meanwhile also still even then now today yesterday tomorrow
 	what who whom whose which where why how many much more most some any all both each every no not one
 	monday tuesday wednesday thursday friday saturday sunday january february march april may june july
 	august september october november december mr mrs ms dr sir lord prof according during under over
-	about against between among into through without within such other another several first second third
+	about against between among into through without within such other another several
 	new said says read image photo video share edited like just only its it's isn't don't can could would
 	should will shall must might be being been was were is are has have had do does did`) {
 		m[w] = true
