@@ -127,7 +127,8 @@ const sampleDay = "/2019/12/30/"
 func sampleArticle(t *testing.T, public string) string {
 	t.Helper()
 	list := one(t, page(t, public, sampleDay), sampleDay, "ol", "class", "articles")
-	href, _ := attr(one(t, list, sampleDay, "a"), "href")
+	href, _ := attr(one(t, one(t, list, sampleDay, "h2"), sampleDay, "a"), "href") // the headline's link, not its tags'
+
 	return href
 }
 

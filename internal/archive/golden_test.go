@@ -106,7 +106,13 @@ func normalizeArchive(t *testing.T, fsys fstest.MapFS) (want, findings []byte) {
 	for _, p := range probs {
 		fmt.Fprintf(&f, "problem: %s\n", p)
 	}
-	for _, a := range arts {
+	var all []*content.Article
+	all = append(all, res.Articles...)
+	for _, d := range res.Duplicates {
+		all = append(all, d.Article)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Source < all[j].Source })
+	for _, a := range all {
 		for _, x := range a.Findings {
 			fmt.Fprintf(&f, "%s\n", x)
 		}

@@ -41,9 +41,10 @@ type Builder struct {
 
 	mu        sync.RWMutex
 	theme     *theme
-	rules     *topics.Rules // tags.yaml
-	themeHash sourceHash    // of the site's sitegen.yaml, templates/, i18n/ and assets/
-	cfgHash   sourceHash    // of sitegen.yaml alone: when it changes, every article is read again
+	rules     *topics.Rules               // tags.yaml
+	published map[string]*content.Article // by source path: the normalized copies the site holds
+	themeHash sourceHash                  // of the site's sitegen.yaml, templates/, i18n/ and assets/
+	cfgHash   sourceHash                  // of sitegen.yaml alone: when it changes, every article is read again
 	loader    *content.Loader
 	contentF  fs.FS
 	sources   map[string]*source // by path under content/
@@ -147,6 +148,10 @@ func (b *Builder) reindex() {
 	// work on copies, so they run afresh on every update; with no
 	// cancellation they cannot fail.
 	norm, _ := archive.Normalize(context.Background(), arts, b.rules)
+	b.published = make(map[string]*content.Article, len(norm.Articles))
+	for _, a := range norm.Articles {
+		b.published[a.Source] = a
+	}
 	b.site = site.New(b.theme.cfg, norm.Articles)
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))

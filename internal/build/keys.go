@@ -96,15 +96,21 @@ func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 	meta := make(map[*content.Article]sourceHash, len(b.site.Articles))
 	full := make(map[*content.Article]sourceHash, len(b.site.Articles))
 	for _, s := range b.sources {
-		if s.art != nil {
-			k.str(s.art.Source)
+		// The site holds the archive's normalized copy of each article
+		// (package archive); a left-out duplicate has none and no page.
+		if s.art == nil {
+			continue
+		}
+		if a := b.published[s.art.Source]; a != nil {
+			k.str(a.Source)
 			k.hash(s.meta)
-			k.str(s.art.URLPath()) // the slug may have been renamed
+			k.str(a.URLPath()) // the slug may have been renamed
+			writeArchiveFields(&k, a)
 			m := k.sum()
-			meta[s.art] = m
+			meta[a] = m
 			k.hash(m)
 			k.hash(s.hash)
-			full[s.art] = k.sum()
+			full[a] = k.sum()
 		}
 	}
 	parts := siteParts{site: b.site, arts: full}
@@ -139,6 +145,26 @@ func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 		keys[p.File()] = k.sum()
 	}
 	return keys
+}
+
+// writeArchiveFields feeds what the archive-wide steps set on an article,
+// which an edit to another article can change: topic tags (weighed across
+// the archive), "Read more" links and the aliases of its duplicates.
+func writeArchiveFields(k *keyWriter, a *content.Article) {
+	for _, t := range a.Tags {
+		k.str(t.Slug)
+		k.str(t.Name)
+	}
+	k.int(-1)
+	for _, r := range a.Related {
+		k.str(r.URLPath())
+		k.str(r.Title)
+	}
+	k.int(-1)
+	for _, al := range a.Aliases {
+		k.str(al)
+	}
+	k.int(-1)
 }
 
 // writePage feeds a page's own fields into k.
