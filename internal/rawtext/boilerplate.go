@@ -69,6 +69,9 @@ func boilerplateKind(p string) (Kind, string) {
 	if m := readMore.FindStringSubmatch(p); m != nil {
 		return ReadMore, strings.TrimSpace(m[1])
 	}
+	if !strings.ContainsAny(p, ":@/") && !hasCue(strings.ToLower(p)) {
+		return "", "" // most paragraphs of a story: none of the patterns can match
+	}
 	switch {
 	case isShareWidget(p):
 		return Share, ""
@@ -82,6 +85,22 @@ func boilerplateKind(p string) (Kind, string) {
 		return Caption, ""
 	}
 	return "", ""
+}
+
+// cues are words one of the patterns below needs; a paragraph without any
+// is skipped before the regular expressions run.
+var cues = []string{"video", "audio", "share", "send", "tweet", "email", "e-mail", "facebook", "twitter", "whatsapp",
+	"linkedin", "reddit", "telegram", "pinterest", "javascript", "html5", "browser", "playback", "sign up", "subscribe",
+	"newsletter", "briefing", "follow", "click here", "podcast", "selection", "post", "instagram", "while you",
+	"don", "you can find"}
+
+func hasCue(lower string) bool {
+	for _, c := range cues {
+		if strings.Contains(lower, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // isShareWidget reports whether p is a flattened share bar or video player.
@@ -107,6 +126,9 @@ func distinctSocial(p string) int {
 // cutWidget removes a video player or share bar glued to the end of a
 // paragraph of text, returning the text before it and whether it cut.
 func cutWidget(p string) (string, bool) {
+	if !strings.Contains(p, "ideo") && !strings.Contains(p, "udio") && !strings.Contains(p, "IDEO") && !strings.Contains(p, "UDIO") {
+		return p, false
+	}
 	loc := watchVideo.FindStringIndex(p)
 	if loc == nil || loc[0] == 0 {
 		return p, false

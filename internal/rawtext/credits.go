@@ -43,6 +43,10 @@ var materialFrom = regexp.MustCompile(`(?i)^with (?:material|information|reporti
 // the German by Aingeal Flanagan". The typo "orginally" is real.
 var translatedFrom = regexp.MustCompile(`^(?:(?:This|The|It)(?: (?:article|piece|story|text|report|interview))? (?:was|has been|is) (?:(?:originally|orginally|first) )?(?:written|published|translated|adapted|appeared)(?: (?:originally|first))?|(?:Originally )?(?:Translated|Adapted)|This (?:article|piece|story) (?:originally|first) appeared) (?:in|from) (?:the )?(?:original )?(?:German|Russian|Spanish|Romanian|French|Portuguese|Arabic|Turkish|Ukrainian|Polish|Chinese|Persian|Farsi|Dari|Pashto|Urdu|Hindi|Bengali|Indonesian|Swahili|Hausa|Amharic|Greek|Italian|Serbian|Bosnian|Croatian|Albanian|Macedonian|Bulgarian|Dutch|Japanese|Korean)\b[^.]{0,120}\.?$`)
 
+// translatedWhich matches a translation note folded into an update note:
+// "This article, which was adapted from German, was updated after ...".
+var translatedWhich = regexp.MustCompile(`^(?:This|The) (?:article|piece|story|report), which (?:was|has been) (?:originally )?(?:written|published|translated|adapted) (?:in|from) (?:the )?(?:original )?[A-Z][a-z]+, (?:was|has been) [^.]{1,300}\.?$`)
+
 // andEditedBy finds an editor named inside a translation note: "This
 // article was adapted from German and edited by Matt Pearson."
 var andEditedBy = regexp.MustCompile(`(?i)\band edited by\s+(\S[^.,]{0,60})`)
@@ -159,7 +163,7 @@ func (s *Story) takeCredit(sentence string) Kind {
 		s.Editor = m[1]
 		return Editor
 	}
-	if translatedFrom.MatchString(sentence) {
+	if translatedFrom.MatchString(sentence) || translatedWhich.MatchString(sentence) {
 		s.Translation = sentence
 		if !strings.HasSuffix(s.Translation, ".") {
 			s.Translation += "."

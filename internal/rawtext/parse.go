@@ -85,9 +85,8 @@ func splitParagraphs(lines []string) []Paragraph {
 			flush()
 			continue
 		}
-		if listItem.MatchString(l) {
+		if item := collapse(strings.TrimLeft(l, "-•*– ")); item != "" && listItem.MatchString(l) {
 			flush()
-			item := collapse(strings.TrimLeft(l, "-•*– "))
 			paras = append(paras, Paragraph{Kind: ListItem, Text: item, Line: i + 1})
 			continue
 		}
@@ -133,8 +132,11 @@ func (s *Story) removeBoilerplate(paras []Paragraph) []Paragraph {
 			continue
 		}
 		if head, cut := cutWidget(p.Text); cut {
-			s.Removed = append(s.Removed, Removal{Kind: Share, Line: p.Line, Text: p.Text[len(head):]})
-			p.Text = strings.TrimSpace(head)
+			s.Removed = append(s.Removed, Removal{Kind: Share, Line: p.Line, Text: strings.TrimSpace(p.Text[len(head):])})
+			p.Text = head
+			if p.Text == "" {
+				continue
+			}
 		}
 		if kind, headline := boilerplateKind(p.Text); kind != "" {
 			if kind == ReadMore {
@@ -299,7 +301,9 @@ func DeriveTitle(lead string) string {
 	if i := sentenceEnd(lead); i > 0 {
 		lead = lead[:i]
 	}
-	lead = strings.TrimSpace(strings.TrimRight(lead, ". "))
+	if t := strings.TrimSpace(strings.TrimRight(lead, ". ")); t != "" {
+		lead = t // a lone "." stays: a title is never empty
+	}
 	if utf8.RuneCountInString(lead) <= maxTitle {
 		return lead
 	}
