@@ -11,10 +11,7 @@ package archive
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
-	"html"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -69,16 +66,16 @@ func dedupe(arts []*content.Article) (kept []*content.Article, dups []Duplicate)
 	byTitle := map[string]*content.Article{}
 	byText := map[uint64]*content.Article{}
 	for _, a := range arts {
-		text := textKey(a)
+		text := a.Fingerprint
 		title := normHeadline(a.Title) + "\x00" + a.Date.Format("2006-01-02")
 		var of *content.Article
 		var why string
 		switch {
-		case byHash[a.Hash] != nil && textKey(byHash[a.Hash]) == text:
+		case byHash[a.Hash] != nil && byHash[a.Hash].Fingerprint == text:
 			of, why = byHash[a.Hash], "identical bytes"
 		case byTitle[title] != nil:
 			of, why = byTitle[title], "same headline and date"
-		case byText[text] != nil:
+		case text != 0 && byText[text] != nil:
 			of, why = byText[text], "same text"
 		}
 		if of != nil {
@@ -88,7 +85,10 @@ func dedupe(arts []*content.Article) (kept []*content.Article, dups []Duplicate)
 			}
 			continue
 		}
-		byHash[a.Hash], byTitle[title], byText[text] = a, a, a
+		byHash[a.Hash], byTitle[title] = a, a
+		if text != 0 {
+			byText[text] = a
+		}
 		kept = append(kept, a)
 	}
 	return kept, dups
@@ -101,20 +101,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// textKey hashes an article's words, lower-cased, without punctuation,
-// markup or spacing: two scrapes of one story that differ only in
-// whitespace, quotes or boilerplate get the same key.
-func textKey(a *content.Article) uint64 {
-	h := fnv.New64a()
-	for _, w := range strings.FieldsFunc(strings.ToLower(plainText(string(a.Body))), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}) {
-		h.Write([]byte(w))
-		h.Write([]byte{' '})
-	}
-	return h.Sum64()
 }
 
 // normHeadline folds a headline for comparison: case, quotes, dashes,
@@ -175,7 +161,7 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 				return err
 			}
 		}
-		idx[i] = ex.Add(a.Title, plainText(string(a.Body)))
+		idx[i] = ex.Add(a.Topics)
 	}
 	for i, a := range arts {
 		var names []string
@@ -200,13 +186,4 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 		}
 	}
 	return nil
-}
-
-var markup = regexp.MustCompile(`<[^>]*>`)
-
-// plainText turns a rendered body back into text, a sentence break for
-// every tag so that a heading and the next paragraph do not run into one
-// name and each paragraph starts a sentence.
-func plainText(h string) string {
-	return html.UnescapeString(markup.ReplaceAllString(h, ".\n"))
 }

@@ -42,6 +42,10 @@ type source struct {
 func metaHash(a *content.Article) sourceHash {
 	c := *a
 	c.Body, c.Hash = "", 0
+	// What the archive-wide steps derive from these (topic tags, duplicates,
+	// Read more links) is keyed on its own, by writeArchiveFields; findings
+	// are not shown on pages.
+	c.Topics, c.Fingerprint, c.Findings, c.ReadMore = nil, 0, nil, nil
 	data, err := json.Marshal(&c)
 	if err != nil { // cannot happen for the plain data in an Article
 		data = []byte(err.Error() + a.Source)
@@ -180,6 +184,9 @@ func (b *Builder) hydrate(ctx context.Context, arts []*content.Article) error {
 			return fmt.Errorf("content/%s changed while the site was being built; build again", p)
 		}
 		s.art.Body, s.bodyless = fresh[i].art.Body, false
+		if c := b.published[p]; c != nil {
+			c.Body = s.art.Body // the site holds the archive's normalized copy
+		}
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"time"
+
+	"github.com/sitegen/sitegen/internal/topics"
 )
 
 // An Article is one normalized story, whatever its source format.
@@ -32,8 +34,10 @@ type Article struct {
 	Draft   bool          // drafts are skipped by the build
 	Aliases []string      // old site paths that redirect here ("/news/story.html", "/old/path/"), cleaned by CleanAlias
 
-	ReadMore []string  // headlines of the source's "Read more:" lines; package archive resolves them into Related
-	Findings []Finding // what normalization removed or changed, for sitegen check; not shown on pages
+	ReadMore    []string           // headlines of the source's "Read more:" lines; package archive resolves them into Related
+	Topics      []topics.Candidate // possible topic tags found in the text, for package archive to weigh across the archive
+	Fingerprint uint64             // hash of the story's words, case and punctuation folded: equal for copies of one text; 0 for very short bodies
+	Findings    []Finding          // what normalization removed or changed, for sitegen check; not shown on pages
 
 	Source string // path of the source file relative to content/, with forward slashes
 	Hash   uint64 // hash of the source bytes, for caches and duplicate detection

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sitegen/sitegen/internal/topics"
 	"github.com/yuin/goldmark"
 )
 
@@ -192,6 +193,8 @@ func parse(p string, data []byte, loc *time.Location, md goldmark.Markdown) (*Ar
 		return nil, prob
 	}
 	a.Slug = makeSlug(a.Slug, a.Title, p)
+	a.Fingerprint = fingerprint(string(a.Body))
+	a.Topics = topics.Candidates(a.Title, bodyText(string(a.Body)))
 	return a, nil
 }
 

@@ -29,29 +29,51 @@ type Extractor struct {
 	name map[string]string
 }
 
-// Add counts the candidates of one document (title and text) and returns
-// its index for Tags.
-func (e *Extractor) Add(title, text string) int {
+// A Candidate is a possible topic of one document and how often the
+// document names it (headline mentions count twice).
+type Candidate struct {
+	Name  string
+	Count int
+}
+
+// Candidates finds the possible topics of one document, before any
+// archive-wide weighing: computed once per file when it is loaded, so that
+// an incremental build need not read the text again. The result is sorted
+// by name.
+func Candidates(title, text string) []Candidate {
+	counts := map[string]int{}
+	for _, c := range candidates(title + ".\n" + text) {
+		counts[c]++
+	}
+	// The headline says what the story is about: its topics count double.
+	for _, c := range candidates(title) {
+		counts[c]++
+	}
+	out := make([]Candidate, 0, len(counts))
+	for name, n := range counts {
+		out = append(out, Candidate{name, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Add counts the candidates of one document, mapped through the rules,
+// and returns its index for Tags.
+func (e *Extractor) Add(cands []Candidate) int {
 	if e.df == nil {
 		e.df, e.name = map[string]int{}, map[string]string{}
 	}
 	counts := map[string]int{}
-	for _, c := range candidates(title + ".\n" + text) {
-		c = e.Rules.canonical(c)
-		if c == "" {
+	for _, c := range cands {
+		name := e.Rules.canonical(c.Name)
+		if name == "" {
 			continue
 		}
-		key := strings.ToLower(c)
+		key := strings.ToLower(name)
 		if _, ok := e.name[key]; !ok {
-			e.name[key] = c
+			e.name[key] = name
 		}
-		counts[key]++
-	}
-	// The headline says what the story is about: its topics count double.
-	for _, c := range candidates(title) {
-		if c = e.Rules.canonical(c); c != "" {
-			counts[strings.ToLower(c)]++
-		}
+		counts[key] += c.Count
 	}
 	for k := range counts {
 		e.df[k]++

@@ -1,0 +1,80 @@
+package content
+
+import (
+	"hash/fnv"
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxTopicText bounds, in bytes, the text searched for topic tags: a news
+// story names its topics early, and a 50 MB file must not cost 50 MB of
+// candidates.
+const maxTopicText = 64 << 10
+
+// bodyText turns the start of a rendered body back into text, a sentence
+// break for every tag so that a heading and the next paragraph do not run
+// into one name and each paragraph starts a sentence.
+func bodyText(h string) string {
+	if len(h) > maxTopicText {
+		h = h[:maxTopicText]
+	}
+	var b strings.Builder
+	b.Grow(len(h))
+	for len(h) > 0 {
+		i := strings.IndexByte(h, '<')
+		if i < 0 {
+			b.WriteString(h)
+			break
+		}
+		b.WriteString(h[:i])
+		b.WriteString(".\n")
+		j := strings.IndexByte(h[i:], '>')
+		if j < 0 {
+			break
+		}
+		h = h[i+j+1:]
+	}
+	return html.UnescapeString(b.String())
+}
+
+// fingerprint hashes the words of a rendered body, lower-cased, without
+// punctuation, markup or spacing: two scrapes of one story that differ
+// only in whitespace, quotes or removed boilerplate get the same value. It
+// reads the body once and allocates nothing in proportion to it. A body of
+// fewer than minFingerprintWords words gets 0, no fingerprint: "More to
+// follow." in two briefs does not make them one story.
+func fingerprint(body string) uint64 {
+	h := fnv.New64a()
+	var buf [utf8.UTFMax]byte
+	inTag, inWord, words := false, false, 0
+	for _, r := range body {
+		switch {
+		case inTag:
+			inTag = r != '>'
+			continue
+		case r == '<':
+			inTag = true
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			n := utf8.EncodeRune(buf[:], unicode.ToLower(r))
+			h.Write(buf[:n])
+			if !inWord {
+				words++
+			}
+			inWord = true
+			continue
+		}
+		if inWord {
+			h.Write([]byte{' '})
+			inWord = false
+		}
+	}
+	if words < minFingerprintWords {
+		return 0
+	}
+	return h.Sum64()
+}
+
+// minFingerprintWords is the shortest body whose text alone identifies a story.
+const minFingerprintWords = 30
