@@ -164,3 +164,25 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("no content: exit %d\n%s", code, errOut)
 	}
 }
+
+// check lists, file by file, what normalization removed from the sample
+// archive, and ends with the summary an archivist audits.
+func TestCheckFindingsAndSummary(t *testing.T) {
+	code, out, errOut := sitegen("check", "--source", "../..")
+	if code != 0 {
+		t.Fatalf("check of the sample: exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"content/dw-2019-12-30-us-embassy-baghdad.txt:27: share: Watch video 01:48 Share",
+		"content/dw-2019-12-30-us-embassy-baghdad.txt:29: agency: kw,cw/aw (AFP, AP, Reuters)",
+		"sitegen check: ",
+		" 0 errors, 0 duplicates; boilerplate removed: share 1, read-more 1, promo ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := sitegen("check", "--quiet", "--source", "../.."); code != 0 || out != "" {
+		t.Errorf("check --quiet: exit %d, printed %q", code, out)
+	}
+}

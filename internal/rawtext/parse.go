@@ -12,8 +12,20 @@ import (
 // the word "date", an ISO date, then optionally the start of the story.
 var dateLine = regexp.MustCompile(`^\s*date\s+(\S+)(?:\s+(.*))?$`)
 
-// listItem matches a line of a bulleted list: " - Increased spending on health".
-var listItem = regexp.MustCompile(`^\s*[-•*–]\s+\S`)
+// isListItem reports whether a line is an item of a bulleted list:
+// " - Increased spending on health". (Tried on every line, so written out
+// rather than as a regular expression.)
+func isListItem(l string) bool {
+	l = strings.TrimLeft(l, " ")
+	r, n := utf8.DecodeRuneInString(l)
+	switch r {
+	case '-', '•', '*', '–':
+	default:
+		return false
+	}
+	rest := l[n:]
+	return strings.HasPrefix(rest, " ") && strings.TrimLeft(rest, " ") != ""
+}
 
 // maxTitle is the length, in runes, near which a derived title is cut.
 const maxTitle = 100
@@ -85,7 +97,7 @@ func splitParagraphs(lines []string) []Paragraph {
 			flush()
 			continue
 		}
-		if item := collapse(strings.TrimLeft(l, "-•*– ")); item != "" && listItem.MatchString(l) {
+		if item := collapse(strings.TrimLeft(l, "-•*– ")); item != "" && isListItem(l) {
 			flush()
 			paras = append(paras, Paragraph{Kind: ListItem, Text: item, Line: i + 1})
 			continue
