@@ -45,7 +45,7 @@ func Normalize(ctx context.Context, arts []*content.Article, rules *topics.Rules
 		c.Tags = append([]content.Tag(nil), a.Tags...)
 		c.Aliases = append([]string(nil), a.Aliases...)
 		c.Findings = append([]content.Finding(nil), a.Findings...)
-		c.Related = nil
+		c.SeeAlso = nil
 		sorted[i] = &c
 	}
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Source < sorted[j].Source })
@@ -143,7 +143,7 @@ func resolveReadMore(arts []*content.Article) {
 					Text: fmt.Sprintf("Read more: %q dropped: no other article has that headline", h)})
 				continue
 			}
-			a.Related = append(a.Related, t)
+			a.SeeAlso = append(a.SeeAlso, t)
 			a.Findings = append(a.Findings, content.Finding{Path: a.Source, Kind: "link",
 				Text: fmt.Sprintf("Read more: %q linked to %s", h, t.Source)})
 		}

@@ -136,7 +136,7 @@ func dumpArticle(w *bytes.Buffer, a *content.Article) {
 		tags = append(tags, t.Name)
 	}
 	var related []string
-	for _, r := range a.Related {
+	for _, r := range a.SeeAlso {
 		related = append(related, r.URLPath())
 	}
 	aliases := append([]string(nil), a.Aliases...)

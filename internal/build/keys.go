@@ -156,7 +156,7 @@ func writeArchiveFields(k *keyWriter, a *content.Article) {
 		k.str(t.Name)
 	}
 	k.int(-1)
-	for _, r := range a.Related {
+	for _, r := range a.SeeAlso {
 		k.str(r.URLPath())
 		k.str(r.Title)
 	}

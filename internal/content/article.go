@@ -30,11 +30,11 @@ type Article struct {
 	Summary string        // plain text, one or two sentences; list pages and meta description
 	Body    template.HTML // the story as sanitized HTML
 	Links   []Link        // source and cross-reference links found in the story
-	Related []*Article    // articles this one's "Read more:" lines name; link with {{url .URLPath}}
+	SeeAlso []*Article    // articles this one's "Read more:" lines name; link with {{url .URLPath}}
 	Draft   bool          // drafts are skipped by the build
 	Aliases []string      // old site paths that redirect here ("/news/story.html", "/old/path/"), cleaned by CleanAlias
 
-	ReadMore    []string           // headlines of the source's "Read more:" lines; package archive resolves them into Related
+	ReadMore    []string           // headlines of the source's "Read more:" lines; package archive resolves them into SeeAlso
 	Topics      []topics.Candidate // possible topic tags found in the text, for package archive to weigh across the archive
 	Fingerprint uint64             // hash of the story's words, case and punctuation folded: equal for copies of one text; 0 for very short bodies
 	Findings    []Finding          // what normalization removed or changed, for sitegen check; not shown on pages
