@@ -226,7 +226,7 @@ func TestThemeArabicAndGerman(t *testing.T) {
 	if d, _ := attr(h, "dir"); d != "rtl" {
 		t.Errorf("<html dir=%q>, want rtl", d)
 	}
-	if got := text(one(t, doc, "ar", "time", "datetime", "")); got != "30 ديسمبر 2019" {
+	if got := text(one(t, one(t, doc, "ar", "p", "class", "dateline"), "ar", "time", "datetime", "")); got != "30 ديسمبر 2019" {
 		t.Errorf("Arabic dateline %q", got)
 	}
 	if got := text(one(t, doc, "ar", "a", "class", "skip")); got != "انتقل إلى المحتوى" {
@@ -240,7 +240,7 @@ func TestThemeArabicAndGerman(t *testing.T) {
 	de := buildSite(t, sampleSite(t, map[string]string{"language": "de"},
 		map[string]string{"i18n/de.yaml": "words:\n  home: Archiv\n"}))
 	doc = page(t, de, sampleArticle(t, de))
-	if got := text(one(t, doc, "de", "time", "datetime", "")); got != "30. Dezember 2019" {
+	if got := text(one(t, one(t, doc, "de", "p", "class", "dateline"), "de", "time", "datetime", "")); got != "30. Dezember 2019" {
 		t.Errorf("German dateline %q", got)
 	}
 	nav := one(t, doc, "de", "nav", "class", "sitenav")
