@@ -96,13 +96,7 @@ func (s *Site) relatedTo(a *content.Article, n int) []*content.Article {
 		score float64
 		apart time.Duration
 	}
-	cands := make([]scored, 0, len(scores))
-	for b, sc := range scores {
-		apart := a.Date.Sub(b.Date).Abs()
-		cands = append(cands, scored{b, sc + closeness(apart), apart})
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		x, y := cands[i], cands[j]
+	better := func(x, y scored) bool {
 		if x.score != y.score {
 			return x.score > y.score
 		}
@@ -110,7 +104,25 @@ func (s *Site) relatedTo(a *content.Article, n int) []*content.Article {
 			return x.apart < y.apart
 		}
 		return x.a.Source < y.a.Source
-	})
+	}
+	// Keep the n best in order as candidates come: a few hundred
+	// candidates per article, of which five are kept, on every article of
+	// the archive, make a full sort the costliest part of a build's index.
+	cands := make([]scored, 0, n+1)
+	for b, sc := range scores {
+		apart := a.Date.Sub(b.Date).Abs()
+		c := scored{b, sc + closeness(apart), apart}
+		if len(cands) == n && !better(c, cands[n-1]) {
+			continue
+		}
+		i := sort.Search(len(cands), func(i int) bool { return better(c, cands[i]) })
+		cands = append(cands, scored{})
+		copy(cands[i+1:], cands[i:])
+		cands[i] = c
+		if len(cands) > n {
+			cands = cands[:n]
+		}
+	}
 	out := make([]*content.Article, 0, min(n, len(cands)))
 	for _, c := range cands[:min(n, len(cands))] {
 		out = append(out, c.a)
