@@ -53,6 +53,8 @@ type Builder struct {
 	pages     map[string]*render.Page // by output file
 	files     []string                // output files of pages, in render.Pages order
 	keys      map[string]pageKey      // by output file
+	txtTopics map[string]bool         // topic keys that raw text articles name, made on first need; see topicsKept
+	lastFast  bool                    // the last Update took the fast path for body edits (for tests)
 
 	progress *atomic.Int64 // articles read, for the progress line; may be nil
 
@@ -152,7 +154,10 @@ func (b *Builder) reindex() {
 	for _, a := range norm.Articles {
 		b.published[a.Source] = a
 	}
+	prev := b.site
 	b.site = site.New(b.theme.cfg, norm.Articles)
+	b.site.KeepRelated(prev)
+	b.txtTopics = nil
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files = make([]string, len(all))
@@ -268,6 +273,17 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 			rescan = true
 		case first == "content":
 			contentPaths = append(contentPaths, rest)
+		}
+	}
+	b.lastFast = false
+	if !reloadAll && !rescan {
+		pages, ok, err := b.updateBodies(ctx, contentPaths)
+		if err != nil {
+			return nil, err
+		}
+		if b.lastFast = ok; ok {
+			ch.Pages, ch.Notes, ch.Problems = pages, b.site.Notes, b.problems()
+			return ch, nil
 		}
 	}
 	if reloadAll {

@@ -66,6 +66,10 @@ type siteEdit struct {
 	// that a Builder which reports every page for every edit fails; 0 means
 	// any number.
 	most int
+	// fast says whether Builder.Update may take its fast path for body
+	// edits (see updateBodies) on this edit: it must when true, and must
+	// not when false.
+	fast bool
 }
 
 var siteEdits = []siteEdit{
@@ -73,59 +77,59 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "content/01/story-005.md", testArticle("Story number 5", "2024-03-01",
 			[]string{"Iraq", "Economy"}, "A rewritten body."))
 		return []string{"content/01/story-005.md"}
-	}, 3}, // the article page, and its neighbours' pages: the templates could show their bodies
+	}, 3, true}, // the article page, and its neighbours' pages: the templates could show their bodies
 	{"title", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/02/story-006.md", testArticle("A new headline", "2024-01-02",
 			[]string{"Economy", "Health"}, "Body of story 6."))
 		return []string{"content/02/story-006.md"}
-	}, 0},
+	}, 0, false},
 	{"date", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/03/story-007.md", testArticle("Story number 7", "2023-12-31",
 			[]string{"Sport", "Climate"}, "Body of story 7."))
 		return []string{"content/03/story-007.md"}
-	}, 0},
+	}, 0, false},
 	{"tag", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
 			[]string{"Brand new tag"}, "Body of story 8."))
 		return []string{"content/00/story-008.md"}
-	}, 0},
+	}, 0, false},
 	{"duplicate URL", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/again.md", testArticle("Story number 9", "2024-01-05",
 			[]string{"Iraq"}, "Same title and day as story 9."))
 		return []string{"content/00/again.md"}
-	}, 0},
+	}, 0, false},
 	{"draft", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/01/story-001.md", "---\ntitle: Story number 1\ndate: 2024-02-02\ndraft: true\n---\nText.\n")
 		return []string{"content/01/story-001.md"}
-	}, 0},
+	}, 0, false},
 	{"delete", func(t *testing.T, root string) []string {
 		if err := os.Remove(filepath.Join(root, "content/02/story-010.md")); err != nil {
 			t.Fatal(err)
 		}
 		return []string{filepath.Join(root, "content/02/story-010.md")} // absolute paths work too
-	}, 0},
+	}, 0, false},
 	{"bad file", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/03/story-011.md", "---\ntitle: [unclosed\n---\nText.\n")
 		return []string{"content/03/story-011.md"}
-	}, 0},
+	}, 0, false},
 	{"delete folder", func(t *testing.T, root string) []string {
 		if err := os.RemoveAll(filepath.Join(root, "content/03")); err != nil {
 			t.Fatal(err)
 		}
 		return []string{"content/03"}
-	}, 0},
+	}, 0, false},
 	{"template", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}
-	}, 0},
+	}, 0, false},
 	{"asset", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "assets/style.css", "body { color: navy }\n")
 		return []string{"assets/style.css"}
-	}, 0},
+	}, 0, false},
 	{"config", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "sitegen.yaml", "title: Renamed archive\nbaseURL: https://example.org/news/\npaginate: 2\n")
 		return []string{"sitegen.yaml"}
-	}, 0},
+	}, 0, false},
 }
 
 // TestUpdateMatchesFreshLoad applies edits one after another to a site
@@ -133,18 +137,24 @@ var siteEdits = []siteEdit{
 // page exactly as a Builder loaded from scratch does, and that it reported
 // every page whose bytes changed.
 func TestUpdateMatchesFreshLoad(t *testing.T) {
+	checkUpdates(t, writeTestSite(t, 24), siteEdits)
+}
+
+func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 	ctx := context.Background()
-	root := writeTestSite(t, 24)
 	b, err := NewBuilder(ctx, root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := renderAll(t, b)
-	for _, e := range siteEdits {
+	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
 			ch, err := b.Update(ctx, e.apply(t, root))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if b.lastFast != e.fast {
+				t.Errorf("Update took the fast path: %v, want %v", b.lastFast, e.fast)
 			}
 			fresh, err := NewBuilder(ctx, root)
 			if err != nil {
@@ -177,4 +187,72 @@ func TestUpdateMatchesFreshLoad(t *testing.T) {
 			before = want
 		})
 	}
+}
+
+// TestUpdateBodyEdits checks Update's fast path for body edits against a
+// fresh load, on a site of Markdown and raw text articles: it must be taken
+// for body edits that change nothing the indexes are made of, and not for
+// those that change an article's topic tags, make or unmake a duplicate,
+// or change what is derived from the body (the summary).
+func TestUpdateBodyEdits(t *testing.T) {
+	root := t.TempDir()
+	writeSiteFile(t, root, "sitegen.yaml", "title: Test archive\nbaseURL: https://example.org/\npaginate: 3\n")
+	long := func(topic string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "Paragraph %d about %s: the council met on the river bank and talked for a long time about what the city should do next. ", i, topic)
+		}
+		return b.String()
+	}
+	for i := range 8 {
+		writeSiteFile(t, root, fmt.Sprintf("content/md/story-%d.md", i), testArticle(
+			fmt.Sprintf("Story number %d", i), fmt.Sprintf("2024-01-%02d", 1+i),
+			[]string{"Council"}, long(fmt.Sprintf("topic %d", i), 3)))
+	}
+	writeSiteFile(t, root, "content/md/nosummary.md", "---\ntitle: No summary\ndate: 2024-01-20\n---\nThe first sentence is the summary. More text follows.\n\nA later paragraph.\n")
+	raw := func(date, title, text string) string { return " date " + date + " " + title + "\n\n" + text + "\n" }
+	writeSiteFile(t, root, "content/raw/militia.txt", raw("2024-02-01", "Militia leader killed in Baghdad",
+		"Kataib Hezbollah said its leader was killed in Baghdad on Tuesday.\n\nKataib Hezbollah blamed the United States. Officials in Baghdad said the strike hit a car.\n\nThe group said it would answer."))
+	writeSiteFile(t, root, "content/raw/cleric.txt", raw("2024-02-02", "Cleric calls for calm",
+		"Muqtada al-Sadr called for calm in Baghdad.\n\nMuqtada al-Sadr told his followers to stay home. Baghdad was quiet on Wednesday.\n\nShops stayed closed."))
+	writeSiteFile(t, root, "content/raw/market.txt", raw("2024-02-03", "Market prices rise",
+		"Prices rose at the Shorja market.\n\nTraders at the Shorja market said flour cost more. The rise followed a poor harvest.\n\nBuyers were worried."))
+
+	write := func(rel, data string) func(t *testing.T, root string) []string {
+		return func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, rel, data)
+			return []string{rel}
+		}
+	}
+	mdStory := func(i int, body string) string {
+		return testArticle(fmt.Sprintf("Story number %d", i), fmt.Sprintf("2024-01-%02d", 1+i), []string{"Council"}, body)
+	}
+	edits := []siteEdit{
+		{"md body, same meta", write("content/md/story-3.md", mdStory(3, long("topic 3", 3)+"An added sentence.")), 3, true},
+		{"md body, a new name no raw text article has", write("content/md/story-4.md",
+			mdStory(4, long("topic 4", 3)+"Zebulon Quartz spoke. Zebulon Quartz left.")), 3, true},
+		{"md body naming a raw text article's topic", write("content/md/story-5.md",
+			mdStory(5, long("topic 5", 3)+"Muqtada al-Sadr spoke.")), 0, false},
+		{"txt body, same topics", write("content/raw/militia.txt", raw("2024-02-01", "Militia leader killed in Baghdad",
+			"Kataib Hezbollah said its leader was killed in Baghdad on Tuesday.\n\nKataib Hezbollah blamed the United States. Officials in Baghdad said the strike hit a car.\n\nThe group said it would answer soon.")), 3, true},
+		{"txt body changing its topic tags", write("content/raw/market.txt", raw("2024-02-03", "Market prices rise",
+			"Prices rose at the Shorja market.\n\nAhmed Tamimi said flour cost more. Ahmed Tamimi blamed a poor harvest.\n\nBuyers were worried.")), 0, false},
+		{"md body becoming a duplicate of another", write("content/md/story-6.md", mdStory(6, long("topic 2", 3))), 0, false},
+		{"duplicate edited to differ again", write("content/md/story-6.md", mdStory(6, long("topic 6", 3)+"Now different.")), 0, false},
+		{"md body changing the derived summary", write("content/md/nosummary.md",
+			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph.\n"), 0, false},
+		{"md body with a derived summary kept", write("content/md/nosummary.md",
+			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph, edited.\n"), 3, true},
+		{"two bodies at once", func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("topic 1", 4)))
+			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("topic 2", 4)))
+			return []string{"content/md/story-1.md", "content/md/story-2.md"}
+		}, 6, true},
+		{"two bodies becoming duplicates of each other", func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("same", 4)))
+			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("same", 4)))
+			return []string{"content/md/story-1.md", "content/md/story-2.md"}
+		}, 0, false},
+	}
+	checkUpdates(t, root, edits)
 }

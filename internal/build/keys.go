@@ -86,65 +86,129 @@ func programKey() sourceHash {
 
 // pageKeys computes every page's key.
 func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
-	var k keyWriter
-	k.hash(programKey())
-	k.hash(b.themeHash)
-	global := k.sum()
-
-	// Every article has two keys: meta covers all it shows but its body,
-	// full covers the body too.
-	meta := make(map[*content.Article]sourceHash, len(b.site.Articles))
-	full := make(map[*content.Article]sourceHash, len(b.site.Articles))
-	for _, s := range b.sources {
-		// The site holds the archive's normalized copy of each article
-		// (package archive); a left-out duplicate has none and no page.
-		if s.art == nil {
-			continue
-		}
-		if a := b.published[s.art.Source]; a != nil {
-			k.str(a.Source)
-			k.hash(s.meta)
-			k.str(a.URLPath()) // the slug may have been renamed
-			writeArchiveFields(&k, a)
-			m := k.sum()
-			meta[a] = m
-			k.hash(m)
-			k.hash(s.hash)
-			full[a] = k.sum()
-		}
-	}
-	parts := siteParts{site: b.site, arts: full}
-	type tmplKeys struct {
-		site    sourceHash
-		arts    map[*content.Article]sourceHash
-		related bool // the template shows .Related
-	}
-	byTmpl := map[string]tmplKeys{}
+	kr := b.newKeyer()
 	keys := make(map[string]pageKey, len(pages))
 	for _, p := range pages {
-		tk, ok := byTmpl[p.Template()]
-		if !ok {
-			d := b.theme.renderer.Deps(p.Template())
-			tk = tmplKeys{parts.key(d &^ (render.DepsBodies | render.DepsRelated)), meta, d&render.DepsRelated != 0}
-			if d&render.DepsBodies != 0 {
-				tk.arts = full
-			}
-			byTmpl[p.Template()] = tk
-		}
-		k.hash(global)
-		k.hash(tk.site)
-		writePage(&k, p, tk.arts)
-		if tk.related && p.Article != nil {
-			for _, r := range b.site.Related(p.Article) {
-				k.hash(meta[r])
-			}
-		}
-		if p.Period != nil || p.Kind == render.KindHome {
-			k.hash(parts.key(render.DepsPeriods))
-		}
-		keys[p.File()] = k.sum()
+		keys[p.File()] = kr.key(p)
 	}
 	return keys
+}
+
+// A keyer computes page keys from the Builder's current site. It remembers
+// the article and template parts it has hashed, so it serves one state of
+// the site: make a new one after the site changes.
+type keyer struct {
+	b      *Builder
+	k, ak  keyWriter  // for pages; for articles, whose keys are made while a page's is
+	global sourceHash // the program and the theme
+	// Every article has two keys: meta covers all it shows but its body,
+	// full covers the body too. Both are computed on first use.
+	arts   map[*content.Article]artKeys
+	parts  siteParts
+	byTmpl map[string]tmplKeys
+}
+
+type artKeys struct{ meta, full sourceHash }
+
+// tmplKeys is what a page template's key takes from the site.
+type tmplKeys struct {
+	site    sourceHash // the site-wide parts the template shows
+	bodies  bool       // the template shows bodies: article keys are full, not meta
+	related bool       // the template shows .Related
+	all     bool       // the template reads every article (render.DepsAll)
+}
+
+func (b *Builder) newKeyer() *keyer {
+	kr := &keyer{b: b, arts: make(map[*content.Article]artKeys, len(b.site.Articles)), byTmpl: map[string]tmplKeys{}}
+	kr.k.hash(programKey())
+	kr.k.hash(b.themeHash)
+	kr.global = kr.k.sum()
+	kr.parts = siteParts{site: b.site, full: func(a *content.Article) sourceHash { return kr.article(a).full }}
+	return kr
+}
+
+// article returns a's keys. The site holds the archive's normalized copy of
+// each article (package archive), which b.published maps back to its
+// source; an article that is not a published copy gets zero keys.
+func (kr *keyer) article(a *content.Article) artKeys {
+	if ak, ok := kr.arts[a]; ok {
+		return ak
+	}
+	var ak artKeys
+	if s := kr.b.sources[a.Source]; s != nil && s.art != nil && kr.b.published[a.Source] == a {
+		k := &kr.ak
+		k.str(a.Source)
+		k.hash(s.meta)
+		k.str(a.URLPath()) // the slug may have been renamed
+		writeArchiveFields(k, a)
+		ak.meta = k.sum()
+		k.hash(ak.meta)
+		k.hash(s.hash)
+		ak.full = k.sum()
+	}
+	kr.arts[a] = ak
+	return ak
+}
+
+// template returns what pages drawn by the template tmpl take from the site.
+func (kr *keyer) template(tmpl string) tmplKeys {
+	tk, ok := kr.byTmpl[tmpl]
+	if !ok {
+		d := kr.b.theme.renderer.Deps(tmpl)
+		tk = tmplKeys{
+			site:    kr.parts.key(d &^ (render.DepsBodies | render.DepsRelated)),
+			bodies:  d&render.DepsBodies != 0,
+			related: d&render.DepsRelated != 0,
+			all:     d&render.DepsAll != 0,
+		}
+		kr.byTmpl[tmpl] = tk
+	}
+	return tk
+}
+
+// key computes p's key.
+func (kr *keyer) key(p *render.Page) pageKey {
+	tk := kr.template(p.Template())
+	k := &kr.k
+	k.hash(kr.global)
+	k.hash(tk.site)
+	writePage(k, p, func(a *content.Article) sourceHash {
+		if tk.bodies {
+			return kr.article(a).full
+		}
+		return kr.article(a).meta
+	})
+	if tk.related && p.Article != nil {
+		for _, r := range kr.b.site.Related(p.Article) {
+			k.hash(kr.article(r).meta)
+		}
+	}
+	if p.Period != nil || p.Kind == render.KindHome {
+		k.hash(kr.parts.key(render.DepsPeriods))
+	}
+	return k.sum()
+}
+
+// showsBodyOf reports whether p's key covers the body of an article in
+// changed: its template shows bodies and the page holds one of them, or its
+// template reads every article.
+func (kr *keyer) showsBodyOf(p *render.Page, changed map[*content.Article]bool) bool {
+	tk := kr.template(p.Template())
+	if tk.all {
+		return true
+	}
+	if !tk.bodies {
+		return false
+	}
+	if changed[p.Article] || changed[p.Older] || changed[p.Newer] {
+		return true
+	}
+	for _, a := range p.List {
+		if changed[a] {
+			return true
+		}
+	}
+	return false
 }
 
 // writeArchiveFields feeds what the archive-wide steps set on an article,
@@ -168,21 +232,21 @@ func writeArchiveFields(k *keyWriter, a *content.Article) {
 }
 
 // writePage feeds a page's own fields into k.
-func writePage(k *keyWriter, p *render.Page, arts map[*content.Article]sourceHash) {
+func writePage(k *keyWriter, p *render.Page, art func(*content.Article) sourceHash) {
 	k.str(p.Kind)
 	k.str(p.Title)
 	k.str(p.Path)
 	k.str(p.Template())
 	for _, a := range []*content.Article{p.Article, p.Older, p.Newer} {
 		if a != nil {
-			k.hash(arts[a])
+			k.hash(art(a))
 		} else {
 			k.int(-1)
 		}
 	}
 	k.int(int64(len(p.List)))
 	for _, a := range p.List {
-		k.hash(arts[a])
+		k.hash(art(a))
 	}
 	if pg := p.Pager; pg != nil {
 		k.int(int64(pg.Number))
@@ -202,7 +266,7 @@ func writePage(k *keyWriter, p *render.Page, arts map[*content.Article]sourceHas
 // templates may show.
 type siteParts struct {
 	site *site.Site
-	arts map[*content.Article]sourceHash
+	full func(*content.Article) sourceHash // an article's key, body included
 	done map[render.SiteDeps]sourceHash
 }
 
@@ -244,7 +308,7 @@ func (sp *siteParts) key(d render.SiteDeps) sourceHash {
 	}
 	if d&render.DepsAll != 0 {
 		for _, a := range sp.site.Articles {
-			k.hash(sp.arts[a])
+			k.hash(sp.full(a))
 		}
 	}
 	h := k.sum()

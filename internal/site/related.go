@@ -1,10 +1,13 @@
 package site
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"math"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -24,8 +27,12 @@ const RelatedCount = 5
 // use: article pages ask for them, and so do build caches that hash them.
 type related struct {
 	once     sync.Once
+	done     atomic.Bool          // of is filled
 	of       [][]*content.Article // by site position
 	bySource map[string]int       // site position by source path
+
+	keyOnce sync.Once
+	key     [sha256.Size]byte // of everything the related stories depend on; see inputsKey
 }
 
 // Related returns up to RelatedCount other articles related to a, best
@@ -33,11 +40,7 @@ type related struct {
 // for concurrent use; the first call computes them all, on all cores.
 func (s *Site) Related(a *content.Article) []*content.Article {
 	s.rel.once.Do(func() {
-		s.rel.of = make([][]*content.Article, len(s.Articles))
-		s.rel.bySource = make(map[string]int, len(s.Articles))
-		for i, a := range s.Articles {
-			s.rel.bySource[a.Source] = i
-		}
+		s.indexSources()
 		var wg sync.WaitGroup
 		workers := runtime.GOMAXPROCS(0)
 		for w := range workers {
@@ -50,6 +53,7 @@ func (s *Site) Related(a *content.Article) []*content.Article {
 			}()
 		}
 		wg.Wait()
+		s.rel.done.Store(true)
 	})
 	i, ok := s.position[a]
 	if !ok {
@@ -61,6 +65,62 @@ func (s *Site) Related(a *content.Article) []*content.Article {
 		return nil
 	}
 	return s.rel.of[i]
+}
+
+func (s *Site) indexSources() {
+	s.rel.of = make([][]*content.Article, len(s.Articles))
+	s.rel.bySource = make(map[string]int, len(s.Articles))
+	for i, a := range s.Articles {
+		s.rel.bySource[a.Source] = i
+	}
+}
+
+// KeepRelated gives s the related stories prev has computed when they are
+// certain to be the same: when both sites hold the same articles (by source
+// path) in the same order with the same dates and tags, which is all that
+// relatedTo reads. An edit to an article's title or body then costs no
+// recomputation of every article's related stories. prev may be nil. Call
+// it before s is shared.
+func (s *Site) KeepRelated(prev *Site) {
+	if prev == nil || !prev.rel.done.Load() || len(prev.Articles) != len(s.Articles) ||
+		prev.relatedInputs() != s.relatedInputs() {
+		return
+	}
+	s.rel.once.Do(func() {
+		s.indexSources()
+		for i, rs := range prev.rel.of {
+			out := make([]*content.Article, len(rs))
+			for j, r := range rs {
+				out[j] = s.Articles[s.rel.bySource[r.Source]]
+			}
+			s.rel.of[i] = out // the same position: the order is the same
+		}
+		s.rel.done.Store(true)
+	})
+}
+
+// relatedInputs hashes what relatedTo reads of the site: every article's
+// source path, date and tags in site order. Tags go in each article's own
+// order, which is the order their weights are added in.
+func (s *Site) relatedInputs() [sha256.Size]byte {
+	s.rel.keyOnce.Do(func() {
+		h := sha256.New()
+		var buf []byte
+		for _, a := range s.Articles {
+			buf = buf[:0]
+			buf = binary.AppendUvarint(buf, uint64(len(a.Source)))
+			buf = append(buf, a.Source...)
+			buf = binary.AppendVarint(buf, a.Date.UnixNano())
+			buf = binary.AppendUvarint(buf, uint64(len(a.Tags)))
+			for _, t := range a.Tags {
+				buf = binary.AppendUvarint(buf, uint64(len(t.Slug)))
+				buf = append(buf, t.Slug...)
+			}
+			h.Write(buf)
+		}
+		h.Sum(s.rel.key[:0])
+	})
+	return s.rel.key
 }
 
 // relatedTo returns up to n other articles related to a, best first: they

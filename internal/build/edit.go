@@ -1,0 +1,187 @@
+package build
+
+import (
+	"context"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/topics"
+)
+
+// updateBodies is Update's fast path for the commonest edit in a preview:
+// changes to the text of articles the site already holds that leave
+// everything the site's indexes are made of as it was. It reloads the
+// files and, when for each one
+//
+//   - the file parses, as it did before, and is published (not a duplicate
+//     left out);
+//   - every field but the body is unchanged (its meta hash);
+//   - what the archive-wide steps (package archive) derive from the body
+//     comes out the same for every article: its "Read more:" lines are the
+//     same; no other article shares its text fingerprint or source hash,
+//     old or new, so no article becomes or stops being a duplicate; and its
+//     topic candidates change no article's topic tags (see topicsKept),
+//
+// it puts the new body into the published article in place, keeps the
+// site, its pages and related stories, and recomputes the keys of only the
+// pages that can show that body. It returns the output files whose keys
+// changed, sorted, and ok; or ok false, having changed nothing, when the
+// edit needs the full re-index. The caller holds b.mu.
+func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []string, ok bool, err error) {
+	if len(paths) == 0 || b.site == nil {
+		return nil, false, nil
+	}
+	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
+	for _, p := range paths {
+		if s := b.sources[p]; s == nil || s.art == nil || b.published[p] == nil {
+			return nil, false, nil // new, bad, draft or duplicate before the edit
+		}
+	}
+	fresh, err := loadSources(ctx, paths, b.loader, "", nil, nil, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	editing := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		editing[p] = true
+	}
+	for i, p := range paths {
+		old, nw := b.sources[p], fresh[i]
+		if nw.art == nil || nw.prob != nil || nw.meta != old.meta ||
+			!slices.Equal(nw.art.ReadMore, old.art.ReadMore) || !b.topicsKept(p, old.art, nw.art) {
+			return nil, false, nil
+		}
+	}
+	if !b.duplicatesKept(paths, fresh, editing) {
+		return nil, false, nil
+	}
+
+	changed := make(map[*content.Article]bool, len(paths))
+	for i, p := range paths {
+		old, nw, pub := b.sources[p], fresh[i], b.published[p]
+		// The published copy's findings are the file's own, then those
+		// the archive-wide steps added (package archive appends them).
+		var added []content.Finding
+		if n := len(old.art.Findings); n <= len(pub.Findings) {
+			added = pub.Findings[n:]
+		}
+		pub.Findings = append(slices.Clip(nw.art.Findings), added...)
+		pub.Body, pub.Hash, pub.Fingerprint, pub.Topics = nw.art.Body, nw.art.Hash, nw.art.Fingerprint, nw.art.Topics
+		b.sources[p] = nw
+		changed[pub] = true
+	}
+	// Fragments of the "cache" template function are keyed by article,
+	// and these articles changed in place.
+	b.theme.renderer.ResetCache()
+	kr := b.newKeyer()
+	for _, f := range b.files {
+		p := b.pages[f]
+		if !kr.showsBodyOf(p, changed) {
+			continue // no part of its key changed
+		}
+		if k := kr.key(p); k != b.keys[f] {
+			b.keys[f] = k
+			pages = append(pages, f)
+		}
+	}
+	slices.Sort(pages)
+	return pages, true, nil
+}
+
+// duplicatesKept reports whether the edited files (paths, now read as
+// fresh) leave package archive's duplicate detection as it was. It
+// compares source hashes (identical bytes) and text fingerprints (same
+// text); the headline and date are part of the meta hash, already equal.
+// When no other article has any of an edited article's old or new values,
+// no other article's lookup finds anything different, and the edited one
+// still finds nothing: every article is kept or left out as before, with
+// the same reason.
+func (b *Builder) duplicatesKept(paths []string, fresh []*source, editing map[string]bool) bool {
+	hashes := map[uint64]string{}
+	prints := map[uint64]string{}
+	claim := func(m map[uint64]string, v uint64, p string) bool {
+		if owner, ok := m[v]; ok && owner != p {
+			return false
+		}
+		m[v] = p
+		return true
+	}
+	for i, p := range paths {
+		old, nw := b.sources[p].art, fresh[i].art
+		if !claim(hashes, old.Hash, p) || !claim(hashes, nw.Hash, p) {
+			return false
+		}
+		for _, fp := range []uint64{old.Fingerprint, nw.Fingerprint} {
+			if fp != 0 && !claim(prints, fp, p) { // 0, a very short body, is never compared
+				return false
+			}
+		}
+	}
+	for p, s := range b.sources {
+		if s.art == nil || editing[p] {
+			continue
+		}
+		if _, ok := hashes[s.art.Hash]; ok {
+			return false
+		}
+		if _, ok := prints[s.art.Fingerprint]; ok && s.art.Fingerprint != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// topicsKept reports whether an article's new topic candidates leave every
+// article's topic tags as they were. Package archive gives topic tags to
+// raw text (.txt) articles only, choosing each one's from its own
+// candidate counts weighed by the number of articles naming each candidate
+// and the spelling first seen. So a raw text article's tags are kept when
+// its candidates are exactly the same; another article's candidates matter
+// only through the candidates they add or drop (or spell differently),
+// and only to raw text articles that name those.
+func (b *Builder) topicsKept(p string, old, nw *content.Article) bool {
+	if slices.Equal(old.Topics, nw.Topics) {
+		return true
+	}
+	if path.Ext(p) == ".txt" {
+		return false
+	}
+	before, after := b.topicNames(old.Topics), b.topicNames(nw.Topics)
+	if b.txtTopics == nil {
+		b.txtTopics = map[string]bool{}
+		for src, a := range b.published {
+			if path.Ext(src) == ".txt" {
+				for k := range b.topicNames(a.Topics) {
+					b.txtTopics[k] = true
+				}
+			}
+		}
+	}
+	differ := func(x, y map[string]string) bool {
+		for k, name := range x {
+			if other, ok := y[k]; (!ok || other != name) && b.txtTopics[k] {
+				return true
+			}
+		}
+		return false
+	}
+	return !differ(before, after) && !differ(after, before)
+}
+
+// topicNames maps the keys of topic candidates, as topics.Extractor counts
+// them (canonical through tags.yaml, case folded), to the first spelling.
+func (b *Builder) topicNames(cands []topics.Candidate) map[string]string {
+	names := make(map[string]string, len(cands))
+	for _, c := range cands {
+		name := b.rules.Canonical(c.Name)
+		if name == "" {
+			continue
+		}
+		if k := strings.ToLower(name); names[k] == "" {
+			names[k] = name
+		}
+	}
+	return names
+}
