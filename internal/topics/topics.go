@@ -11,6 +11,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -41,20 +42,58 @@ type Candidate struct {
 // an incremental build need not read the text again. The result is sorted
 // by name.
 func Candidates(title, text string) []Candidate {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
 	counts := map[string]int{}
-	for _, c := range candidates(title + ".\n" + text) {
+	// The text is read as the title, a sentence break, then the body: the
+	// title's last word ends a sentence.
+	sc.toks = tokens(sc.toks[:0], title+".")
+	sc.toks = tokens(sc.toks, text)
+	for _, c := range sc.candidates() {
 		counts[c]++
 	}
 	// The headline says what the story is about: its topics count double.
-	for _, c := range candidates(title) {
+	sc.toks = tokens(sc.toks[:0], title)
+	for _, c := range sc.candidates() {
 		counts[c]++
 	}
 	out := make([]Candidate, 0, len(counts))
 	for name, n := range counts {
-		out = append(out, Candidate{name, n})
+		// A copy: a name cut from the text would keep all of it in memory
+		// for as long as the article is.
+		out = append(out, Candidate{strings.Clone(name), n})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// scratch is the working memory of Candidates, reused across calls: an
+// archive's every body goes through it once.
+type scratch struct {
+	toks   []token
+	midCap map[string]bool
+	run    []string
+	out    []string
+	lower  []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{midCap: map[string]bool{}} }}
+
+// in reports whether s, lower-cased, is in the word list m, without
+// allocating.
+func (sc *scratch) in(m map[string]bool, s string) bool {
+	sc.lower = sc.lower[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return m[strings.ToLower(s)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		sc.lower = append(sc.lower, c)
+	}
+	return m[string(sc.lower)]
 }
 
 // Add counts the candidates of one document, mapped through the rules,
@@ -165,45 +204,50 @@ func coveredBy(key string, chosen []string) bool {
 	return false
 }
 
-// candidates returns the named entities of text: maximal runs of
-// capitalized words ("Kataib Hezbollah", "Abu Mahdi al-Muhandis", "US"),
-// with connecting words inside ("Bank of England"), possessives dropped
-// and leading sentence words ("The", "But") cut off.
-func candidates(text string) []string {
-	toks := tokens(text)
+// candidates returns the named entities of the text in sc.toks: maximal
+// runs of capitalized words ("Kataib Hezbollah", "Abu Mahdi al-Muhandis",
+// "US"), with connecting words inside ("Bank of England"), possessives
+// dropped and leading sentence words ("The", "But") cut off. The result is
+// valid until the next call.
+func (sc *scratch) candidates() []string {
+	toks := sc.toks
 	// Words seen capitalized inside a sentence are names wherever they
 	// stand; others are capitalized only because a sentence starts with
 	// them ("Hacker Rui Pinto" -> "Rui Pinto", "Remembering" -> nothing).
-	midCap := map[string]bool{}
+	midCap := sc.midCap
+	clear(midCap)
 	start := true
 	for _, t := range toks {
 		if t.word != "" {
-			if r, _ := utf8.DecodeRuneInString(t.word); !start && unicode.IsUpper(r) {
+			if !start && isUpperStart(t.word) {
 				midCap[t.word] = true
 			}
 			start = t.endsSent
 		}
 	}
-	var out []string
-	var run []string
+	out := sc.out[:0]
+	run := sc.run[:0]
 	runAtStart := false
 	start = true
 	flush := func() {
 		if runAtStart && len(run) > 0 && !midCap[run[0]] {
 			run = run[1:]
 		}
-		for len(run) > 0 && connector[strings.ToLower(run[len(run)-1])] {
+		for len(run) > 0 && sc.in(connector, run[len(run)-1]) {
 			run = run[:len(run)-1]
 		}
-		for len(run) > 1 && stopword[strings.ToLower(run[0])] || len(run) > 2 && office[strings.ToLower(run[0])] {
+		for len(run) > 1 && sc.in(stopword, run[0]) || len(run) > 2 && sc.in(office, run[0]) {
 			run = run[1:] // "The Kataib Hezbollah", "Prime Minister Narendra Modi" -> the name
 		}
-		if len(run) == 1 && stopword[strings.ToLower(run[0])] {
+		if len(run) == 1 && sc.in(stopword, run[0]) {
 			run = run[:0]
 		}
 		if len(run) > 0 && len(run) <= 5 {
-			c := strings.Join(run, " ")
-			if len(run) > 1 || !stopword[strings.ToLower(c)] && (utf8.RuneCountInString(c) > 2 || strings.ToUpper(c) == c) {
+			c := run[0]
+			if len(run) > 1 {
+				c = strings.Join(run, " ")
+			}
+			if len(run) > 1 || !sc.in(stopword, c) && (utf8.RuneCountInString(c) > 2 || strings.ToUpper(c) == c) {
 				out = append(out, c)
 			}
 		}
@@ -215,9 +259,8 @@ func candidates(text string) []string {
 			continue
 		}
 		w := tok.word
-		r, _ := utf8.DecodeRuneInString(w)
 		switch {
-		case unicode.IsUpper(r) && !isAllCapsShout(w):
+		case isUpperStart(w) && !isAllCapsShout(w):
 			if len(run) == 0 {
 				runAtStart = start
 			}
@@ -233,7 +276,17 @@ func candidates(text string) []string {
 		start = tok.endsSent
 	}
 	flush()
+	sc.out, sc.run = out, run
 	return out
+}
+
+// isUpperStart reports whether w starts with a capital letter.
+func isUpperStart(w string) bool {
+	if c := w[0]; c < utf8.RuneSelf {
+		return 'A' <= c && c <= 'Z'
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }
 
 // isAllCapsShout reports a long word in capitals ("WARNING"), which is
@@ -249,21 +302,30 @@ type token struct {
 	endsSent   bool // the word ended a sentence or a headline
 }
 
-// tokens splits text into words, marking punctuation that ends a name.
-func tokens(text string) []token {
-	var out []token
-	for _, f := range strings.Fields(text) {
-		lead := strings.TrimLeftFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		if lead != f {
+// tokens appends the words of text to out, marking punctuation that ends a
+// name. Words are what strings.Fields splits, less the punctuation around
+// them; it reads the text once and allocates only to grow out.
+func tokens(out []token, text string) []token {
+	for {
+		text = text[spaceLen(text, true):]
+		if text == "" {
+			return out
+		}
+		n := spaceLen(text, false)
+		f := text[:n]
+		text = text[n:]
+
+		lead := trimNonWord(f, true)
+		if len(lead) != len(f) {
 			out = append(out, token{brk: true})
 		}
-		w := strings.TrimRightFunc(lead, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		ends := w != lead
-		for _, s := range []string{"'s", "’s"} {
-			if strings.HasSuffix(w, s) {
-				w = strings.TrimSuffix(w, s)
-				ends = true
-			}
+		w := trimNonWord(lead, false)
+		ends := len(w) != len(lead)
+		if strings.HasSuffix(w, "'s") {
+			w, ends = w[:len(w)-2], true
+		}
+		if strings.HasSuffix(w, "’s") {
+			w, ends = w[:len(w)-len("’s")], true
 		}
 		if w == "" {
 			out = append(out, token{brk: true})
@@ -272,7 +334,59 @@ func tokens(text string) []token {
 		tail := lead[len(w):]
 		out = append(out, token{word: w, endsClause: ends, endsSent: strings.ContainsAny(tail, ".?!:")})
 	}
-	return out
+}
+
+// asciiSpace are the ASCII bytes unicode.IsSpace (and so strings.Fields)
+// splits on.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// spaceLen returns the length of the run of white space (space true) or of
+// other characters (space false) that text starts with.
+func spaceLen(text string, space bool) int {
+	i := 0
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] != space {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) != space {
+			return i
+		}
+		i += n
+	}
+	return i
+}
+
+// trimNonWord cuts the characters that are neither letters nor digits from
+// the start (left true) or the end of s.
+func trimNonWord(s string, left bool) string {
+	for s != "" {
+		var r rune
+		var n int
+		if left {
+			r, n = utf8.DecodeRuneInString(s)
+		} else {
+			r, n = utf8.DecodeLastRuneInString(s)
+		}
+		if r < utf8.RuneSelf {
+			if c := byte(r); 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				return s
+			}
+		} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return s
+		}
+		if left {
+			s = s[n:]
+		} else {
+			s = s[:len(s)-n]
+		}
+	}
+	return s
 }
 
 // connector words may sit inside a name: "Bank of England", "Ursula von der Leyen".
