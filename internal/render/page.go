@@ -42,6 +42,20 @@ type Page struct {
 	template string // template file that draws the page
 }
 
+// Chrome returns what the parts of the document around the page's content
+// show (the site's header and footer, the head's links to assets): the same
+// on every page of a kind. base.html draws each such part once per kind
+// with {{cache "site-header" .Chrome}}.
+func (p *Page) Chrome() Chrome { return Chrome{Kind: p.Kind, Site: p.Site} }
+
+// A Chrome is the dot of the parts of base.html drawn once per page kind:
+// a template given one can read the site's configuration and lists, but
+// nothing of a single page but its kind.
+type Chrome struct {
+	Kind string     // the page's kind, as Page.Kind: {{if eq .Kind "home"}}
+	Site *site.Site // the whole archive: .Site.Config.Title, len .Site.Articles
+}
+
 // File is the page's output file, relative to the site root: DIR/index.html,
 // or the path itself for pages whose path names a file (/404.html, aliases).
 func (p *Page) File() string {
