@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/search"
 )
 
 // The build cache is one file beside the destination, named like the
@@ -35,21 +38,63 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 2"
+const cacheFormat = "sitegen build cache 3"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
 }
 
-// A manifest is the cache file's content.
+// A manifest is the cache file's content. readManifest fills in all but
+// Sources and Search, which a no-op build does not need; readRest reads
+// them.
 type manifest struct {
-	Format     string
-	Program    sourceHash
-	Root       string     // absolute site root
-	Dest       string     // absolute destination
-	OutputsKey sourceHash // of the feeds, sitemap and search index: see Builder.outputsKey
-	Sources    []cachedSource
-	Outputs    []cachedOutput
+	Format  string
+	Program sourceHash
+	Root    string // absolute site root
+	Dest    string // absolute destination
+	State   cacheState
+	Stamps  []cachedStamp
+	Sources []cachedSource
+	Outputs []cachedOutput
+
+	rest func() error // reads Sources and State.Search; nil once done
+	file *os.File     // the cache file, open until rest is done
+}
+
+// A cacheState is what a build leaves in the cache besides its sources
+// and outputs: what a no-op build reports without indexing the site, and
+// the feeds' and search index's keys and per-article analyses, so that a
+// build remakes only those whose inputs changed.
+type cacheState struct {
+	World    sourceHash // program, theme and tags.yaml: see worldKey
+	Articles int        // Report.Articles
+	Pages    int        // Report.Pages
+	Notes    []string   // Report.Notes
+
+	// Extras holds, by output path, the key under which a feed or search
+	// document file was made and the hash of the bytes made: writeManifest
+	// gives an output file the key only when its bytes are those.
+	Extras map[string]extraMade
+	// Search is the search index's per-article analyses.
+	Search *search.Cache
+}
+
+// same reports whether s records what o does, but for the search
+// analyses, which follow from the sources.
+func (s *cacheState) same(o *cacheState) bool {
+	return s.World == o.World && s.Articles == o.Articles && s.Pages == o.Pages &&
+		slices.Equal(s.Notes, o.Notes) && maps.Equal(s.Extras, o.Extras)
+}
+
+// An extraMade is a feed or search document file as made under a key.
+type extraMade struct{ Key, Sum sourceHash }
+
+// A cachedStamp is one content file's stamp and problem, read before the
+// rest of the cache to tell a no-op build from the others.
+type cachedStamp struct {
+	Path  string
+	Stamp stamp
+	Prob  *content.Problem
 }
 
 // A stamp identifies one version of a file without reading it. The zero
@@ -78,59 +123,130 @@ type cachedOutput struct {
 	Key   pageKey    // the page's key; zero for assets
 	Sum   sourceHash // of the bytes
 	Stamp stamp
-	Extra bool // a feed, sitemap or search index file, made again only when OutputsKey changes
+	Extra bool // a feed, sitemap or search index file
 }
 
-// The cache file is a gob stream: a manifestHeader, then the sources and
-// the outputs in chunks of at most cacheChunk, so that neither writing nor
-// reading it holds a second copy of a million-article archive in memory.
+// The cache file is a gob stream: a manifestHeader, then the stamps, the
+// outputs, the sources and the search index's analyses in chunks of at
+// most cacheChunk, so that neither writing nor reading it holds a second
+// copy of a million-article archive in memory, and a no-op build reads
+// only the stamps and outputs.
 type manifestHeader struct {
 	Format           string
 	Program          sourceHash
 	Root, Dest       string
-	OutputsKey       sourceHash
+	World            sourceHash
+	Articles, Pages  int
+	Notes            []string
+	Extras           map[string]extraMade
 	Sources, Outputs int
+	SearchTerms      int // words in the search analyses' dictionary
+	SearchEntries    int
 }
 
 const cacheChunk = 4096
 
 // readManifest reads the cache for dest, or returns nil when there is
-// none or it is not for this program, root and destination.
+// none or it is not for this program, root and destination. It reads the
+// stamps and outputs; m.readRest reads the rest.
 func readManifest(root, dest string) *manifest {
 	f, err := os.Open(cachePath(dest))
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
 	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
 	var h manifestHeader
 	if err := dec.Decode(&h); err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
+		f.Close()
 		return nil
 	}
-	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest, OutputsKey: h.OutputsKey,
-		Sources: make([]cachedSource, 0, h.Sources), Outputs: make([]cachedOutput, 0, h.Outputs)}
-	for len(m.Sources) < h.Sources {
-		var chunk []cachedSource
-		if err := dec.Decode(&chunk); err != nil {
-			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
-			return nil
-		}
-		m.Sources = append(m.Sources, chunk...)
+	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
+		State:  cacheState{World: h.World, Articles: h.Articles, Pages: h.Pages, Notes: h.Notes, Extras: h.Extras},
+		Stamps: make([]cachedStamp, 0, h.Sources), Outputs: make([]cachedOutput, 0, h.Outputs)}
+	unreadable := func(err error) *manifest {
+		slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+		f.Close()
+		return nil
 	}
-	for len(m.Outputs) < h.Outputs {
-		var chunk []cachedOutput
-		if err := dec.Decode(&chunk); err != nil {
-			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
-			return nil
+	if err := readChunks(dec, &m.Stamps, h.Sources); err != nil {
+		return unreadable(err)
+	}
+	if err := readChunks(dec, &m.Outputs, h.Outputs); err != nil {
+		return unreadable(err)
+	}
+	m.file = f
+	m.rest = func() error {
+		defer f.Close()
+		m.Sources = make([]cachedSource, 0, h.Sources)
+		if err := readChunks(dec, &m.Sources, h.Sources); err != nil {
+			return err
 		}
-		m.Outputs = append(m.Outputs, chunk...)
+		sc := &search.Cache{Terms: make([]string, 0, h.SearchTerms), Entries: make([]search.Entry, 0, h.SearchEntries)}
+		if err := readChunks(dec, &sc.Terms, h.SearchTerms); err != nil {
+			return err
+		}
+		if err := readChunks(dec, &sc.Entries, h.SearchEntries); err != nil {
+			return err
+		}
+		m.State.Search = sc
+		return nil
 	}
 	return m
 }
 
+// readRest reads the sources and search analyses, or returns false when
+// they cannot be read: the cache is then of no use.
+func (m *manifest) readRest() bool {
+	if m.rest == nil {
+		return true
+	}
+	err := m.rest()
+	m.rest = nil
+	if err != nil {
+		slog.Debug("ignoring unreadable build cache", "file", cachePath(m.Dest), "err", err)
+		return false
+	}
+	return true
+}
+
+// close releases the cache file when readRest was not called.
+func (m *manifest) close() {
+	if m != nil && m.rest != nil {
+		m.rest = nil
+		m.file.Close()
+	}
+}
+
+// readChunks appends n values decoded in chunks to *dst.
+func readChunks[T any](dec *gob.Decoder, dst *[]T, n int) error {
+	for len(*dst) < n {
+		var chunk []T
+		if err := dec.Decode(&chunk); err != nil {
+			return err
+		}
+		if len(chunk) == 0 {
+			return errors.New("empty chunk")
+		}
+		*dst = append(*dst, chunk...)
+	}
+	return nil
+}
+
+// writeChunks encodes s in chunks of at most cacheChunk.
+func writeChunks[T any](enc *gob.Encoder, s []T) error {
+	for i := 0; i < len(s); i += cacheChunk {
+		if err := enc.Encode(s[i:min(i+cacheChunk, len(s))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // writeManifest replaces the cache for dest atomically. sources yields the
-// content files' entries one chunk at a time.
-func writeManifest(root, dest string, outputsKey sourceHash, nSources int, sources func(yield func([]cachedSource) error) error, outputs []cachedOutput) error {
+// content files' entries one chunk at a time; it is called twice. An
+// output that st.Extras says was made under a key, with the bytes it has,
+// is recorded with that key.
+func writeManifest(root, dest string, st *cacheState, nSources int, sources func(yield func([]cachedSource) error) error, outputs []cachedOutput) error {
 	p := cachePath(dest)
 	// A build killed while writing the cache leaves its temporary file.
 	stale, _ := filepath.Glob(p + ".tmp-*")
@@ -141,15 +257,45 @@ func writeManifest(root, dest string, outputsKey sourceHash, nSources int, sourc
 	if err != nil {
 		return err
 	}
+	if st == nil {
+		st = &cacheState{}
+	}
+	sc := st.Search
+	if sc == nil {
+		sc = &search.Cache{}
+	}
+	extras := map[string]extraMade{}
+	for i, o := range outputs {
+		if e, ok := st.Extras[o.Path]; ok && o.Extra && e.Sum == o.Sum {
+			outputs[i].Key = e.Key
+			extras[o.Path] = e
+		}
+	}
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	enc := gob.NewEncoder(w)
 	err = enc.Encode(manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
-		OutputsKey: outputsKey, Sources: nSources, Outputs: len(outputs)})
+		World: st.World, Articles: st.Articles, Pages: st.Pages, Notes: st.Notes, Extras: extras,
+		Sources: nSources, Outputs: len(outputs), SearchTerms: len(sc.Terms), SearchEntries: len(sc.Entries)})
+	if err == nil {
+		err = sources(func(chunk []cachedSource) error {
+			stamps := make([]cachedStamp, len(chunk))
+			for i, c := range chunk {
+				stamps[i] = cachedStamp{c.Path, c.Stamp, c.Prob}
+			}
+			return enc.Encode(stamps)
+		})
+	}
+	if err == nil {
+		err = writeChunks(enc, outputs)
+	}
 	if err == nil {
 		err = sources(func(chunk []cachedSource) error { return enc.Encode(chunk) })
 	}
-	for i := 0; err == nil && i < len(outputs); i += cacheChunk {
-		err = enc.Encode(outputs[i:min(i+cacheChunk, len(outputs))])
+	if err == nil {
+		err = writeChunks(enc, sc.Terms)
+	}
+	if err == nil {
+		err = writeChunks(enc, sc.Entries)
 	}
 	if err == nil {
 		err = w.Flush()

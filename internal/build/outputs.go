@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +41,16 @@ type outputs struct {
 	site   *site.Site
 	assets []fs.FS                                // the asset folders, whose own robots.txt wins
 	body   func(*content.Article) (string, error) // an article's body; nil: its Body field
+
+	// For a build that remakes only what changed: skipFeed says which
+	// feeds (by folder) need not be made; docs, when not nil, are the
+	// search index's documents with their keys and whether to make their
+	// files, and searchCache the previous build's analyses. The index's
+	// analyses for the next build are left in newSearch.
+	skipFeed    func(dir string) bool
+	docs        []search.Doc
+	searchCache *search.Cache
+	newSearch   *search.Cache
 }
 
 // write emits the files a site publishes besides its HTML pages: the RSS
@@ -45,7 +58,7 @@ type outputs struct {
 // numbered parts on big sites), robots.txt unless the site's assets have
 // their own, and the search index. pages is the site's page set, which the
 // sitemap lists. It returns the number of files emitted.
-func (s outputs) write(ctx context.Context, pages []*render.Page, emit Emit) (int, error) {
+func (s *outputs) write(ctx context.Context, pages []*render.Page, emit Emit) (int, error) {
 	var n atomic.Int64
 	counted := func(name string, data []byte) error {
 		n.Add(1)
@@ -67,16 +80,33 @@ func (s outputs) write(ctx context.Context, pages []*render.Page, emit Emit) (in
 	return int(n.Load()), nil
 }
 
+// A feedSpec is one of the site's feeds: the site's or a tag's.
+type feedSpec struct {
+	title, dir string
+	arts       []*content.Article // the newest render.FeedItems articles
+}
+
+// feeds lists the site's feeds: the site's, then each tag's.
+func (s *outputs) feeds() []feedSpec {
+	cfg := s.site.Config
+	newest := func(arts []*content.Article) []*content.Article { return arts[:min(len(arts), render.FeedItems)] }
+	fs := []feedSpec{{cfg.Title, "/", newest(s.site.Articles)}}
+	for _, t := range s.site.Tags {
+		fs = append(fs, feedSpec{cfg.Title + " · " + t.Name, t.URLPath(), newest(t.Articles)})
+	}
+	return fs
+}
+
 // writeFeeds writes the newest render.FeedItems articles of the site and of
 // each tag as RSS and Atom.
-func (s outputs) writeFeeds(ctx context.Context, emit Emit) error {
+func (s *outputs) writeFeeds(ctx context.Context, emit Emit) error {
 	cfg := s.site.Config
 	abs := func(p string) string { return strings.TrimSuffix(cfg.BaseURL, "/") + p }
 	write := func(title, dir string, arts []*content.Article) error {
 		rss, atom := render.FeedPaths(dir)
 		f := &feed.Feed{Title: title, Description: "Newest articles of " + title, Language: cfg.Language,
 			Publisher: cfg.Title, Page: abs(dir), RSSURL: abs(rss), AtomURL: abs(atom), SiteURL: cfg.BaseURL,
-			Articles:   arts[:min(len(arts), render.FeedItems)],
+			Articles:   arts,
 			ArticleURL: func(a *content.Article) string { return abs(a.URLPath()) }}
 		data, err := f.RSS()
 		if err == nil {
@@ -90,14 +120,14 @@ func (s outputs) writeFeeds(ctx context.Context, emit Emit) error {
 		}
 		return err
 	}
-	if err := write(cfg.Title, "/", s.site.Articles); err != nil {
-		return err
-	}
-	for _, t := range s.site.Tags {
+	for _, f := range s.feeds() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := write(cfg.Title+" · "+t.Name, t.URLPath(), t.Articles); err != nil {
+		if s.skipFeed != nil && s.skipFeed(f.dir) {
+			continue
+		}
+		if err := write(f.title, f.dir, f.arts); err != nil {
 			return err
 		}
 	}
@@ -106,7 +136,7 @@ func (s outputs) writeFeeds(ctx context.Context, emit Emit) error {
 
 // writeSitemap lists every page but the 404 page, each with the time its
 // newest article last changed, and writes robots.txt pointing at it.
-func (s outputs) writeSitemap(pages []*render.Page, emit Emit) error {
+func (s *outputs) writeSitemap(pages []*render.Page, emit Emit) error {
 	cfg := s.site.Config
 	abs := func(p string) string { return strings.TrimSuffix(cfg.BaseURL, "/") + p }
 	var newestAll time.Time
@@ -140,10 +170,18 @@ func (s outputs) writeSitemap(pages []*render.Page, emit Emit) error {
 }
 
 // writeSearch writes the search index into the search page's folder.
-func (s outputs) writeSearch(ctx context.Context, emit Emit) error {
+func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 	dir := strings.TrimPrefix(render.SearchPath, "/")
-	_, err := search.Write(ctx, s.site.Articles, search.Options{BasePath: s.site.Config.BasePath(), Body: s.body},
-		func(name string, data []byte) error { return emit(dir+name, data) })
+	docs := s.docs
+	if docs == nil {
+		docs = make([]search.Doc, len(s.site.Articles))
+		for i, a := range s.site.Articles {
+			docs[i] = search.Doc{Article: a, File: true}
+		}
+	}
+	var err error
+	_, s.newSearch, err = search.Index(ctx, docs, search.Options{BasePath: s.site.Config.BasePath(), Body: s.body},
+		s.searchCache, func(name string, data []byte) error { return emit(dir+name, data) })
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -151,7 +189,7 @@ func (s outputs) writeSearch(ctx context.Context, emit Emit) error {
 }
 
 // hasAsset reports whether the site's own or the default assets hold name.
-func (s outputs) hasAsset(name string) bool {
+func (s *outputs) hasAsset(name string) bool {
 	for _, a := range s.assets {
 		if _, err := fs.Stat(a, name); err == nil {
 			return true
@@ -173,4 +211,202 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// makeExtras makes every feed, sitemap and search index file into
+// w.assets, for a build that needs all their bytes.
+func (w *siteWriter) makeExtras(ctx context.Context) error {
+	return w.makeExtrasFrom(ctx, nil)
+}
+
+// makeExtrasFrom makes the feeds, sitemap, robots.txt and search index and
+// adds them to the files written like assets. Given the previous build's
+// cache, a feed or search document file whose key (see extraKeys) is the
+// one it was made under and whose file is as that build left it is not
+// made again but kept (w.reused), and the search index analyzes only the
+// articles whose analysis is not in the cache; so only the articles of the
+// feeds and documents made again are read back. The sitemap, robots.txt
+// and the index's term shards and manifest are always made: they are
+// cheap once the analyses are there, and the writer leaves those whose
+// bytes did not change.
+func (w *siteWriter) makeExtrasFrom(ctx context.Context, man *manifest) error {
+	b := w.b
+	ks := b.extraKeys()
+	prev := map[string]cachedOutput{}
+	var cache *search.Cache
+	if man != nil {
+		for _, o := range man.Outputs {
+			if o.Extra && o.Key != (sourceHash{}) {
+				prev[o.Path] = o
+			}
+		}
+		cache = man.State.Search
+	}
+	// Files that may be kept: same key; checked on disk below.
+	type want struct {
+		name string
+		key  sourceHash
+	}
+	var maybe []want
+	feeds := (&outputs{site: b.site}).feeds()
+	for i, f := range feeds {
+		rss, atom := render.FeedPaths(f.dir)
+		for _, name := range []string{rss, atom} {
+			name = strings.TrimPrefix(name, "/")
+			if o, ok := prev[name]; ok && o.Key == ks.feeds[i] {
+				maybe = append(maybe, want{name, ks.feeds[i]})
+			}
+		}
+	}
+	dir := strings.TrimPrefix(render.SearchPath, "/")
+	for i := range b.site.Articles {
+		name := dir + search.DocFile(i)
+		if o, ok := prev[name]; ok && o.Key == ks.docs[i] {
+			maybe = append(maybe, want{name, ks.docs[i]})
+		}
+	}
+	intact := make([]bool, len(maybe))
+	parallel(len(maybe), func(i int) {
+		o := prev[maybe[i].name]
+		fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(o.Path)))
+		intact[i] = err == nil && fi.Mode().IsRegular() && o.Stamp.valid() && outputStamp(fi) == o.Stamp
+	})
+	w.reused = map[string]bool{}
+	w.state.Extras = map[string]extraMade{}
+	for i, m := range maybe {
+		if intact[i] {
+			w.reused[m.name] = true
+			w.state.Extras[m.name] = extraMade{m.key, prev[m.name].Sum}
+		}
+	}
+	made := map[string]sourceHash{} // keys of the keyed files to make
+
+	// Which articles need their bodies: those of the feeds made again,
+	// those whose document file is made again, those not analyzed before.
+	var need []*content.Article
+	skip := map[string]bool{}
+	for i, f := range feeds {
+		rss, atom := render.FeedPaths(f.dir)
+		rss, atom = strings.TrimPrefix(rss, "/"), strings.TrimPrefix(atom, "/")
+		if w.reused[rss] && w.reused[atom] {
+			skip[f.dir] = true
+			continue
+		}
+		delete(w.reused, rss)
+		delete(w.reused, atom)
+		made[rss], made[atom] = ks.feeds[i], ks.feeds[i]
+		need = append(need, f.arts...)
+	}
+	analyzed := map[[16]byte]bool{}
+	if cache != nil {
+		for _, e := range cache.Entries {
+			analyzed[e.Key] = true
+		}
+	}
+	docs := make([]search.Doc, len(b.site.Articles))
+	for i, a := range b.site.Articles {
+		name := dir + search.DocFile(i)
+		docs[i] = search.Doc{Article: a, Key: ks.analyses[i], File: !w.reused[name]}
+		if docs[i].File {
+			made[name] = ks.docs[i]
+		}
+		if docs[i].File || !analyzed[ks.analyses[i]] {
+			need = append(need, a)
+		}
+	}
+	if err := b.hydrate(ctx, need); err != nil {
+		return err
+	}
+	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body,
+		skipFeed: func(dir string) bool { return skip[dir] }, docs: docs, searchCache: cache}
+	var mu sync.Mutex
+	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		w.assets[name] = data
+		w.made[name] = true
+		if k, ok := made[name]; ok {
+			w.state.Extras[name] = extraMade{k, hashBytes(data)}
+		}
+		return nil
+	})
+	w.state.Search = out.newSearch
+	return err
+}
+
+// extraKeys are the keys of the feeds and search documents: a file made
+// under a key has the same bytes as one made again under the same key.
+type extraKeys struct {
+	feeds    []sourceHash // by feed, in outputs.feeds order
+	docs     []sourceHash // of each search document file, by document number
+	analyses [][16]byte   // of each article's search analysis (search.Doc.Key), by document number
+}
+
+// extraKeys computes the keys. An article's part is what the feeds and the
+// search index show of it: its fields as parsed and its source bytes (the
+// body), its URL and what the archive-wide steps set (tags, Read more
+// links, aliases). The configuration and the program cover the rest; the
+// templates play no part.
+func (b *Builder) extraKeys() extraKeys {
+	var k keyWriter
+	k.hash(programKey())
+	k.hash(b.cfgHash)
+	world := k.sum()
+	arts := b.site.Articles
+	full := make(map[*content.Article]sourceHash, len(arts))
+	ks := extraKeys{docs: make([]sourceHash, len(arts)), analyses: make([][16]byte, len(arts))}
+	for i, a := range arts {
+		s := b.sources[a.Source]
+		k.hash(world)
+		k.str(a.Source)
+		k.hash(s.meta)
+		k.hash(s.hash)
+		k.str(a.URLPath())
+		k.str(a.Title)
+		k.str(a.Summary)
+		k.str(a.Date.Format(time.RFC3339Nano))
+		k.str(a.Updated.Format(time.RFC3339Nano))
+		for _, t := range a.Tags {
+			k.str(t.Slug)
+			k.str(t.Name)
+		}
+		k.int(-1)
+		for _, r := range a.SeeAlso {
+			k.str(r.URLPath())
+			k.str(r.Title)
+		}
+		k.int(-1)
+		for _, al := range a.Aliases {
+			k.str(al)
+		}
+		full[a] = k.sum()
+
+		// The analysis reads the body, title, summary and tags.
+		k.str("search analysis")
+		k.hash(world)
+		k.hash(s.hash)
+		k.str(a.Title)
+		k.str(a.Summary)
+		for _, t := range a.Tags {
+			k.str(t.Slug)
+			k.str(t.Name)
+		}
+		ks.analyses[i] = k.sum()
+
+		k.str("search document")
+		k.int(int64(i))
+		k.hash(full[a])
+		ks.docs[i] = k.sum()
+	}
+	for _, f := range (&outputs{site: b.site}).feeds() {
+		k.str("feed")
+		k.hash(world)
+		k.str(f.title)
+		k.str(f.dir)
+		for _, a := range f.arts {
+			k.hash(full[a])
+		}
+		ks.feeds = append(ks.feeds, k.sum())
+	}
+	return ks
 }

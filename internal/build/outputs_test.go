@@ -232,7 +232,7 @@ func TestSitemapIndexAboveLimit(t *testing.T) {
 	}
 	pages := render.Pages(s.Site, lang)
 	files := map[string][]byte{}
-	if err := (outputs{site: s.Site}).writeSitemap(pages, func(name string, data []byte) error {
+	if err := (&outputs{site: s.Site}).writeSitemap(pages, func(name string, data []byte) error {
 		files[name] = data
 		return nil
 	}); err != nil {

@@ -54,15 +54,34 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 		man = readManifest(root, dest)
 	}
+	defer man.close()
 	b := &Builder{root: opts.Source, progress: &prog.read, contentDir: filepath.Join(root, "content")}
+	if err := b.loadTheme(); err != nil {
+		return nil, err
+	}
+	world, err := b.worldKey()
+	if err != nil {
+		return nil, err
+	}
+	if man != nil && man.State.World == world {
+		if rep := b.unchanged(man, dest); rep != nil {
+			// Nothing changed, in the sources or the destination: the
+			// site is what the cache says.
+			rep.Elapsed = time.Since(start)
+			if len(rep.Problems) > 0 {
+				return rep, fmt.Errorf("%w: %d bad files", ErrProblems, len(rep.Problems))
+			}
+			return rep, nil
+		}
+	}
+	if man != nil && !man.readRest() {
+		man = nil
+	}
 	if man != nil {
 		b.cache = make(map[string]*cachedSource, len(man.Sources))
 		for i := range man.Sources {
 			b.cache[man.Sources[i].Path] = &man.Sources[i]
 		}
-	}
-	if err := b.loadTheme(); err != nil {
-		return nil, err
 	}
 	if b.theme.renderer.AnyDeps()&render.DepsAll == 0 {
 		spill, err := newBodySpill(filepath.Dir(dest))
@@ -96,16 +115,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	// The feeds, sitemap and search index read every article, bodies
-	// included: they are made again only when an article or the theme
-	// changed, or one of them was changed in the destination by hand.
-	extraKey := b.outputsKey()
-	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts,
-		extraKey: extraKey, reused: reusableExtras(man, extraKey, dest), made: map[string]bool{}}
-	if w.reused == nil {
-		if err := w.makeExtras(ctx); err != nil {
-			return rep, err
-		}
+	// The feeds, sitemap and search index: only the feeds and search
+	// documents whose articles changed are made again (makeExtrasFrom).
+	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts, made: map[string]bool{},
+		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes}}
+	if err := w.makeExtrasFrom(ctx, man); err != nil {
+		return rep, err
 	}
 	prog.total.Store(int64(len(b.files) + len(assets) + len(w.reused)))
 	if err := w.write(ctx, man); err != nil {
@@ -120,20 +135,6 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 // isExtra reports whether rel is one of the feeds, sitemap and search
 // index files rather than a page or an asset.
 func (w *siteWriter) isExtra(rel string) bool { return w.reused[rel] || w.made[rel] }
-
-// makeExtras makes the feeds, sitemap and search index and adds them to
-// the files written like assets.
-func (w *siteWriter) makeExtras(ctx context.Context) error {
-	files := map[string][]byte{}
-	if err := w.b.addOutputs(ctx, files); err != nil {
-		return err
-	}
-	for name, data := range files {
-		w.assets[name] = data
-		w.made[name] = true
-	}
-	return nil
-}
 
 // pageList returns the pages in render.Pages order.
 func (b *Builder) pageList() []*render.Page {
@@ -188,7 +189,7 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 		return err
 	}
 	var mu sync.Mutex
-	_, err := outputs{b.site, b.theme.assets, b.body}.write(ctx, b.pageList(), func(name string, data []byte) error {
+	_, err := (&outputs{site: b.site, assets: b.theme.assets, body: b.body}).write(ctx, b.pageList(), func(name string, data []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		files[name] = data
@@ -215,38 +216,17 @@ type siteWriter struct {
 	prog   *progress
 	opts   Options
 
-	// extraKey is the key of the feeds, sitemap and search index (see
-	// outputsKey); reused names those the previous build left that need
-	// not be made again, and is empty when they were made in w.assets.
-	extraKey sourceHash
-	reused   map[string]bool
-	made     map[string]bool // the extra files made in this build, in assets
+	// state is what the build cache records besides sources and outputs
+	// (see makeExtrasFrom); reused names the feeds and search files the
+	// previous build left that need not be made again.
+	state  *cacheState
+	reused map[string]bool
+	made   map[string]bool // the extra files made in this build, in assets
 
 	mu      sync.Mutex
 	outputs map[string]cachedOutput // what the destination holds after the build
 
 	written, kept, removed int
-}
-
-// reusableExtras returns the feeds, sitemap and search index files that the
-// previous build left in dest, when their key is still extraKey and every
-// one of them is as that build wrote it; nil when they must be made again.
-func reusableExtras(man *manifest, extraKey sourceHash, dest string) map[string]bool {
-	if man == nil || man.OutputsKey != extraKey {
-		return nil
-	}
-	extras := map[string]bool{}
-	for _, o := range man.Outputs {
-		if !o.Extra {
-			continue
-		}
-		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(o.Path)))
-		if err != nil || !fi.Mode().IsRegular() || outputStamp(fi) != o.Stamp {
-			return nil
-		}
-		extras[o.Path] = true
-	}
-	return extras
 }
 
 // fullRatio is the share of changed files above which a build writes a
@@ -531,7 +511,7 @@ feed:
 }
 
 func (w *siteWriter) saveIfChanged(man *manifest) error {
-	same := len(man.Sources) == len(w.b.sources)
+	same := len(man.Sources) == len(w.b.sources) && w.state.same(&man.State)
 	if same {
 		for _, c := range man.Sources {
 			s := w.b.sources[c.Path]
@@ -572,7 +552,7 @@ func (w *siteWriter) saveManifest() error {
 	for _, p := range sortedKeys(w.outputs) {
 		outputs = append(outputs, w.outputs[p])
 	}
-	if err := writeManifest(mustAbs(w.b.root), w.dest, w.extraKey, len(paths), sources, outputs); err != nil {
+	if err := writeManifest(mustAbs(w.b.root), w.dest, w.state, len(paths), sources, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
 		slog.Warn("the next build will be a full one", "err", err)
 	}

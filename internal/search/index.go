@@ -1,7 +1,9 @@
 package search
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -52,6 +54,7 @@ type Options struct {
 // Stats say what Write produced, in bytes as written (uncompressed).
 type Stats struct {
 	Docs          int   // articles indexed
+	Analyzed      int   // articles analyzed, not taken from the Cache
 	Terms         int   // distinct terms, tag filters included
 	Shards        int   // term shard files
 	ManifestBytes int   // index.json, which every query loads first
@@ -84,6 +87,51 @@ func tagTerm(slug string) string { return "#" + slug }
 // index to emit with its name relative to the search page's folder. emit
 // is called from several goroutines at once.
 func Write(ctx context.Context, arts []*content.Article, opt Options, emit func(name string, data []byte) error) (Stats, error) {
+	docs := make([]Doc, len(arts))
+	for i, a := range arts {
+		docs[i] = Doc{Article: a, File: true}
+	}
+	st, _, err := Index(ctx, docs, opt, nil, emit)
+	return st, err
+}
+
+// A Doc is one article to index.
+type Doc struct {
+	Article *content.Article
+	// Key is the caller's hash of everything the analysis reads: the
+	// article's body, title, summary and tags (names and slugs). An
+	// article whose Key is in the Cache is not analyzed again; the zero
+	// Key is never looked up.
+	Key [16]byte
+	// File says to make the article's document file (DocFile); an
+	// article without it needs its body only when it is not in the Cache.
+	File bool
+}
+
+// A Cache holds the analyses of the articles of an index, so that an
+// index made again analyzes only the articles that changed. It is plain
+// data, for the caller to keep (the build keeps it in its cache file).
+type Cache struct {
+	Terms   []string // the dictionary: an Entry's terms are indexes into it
+	Entries []Entry
+}
+
+// An Entry is one article's analysis.
+type Entry struct {
+	Key    [16]byte // Doc.Key
+	Terms  []byte   // uvarint pairs (gap from the previous term index, 2 × weighted frequency), by term index
+	Length float32  // weighted length
+}
+
+// DocFile is the name of document id's file, relative to the search
+// page's folder.
+func DocFile(id int) string { return docFile(id) }
+
+// Index indexes docs like Write, taking the analyses of the articles whose
+// Key is in cache (which may be nil) from there, and returns the cache for
+// the next index: the analyses of docs. Only the document files of docs
+// with File set are emitted; the term shards and the manifest always are.
+func Index(ctx context.Context, docs []Doc, opt Options, cache *Cache, emit func(name string, data []byte) error) (Stats, *Cache, error) {
 	if opt.BasePath == "" {
 		opt.BasePath = "/"
 	}
@@ -96,14 +144,22 @@ func Write(ctx context.Context, arts []*content.Article, opt Options, emit func(
 	if opt.Body == nil {
 		opt.Body = func(a *content.Article) (string, error) { return string(a.Body), nil }
 	}
-	ix := &indexer{opt: opt, n: len(arts), terms: map[string][]posting{}}
-	if err := ix.addAll(ctx, arts, emit); err != nil {
-		return ix.stats, err
+	ix := &indexer{opt: opt, n: len(docs), ids: map[string]uint32{}}
+	ix.useCache(cache)
+	if err := ix.addAll(ctx, docs, emit); err != nil {
+		return ix.stats, nil, err
 	}
 	if err := ix.writeShards(ctx, emit); err != nil {
-		return ix.stats, err
+		return ix.stats, nil, err
 	}
-	return ix.stats, ix.writeManifest(arts, emit)
+	arts := make([]*content.Article, len(docs))
+	for i, d := range docs {
+		arts[i] = d.Article
+	}
+	if err := ix.writeManifest(arts, emit); err != nil {
+		return ix.stats, nil, err
+	}
+	return ix.stats, ix.cache(), nil
 }
 
 // A posting is one article's weighted term frequency for one term.
@@ -114,32 +170,85 @@ type posting struct {
 
 type indexer struct {
 	opt      Options
-	n        int                  // documents
-	terms    map[string][]posting // postings in document order
-	docLen   []float32            // weighted length of each document
+	n        int               // documents
+	terms    []string          // the dictionary, by term index
+	ids      map[string]uint32 // term indexes
+	cached   map[[16]byte]*Entry
+	entries  []Entry   // by document
+	docLen   []float32 // weighted length of each document
 	stats    Stats
 	shardSep []string // first term (shortened) of each shard
 	version  uint64   // hash of all shards, so browsers do not mix builds
 }
 
+// useCache takes the dictionary and analyses of a previous index.
+func (ix *indexer) useCache(c *Cache) {
+	if c == nil {
+		return
+	}
+	ix.terms = c.Terms
+	for i, t := range c.Terms {
+		ix.ids[t] = uint32(i)
+	}
+	ix.cached = make(map[[16]byte]*Entry, len(c.Entries))
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		if e.Key != ([16]byte{}) && validEntry(e.Terms, len(c.Terms)) {
+			ix.cached[e.Key] = e
+		}
+	}
+}
+
+// validEntry reports whether terms decodes to term indexes below n.
+func validEntry(terms []byte, n int) bool {
+	id := uint64(0)
+	for len(terms) > 0 {
+		gap, k := binary.Uvarint(terms)
+		if k <= 0 {
+			return false
+		}
+		id += gap
+		_, k2 := binary.Uvarint(terms[k:])
+		if k2 <= 0 || id >= uint64(n) {
+			return false
+		}
+		terms = terms[k+k2:]
+	}
+	return true
+}
+
+// eachTerm calls fn with each term index and weighted frequency of an entry.
+func eachTerm(terms []byte, fn func(id uint32, tf float32)) {
+	id := uint64(0)
+	for len(terms) > 0 {
+		gap, k := binary.Uvarint(terms)
+		id += gap
+		tf2, k2 := binary.Uvarint(terms[k:])
+		fn(uint32(id), float32(tf2)/2)
+		terms = terms[k+k2:]
+	}
+}
+
 // analyzed is one article, tokenized, with its document file.
 type analyzed struct {
-	tf     map[string]float32
+	tf     map[string]float32 // nil when the analysis came from the cache
 	length float32
 	file   []byte
 }
 
-// addAll tokenizes the articles on all cores, in batches so that memory
-// holds the postings and only one batch of per-article term maps.
-func (ix *indexer) addAll(ctx context.Context, arts []*content.Article, emit func(string, []byte) error) error {
+// addAll analyzes the articles not in the cache on all cores, in batches
+// so that memory holds only one batch of per-article term maps and
+// document files, and makes the document files asked for.
+func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []byte) error) error {
 	const batch = 2048
-	ix.docLen = make([]float32, len(arts))
+	ix.docLen = make([]float32, len(docs))
+	ix.entries = make([]Entry, len(docs))
 	out := make([]analyzed, batch)
-	for lo := 0; lo < len(arts); lo += batch {
+	for lo := 0; lo < len(docs); lo += batch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		hi := min(lo+batch, len(arts))
+		hi := min(lo+batch, len(docs))
 		var wg sync.WaitGroup
 		errs := make([]error, runtime.GOMAXPROCS(0))
 		for w := range errs {
@@ -147,13 +256,7 @@ func (ix *indexer) addAll(ctx context.Context, arts []*content.Article, emit fun
 			go func() {
 				defer wg.Done()
 				for i := lo + w; i < hi && errs[w] == nil; i += len(errs) {
-					body, err := ix.opt.Body(arts[i])
-					if err != nil {
-						errs[w] = fmt.Errorf("reading the body of %s: %w", arts[i].Source, err)
-						break
-					}
-					out[i-lo] = ix.analyze(arts[i], body)
-					errs[w] = emit(docFile(i), out[i-lo].file)
+					errs[w] = ix.analyzeDoc(i, docs[i], &out[i-lo], emit)
 				}
 			}()
 		}
@@ -165,20 +268,112 @@ func (ix *indexer) addAll(ctx context.Context, arts []*content.Article, emit fun
 		}
 		for i := lo; i < hi; i++ {
 			a := &out[i-lo]
-			ix.docLen[i] = a.length
-			ix.stats.DocBytes += int64(len(a.file))
-			for t, tf := range a.tf {
-				ps, ok := ix.terms[t]
-				if !ok {
-					t = strings.Clone(t) // t points into the article's text
-				}
-				ix.terms[t] = append(ps, posting{uint32(i), tf})
+			if a.tf != nil {
+				ix.stats.Analyzed++
+				ix.entries[i] = ix.entry(docs[i].Key, a)
+			} else {
+				ix.entries[i] = *ix.cached[docs[i].Key]
 			}
+			ix.docLen[i] = ix.entries[i].Length
+			ix.stats.DocBytes += int64(len(a.file))
 			*a = analyzed{}
 		}
 	}
-	ix.stats.Docs = len(arts)
+	ix.stats.Docs = len(docs)
 	return nil
+}
+
+// analyzeDoc analyzes document i unless the cache has it, and makes its
+// document file if asked to.
+func (ix *indexer) analyzeDoc(i int, d Doc, out *analyzed, emit func(string, []byte) error) error {
+	_, cached := ix.cached[d.Key]
+	cached = cached && d.Key != [16]byte{}
+	if cached && !d.File {
+		return nil
+	}
+	body, err := ix.opt.Body(d.Article)
+	if err != nil {
+		return fmt.Errorf("reading the body of %s: %w", d.Article.Source, err)
+	}
+	text := plainText(body)
+	if !cached {
+		out.tf, out.length = analyze(d.Article, text)
+	}
+	if d.File {
+		out.file = ix.docFile(d.Article, text)
+		return emit(docFile(i), out.file)
+	}
+	return nil
+}
+
+// entry turns an analysis into an Entry, giving new terms an index.
+func (ix *indexer) entry(key [16]byte, a *analyzed) Entry {
+	type termTF struct {
+		id  uint32
+		tf2 uint64
+	}
+	ts := make([]termTF, 0, len(a.tf))
+	for t, tf := range a.tf {
+		id, ok := ix.ids[t]
+		if !ok {
+			id = uint32(len(ix.terms))
+			t = strings.Clone(t) // t points into the article's text
+			ix.terms = append(ix.terms, t)
+			ix.ids[t] = id
+		}
+		// Weights are multiples of 0.5, so 2 × tf is a whole number.
+		ts = append(ts, termTF{id, uint64(math.Round(float64(tf) * 2))})
+	}
+	slices.SortFunc(ts, func(a, b termTF) int { return cmp.Compare(a.id, b.id) })
+	buf := make([]byte, 0, 3*len(ts))
+	prev := uint32(0)
+	for _, t := range ts {
+		buf = binary.AppendUvarint(buf, uint64(t.id-prev))
+		buf = binary.AppendUvarint(buf, t.tf2)
+		prev = t.id
+	}
+	return Entry{Key: key, Terms: buf, Length: a.length}
+}
+
+// cache returns the analyses of this index for the next one. The
+// dictionary keeps the words of articles since deleted or changed until
+// they are more than half of it; then it is rebuilt with only the words
+// in use.
+func (ix *indexer) cache() *Cache {
+	used := make([]bool, len(ix.terms))
+	n := 0
+	for _, e := range ix.entries {
+		eachTerm(e.Terms, func(id uint32, _ float32) {
+			if !used[id] {
+				used[id] = true
+				n++
+			}
+		})
+	}
+	if len(ix.terms) <= 2*n+1024 {
+		return &Cache{Terms: ix.terms, Entries: ix.entries}
+	}
+	remap := make([]uint32, len(ix.terms))
+	var terms []string
+	for id, u := range used {
+		if u {
+			remap[id] = uint32(len(terms))
+			terms = append(terms, ix.terms[id])
+		}
+	}
+	entries := make([]Entry, len(ix.entries))
+	for i, e := range ix.entries {
+		buf := make([]byte, 0, len(e.Terms))
+		prev := uint32(0)
+		eachTerm(e.Terms, func(id uint32, tf float32) {
+			id = remap[id]
+			buf = binary.AppendUvarint(buf, uint64(id-prev))
+			buf = binary.AppendUvarint(buf, uint64(tf*2))
+			prev = id
+		})
+		entries[i] = Entry{Key: e.Key, Terms: buf, Length: e.Length}
+	}
+	return &Cache{Terms: terms, Entries: entries}
 }
 
 // docJSON is an article's document file: what a result shows.
@@ -191,28 +386,36 @@ type docJSON struct {
 	Text    string   `json:"b"` // body text, one line per paragraph, for snippets
 }
 
-func (ix *indexer) analyze(a *content.Article, bodyHTML string) analyzed {
-	res := analyzed{tf: map[string]float32{}}
+// analyze tokenizes an article: its weighted term frequencies (a tag's
+// filter term with frequency 0: membership only) and weighted length.
+func analyze(a *content.Article, body string) (map[string]float32, float32) {
+	tf := map[string]float32{}
+	var length float32
 	add := func(text string, w float32) {
 		Tokens(Fold(text), func(t string) {
-			res.tf[t] += w
-			res.length += w
+			tf[t] += w
+			length += w
 		})
 	}
-	body := plainText(bodyHTML)
 	add(a.Title, titleWeight)
 	add(a.Summary, summaryWeight)
 	add(body, bodyWeight)
+	for _, t := range a.Tags {
+		add(t.Name, tagWeight)
+		tf[tagTerm(t.Slug)] = 0 // a filter: membership only, no weight
+	}
+	return tf, length
+}
+
+// docFile makes an article's document file from its body text.
+func (ix *indexer) docFile(a *content.Article, body string) []byte {
 	d := docJSON{URL: ix.opt.BasePath + strings.TrimPrefix(a.URLPath(), "/"), Title: a.Title,
 		Date: a.Date.Format("2006-01-02"), Summary: a.Summary, Text: truncate(body, maxDocText)}
 	for _, t := range a.Tags {
-		add(t.Name, tagWeight)
-		res.tf[tagTerm(t.Slug)] = 0 // a filter: membership only, no weight
 		d.Tags = append(d.Tags, t.Name)
 	}
-	res.file, _ = json.Marshal(d) // cannot fail: strings only
-	res.file = append(res.file, '\n')
-	return res
+	file, _ := json.Marshal(d) // cannot fail: strings only
+	return append(file, '\n')
 }
 
 // truncate cuts s to at most n bytes at a word boundary.
@@ -230,11 +433,32 @@ func truncate(s string, n int) string {
 // into shards of about opt.ShardBytes, so that the terms of one shard
 // share a key range that the manifest lists.
 func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) error) error {
-	terms := make([]string, 0, len(ix.terms))
-	for t := range ix.terms {
-		terms = append(terms, t)
+	// Invert the analyses: every term's postings in document order, in
+	// one array cut by term.
+	df := make([]int, len(ix.terms))
+	total := 0
+	for _, e := range ix.entries {
+		eachTerm(e.Terms, func(id uint32, _ float32) { df[id]++; total++ })
 	}
-	slices.Sort(terms)
+	start := make([]int, len(ix.terms)+1)
+	for id, n := range df {
+		start[id+1] = start[id] + n
+	}
+	all := make([]posting, total)
+	fill := append([]int(nil), start[:len(ix.terms)]...)
+	for doc, e := range ix.entries {
+		eachTerm(e.Terms, func(id uint32, tf float32) {
+			all[fill[id]] = posting{uint32(doc), tf}
+			fill[id]++
+		})
+	}
+	var terms []uint32
+	for id, n := range df {
+		if n > 0 {
+			terms = append(terms, uint32(id))
+		}
+	}
+	slices.SortFunc(terms, func(a, b uint32) int { return strings.Compare(ix.terms[a], ix.terms[b]) })
 	ix.stats.Terms = len(terms)
 	var avgLen float64
 	for _, l := range ix.docLen {
@@ -262,17 +486,17 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 		shard = nil
 		return err
 	}
-	for i, t := range terms {
+	for i, id := range terms {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
+		t := ix.terms[id]
 		if len(shard) == 0 {
 			ix.shardSep = append(ix.shardSep, separator(last, t))
 		}
-		shard = sc.appendTerm(shard, t, ix.terms[t])
-		delete(ix.terms, t)
+		shard = sc.appendTerm(shard, t, all[start[id]:start[id+1]])
 		last = t
 		if len(shard) >= ix.opt.ShardBytes {
 			if err := flush(); err != nil {

@@ -1,0 +1,94 @@
+package build
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/topics"
+)
+
+// worldKey hashes what every output depends on besides the content files:
+// the program, the theme (configuration, templates, language, assets) and
+// tags.yaml. A build whose world key, content files and output files are
+// all as the cache recorded has nothing to do (see unchanged).
+func (b *Builder) worldKey() (sourceHash, error) {
+	rules, err := fs.ReadFile(os.DirFS(b.root), topics.RulesFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return sourceHash{}, err
+	}
+	var k keyWriter
+	k.hash(programKey())
+	k.hash(b.themeHash)
+	k.bytes(rules)
+	return k.sum(), nil
+}
+
+// unchangedBuilds counts the builds unchanged found nothing to do in, for tests.
+var unchangedBuilds atomic.Int64
+
+// unchanged returns the report of a build that has nothing to do, or nil
+// when the build must run: when the content folder holds exactly the files
+// the cache lists, each with the stamp it recorded, and every output file
+// in dest has the stamp the cache recorded, the site the build would make
+// is the one dest holds (the caller has checked the world key). It reads
+// the folder and stamps files, nothing more: no article is decoded, parsed
+// or indexed. A file edited, added or deleted anywhere makes it return nil,
+// and the full build then finds and writes what changed.
+func (b *Builder) unchanged(man *manifest, dest string) *Report {
+	contentF := optionalSub(os.DirFS(b.root), "content")
+	if contentF == nil {
+		return nil
+	}
+	paths, walkProbs, err := b.theme.loader(contentF).Paths()
+	if err != nil || len(paths) != len(man.Stamps) {
+		return nil
+	}
+	paths = slices.Clone(paths)
+	slices.Sort(paths)
+	for i, p := range paths {
+		if man.Stamps[i].Path != p {
+			return nil
+		}
+	}
+	now := time.Now()
+	ok := make([]bool, len(man.Stamps)+len(man.Outputs))
+	parallel(len(ok), func(i int) {
+		if i < len(man.Stamps) {
+			c := man.Stamps[i]
+			st := stampFile(filepath.Join(b.contentDir, filepath.FromSlash(c.Path)), now)
+			ok[i] = st.valid() && st == c.Stamp
+			return
+		}
+		o := man.Outputs[i-len(man.Stamps)]
+		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(o.Path)))
+		ok[i] = err == nil && fi.Mode().IsRegular() && o.Stamp.valid() && outputStamp(fi) == o.Stamp
+	})
+	if slices.Contains(ok, false) {
+		return nil
+	}
+	var probs content.Problems
+	add := func(p *content.Problem) {
+		c := *p
+		c.Path = path.Join("content", p.Path) // as Builder.problems reports it
+		probs = append(probs, &c)
+	}
+	for _, p := range walkProbs {
+		add(p)
+	}
+	for _, c := range man.Stamps {
+		if c.Prob != nil {
+			add(c.Prob)
+		}
+	}
+	probs.Sort()
+	unchangedBuilds.Add(1)
+	return &Report{Articles: man.State.Articles, Pages: man.State.Pages, Notes: man.State.Notes,
+		Problems: probs, Unchanged: len(man.Outputs)}
+}

@@ -1,0 +1,137 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"html/template"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/sitegen/sitegen/internal/content"
+)
+
+// docKeys keys each article by everything the analysis reads, as the
+// build does.
+func docKeys(arts []*content.Article, file func(i int) bool) []Doc {
+	docs := make([]Doc, len(arts))
+	for i, a := range arts {
+		h := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %v", a.Body, a.Title, a.Summary, a.Tags))
+		docs[i] = Doc{Article: a, File: file(i)}
+		copy(docs[i].Key[:], h[:])
+	}
+	return docs
+}
+
+// TestIndexFromCache: an index made again from the previous one's cache,
+// after an article's body changed, one was added and one deleted,
+// analyzes only the new and changed articles and has the bytes of an index
+// made from scratch.
+func TestIndexFromCache(t *testing.T) {
+	ctx := context.Background()
+	opt := Options{BasePath: "/", ShardBytes: 300, TopK: 40}
+	arts := testArticles(200)
+	_, emit := collect()
+	_, cache, err := Index(ctx, docKeys(arts, func(int) bool { return true }), opt, nil, emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cache.Entries) != len(arts) {
+		t.Fatalf("cache holds %d analyses, want %d", len(cache.Entries), len(arts))
+	}
+
+	// Edit one body, delete one article, add one with a new word.
+	edited := *arts[10]
+	edited.Body = template.HTML("<p>Entirely new words: zeppelin lighthouse.</p>")
+	arts[10] = &edited
+	arts = slices.Delete(arts, 50, 51)
+	added := *arts[0]
+	added.Source, added.Slug, added.Body = "s/new.md", "new", "<p>Quasar harbours.</p>"
+	arts = append(arts, &added)
+	content.SortByDate(arts)
+
+	want, emitWant := collect()
+	if _, err := Write(ctx, arts, opt, emitWant); err != nil {
+		t.Fatal(err)
+	}
+	got, emitGot := collect()
+	docs := docKeys(arts, func(int) bool { return true })
+	stats, next, err := Index(ctx, docs, opt, cache, emitGot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Analyzed != 2 {
+		t.Errorf("analyzed %d articles, want 2 (the edited and the added one)", stats.Analyzed)
+	}
+	if !maps.EqualFunc(got, want, bytes.Equal) {
+		for name := range want {
+			if !bytes.Equal(got[name], want[name]) {
+				t.Errorf("%s differs from the index made from scratch", name)
+			}
+		}
+		t.Fatalf("%d files, want %d", len(got), len(want))
+	}
+
+	// Without document files asked for, only shards and the manifest are
+	// made, and nothing is analyzed or read.
+	for i := range docs {
+		docs[i].File = false
+		a := *docs[i].Article
+		a.Body = "" // a body read now would change the index
+		docs[i].Article = &a
+	}
+	only, emitOnly := collect()
+	stats, _, err = Index(ctx, docs, opt, next, emitOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Analyzed != 0 {
+		t.Errorf("analyzed %d articles with every analysis cached", stats.Analyzed)
+	}
+	for name, data := range only {
+		if !bytes.Equal(data, want[name]) {
+			t.Errorf("%s differs from the index made from scratch", name)
+		}
+		if name[:2] == docDir {
+			t.Errorf("%s made though not asked for", name)
+		}
+	}
+}
+
+// TestCacheCompaction: a dictionary mostly of words no article has any
+// more is rebuilt, and the index stays the same.
+func TestCacheCompaction(t *testing.T) {
+	ctx := context.Background()
+	arts := testArticles(30)
+	var words []string
+	for i := range 3000 {
+		words = append(words, fmt.Sprintf("gone%d", i))
+	}
+	c := &Cache{Terms: words}
+	want, emitWant := collect()
+	if _, err := Write(ctx, arts, Options{}, emitWant); err != nil {
+		t.Fatal(err)
+	}
+	got, emitGot := collect()
+	_, next, err := Index(ctx, docKeys(arts, func(int) bool { return true }), Options{}, c, emitGot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(next.Terms) >= len(words) {
+		t.Errorf("dictionary of %d words not compacted", len(next.Terms))
+	}
+	if !maps.EqualFunc(got, want, bytes.Equal) {
+		t.Error("index differs from the one made from scratch")
+	}
+	// The compacted cache still gives the same index.
+	again, emitAgain := collect()
+	st, _, err := Index(ctx, docKeys(arts, func(int) bool { return true }), Options{}, next, emitAgain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Analyzed != 0 || !maps.EqualFunc(again, want, bytes.Equal) {
+		t.Errorf("from the compacted cache: analyzed %d, same bytes %v", st.Analyzed, maps.EqualFunc(again, want, bytes.Equal))
+	}
+}
