@@ -135,7 +135,7 @@ func cpuTime() time.Duration {
 func openEvents(s *Server, gen int) (<-chan event, func(), error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("http://%s%s?gen=%d", s.ln.Addr(), eventsPath, gen), nil)
-	resp, err := client.Do(req)
+	resp, err := streamClient.Do(req)
 	if err != nil {
 		cancel()
 		return nil, nil, err

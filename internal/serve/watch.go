@@ -170,6 +170,13 @@ func (w *watcher) run(ctx context.Context, out chan<- changeSet) {
 			}
 			slog.Warn("watching sources", "err", err)
 		case <-timer.C:
+			// On a busy machine this goroutine may run late: events that
+			// came while it waited to run are part of the burst, not the
+			// start of the next one.
+			if w.drain(&pending) {
+				timer.Reset(w.quiet)
+				continue
+			}
 			if pending.empty() {
 				continue
 			}
@@ -179,6 +186,23 @@ func (w *watcher) run(ctx context.Context, out chan<- changeSet) {
 			case <-ctx.Done():
 				return
 			}
+		}
+	}
+}
+
+// drain notes the events already waiting, without waiting for more, and
+// reports whether any of them mattered.
+func (w *watcher) drain(cs *changeSet) bool {
+	mattered := false
+	for {
+		select {
+		case ev, ok := <-w.fsw.Events:
+			if !ok {
+				return mattered
+			}
+			mattered = w.note(ev, cs) || mattered
+		default:
+			return mattered
 		}
 	}
 }
