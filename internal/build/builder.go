@@ -253,7 +253,7 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 	oldKeys := b.keys
 	ch := &Changes{}
 	var contentPaths []string
-	reloadAll, rescan := false, false
+	reloadAll, rescan, reloadRules := false, false, false
 	for _, p := range paths {
 		rel, ok := b.relPath(p)
 		if !ok {
@@ -262,6 +262,8 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 		switch first, rest, _ := strings.Cut(rel, "/"); {
 		case rel == config.FileName, first == "templates", first == "i18n":
 			reloadAll = true
+		case rel == topics.RulesFile:
+			reloadRules = true
 		case first == "assets":
 			// Pages link to content-hashed copies of stylesheets and scripts.
 			reloadAll = true
@@ -275,8 +277,17 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 			contentPaths = append(contentPaths, rest)
 		}
 	}
+	if reloadRules && !reloadAll {
+		// Tag rules change which tags articles get (package archive), not
+		// the theme: the page keys tell which pages that changes.
+		rules, err := topics.LoadRules(os.DirFS(b.root))
+		if err != nil {
+			return nil, err
+		}
+		b.rules = rules
+	}
 	b.lastFast = false
-	if !reloadAll && !rescan {
+	if !reloadAll && !rescan && !reloadRules {
 		pages, ok, err := b.updateBodies(ctx, contentPaths)
 		if err != nil {
 			return nil, err

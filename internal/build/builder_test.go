@@ -118,6 +118,10 @@ var siteEdits = []siteEdit{
 		}
 		return []string{"content/03"}
 	}, 0, false},
+	{"tag rules", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "tags.yaml", "aliases:\n  Economy: Business\nblock: [Health]\n")
+		return []string{"tags.yaml"}
+	}, 0, false},
 	{"template", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}

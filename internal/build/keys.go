@@ -318,7 +318,8 @@ func (sp *siteParts) key(d render.SiteDeps) sourceHash {
 
 // outputsKey hashes everything the feeds, sitemap and search index can
 // show: the theme, the program and every article, body included, with its
-// URL, in date order (the order the site lists them in).
+// URL and what the archive-wide steps gave it, in date order (the order
+// the site lists them in).
 func (b *Builder) outputsKey() sourceHash {
 	var k keyWriter
 	k.hash(programKey())
@@ -329,6 +330,7 @@ func (b *Builder) outputsKey() sourceHash {
 		k.str(a.URLPath())
 		k.hash(s.hash)
 		k.hash(s.meta)
+		writeArchiveFields(&k, a) // tags.yaml can change an article's tags alone
 	}
 	for _, n := range b.site.Notes {
 		k.str(n)

@@ -14,6 +14,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/topics"
 )
 
 // sourceDirs are the folders of a site whose files a build reads.
@@ -51,7 +52,7 @@ func (c *changeSet) sorted() []string {
 	return ps
 }
 
-// A watcher reports changes to a site's sources: sitegen.yaml and every file
+// A watcher reports changes to a site's sources: sitegen.yaml, tags.yaml and every file
 // under content/, templates/, assets/ and i18n/. fsnotify watches one folder at a
 // time, so the watcher adds every folder of those trees, including folders
 // created later. It reports a batch only after the sources have been quiet
@@ -119,7 +120,7 @@ func (w *watcher) rel(name string) (string, bool) {
 		return "", false
 	}
 	r = filepath.ToSlash(r)
-	if r == config.FileName {
+	if r == config.FileName || r == topics.RulesFile {
 		return r, true
 	}
 	first, _, _ := strings.Cut(r, "/")

@@ -13,6 +13,7 @@ func TestWatcherKnowsWhatABuildReads(t *testing.T) {
 	w := &watcher{root: "/site"}
 	for name, want := range map[string]string{
 		"/site/sitegen.yaml":                "sitegen.yaml",
+		"/site/tags.yaml":                   "tags.yaml",
 		"/site/content/a.md":                "content/a.md",
 		"/site/content/deep/er/b.txt":       "content/deep/er/b.txt",
 		"/site/templates/list.html":         "templates/list.html",
