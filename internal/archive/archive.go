@@ -163,6 +163,19 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 		}
 		idx[i] = ex.Add(a.Topics)
 	}
+	// An archive has far fewer tags than articles carry: each name is
+	// mapped and slugged once.
+	made := map[string]content.Tag{}
+	makeTag := func(name string) content.Tag {
+		t, ok := made[name]
+		if !ok {
+			if n := rules.Canonical(name); n != "" {
+				t = content.MakeTag(n)
+			}
+			made[name] = t
+		}
+		return t
+	}
 	for i, a := range arts {
 		var names []string
 		for _, t := range a.Tags {
@@ -174,10 +187,7 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 		a.Tags = a.Tags[:0]
 		seen := map[string]bool{}
 		for _, n := range names {
-			if n = rules.Canonical(n); n == "" {
-				continue
-			}
-			t := content.MakeTag(n)
+			t := makeTag(n) // zero when the rules block it
 			if t.Slug == "" || seen[t.Slug] {
 				continue
 			}

@@ -76,13 +76,14 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	// and these articles changed in place.
 	b.theme.renderer.ResetCache()
 	kr := b.newKeyer()
+	var k keyWriter
 	for _, f := range b.files {
 		p := b.pages[f]
 		if !kr.showsBodyOf(p, changed) {
 			continue // no part of its key changed
 		}
-		if k := kr.key(p); k != b.keys[f] {
-			b.keys[f] = k
+		if key := kr.key(&k, p); key != b.keys[f] {
+			b.keys[f] = key
 			pages = append(pages, f)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"runtime"
 	"sync"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -84,14 +85,33 @@ func programKey() sourceHash {
 	return programHash
 }
 
-// pageKeys computes every page's key.
+// pageKeys computes every page's key, on all cores.
 func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 	kr := b.newKeyer()
+	kr.prepare(pages)
+	out := make([]pageKey, len(pages))
+	forEach(len(pages), func(k *keyWriter, i int) { out[i] = kr.key(k, pages[i]) })
 	keys := make(map[string]pageKey, len(pages))
-	for _, p := range pages {
-		keys[p.File()] = kr.key(p)
+	for i, p := range pages {
+		keys[p.File()] = out[i]
 	}
 	return keys
+}
+
+// forEach calls f for 0 <= i < n on all cores, giving each goroutine a
+// keyWriter of its own.
+func forEach(n int, f func(k *keyWriter, i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/512+1) // small sites: not worth a goroutine
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var k keyWriter
+			for i := w; i < n; i += workers {
+				f(&k, i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // A keyer computes page keys from the Builder's current site. It remembers
@@ -99,13 +119,16 @@ func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 // the site: make a new one after the site changes.
 type keyer struct {
 	b      *Builder
-	k, ak  keyWriter  // for pages; for articles, whose keys are made while a page's is
 	global sourceHash // the program and the theme
 	// Every article has two keys: meta covers all it shows but its body,
-	// full covers the body too. Both are computed on first use.
+	// full covers the body too. Both are computed on first use, or all at
+	// once by prepare.
 	arts   map[*content.Article]artKeys
 	parts  siteParts
 	byTmpl map[string]tmplKeys
+	// frozen is set by prepare: arts holds every article of the site and
+	// byTmpl every template, so key may run on several goroutines at once.
+	frozen bool
 }
 
 type artKeys struct{ meta, full sourceHash }
@@ -120,23 +143,53 @@ type tmplKeys struct {
 
 func (b *Builder) newKeyer() *keyer {
 	kr := &keyer{b: b, arts: make(map[*content.Article]artKeys, len(b.site.Articles)), byTmpl: map[string]tmplKeys{}}
-	kr.k.hash(programKey())
-	kr.k.hash(b.themeHash)
-	kr.global = kr.k.sum()
+	var k keyWriter
+	k.hash(programKey())
+	k.hash(b.themeHash)
+	kr.global = k.sum()
 	kr.parts = siteParts{site: b.site, full: func(a *content.Article) sourceHash { return kr.article(a).full }}
 	return kr
 }
 
-// article returns a's keys. The site holds the archive's normalized copy of
-// each article (package archive), which b.published maps back to its
-// source; an article that is not a published copy gets zero keys.
-func (kr *keyer) article(a *content.Article) artKeys {
-	if ak, ok := kr.arts[a]; ok {
-		return ak
+// prepare computes the keys of every article of the site, on all cores, and
+// the site parts of the pages' templates; after it, key is safe for
+// concurrent use.
+func (kr *keyer) prepare(pages []*render.Page) {
+	arts := kr.b.site.Articles
+	out := make([]artKeys, len(arts))
+	forEach(len(arts), func(k *keyWriter, i int) { out[i] = kr.articleKeys(k, arts[i]) })
+	for i, a := range arts {
+		kr.arts[a] = out[i]
 	}
+	related := false
+	for _, p := range pages {
+		related = kr.template(p.Template()).related || related
+	}
+	kr.parts.key(render.DepsPeriods)
+	if related && len(arts) > 0 {
+		kr.b.site.Related(arts[0]) // computes them all, on all cores
+	}
+	kr.frozen = true
+}
+
+// article returns a's keys.
+func (kr *keyer) article(a *content.Article) artKeys {
+	ak, ok := kr.arts[a]
+	if !ok && !kr.frozen { // frozen: every article of the site is there; others have none
+		var k keyWriter
+		ak = kr.articleKeys(&k, a)
+		kr.arts[a] = ak
+	}
+	return ak
+}
+
+// articleKeys computes a's keys with k. The site holds the archive's
+// normalized copy of each article (package archive), which b.published
+// maps back to its source; an article that is not a published copy gets
+// zero keys.
+func (kr *keyer) articleKeys(k *keyWriter, a *content.Article) artKeys {
 	var ak artKeys
 	if s := kr.b.sources[a.Source]; s != nil && s.art != nil && kr.b.published[a.Source] == a {
-		k := &kr.ak
 		k.str(a.Source)
 		k.hash(s.meta)
 		k.str(a.URLPath()) // the slug may have been renamed
@@ -146,7 +199,6 @@ func (kr *keyer) article(a *content.Article) artKeys {
 		k.hash(s.hash)
 		ak.full = k.sum()
 	}
-	kr.arts[a] = ak
 	return ak
 }
 
@@ -166,10 +218,9 @@ func (kr *keyer) template(tmpl string) tmplKeys {
 	return tk
 }
 
-// key computes p's key.
-func (kr *keyer) key(p *render.Page) pageKey {
+// key computes p's key with k.
+func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
 	tk := kr.template(p.Template())
-	k := &kr.k
 	k.hash(kr.global)
 	k.hash(tk.site)
 	writePage(k, p, func(a *content.Article) sourceHash {

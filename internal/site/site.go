@@ -70,7 +70,8 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 func (s *Site) dedupeURLs() {
 	byURL := map[string][]*content.Article{}
 	for _, a := range s.Articles {
-		byURL[a.URLPath()] = append(byURL[a.URLPath()], a)
+		u := a.URLPath()
+		byURL[u] = append(byURL[u], a)
 	}
 	taken := make(map[string]bool, len(s.Articles))
 	for u := range byURL {
