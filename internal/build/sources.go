@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -62,50 +60,31 @@ func loadSources(ctx context.Context, paths []string, l *content.Loader, dir str
 	var spillErr atomic.Value
 	now := time.Now()
 	out := make([]*source, len(paths))
-	work := make(chan int, 64)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				p := paths[i]
-				if dir == "" {
-					out[i] = loadSource(p, l)
-				} else {
-					st := stampFile(filepath.Join(dir, filepath.FromSlash(p)), now)
-					if c := cache[p]; c != nil && st.valid() && c.Stamp == st {
-						out[i] = c.source(l.Location)
-					} else {
-						out[i] = loadSource(p, l)
-						out[i].stamp = st
-					}
-				}
-				if a := out[i].art; spill != nil && a != nil && a.Body != "" {
-					at, err := spill.put(string(a.Body))
-					if err != nil {
-						spillErr.CompareAndSwap(nil, err)
-					} else {
-						out[i].spill, a.Body = &at, ""
-					}
-				}
-				if progress != nil {
-					progress.Add(1)
-				}
+	err := content.Each(ctx, paths, func(i int, p string) {
+		if dir == "" {
+			out[i] = loadSource(p, l)
+		} else {
+			st := stampFile(filepath.Join(dir, filepath.FromSlash(p)), now)
+			if c := cache[p]; c != nil && st.valid() && c.Stamp == st {
+				out[i] = c.source(l.Location)
+			} else {
+				out[i] = loadSource(p, l)
+				out[i].stamp = st
 			}
-		}()
-	}
-feed:
-	for i := range paths {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			break feed
 		}
-	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+		if a := out[i].art; spill != nil && a != nil && a.Body != "" {
+			at, err := spill.put(string(a.Body))
+			if err != nil {
+				spillErr.CompareAndSwap(nil, err)
+			} else {
+				out[i].spill, a.Body = &at, ""
+			}
+		}
+		if progress != nil {
+			progress.Add(1)
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err, _ := spillErr.Load().(error); err != nil {

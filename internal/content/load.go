@@ -98,14 +98,35 @@ func (l *Loader) Load(ctx context.Context) ([]*Article, Problems, error) {
 	}
 	arts := make([]*Article, len(paths))
 	perr := make([]*Problem, len(paths))
-	work := make(chan int)
+	if err := Each(ctx, paths, func(i int, p string) { arts[i], perr[i] = l.LoadFile(p) }); err != nil {
+		return nil, nil, err
+	}
+	out := arts[:0]
+	for i, a := range arts {
+		if perr[i] != nil {
+			probs = append(probs, perr[i])
+		} else if a != nil && !a.Draft {
+			out = append(out, a)
+		}
+	}
+	probs.Sort()
+	return out, probs, nil
+}
+
+// Each calls fn(i, paths[i]) for every path, in parallel with one worker
+// per core; fn typically loads the file (LoadFile) and keeps the result at
+// index i. When ctx ends, Each hands out no more paths, waits for the calls
+// under way and returns ctx's error. Every way of loading content (Load,
+// and the build's cached and incremental loads) goes through it.
+func Each(ctx context.Context, paths []string, fn func(i int, p string)) error {
+	work := make(chan int, 64)
 	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(paths)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				arts[i], perr[i] = l.LoadFile(paths[i])
+				fn(i, paths[i])
 			}
 		}()
 	}
@@ -119,19 +140,7 @@ feed:
 	}
 	close(work)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	out := arts[:0]
-	for i, a := range arts {
-		if perr[i] != nil {
-			probs = append(probs, perr[i])
-		} else if a != nil && !a.Draft {
-			out = append(out, a)
-		}
-	}
-	probs.Sort()
-	return out, probs, nil
+	return ctx.Err()
 }
 
 // LoadFile reads and normalizes one article. The problem, if any, names p.
