@@ -49,41 +49,42 @@ func fingerprint(body string) uint64 {
 	// a call through an interface for every character.
 	const offset64, prime64 = 14695981039346656037, 1099511628211
 	h := uint64(offset64)
-	write := func(c byte) { h = (h ^ uint64(c)) * prime64 }
 	var buf [utf8.UTFMax]byte
 	inTag, inWord, words := false, false, 0
 	for i := 0; i < len(body); {
 		c := body[i]
-		r, n := rune(c), 1
-		if c >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(body[i:])
+		if inTag {
+			inTag = c != '>'
+			i++
+			continue
 		}
-		i += n
-		switch {
-		case inTag:
-			inTag = r != '>'
-			continue
-		case r == '<':
-			inTag = true
-		case c < utf8.RuneSelf && ('a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'),
-			c >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			if 'A' <= c && c <= 'Z' {
-				write(c + 'a' - 'A')
-			} else if c < utf8.RuneSelf {
-				write(c)
-			} else {
-				for _, b := range buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))] {
-					write(b)
+		if c < utf8.RuneSelf {
+			i++
+			if w := asciiWord[c]; w != 0 {
+				h = (h ^ uint64(w)) * prime64
+				if !inWord {
+					words++
 				}
+				inWord = true
+				continue
 			}
-			if !inWord {
-				words++
+			inTag = c == '<'
+		} else {
+			r, n := utf8.DecodeRuneInString(body[i:])
+			i += n
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				for _, b := range buf[:utf8.EncodeRune(buf[:], unicode.ToLower(r))] {
+					h = (h ^ uint64(b)) * prime64
+				}
+				if !inWord {
+					words++
+				}
+				inWord = true
+				continue
 			}
-			inWord = true
-			continue
 		}
 		if inWord {
-			write(' ')
+			h = (h ^ ' ') * prime64
 			inWord = false
 		}
 	}
@@ -92,6 +93,18 @@ func fingerprint(body string) uint64 {
 	}
 	return h
 }
+
+// asciiWord maps the ASCII letters and digits to themselves lower-cased,
+// and every other ASCII byte to 0.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	return t
+}()
 
 // minFingerprintWords is the shortest body whose text alone identifies a story.
 const minFingerprintWords = 30
