@@ -1,11 +1,13 @@
 package content
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html/template"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yuin/goldmark"
@@ -81,6 +83,20 @@ func splitFrontMatter(src string) (yamlText, body string, bodyLine int, err *Pro
 	return yamlText, body, bodyLine, nil
 }
 
+// An output is where goldmark renders a body: a buffer, and the buffered
+// writer goldmark would otherwise make (4 KB) for every article. Reused
+// through outPool; the body is copied out of it.
+type output struct {
+	buf bytes.Buffer
+	w   *bufio.Writer
+}
+
+var outPool = sync.Pool{New: func() any {
+	o := &output{}
+	o.w = bufio.NewWriter(&o.buf)
+	return o
+}}
+
 // parseMarkdown turns a Markdown source with front matter into an Article.
 func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markdown) *Problem {
 	yamlText, body, bodyLine, p := splitFrontMatter(src)
@@ -112,14 +128,22 @@ func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markd
 		return &Problem{Line: bodyLine, Msg: "empty body: the article has no text after its front matter",
 			Fix: "write the story below the closing \"---\""}
 	}
-	var buf bytes.Buffer
 	aliases, p := parseAliases(&fm.Aliases)
 	if p != nil {
 		return p
 	}
-	if err := md.Convert([]byte(body), &buf); err != nil {
+	out := outPool.Get().(*output)
+	defer outPool.Put(out)
+	out.buf.Reset()
+	out.buf.Grow(len(body) + len(body)/4)
+	out.w.Reset(&out.buf)
+	if err := md.Convert([]byte(body), out.w); err != nil {
 		return &Problem{Line: bodyLine, Msg: "rendering Markdown: " + err.Error()}
 	}
+	if err := out.w.Flush(); err != nil {
+		return &Problem{Line: bodyLine, Msg: "rendering Markdown: " + err.Error()}
+	}
+	buf := &out.buf
 	a.Title = strings.TrimSpace(fm.Title)
 	a.Date, a.Updated = d, u
 	a.Tags = makeTags(fm.Tags)
@@ -141,7 +165,7 @@ func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markd
 	a.Aliases = aliases
 	a.Body = template.HTML(buf.String())
 	if a.Summary == "" {
-		a.Summary = summarize(plainText(buf.String()))
+		a.Summary = summarize(plainText(string(a.Body)))
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -149,9 +151,33 @@ func makeTags(names []string) []Tag {
 
 // MakeTag normalizes one tag name.
 func MakeTag(name string) Tag {
+	if t, ok := tagMemo.Load(name); ok {
+		return t.(Tag)
+	}
+	t := makeTag(name)
+	if tagMemoLen.Load() < maxTagMemo {
+		if _, loaded := tagMemo.LoadOrStore(strings.Clone(name), t); !loaded {
+			tagMemoLen.Add(1)
+		}
+	}
+	return t
+}
+
+func makeTag(name string) Tag {
 	name = strings.Join(strings.Fields(name), " ")
 	return Tag{Name: name, Slug: capSlug(slug.Make(name))}
 }
+
+// An archive's articles share a few thousand tag names, each written on
+// hundreds of articles, and slug.Make was 1% of a cold build: MakeTag
+// remembers the tags of up to maxTagMemo names for the life of the process
+// (a pure function's results, so never stale).
+var (
+	tagMemo    sync.Map // name as written -> Tag
+	tagMemoLen atomic.Int64
+)
+
+const maxTagMemo = 1 << 16
 
 // maxSlug bounds slugs in bytes, well under file systems' 255-byte names.
 const maxSlug = 80
