@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,6 +154,7 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 	before := renderAll(t, b)
 	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
+			oldKeys := maps.Clone(b.keys)
 			ch, err := b.Update(ctx, e.apply(t, root))
 			if err != nil {
 				t.Fatal(err)
@@ -184,6 +186,28 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 			}
 			if e.most > 0 && len(ch.Pages) > e.most {
 				t.Errorf("Update reported %d changed pages, want at most %d: %v", len(ch.Pages), e.most, ch.Pages)
+			}
+			// The keys are a fresh load's, and the pages reported are
+			// exactly those whose key changed.
+			if !maps.Equal(b.keys, fresh.keys) {
+				t.Errorf("page keys differ from a fresh load's")
+			}
+			var changed, removed []string
+			for f, k := range fresh.keys {
+				if old, ok := oldKeys[f]; !ok || old != k {
+					changed = append(changed, f)
+				}
+			}
+			for f := range oldKeys {
+				if _, ok := fresh.keys[f]; !ok {
+					removed = append(removed, f)
+				}
+			}
+			slices.Sort(changed)
+			slices.Sort(removed)
+			if !slices.Equal(ch.Pages, changed) || !slices.Equal(ch.Removed, removed) {
+				t.Errorf("Update reported pages %v and removed %v; the keys changed for %v and are gone for %v",
+					ch.Pages, ch.Removed, changed, removed)
 			}
 			if fmt.Sprint(ch.Problems) != fmt.Sprint(fresh.Problems()) {
 				t.Errorf("problems %v, fresh build has %v", ch.Problems, fresh.Problems())
