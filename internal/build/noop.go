@@ -57,20 +57,30 @@ func (b *Builder) unchanged(man *manifest, dest string) *Report {
 			return nil
 		}
 	}
+	// Sources first: an edit is found without stamping every output.
 	now := time.Now()
-	ok := make([]bool, len(man.Stamps)+len(man.Outputs))
-	parallel(len(ok), func(i int) {
-		if i < len(man.Stamps) {
-			c := man.Stamps[i]
-			st := stampFile(filepath.Join(b.contentDir, filepath.FromSlash(c.Path)), now)
-			ok[i] = st.valid() && st == c.Stamp
+	var changed atomic.Bool
+	parallel(len(man.Stamps), func(i int) {
+		if changed.Load() {
 			return
 		}
-		o := man.Outputs[i-len(man.Stamps)]
-		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(o.Path)))
-		ok[i] = err == nil && fi.Mode().IsRegular() && o.Stamp.valid() && outputStamp(fi) == o.Stamp
+		c := man.Stamps[i]
+		st := stampFile(filepath.Join(b.contentDir, filepath.FromSlash(c.Path)), now)
+		if !st.valid() || st != c.Stamp {
+			changed.Store(true)
+		}
 	})
-	if slices.Contains(ok, false) {
+	parallel(len(man.Outputs), func(i int) {
+		if changed.Load() {
+			return
+		}
+		o := man.Outputs[i]
+		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(o.Path)))
+		if err != nil || !fi.Mode().IsRegular() || !o.Stamp.valid() || outputStamp(fi) != o.Stamp {
+			changed.Store(true)
+		}
+	})
+	if changed.Load() {
 		return nil
 	}
 	var probs content.Problems

@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/binary"
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -23,12 +22,31 @@ type scorer struct {
 	docLen   []float32
 	maxScore float64
 	topK     int
+
+	norm []float64 // BM25's length normalization of each document; see prepare
+	imps []byte    // scratch: the impacts of one term's postings
 }
 
-func (sc *scorer) impact(df int, p posting) byte {
+// prepare computes each document's length normalization once, rather
+// than once per posting.
+func (sc *scorer) prepare() {
+	sc.norm = make([]float64, len(sc.docLen))
+	for i, l := range sc.docLen {
+		sc.norm[i] = bm25K1 * (1 - bm25B + bm25B*float64(l)/sc.avgLen)
+	}
+}
+
+// impact is a posting's one-byte impact for a term of inverse document
+// frequency termIDF.
+func (sc *scorer) impact(termIDF float64, p posting) byte {
 	tf := float64(p.tf)
-	norm := bm25K1 * (1 - bm25B + bm25B*float64(sc.docLen[p.doc])/sc.avgLen)
-	s := idf(sc.n, df) * tf * (bm25K1 + 1) / (tf + norm)
+	var norm float64
+	if sc.norm != nil {
+		norm = sc.norm[p.doc]
+	} else {
+		norm = bm25K1 * (1 - bm25B + bm25B*float64(sc.docLen[p.doc])/sc.avgLen)
+	}
+	s := termIDF * tf * (bm25K1 + 1) / (tf + norm)
 	q := math.Round(255 * math.Sqrt(s/sc.maxScore))
 	return byte(min(255, max(1, q)))
 }
@@ -64,8 +82,9 @@ func (sc *scorer) appendTerm(dst []byte, term string, ps []posting) []byte {
 	case strings.HasPrefix(term, "#"):
 		flags |= flagNoImpacts
 	case len(ps) <= sc.topK:
+		termIDF := idf(sc.n, len(ps))
 		for _, p := range ps {
-			body = append(body, sc.impact(len(ps), p))
+			body = append(body, sc.impact(termIDF, p))
 		}
 	default:
 		flags |= flagTopK
@@ -80,34 +99,46 @@ func (sc *scorer) appendTerm(dst []byte, term string, ps []posting) []byte {
 }
 
 // appendTop keeps the topK best impacts of a frequent term. Ties go to the
-// lower document number, the newer article.
+// lower document number, the newer article. Impacts are bytes, so the
+// cut is found by counting them, not by sorting.
 func (sc *scorer) appendTop(body []byte, ps []posting) []byte {
-	type imp struct {
-		doc uint32
-		q   byte
+	termIDF := idf(sc.n, len(ps))
+	imps := sc.imps[:0]
+	var count [256]int
+	for _, p := range ps {
+		q := sc.impact(termIDF, p)
+		imps = append(imps, q)
+		count[q]++
 	}
-	all := make([]imp, len(ps))
-	for i, p := range ps {
-		all[i] = imp{p.doc, sc.impact(len(ps), p)}
+	sc.imps = imps
+	// The cut: every impact above t is kept, and the first take of
+	// those equal to t.
+	t, above := 255, 0
+	for ; above+count[t] < sc.topK; t-- {
+		above += count[t]
 	}
-	slices.SortFunc(all, func(a, b imp) int {
-		if a.q != b.q {
-			return int(b.q) - int(a.q)
+	take := sc.topK - above
+	// rest is the best impact left out: t again if some equal to t are
+	// left out, else the next lower impact present.
+	rest := byte(t)
+	if count[t] == take {
+		for rest = byte(t - 1); count[rest] == 0; rest-- {
 		}
-		return int(a.doc) - int(b.doc)
-	})
-	rest := all[sc.topK].q
-	top := all[:sc.topK]
-	slices.SortFunc(top, func(a, b imp) int { return int(a.doc) - int(b.doc) })
-	docs := make([]uint32, len(top))
-	for i, t := range top {
-		docs[i] = t.doc
 	}
-	body = binary.AppendUvarint(body, uint64(len(top)))
+	docs := make([]uint32, 0, sc.topK)
+	q := make([]byte, 0, sc.topK)
+	for i, p := range ps {
+		if v := imps[i]; int(v) > t || int(v) == t && take > 0 {
+			if int(v) == t {
+				take--
+			}
+			docs = append(docs, p.doc)
+			q = append(q, v)
+		}
+	}
+	body = binary.AppendUvarint(body, uint64(len(docs)))
 	body = appendDeltas(body, docs)
-	for _, t := range top {
-		body = append(body, t.q)
-	}
+	body = append(body, q...)
 	return append(body, rest)
 }
 

@@ -469,6 +469,7 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 	// The largest possible BM25 score (a term in one article) scales the
 	// one-byte impacts.
 	sc.maxScore = idf(ix.n, 1) * (bm25K1 + 1)
+	sc.prepare()
 
 	h := fnv.New64a()
 	var shard []byte
