@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -321,6 +322,10 @@ func (w *siteWriter) makeExtrasFrom(ctx context.Context, man *manifest) error {
 		skipFeed: func(dir string) bool { return skip[dir] }, docs: docs, searchCache: cache}
 	var mu sync.Mutex
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
+		if cap(data) > len(data)+len(data)/8 {
+			// Held until written: drop what a growing buffer left over.
+			data = bytes.Clone(data)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		w.assets[name] = data

@@ -135,3 +135,23 @@ func TestCacheCompaction(t *testing.T) {
 		t.Errorf("from the compacted cache: analyzed %d, same bytes %v", st.Analyzed, maps.EqualFunc(again, want, bytes.Equal))
 	}
 }
+
+// TestInvertInGroups: inverting a few postings at a time gives the same
+// index as inverting all at once.
+func TestInvertInGroups(t *testing.T) {
+	arts := testArticles(300)
+	opt := Options{ShardBytes: 200, TopK: 50}
+	want, emitWant := collect()
+	if _, err := Write(context.Background(), arts, opt, emitWant); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { maxPostings = n }(maxPostings)
+	maxPostings = 100 // "harbours", in every title, is a group of its own
+	got, emitGot := collect()
+	if _, err := Write(context.Background(), arts, opt, emitGot); err != nil {
+		t.Fatal(err)
+	}
+	if !maps.EqualFunc(got, want, bytes.Equal) {
+		t.Error("the index inverted in groups differs")
+	}
+}

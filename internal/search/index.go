@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -34,6 +35,10 @@ const (
 	DefaultShardBytes = 16 << 10 // target size of one term shard
 	DefaultTopK       = 1000     // impacts kept for a frequent term
 )
+
+// maxPostings bounds the postings the index inverts at once: 64 MB. A
+// variable for tests.
+var maxPostings = 8 << 20
 
 // maxDocText bounds the body text stored per article for snippets. Longer
 // bodies are indexed in full but snippets come from their first part.
@@ -179,6 +184,7 @@ type indexer struct {
 	stats    Stats
 	shardSep []string // first term (shortened) of each shard
 	version  uint64   // hash of all shards, so browsers do not mix builds
+	scratch  []byte
 }
 
 // useCache takes the dictionary and analyses of a previous index.
@@ -325,14 +331,15 @@ func (ix *indexer) entry(key [16]byte, a *analyzed) Entry {
 		ts = append(ts, termTF{id, uint64(math.Round(float64(tf) * 2))})
 	}
 	slices.SortFunc(ts, func(a, b termTF) int { return cmp.Compare(a.id, b.id) })
-	buf := make([]byte, 0, 3*len(ts))
+	buf := ix.scratch[:0]
 	prev := uint32(0)
 	for _, t := range ts {
 		buf = binary.AppendUvarint(buf, uint64(t.id-prev))
 		buf = binary.AppendUvarint(buf, t.tf2)
 		prev = t.id
 	}
-	return Entry{Key: key, Terms: buf, Length: a.length}
+	ix.scratch = buf
+	return Entry{Key: key, Terms: bytes.Clone(buf), Length: a.length}
 }
 
 // cache returns the analyses of this index for the next one. The
@@ -414,9 +421,16 @@ func (ix *indexer) docFile(a *content.Article, body string) []byte {
 	for _, t := range a.Tags {
 		d.Tags = append(d.Tags, t.Name)
 	}
-	file, _ := json.Marshal(d) // cannot fail: strings only
-	return append(file, '\n')
+	// Every document file is held until the build writes it: make it
+	// exactly as long as it is.
+	buf := docBufs.Get().(*bytes.Buffer)
+	defer docBufs.Put(buf)
+	buf.Reset()
+	json.NewEncoder(buf).Encode(d) // cannot fail: strings only; like json.Marshal, then a newline
+	return bytes.Clone(buf.Bytes())
 }
+
+var docBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // truncate cuts s to at most n bytes at a word boundary.
 func truncate(s string, n int) string {
@@ -433,24 +447,9 @@ func truncate(s string, n int) string {
 // into shards of about opt.ShardBytes, so that the terms of one shard
 // share a key range that the manifest lists.
 func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) error) error {
-	// Invert the analyses: every term's postings in document order, in
-	// one array cut by term.
 	df := make([]int, len(ix.terms))
-	total := 0
 	for _, e := range ix.entries {
-		eachTerm(e.Terms, func(id uint32, _ float32) { df[id]++; total++ })
-	}
-	start := make([]int, len(ix.terms)+1)
-	for id, n := range df {
-		start[id+1] = start[id] + n
-	}
-	all := make([]posting, total)
-	fill := append([]int(nil), start[:len(ix.terms)]...)
-	for doc, e := range ix.entries {
-		eachTerm(e.Terms, func(id uint32, tf float32) {
-			all[fill[id]] = posting{uint32(doc), tf}
-			fill[id]++
-		})
+		eachTerm(e.Terms, func(id uint32, _ float32) { df[id]++ })
 	}
 	var terms []uint32
 	for id, n := range df {
@@ -487,23 +486,53 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 		shard = nil
 		return err
 	}
-	for i, id := range terms {
-		if i%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	// Invert the analyses a group of terms at a time, each group's
+	// postings at most maxPostings (but for one very common term), so
+	// that memory never holds every posting of a big archive at once.
+	at := make([]int, len(ix.terms)) // where a term of the group puts its next posting, plus one; 0 outside the group
+	var all []posting
+	for g0 := 0; g0 < len(terms); {
+		g1, n := g0, 0
+		for g1 < len(terms) && (g1 == g0 || n+df[terms[g1]] <= maxPostings) {
+			at[terms[g1]] = n + 1
+			n += df[terms[g1]]
+			g1++
+		}
+		if cap(all) < n {
+			all = make([]posting, n)
+		}
+		all = all[:n]
+		for doc, e := range ix.entries {
+			eachTerm(e.Terms, func(id uint32, tf float32) {
+				if i := at[id]; i > 0 {
+					all[i-1] = posting{uint32(doc), tf}
+					at[id]++
+				}
+			})
+		}
+		off := 0
+		for j := g0; j < g1; j++ {
+			if j%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			id := terms[j]
+			at[id] = 0
+			t := ix.terms[id]
+			if len(shard) == 0 {
+				ix.shardSep = append(ix.shardSep, separator(last, t))
+			}
+			shard = sc.appendTerm(shard, t, all[off:off+df[id]])
+			off += df[id]
+			last = t
+			if len(shard) >= ix.opt.ShardBytes {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
 		}
-		t := ix.terms[id]
-		if len(shard) == 0 {
-			ix.shardSep = append(ix.shardSep, separator(last, t))
-		}
-		shard = sc.appendTerm(shard, t, all[start[id]:start[id+1]])
-		last = t
-		if len(shard) >= ix.opt.ShardBytes {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
+		g0 = g1
 	}
 	if err := flush(); err != nil {
 		return err
