@@ -223,6 +223,8 @@ func (sc *scratch) candidates() []string {
 				midCap[t.word] = true
 			}
 			start = t.endsSent
+		} else if t.plain {
+			start = t.endsSent
 		}
 	}
 	out := sc.out[:0]
@@ -254,8 +256,11 @@ func (sc *scratch) candidates() []string {
 		run = run[:0]
 	}
 	for _, tok := range toks {
-		if tok.brk {
+		if tok.word == "" { // a break, or plain words
 			flush()
+			if tok.plain {
+				start = tok.endsSent
+			}
 			continue
 		}
 		w := tok.word
@@ -295,12 +300,46 @@ func isAllCapsShout(w string) bool {
 	return utf8.RuneCountInString(w) > 5 && strings.ToUpper(w) == w
 }
 
+// A token is a word that may be part of a name (capitalized, or a
+// connector such as "of"), or, with word "", what stands between such
+// words: a break in the sentence, or plain words, which end a name too.
 type token struct {
 	word       string
 	brk        bool // a sentence or clause break before the next word
+	plain      bool // plain words: lower-case ones that cannot join a name
 	endsClause bool // the word was followed by punctuation
-	endsSent   bool // the word ended a sentence or a headline
+	endsSent   bool // the word (the last plain word) ended a sentence or a headline
 }
+
+// appendBreak appends a break (plain false) or a plain word to out. Runs of
+// breaks and plain words do what their last plain word does (end any name,
+// and say whether a sentence ended), so they are kept as one token: most
+// words of a story are plain.
+func appendBreak(out []token, plain, endsSent bool) []token {
+	if n := len(out); n > 0 && out[n-1].word == "" {
+		if plain {
+			out[n-1].plain, out[n-1].endsSent = true, endsSent
+		}
+		return out
+	}
+	return append(out, token{brk: !plain, plain: plain, endsSent: endsSent})
+}
+
+// isPlain reports whether a word cannot be part of a name: it is not
+// capitalized and not a connector ("of", "al-Muhandis").
+func isPlain(w string) bool {
+	return !isUpperStart(w) && !(len(w) <= connectorMax && connectorFirst[w[0]] && connector[w]) && !strings.HasPrefix(w, "al-")
+}
+
+// connectorFirst holds the first bytes of the connectors and connectorMax
+// their longest length: most words ("the", "a", "said") are told apart from
+// them without a map lookup.
+var connectorFirst, connectorMax = func() (t [256]bool, n int) {
+	for w := range connector {
+		t[w[0]], n = true, max(n, len(w))
+	}
+	return t, n
+}()
 
 // tokens appends the words of text to out, marking punctuation that ends a
 // name. Words are what strings.Fields splits, less the punctuation around
@@ -317,7 +356,7 @@ func tokens(out []token, text string) []token {
 
 		lead := trimNonWord(f, true)
 		if len(lead) != len(f) {
-			out = append(out, token{brk: true})
+			out = appendBreak(out, false, false)
 		}
 		w := trimNonWord(lead, false)
 		ends := len(w) != len(lead)
@@ -328,11 +367,16 @@ func tokens(out []token, text string) []token {
 			w, ends = w[:len(w)-len("’s")], true
 		}
 		if w == "" {
-			out = append(out, token{brk: true})
+			out = appendBreak(out, false, false)
 			continue
 		}
 		tail := lead[len(w):]
-		out = append(out, token{word: w, endsClause: ends, endsSent: strings.ContainsAny(tail, ".?!:")})
+		endsSent := strings.ContainsAny(tail, ".?!:")
+		if isPlain(w) {
+			out = appendBreak(out, true, endsSent)
+			continue
+		}
+		out = append(out, token{word: w, endsClause: ends, endsSent: endsSent})
 	}
 }
 
