@@ -366,25 +366,3 @@ func (sp *siteParts) key(d render.SiteDeps) sourceHash {
 	sp.done[d] = h
 	return h
 }
-
-// outputsKey hashes everything the feeds, sitemap and search index can
-// show: the theme, the program and every article, body included, with its
-// URL and what the archive-wide steps gave it, in date order (the order
-// the site lists them in).
-func (b *Builder) outputsKey() sourceHash {
-	var k keyWriter
-	k.hash(programKey())
-	k.hash(b.themeHash)
-	for _, a := range b.site.Articles {
-		s := b.sources[a.Source]
-		k.str(a.Source)
-		k.str(a.URLPath())
-		k.hash(s.hash)
-		k.hash(s.meta)
-		writeArchiveFields(&k, a) // tags.yaml can change an article's tags alone
-	}
-	for _, n := range b.site.Notes {
-		k.str(n)
-	}
-	return k.sum()
-}
