@@ -150,6 +150,12 @@ func resolveReadMore(arts []*content.Article) {
 	}
 }
 
+// GetsTopicTags reports whether Normalize gives the article at source
+// (a path under content/) topic tags extracted from its text: raw text
+// articles do, having no tags of their own; Markdown articles keep the tags
+// their front matter gives.
+func GetsTopicTags(source string) bool { return path.Ext(source) == ".txt" }
+
 // tag maps every tag through the rules, then gives each raw text article
 // (which has no tags of its own) up to topics.MaxTags topic tags.
 func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) error {
@@ -181,7 +187,7 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 		for _, t := range a.Tags {
 			names = append(names, t.Name)
 		}
-		if path.Ext(a.Source) == ".txt" {
+		if GetsTopicTags(a.Source) {
 			names = append(names, ex.Tags(idx[i])...)
 		}
 		a.Tags = a.Tags[:0]

@@ -2,10 +2,10 @@ package build
 
 import (
 	"context"
-	"path"
 	"slices"
 	"strings"
 
+	"github.com/sitegen/sitegen/internal/archive"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/topics"
 )
@@ -146,14 +146,14 @@ func (b *Builder) topicsKept(p string, old, nw *content.Article) bool {
 	if slices.Equal(old.Topics, nw.Topics) {
 		return true
 	}
-	if path.Ext(p) == ".txt" {
+	if archive.GetsTopicTags(p) {
 		return false
 	}
 	before, after := b.topicNames(old.Topics), b.topicNames(nw.Topics)
 	if b.txtTopics == nil {
 		b.txtTopics = map[string]bool{}
 		for src, a := range b.published {
-			if path.Ext(src) == ".txt" {
+			if archive.GetsTopicTags(src) {
 				for k := range b.topicNames(a.Topics) {
 					b.txtTopics[k] = true
 				}
