@@ -54,6 +54,8 @@ type Builder struct {
 	files     []string                // output files of pages, in render.Pages order
 	keys      map[string]pageKey      // by output file
 	txtTopics map[string]bool         // topic keys that raw text articles name, made on first need; see topicsKept
+	dups      *dupValues              // counts of the values duplicate detection compares, made on first need; see duplicatesKept
+	unindexed bool                    // sources changed after the last reindex (an Update that failed halfway): no fast path
 	lastFast  bool                    // the last Update took the fast path for body edits (for tests)
 
 	progress *atomic.Int64 // articles read, for the progress line; may be nil
@@ -157,7 +159,7 @@ func (b *Builder) reindex() {
 	prev := b.site
 	b.site = site.New(b.theme.cfg, norm.Articles)
 	b.site.KeepRelated(prev)
-	b.txtTopics = nil
+	b.txtTopics, b.dups, b.unindexed = nil, nil, false
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files = make([]string, len(all))
@@ -309,6 +311,10 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 				b.restore(prev)
 				return nil, err
 			}
+		} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
+			// Articles changed with the theme in one batch (a checkout).
+			b.restore(prev)
+			return nil, err
 		}
 		ch.All = true
 	} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
@@ -380,6 +386,7 @@ func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool
 		}
 		load = append(load, p)
 	}
+	b.unindexed = true // until reindex
 	if rescan {
 		all, probs, err := b.loader.Paths()
 		if err != nil {

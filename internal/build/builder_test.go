@@ -127,6 +127,12 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}
 	}, 0, false},
+	{"template and article at once", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>Every one of the {{len .Site.Tags}} tags</h1>{{end}}`)
+		writeSiteFile(t, root, "content/01/story-013.md", testArticle("Story 13, retitled with the template", "2024-02-04",
+			[]string{"Iraq"}, "Body of story 13."))
+		return []string{"content/01/story-013.md", "templates/tags.html"}
+	}, 0, false},
 	{"asset", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "assets/style.css", "body { color: navy }\n")
 		return []string{"assets/style.css"}

@@ -30,7 +30,7 @@ import (
 // changed, sorted, and ok; or ok false, having changed nothing, when the
 // edit needs the full re-index. The caller holds b.mu.
 func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []string, ok bool, err error) {
-	if len(paths) == 0 || b.site == nil {
+	if len(paths) == 0 || b.site == nil || b.unindexed {
 		return nil, false, nil
 	}
 	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
@@ -69,6 +69,10 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		}
 		pub.Findings = append(slices.Clip(nw.art.Findings), added...)
 		pub.Body, pub.Hash, pub.Fingerprint, pub.Topics = nw.art.Body, nw.art.Hash, nw.art.Fingerprint, nw.art.Topics
+		if b.dups != nil {
+			b.dups.add(old.art, -1)
+			b.dups.add(nw.art, 1)
+		}
 		b.sources[p] = nw
 		changed[pub] = true
 	}
@@ -100,6 +104,15 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 // still finds nothing: every article is kept or left out as before, with
 // the same reason.
 func (b *Builder) duplicatesKept(paths []string, fresh []*source, editing map[string]bool) bool {
+	if len(paths) == 1 {
+		// The commonest case, without a walk over every source: the
+		// counts of each value over all articles, kept between edits.
+		c := b.dupCounts()
+		old, nw := b.sources[paths[0]].art, fresh[0].art
+		ownHash := func(h uint64) bool { return c.hashes[h]-boolInt(h == old.Hash) == 0 }
+		ownPrint := func(fp uint64) bool { return fp == 0 || c.prints[fp]-boolInt(fp == old.Fingerprint) == 0 }
+		return ownHash(old.Hash) && ownHash(nw.Hash) && ownPrint(old.Fingerprint) && ownPrint(nw.Fingerprint)
+	}
 	hashes := map[uint64]string{}
 	prints := map[uint64]string{}
 	claim := func(m map[uint64]string, v uint64, p string) bool {
@@ -132,6 +145,35 @@ func (b *Builder) duplicatesKept(paths []string, fresh []*source, editing map[st
 		}
 	}
 	return true
+}
+
+// dupValues counts, over every loaded article, the values duplicate
+// detection compares: source hashes and text fingerprints.
+type dupValues struct{ hashes, prints map[uint64]int }
+
+// dupCounts returns the counts, made on first need after a re-index.
+func (b *Builder) dupCounts() *dupValues {
+	if b.dups == nil {
+		b.dups = &dupValues{map[uint64]int{}, map[uint64]int{}}
+		for _, s := range b.sources {
+			if s.art != nil {
+				b.dups.add(s.art, 1)
+			}
+		}
+	}
+	return b.dups
+}
+
+func (d *dupValues) add(a *content.Article, n int) {
+	d.hashes[a.Hash] += n
+	d.prints[a.Fingerprint] += n
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // topicsKept reports whether an article's new topic candidates leave every

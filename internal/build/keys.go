@@ -244,11 +244,13 @@ func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
 // changed: its template shows bodies and the page holds one of them, or its
 // template reads every article.
 func (kr *keyer) showsBodyOf(p *render.Page, changed map[*content.Article]bool) bool {
-	tk := kr.template(p.Template())
-	if tk.all {
+	// Only the template's flags: its site parts are hashed for the pages
+	// whose key is computed again, not for every page looked at.
+	d := kr.b.theme.renderer.Deps(p.Template())
+	if d&render.DepsAll != 0 {
 		return true
 	}
-	if !tk.bodies {
+	if d&render.DepsBodies == 0 {
 		return false
 	}
 	if changed[p.Article] || changed[p.Older] || changed[p.Newer] {
