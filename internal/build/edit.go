@@ -81,8 +81,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	b.theme.renderer.ResetCache()
 	kr := b.newKeyer()
 	var k keyWriter
-	for _, f := range b.files {
-		p := b.pages[f]
+	for f, p := range b.pages {
 		if !kr.showsBodyOf(p, changed) {
 			continue // no part of its key changed
 		}
