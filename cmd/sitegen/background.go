@@ -13,12 +13,13 @@ import (
 // by removeInBackground deletes, instead of running a command.
 const removeTreeEnv = "SITEGEN_REMOVE_OLD_SITE"
 
-// removeInBackground deletes the previous site's folder, which a full
-// build moved aside, in a process of its own that outlives this one.
+// removeInBackground deletes the previous site's folder, which a build
+// swapped out, or a folder a killed build left, in a process of its own
+// that outlives this one.
 // Deleting tens of thousands of files takes seconds and, on ext4, slows
 // file creation for a while; the build has nothing to wait for. If the
 // process cannot start, the folder is deleted here; a folder left by a
-// killed remover is deleted by the next full build.
+// killed remover is handed to the remover of the next build that publishes.
 func removeInBackground(dir string) {
 	exe, err := os.Executable()
 	if err == nil {
@@ -35,10 +36,11 @@ func removeInBackground(dir string) {
 }
 
 // removeTree is the background process's work. It deletes only what
-// publish names an old site (".NAME.old-..."), whatever the environment says.
+// publish names an old site (".NAME.old-...") or a staging folder that a
+// killed build left (".NAME.staging-..."), whatever the environment says.
 func removeTree(dir string) {
 	base := filepath.Base(dir)
-	if !strings.HasPrefix(base, ".") || !strings.Contains(base, ".old-") {
+	if !strings.HasPrefix(base, ".") || !strings.Contains(base, ".old-") && !strings.Contains(base, ".staging-") {
 		return
 	}
 	os.RemoveAll(dir)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,10 +28,10 @@ import (
 //
 // With the build cache beside the destination (see cachePath) Run reads
 // only the content files that changed, renders only the pages whose key
-// changed and writes only the files whose bytes changed, in place through
-// a journaled publish.Patch; files it does not write keep their mtimes.
-// Without a usable cache, or when most files change, it writes a whole new
-// site into a staging folder and swaps it in.
+// changed and writes only the files whose bytes changed. Every build that
+// changes anything stages a whole new site beside the destination, with
+// the files it does not write hard-linked from the previous site (so they
+// keep their inodes and mtimes), and swaps it in with one rename.
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	start := time.Now()
 	if opts.Dest == "" {
@@ -229,61 +230,57 @@ type siteWriter struct {
 	written, kept, removed int
 }
 
-// fullRatio is the share of changed files above which a build writes a
-// whole new site rather than patching the old one: renaming most files one
-// by one is no cheaper, and the swap keeps the site whole throughout.
-const fullRatio = 0.5
-
+// write publishes the site. When anything changed it stages a whole new
+// site beside the destination and swaps it in (publish.Staging), so that
+// public/ is at every instant, a kill -9 included, either the whole
+// previous site or the whole new one. Staging is incremental: only the
+// pages whose key changed are rendered and only the files whose bytes
+// changed are written; every other file is hard-linked from the previous
+// site, keeping its inode and mtime. The previous site is then deleted in
+// the background (Options.RemoveOld).
 func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets))
-	if man == nil {
-		return w.writeAll(ctx, nil)
+	var prev map[string]cachedOutput
+	if man != nil {
+		prev = w.checkOutputs(man.Outputs)
+	} else if err := removeManifest(w.dest); err != nil { // unusable; it only takes room
+		return err
 	}
-	prev := w.checkOutputs(man.Outputs)
-	var pages []string
+	// Kept files are linked from the previous site; the rest are rendered.
+	var kept, pages, assets []string
 	for _, f := range w.b.files {
-		if o, ok := prev[f]; !ok || o.Key != w.b.keys[f] {
-			pages = append(pages, f)
-		} else {
+		if o, ok := prev[f]; ok && o.Key == w.b.keys[f] {
 			w.outputs[f] = o
+			kept = append(kept, f)
+		} else {
+			pages = append(pages, f)
 		}
 	}
-	var assets []string
 	for name, data := range w.assets {
-		if o, ok := prev[name]; !ok || o.Sum != hashBytes(data) {
-			assets = append(assets, name)
-		} else {
+		if o, ok := prev[name]; ok && o.Sum == hashBytes(data) {
 			w.outputs[name] = o
+			kept = append(kept, name)
+		} else {
+			assets = append(assets, name)
 		}
 	}
 	sort.Strings(assets)
 	for name := range w.reused {
 		w.outputs[name] = prev[name]
+		kept = append(kept, name)
 	}
-	var gone []string
-	for _, o := range man.Outputs {
-		if _, ok := w.outputs[o.Path]; !ok && w.b.pages[o.Path] == nil && w.assets[o.Path] == nil {
-			gone = append(gone, o.Path)
-		}
-	}
-	changed := len(pages) + len(assets) + len(gone)
-	if float64(changed) > fullRatio*float64(len(w.b.files)+len(w.assets)+len(w.reused)) {
-		if len(w.reused) > 0 { // a whole new site needs their bytes
-			for name := range w.reused {
-				delete(w.outputs, name)
-			}
-			w.reused = nil
-			if err := w.makeExtras(ctx); err != nil {
-				return err
+	if man != nil {
+		for _, o := range man.Outputs {
+			if _, ok := w.outputs[o.Path]; !ok && w.b.pages[o.Path] == nil && w.assets[o.Path] == nil {
+				w.removed++
 			}
 		}
-		return w.writeAll(ctx, prev)
 	}
-	w.kept = len(w.outputs)
-	if changed == 0 {
+	if man != nil && len(pages)+len(assets)+w.removed == 0 {
+		w.kept = len(w.outputs)
 		return w.saveIfChanged(man)
 	}
-	return w.patch(ctx, prev, pages, assets, gone)
+	return w.stage(ctx, prev, kept, pages, assets)
 }
 
 // checkOutputs returns the previous build's outputs, by path, whose files
@@ -303,15 +300,17 @@ func (w *siteWriter) checkOutputs(outs []cachedOutput) map[string]cachedOutput {
 	return m
 }
 
-// writeAll writes the whole site into a staging folder and swaps it in.
-// A file whose bytes are those of a file in prev, the previous site's
-// files that are as it left them, is not written but hard-linked from the
-// previous site, so it keeps its inode and mtime.
-func (w *siteWriter) writeAll(ctx context.Context, prev map[string]cachedOutput) error {
-	if err := w.b.hydrate(ctx, w.b.site.Articles); err != nil {
-		return err
-	}
-	if err := removeManifest(w.dest); err != nil {
+// stage fills a staging folder with the new site and swaps it in: kept,
+// the previous site's files that stay as they are, hard-linked; pages
+// rendered, and written unless their bytes equal the previous file's (then
+// linked too); assets, the changed ones of w.assets, written. prev holds
+// the previous site's files that are as it left them.
+func (w *siteWriter) stage(ctx context.Context, prev map[string]cachedOutput, kept, pages, assets []string) error {
+	if len(pages) == len(w.b.files) {
+		if err := w.b.hydrate(ctx, w.b.site.Articles); err != nil {
+			return err
+		}
+	} else if err := w.b.hydrate(ctx, w.b.articlesShownBy(pages)); err != nil {
 		return err
 	}
 	st, err := publish.Begin(w.dest)
@@ -319,13 +318,38 @@ func (w *siteWriter) writeAll(ctx context.Context, prev map[string]cachedOutput)
 		return err
 	}
 	defer st.Cleanup()
-	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets))
-	w.kept = 0
+	if err := st.MakeDirs(slices.Concat(kept, pages, assets)); err != nil {
+		return err
+	}
+	missing, err := st.LinkFiles(kept, w.dest)
+	if err != nil {
+		return err
+	}
+	w.kept = len(kept) - len(missing)
+	w.prog.written.Add(int64(w.kept))
+	slog.Debug("build: kept files linked", "files", w.kept, "elapsed", time.Since(w.prog.start))
+	// Files of the previous site that vanished since checkOutputs saw them
+	// are made again.
+	for _, rel := range missing {
+		delete(w.outputs, rel)
+		switch {
+		case w.b.pages[rel] != nil:
+			pages = append(pages, rel)
+		case w.assets[rel] != nil:
+			assets = append(assets, rel)
+		default:
+			return fmt.Errorf("%s vanished from %s during the build; build again", rel, w.dest)
+		}
+	}
+	if len(missing) > 0 {
+		if err := w.b.hydrate(ctx, w.b.articlesShownBy(pages)); err != nil {
+			return err
+		}
+	}
 	save := func(rel string, key pageKey, data []byte) error {
 		if o, ok := prev[rel]; ok && o.Sum == hashBytes(data) {
-			fi, err := st.Link(rel, filepath.Join(w.dest, filepath.FromSlash(rel)))
-			if err == nil {
-				o.Key, o.Stamp = key, outputStamp(fi) // a link changes the file's ctime
+			if err := st.Link(rel, filepath.Join(w.dest, filepath.FromSlash(rel))); err == nil {
+				o.Key = key // the link keeps the stamp: outputStamp leaves out the change time
 				w.mu.Lock()
 				w.outputs[rel] = o
 				w.kept++
@@ -341,64 +365,6 @@ func (w *siteWriter) writeAll(ctx context.Context, prev map[string]cachedOutput)
 		w.record(rel, key, data, outputStamp(fi))
 		return nil
 	}
-	all := append(sortedKeys(w.assets), w.b.files...)
-	if err := st.MakeDirs(all); err != nil {
-		return err
-	}
-	for _, name := range sortedKeys(w.assets) {
-		if err := save(name, pageKey{}, w.assets[name]); err != nil {
-			return err
-		}
-	}
-	if err := w.renderPages(ctx, w.b.files, save); err != nil {
-		return err
-	}
-	slog.Debug("build: rendered and staged", "elapsed", time.Since(w.prog.start))
-	if err := st.Commit(); err != nil {
-		return err
-	}
-	if old := st.DetachOld(); old != "" {
-		if w.opts.RemoveOld != nil {
-			w.opts.RemoveOld(old)
-		} else {
-			os.RemoveAll(old)
-		}
-	}
-	return w.saveManifest()
-}
-
-// patch writes the changed pages and assets into the existing destination
-// and removes the files that are gone. A page whose key changed but whose
-// bytes did not is not written.
-func (w *siteWriter) patch(ctx context.Context, prev map[string]cachedOutput, pages, assets, gone []string) error {
-	if err := w.b.hydrate(ctx, w.b.articlesShownBy(pages)); err != nil {
-		return err
-	}
-	p, err := publish.BeginPatch(w.dest)
-	if err != nil {
-		return err
-	}
-	defer p.Cleanup()
-	var changed []string
-	save := func(rel string, key pageKey, data []byte) error {
-		sum := hashBytes(data)
-		if o, ok := prev[rel]; ok && o.Sum == sum {
-			o.Key = key
-			w.mu.Lock()
-			w.outputs[rel] = o
-			w.kept++
-			w.mu.Unlock()
-			return nil
-		}
-		if err := p.WriteFile(rel, data); err != nil {
-			return err
-		}
-		w.record(rel, key, data, stamp{})
-		w.mu.Lock()
-		changed = append(changed, rel)
-		w.mu.Unlock()
-		return nil
-	}
 	for _, name := range assets {
 		if err := save(name, pageKey{}, w.assets[name]); err != nil {
 			return err
@@ -407,29 +373,21 @@ func (w *siteWriter) patch(ctx context.Context, prev map[string]cachedOutput, pa
 	if err := w.renderPages(ctx, pages, save); err != nil {
 		return err
 	}
-	for _, rel := range gone {
-		if err := p.Remove(rel); err != nil {
-			return err
-		}
-	}
-	w.removed = len(gone)
-	if len(changed) == 0 && len(gone) == 0 {
-		return w.saveManifest()
-	}
+	slog.Debug("build: rendered and staged", "elapsed", time.Since(w.prog.start))
 	// From here the destination changes: a cache that still described the
-	// old files would be wrong if the build were killed before saving it.
+	// old site would be wrong if the build were killed before saving it.
 	if err := removeManifest(w.dest); err != nil {
 		return err
 	}
-	if err := p.Commit(); err != nil {
+	if err := st.Commit(); err != nil {
 		return err
 	}
-	for _, rel := range changed {
-		o := w.outputs[rel]
-		if fi, err := os.Stat(filepath.Join(w.dest, filepath.FromSlash(rel))); err == nil {
-			o.Stamp = outputStamp(fi)
+	for _, dir := range st.DetachOld() {
+		if w.opts.RemoveOld != nil {
+			w.opts.RemoveOld(dir)
+		} else {
+			os.RemoveAll(dir)
 		}
-		w.outputs[rel] = o
 	}
 	return w.saveManifest()
 }

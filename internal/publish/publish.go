@@ -2,8 +2,12 @@
 //
 // A build writes every file into a staging folder beside the destination and
 // swaps it in only when the whole build succeeded, so that a failed, killed or
-// interrupted build leaves the previous site exactly as it was. The package
-// knows nothing of pages or templates: it writes bytes under relative paths.
+// interrupted build leaves the previous site exactly as it was, and a reader
+// of the destination sees at every instant one whole site. A build that
+// changes few files hard-links the unchanged ones from the previous site
+// (LinkFiles) instead of writing them, so they keep their inode and mtime.
+// The package knows nothing of pages or templates: it writes bytes under
+// relative paths.
 package publish
 
 import (
@@ -14,8 +18,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // A Staging is a folder being filled with the next version of a site.
@@ -25,12 +31,19 @@ type Staging struct {
 	dir  string // the staging folder beside it
 	old  string // after Commit: where the previous site went, "" if none
 
+	// leftovers are the staging and old folders that earlier builds left
+	// beside the destination (killed, or still being deleted in the
+	// background): deleted after Commit, not before, so that deleting them
+	// is off the build's path.
+	leftovers []string
+
 	committed bool
 	dirsMade  bool // MakeDirs made every folder WriteFileStat needs
 }
 
-// Begin creates a fresh staging folder beside dest. Leftovers of earlier
-// builds that were killed before they finished are removed first.
+// Begin creates a fresh staging folder beside dest. It first finishes an
+// update journal an older sitegen left (Recover), and notes what earlier
+// builds left beside dest for Cleanup or DetachOld.
 func Begin(dest string) (*Staging, error) {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -46,7 +59,7 @@ func Begin(dest string) (*Staging, error) {
 	if err := Recover(abs); err != nil {
 		return nil, err
 	}
-	removeLeftovers(abs)
+	leftovers := findLeftovers(abs)
 	dir, err := os.MkdirTemp(parent, stagingPrefix(abs))
 	if err != nil {
 		return nil, fmt.Errorf("creating staging folder beside %s: %w", dest, err)
@@ -55,20 +68,21 @@ func Begin(dest string) (*Staging, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("creating staging folder: %w", err)
 	}
-	return &Staging{dest: abs, dir: dir}, nil
+	return &Staging{dest: abs, dir: dir, leftovers: leftovers}, nil
 }
 
 func stagingPrefix(dest string) string { return "." + filepath.Base(dest) + ".staging-" }
 func oldPrefix(dest string) string     { return "." + filepath.Base(dest) + ".old-" }
 
-// removeLeftovers deletes staging and old folders that a killed build left.
-func removeLeftovers(dest string) {
+// findLeftovers returns the staging and old folders beside dest: those of
+// builds that were killed, and previous sites still being deleted.
+func findLeftovers(dest string) []string {
+	var found []string
 	for _, prefix := range []string{stagingPrefix(dest), oldPrefix(dest)} {
 		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), prefix+"*"))
-		for _, m := range matches {
-			os.RemoveAll(m)
-		}
+		found = append(found, matches...)
 	}
+	return found
 }
 
 // Dir returns the staging folder's path.
@@ -123,31 +137,69 @@ func (s *Staging) WriteFile(rel string, data []byte) error {
 	return nil
 }
 
-// MakeDirs creates the folders of the given site-relative files, all at
-// once and parents first, before they are written: on ext4 this is much
-// faster than making each folder just before its file, and the writes then
-// need no mkdir of their own. After MakeDirs, WriteFileStat writes only
-// files whose folders it made.
+// MakeDirs creates the folders of the given site-relative files before
+// they are written or linked, parents first, each level of the tree on all
+// cores: on ext4 this is much faster than making each folder just before
+// its file, and the writes then need no mkdir of their own. After
+// MakeDirs, WriteFileStat and LinkFiles handle only files whose folders it
+// made.
 func (s *Staging) MakeDirs(files []string) error {
 	seen := map[string]bool{".": true}
-	var dirs []string
+	var levels [][]string // levels[n]: the folders n+1 deep
 	for _, f := range files {
 		for d := path.Dir(f); !seen[d]; d = path.Dir(d) {
 			seen[d] = true
-			dirs = append(dirs, d)
+			n := strings.Count(d, "/")
+			for len(levels) <= n {
+				levels = append(levels, nil)
+			}
+			levels[n] = append(levels[n], d)
 		}
 	}
-	sort.Strings(dirs) // parents sort before their children
-	for _, d := range dirs {
-		p, err := s.path(d)
+	for _, dirs := range levels {
+		err := forEach(len(dirs), func(i int) error {
+			p, err := s.path(dirs[i])
+			if err != nil {
+				return err
+			}
+			if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return writeError("creating folder", dirs[i], err)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			return writeError("creating folder", d, err)
-		}
 	}
 	s.dirsMade = true
+	return nil
+}
+
+// forEach calls f(0) ... f(n-1) on all cores and returns the first error;
+// after an error the remaining calls are skipped.
+func forEach(n int, f func(i int) error) error {
+	var next atomic.Int64
+	var failed atomic.Pointer[error]
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for failed.Load() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					failed.CompareAndSwap(nil, &err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := failed.Load(); err != nil {
+		return *err
+	}
 	return nil
 }
 
@@ -167,20 +219,68 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 }
 
 // Link makes the site-relative path rel a hard link to the file at target,
-// typically the same file of the previous site, and returns its FileInfo.
-// An unchanged file then keeps its inode and mtime across the swap.
-func (s *Staging) Link(rel, target string) (fs.FileInfo, error) {
+// typically the same file of the previous site: an unchanged file then
+// keeps its inode and mtime across the swap. The previous site's file must
+// never be written after this; WriteFileStat replaces a staged link rather
+// than write through it.
+func (s *Staging) Link(rel, target string) error {
 	p, err := s.path(rel)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := mkdirFast(filepath.Dir(p)); err != nil {
-		return nil, writeError("writing", rel, err)
+	if !s.dirsMade {
+		if err := mkdirFast(filepath.Dir(p)); err != nil {
+			return writeError("linking", rel, err)
+		}
 	}
 	if err := os.Link(target, p); err != nil {
-		return nil, writeError("linking", rel, err)
+		return writeError("linking", rel, err)
 	}
-	return os.Lstat(p)
+	return nil
+}
+
+// LinkFiles stages each site-relative path in rels as the file of the
+// same path under from, typically the previous site, on all cores: a hard
+// link, so the file keeps its inode and mtime across the swap and costs
+// one system call. Where the file system cannot link (another device, no
+// hard links) it copies the bytes instead. It returns, in no particular
+// order, the paths whose file under from could not be read, for the caller
+// to write; it fails only when the staging folder cannot take them (a full
+// disk, say) or a path is not one inside the site.
+func (s *Staging) LinkFiles(rels []string, from string) (missing []string, err error) {
+	var mu sync.Mutex
+	err = forEach(len(rels), func(i int) error {
+		rel := rels[i]
+		p, err := s.path(rel)
+		if err != nil {
+			return err
+		}
+		if !s.dirsMade {
+			if err := mkdirFast(filepath.Dir(p)); err != nil {
+				return writeError("linking", rel, err)
+			}
+		}
+		src := filepath.Join(from, filepath.FromSlash(rel))
+		err = os.Link(src, p)
+		if err == nil {
+			return nil
+		}
+		if isDiskFull(err) {
+			return writeError("linking", rel, err)
+		}
+		data, rerr := os.ReadFile(src)
+		if rerr != nil {
+			mu.Lock()
+			missing = append(missing, rel)
+			mu.Unlock()
+			return nil
+		}
+		if _, err := writeFileStat(p, data, false); err != nil {
+			return writeError("writing", rel, err)
+		}
+		return nil
+	})
+	return missing, err
 }
 
 // CopyFS copies every regular file of fsys into the site, keeping paths.
@@ -243,27 +343,95 @@ func (s *Staging) Commit() error {
 	return nil
 }
 
-// DetachOld hands the previous site, which Commit moved aside, to the
+// DetachOld hands the folders left to delete after Commit, the previous
+// site (which Commit moved aside) and what earlier builds left, to the
 // caller to delete when it suits, such as in a background process, so that
-// deleting a large tree is not on the build's critical path. Cleanup then
-// leaves it alone. It returns "" when there was no previous site.
-func (s *Staging) DetachOld() string {
-	old := s.old
-	s.old = ""
-	return old
+// deleting large trees is not on the build's critical path. Cleanup then
+// leaves them alone.
+func (s *Staging) DetachOld() []string {
+	var dirs []string
+	if s.old != "" {
+		dirs = append(dirs, s.old)
+	}
+	dirs = append(dirs, s.leftovers...)
+	s.old, s.leftovers = "", nil
+	return dirs
 }
 
-// Cleanup deletes what the build no longer needs: the previous site after
-// Commit, or the staging folder after a failed build.
+// Cleanup deletes what the build no longer needs and was not detached: the
+// previous site after Commit, the staging folder after a failed build, and
+// the folders earlier builds left.
 func (s *Staging) Cleanup() error {
+	var errs []error
 	if s.old != "" {
-		return os.RemoveAll(s.old)
+		errs = append(errs, os.RemoveAll(s.old))
+		s.old = ""
 	}
-	if s.committed {
+	if _, err := os.Stat(s.dir); err == nil && !s.committed && s.dir != s.dest {
+		errs = append(errs, os.RemoveAll(s.dir))
+	}
+	for _, d := range s.leftovers {
+		errs = append(errs, os.RemoveAll(d))
+	}
+	s.leftovers = nil
+	return errors.Join(errs...)
+}
+
+// writeFile writes data to the file p, creating its folder if needed.
+func writeFile(p string, data []byte) error {
+	_, err := writeFileStat(p, data, true)
+	return err
+}
+
+// writeFileStat writes data to a new file p, creating its folder if asked,
+// and returns the file's FileInfo as it was when written. A file already
+// at p is replaced, never written through: in a staging folder it may be a
+// hard link to the previous site's file, which must stay as it is.
+func writeFileStat(p string, data []byte, mkdir bool) (fs.FileInfo, error) {
+	if mkdir {
+		if err := mkdirFast(filepath.Dir(p)); err != nil {
+			return nil, err
+		}
+	}
+	const flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	f, err := os.OpenFile(p, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		if err := os.Remove(p); err != nil {
+			return nil, err
+		}
+		f, err = os.OpenFile(p, flags, 0o644)
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = f.Write(data)
+	var fi fs.FileInfo
+	if err == nil {
+		fi, err = f.Stat()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return fi, err
+}
+
+// mkdirFast creates dir, and its parents only when they are missing. In a
+// build nearly every page has a folder of its own whose parent exists, so
+// this is one mkdir where os.MkdirAll would stat the folder and its parent
+// first.
+func mkdirFast(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	switch {
+	case err == nil || errors.Is(err, fs.ErrExist):
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		if err := mkdirFast(filepath.Dir(dir)); err != nil {
+			return err
+		}
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
 		return nil
 	}
-	if _, err := os.Stat(s.dir); err == nil && s.dir != s.dest {
-		return os.RemoveAll(s.dir)
-	}
-	return nil
+	return err
 }

@@ -107,3 +107,81 @@ func TestDestIsAFile(t *testing.T) {
 		t.Errorf("Begin on a file = %v", err)
 	}
 }
+
+// LinkFiles stages the previous site's files as the same inodes, reports
+// the ones that are gone, and a later write of a linked path replaces the
+// link instead of changing the previous site's file through it.
+func TestLinkFiles(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	writeTree(t, dest, oldSite)
+	st, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Cleanup()
+	rels := []string{"a/index.html", "b/c/index.html", "keep/index.html", "vanished/index.html"}
+	if err := st.MakeDirs(append(rels, "new/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	missing, err := st.LinkFiles(rels, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(missing) != 1 || missing[0] != "vanished/index.html" {
+		t.Errorf("missing = %v, want [vanished/index.html]", missing)
+	}
+	for _, rel := range rels[:3] {
+		was, _ := os.Stat(filepath.Join(dest, rel))
+		is, err := os.Stat(filepath.Join(st.Dir(), rel))
+		if err != nil || !os.SameFile(was, is) {
+			t.Errorf("%s: not linked to the previous site's file (%v)", rel, err)
+		}
+	}
+	if _, err := st.WriteFileStat("a/index.html", []byte("a v2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.WriteFileStat("new/index.html", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, dest, oldSite) // nothing written through a link
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, dest, map[string]string{"a/index.html": "a v2", "b/c/index.html": "c v1",
+		"keep/index.html": "keep", "new/index.html": "new"})
+}
+
+// Folders that earlier builds left are handed over with the previous site
+// after Commit, for the caller to delete off the build's path.
+func TestDetachOldHandsOverLeftovers(t *testing.T) {
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	writeTree(t, dest, oldSite)
+	killed := filepath.Join(root, ".public.staging-1")
+	deleting := filepath.Join(root, ".public.old-2")
+	writeTree(t, killed, newSite)
+	writeTree(t, deleting, oldSite)
+	st, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(killed); err != nil {
+		t.Error("Begin deleted a leftover on the build's path")
+	}
+	st.WriteFile("index.html", []byte("x"))
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	dirs := st.DetachOld()
+	st.Cleanup()
+	if len(dirs) != 3 {
+		t.Fatalf("DetachOld = %v, want the previous site and two leftovers", dirs)
+	}
+	assertTree(t, dirs[0], oldSite)
+	for _, d := range dirs {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("Cleanup deleted %s, which was detached", d)
+		}
+	}
+}
