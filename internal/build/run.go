@@ -313,7 +313,11 @@ func (w *siteWriter) stage(ctx context.Context, prev map[string]cachedOutput, ke
 	} else if err := w.b.hydrate(ctx, w.b.articlesShownBy(pages)); err != nil {
 		return err
 	}
-	st, err := publish.Begin(w.dest)
+	begin := publish.Begin
+	if len(kept) > 0 {
+		begin = publish.BeginReuse // the spare: the site before, mostly linked already
+	}
+	st, err := begin(w.dest)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,9 +34,19 @@ type Staging struct {
 
 	// leftovers are the staging and old folders that earlier builds left
 	// beside the destination (killed, or still being deleted in the
-	// background): deleted after Commit, not before, so that deleting them
-	// is off the build's path.
+	// background), and a spare that a whole new site makes useless:
+	// deleted after Commit, not before, so that deleting them is off the
+	// build's path.
 	leftovers []string
+
+	// Filling the spare (BeginReuse) instead of a fresh folder.
+	reuse    bool
+	existing map[string]uint64 // the files the spare held: inode by site path
+	oldDirs  map[string]bool   // the folders the spare held
+	needDirs map[string]bool   // after MakeDirs: the folders the new site needs
+	mu       sync.Mutex
+	staged   map[string]bool // the files staged so far
+	linked   atomic.Bool     // LinkFiles linked files of the previous site
 
 	committed bool
 	dirsMade  bool // MakeDirs made every folder WriteFileStat needs
@@ -43,8 +54,29 @@ type Staging struct {
 
 // Begin creates a fresh staging folder beside dest. It first finishes an
 // update journal an older sitegen left (Recover), and notes what earlier
-// builds left beside dest for Cleanup or DetachOld.
+// builds left beside dest for Cleanup or DetachOld; a spare folder (see
+// BeginReuse) is among them, since it shares no files with a site written
+// whole.
 func Begin(dest string) (*Staging, error) {
+	return begin(dest, false)
+}
+
+// BeginReuse is Begin for a site most of whose files the previous one
+// holds, to be staged with LinkFiles: it stages into the spare beside dest
+// (".NAME.spare"), the site before the previous one that an earlier
+// BeginReuse build kept, if there is one, instead of a fresh folder. Most
+// of the spare's files are then already links to the previous site's and
+// stay as they are, so a build that changes a few files costs a few
+// writes, where a fresh folder costs a folder per page and a link per
+// file. Commit deletes the spare's files that the new site lacks before
+// the swap, and keeps the previous site as the next spare. The spare is
+// never trusted: every file is checked against the previous site's, by
+// inode, so one that a killed build left half updated is as good.
+func BeginReuse(dest string) (*Staging, error) {
+	return begin(dest, true)
+}
+
+func begin(dest string, reuse bool) (*Staging, error) {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", dest, err)
@@ -59,20 +91,35 @@ func Begin(dest string) (*Staging, error) {
 	if err := Recover(abs); err != nil {
 		return nil, err
 	}
-	leftovers := findLeftovers(abs)
-	dir, err := os.MkdirTemp(parent, stagingPrefix(abs))
+	s := &Staging{dest: abs, leftovers: findLeftovers(abs), reuse: reuse}
+	if reuse {
+		if fi, err := os.Lstat(sparePath(abs)); err == nil && fi.IsDir() {
+			s.dir, s.staged = sparePath(abs), map[string]bool{}
+			if s.existing, s.oldDirs, err = listTree(s.dir); err == nil {
+				return s, nil
+			}
+		}
+	}
+	if aside := moveAside(abs, sparePath(abs)); aside != "" {
+		s.leftovers = append(s.leftovers, aside)
+	}
+	s.dir, err = os.MkdirTemp(parent, stagingPrefix(abs))
 	if err != nil {
 		return nil, fmt.Errorf("creating staging folder beside %s: %w", dest, err)
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		os.RemoveAll(dir)
+	if err := os.Chmod(s.dir, 0o755); err != nil {
+		os.RemoveAll(s.dir)
 		return nil, fmt.Errorf("creating staging folder: %w", err)
 	}
-	return &Staging{dest: abs, dir: dir, leftovers: leftovers}, nil
+	s.reuse, s.staged = false, nil
+	return s, nil
 }
 
 func stagingPrefix(dest string) string { return "." + filepath.Base(dest) + ".staging-" }
 func oldPrefix(dest string) string     { return "." + filepath.Base(dest) + ".old-" }
+func sparePath(dest string) string {
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".spare")
+}
 
 // findLeftovers returns the staging and old folders beside dest: those of
 // builds that were killed, and previous sites still being deleted.
@@ -131,6 +178,9 @@ func (s *Staging) WriteFile(rel string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	if err := s.claim(rel, p); err != nil {
+		return writeError("writing", rel, err)
+	}
 	if err := writeFile(p, data); err != nil {
 		return writeError("writing", rel, err)
 	}
@@ -142,13 +192,17 @@ func (s *Staging) WriteFile(rel string, data []byte) error {
 // cores: on ext4 this is much faster than making each folder just before
 // its file, and the writes then need no mkdir of their own. After
 // MakeDirs, WriteFileStat and LinkFiles handle only files whose folders it
-// made.
+// made. In the spare (BeginReuse) it makes only the folders the spare
+// lacks, and notes which folders the new site needs.
 func (s *Staging) MakeDirs(files []string) error {
 	seen := map[string]bool{".": true}
 	var levels [][]string // levels[n]: the folders n+1 deep
 	for _, f := range files {
 		for d := path.Dir(f); !seen[d]; d = path.Dir(d) {
 			seen[d] = true
+			if s.oldDirs[d] {
+				continue
+			}
 			n := strings.Count(d, "/")
 			for len(levels) <= n {
 				levels = append(levels, nil)
@@ -162,6 +216,9 @@ func (s *Staging) MakeDirs(files []string) error {
 			if err != nil {
 				return err
 			}
+			if _, ok := s.existing[dirs[i]]; ok {
+				os.Remove(p) // a file of the spare where the new site has a folder
+			}
 			if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 				return writeError("creating folder", dirs[i], err)
 			}
@@ -171,8 +228,30 @@ func (s *Staging) MakeDirs(files []string) error {
 			return err
 		}
 	}
-	s.dirsMade = true
+	s.needDirs, s.dirsMade = seen, true
 	return nil
+}
+
+// claim notes that rel is staged and, in the spare, clears its place:
+// whatever file the spare holds there goes, and so does a folder that the
+// new site does not need.
+func (s *Staging) claim(rel, p string) error {
+	if !s.reuse {
+		return nil
+	}
+	s.mu.Lock()
+	s.staged[rel] = true
+	s.mu.Unlock()
+	var err error
+	if _, ok := s.existing[rel]; ok {
+		err = os.Remove(p)
+	} else if s.oldDirs[rel] && !s.needDirs[rel] {
+		err = os.RemoveAll(p)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		err = nil
+	}
+	return err
 }
 
 // forEach calls f(0) ... f(n-1) on all cores and returns the first error;
@@ -211,6 +290,9 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.claim(rel, p); err != nil {
+		return nil, writeError("writing", rel, err)
+	}
 	fi, err := writeFileStat(p, data, !s.dirsMade)
 	if err != nil {
 		return nil, writeError("writing", rel, err)
@@ -228,25 +310,54 @@ func (s *Staging) Link(rel, target string) error {
 	if err != nil {
 		return err
 	}
-	if !s.dirsMade {
-		if err := mkdirFast(filepath.Dir(p)); err != nil {
-			return writeError("linking", rel, err)
-		}
-	}
-	if err := os.Link(target, p); err != nil {
+	if _, err := s.link(rel, p, target); err != nil {
 		return writeError("linking", rel, err)
 	}
 	return nil
 }
 
+// link makes p, the staged path of rel, a hard link to target, unless it
+// is one already (in the spare). It reports whether target was missing.
+func (s *Staging) link(rel, p, target string) (missing bool, err error) {
+	if ino, ok := s.existing[rel]; ok && ino != 0 {
+		if fi, err := os.Lstat(target); err == nil && inode(fi) == ino {
+			s.mu.Lock()
+			s.staged[rel] = true
+			s.mu.Unlock()
+			return false, nil
+		}
+	}
+	if err := s.claim(rel, p); err != nil {
+		return false, err
+	}
+	if !s.dirsMade {
+		if err := mkdirFast(filepath.Dir(p)); err != nil {
+			return false, err
+		}
+	}
+	err = os.Link(target, p)
+	if err == nil || isDiskFull(err) {
+		return false, err
+	}
+	// No hard links here (another device, a file system without them):
+	// copy the bytes, if there are any.
+	data, rerr := os.ReadFile(target)
+	if rerr != nil {
+		return true, err
+	}
+	_, err = writeFileStat(p, data, false)
+	return false, err
+}
+
 // LinkFiles stages each site-relative path in rels as the file of the
 // same path under from, typically the previous site, on all cores: a hard
 // link, so the file keeps its inode and mtime across the swap and costs
-// one system call. Where the file system cannot link (another device, no
-// hard links) it copies the bytes instead. It returns, in no particular
-// order, the paths whose file under from could not be read, for the caller
-// to write; it fails only when the staging folder cannot take them (a full
-// disk, say) or a path is not one inside the site.
+// one system call (none in the spare, where it mostly is that link
+// already). Where the file system cannot link it copies the bytes
+// instead. It returns, in no particular order, the paths whose file under
+// from could not be read, for the caller to write; it fails only when the
+// staging folder cannot take them (a full disk, say) or a path is not one
+// inside the site.
 func (s *Staging) LinkFiles(rels []string, from string) (missing []string, err error) {
 	var mu sync.Mutex
 	err = forEach(len(rels), func(i int) error {
@@ -255,31 +366,20 @@ func (s *Staging) LinkFiles(rels []string, from string) (missing []string, err e
 		if err != nil {
 			return err
 		}
-		if !s.dirsMade {
-			if err := mkdirFast(filepath.Dir(p)); err != nil {
-				return writeError("linking", rel, err)
-			}
-		}
-		src := filepath.Join(from, filepath.FromSlash(rel))
-		err = os.Link(src, p)
-		if err == nil {
-			return nil
-		}
-		if isDiskFull(err) {
-			return writeError("linking", rel, err)
-		}
-		data, rerr := os.ReadFile(src)
-		if rerr != nil {
+		gone, err := s.link(rel, p, filepath.Join(from, filepath.FromSlash(rel)))
+		switch {
+		case gone:
 			mu.Lock()
 			missing = append(missing, rel)
 			mu.Unlock()
-			return nil
-		}
-		if _, err := writeFileStat(p, data, false); err != nil {
-			return writeError("writing", rel, err)
+		case err != nil:
+			return writeError("linking", rel, err)
 		}
 		return nil
 	})
+	if len(missing) < len(rels) {
+		s.linked.Store(true)
+	}
 	return missing, err
 }
 
@@ -302,6 +402,9 @@ func (s *Staging) CopyFS(fsys fs.FS) error {
 		dst, err := s.path(p)
 		if err != nil {
 			return err
+		}
+		if err := s.claim(p, dst); err != nil {
+			return writeError("copying asset", p, err)
 		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return writeError("copying asset", p, err)
@@ -332,15 +435,69 @@ func copyFile(fsys fs.FS, src, dst string) error {
 
 // Commit swaps the staging folder in as the destination. The swap is one
 // rename: at every instant the destination is either the whole previous
-// site or the whole new one. The previous site is left in a folder beside
-// it for Cleanup to delete.
+// site or the whole new one. Staged into the spare or with LinkFiles, the
+// previous site becomes the next spare; otherwise it is left in a folder
+// beside it for Cleanup to delete.
 func (s *Staging) Commit() error {
+	if s.reuse {
+		s.prune()
+	}
 	old, err := swap(s.dir, s.dest, oldPrefix(s.dest))
 	if err != nil {
 		return fmt.Errorf("publishing %s: %w", s.dest, err)
 	}
-	s.old, s.committed = old, true
+	s.committed = true
+	if old == sparePath(s.dest) {
+		old = "" // swapped, but not moved on: the previous site is the spare already
+	}
+	if old != "" && (s.reuse || s.linked.Load()) {
+		if aside := moveAside(s.dest, sparePath(s.dest)); aside != "" {
+			s.leftovers = append(s.leftovers, aside)
+		}
+		if os.Rename(old, sparePath(s.dest)) == nil {
+			old = ""
+		}
+	}
+	s.old = old
 	return nil
+}
+
+// prune deletes the files and folders of the spare that the new site
+// does not have.
+func (s *Staging) prune() {
+	for rel := range s.existing {
+		if !s.staged[rel] {
+			os.Remove(filepath.Join(s.dir, filepath.FromSlash(rel)))
+		}
+	}
+	dirs := make([]string, 0, len(s.oldDirs))
+	for d := range s.oldDirs {
+		if !s.needDirs[d] {
+			dirs = append(dirs, d)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(dirs))) // children before their parents
+	for _, d := range dirs {
+		os.Remove(filepath.Join(s.dir, filepath.FromSlash(d)))
+	}
+}
+
+// moveAside renames the folder p, if there is one, to a fresh name that
+// marks it for deletion, and returns that name. Renamed, it can be deleted
+// in the background while a later build makes p anew.
+func moveAside(dest, p string) string {
+	if _, err := os.Lstat(p); err != nil {
+		return ""
+	}
+	aside, err := os.MkdirTemp(filepath.Dir(dest), oldPrefix(dest))
+	if err != nil {
+		return ""
+	}
+	if err := os.Rename(p, aside); err != nil { // over the empty folder just made
+		os.Remove(aside)
+		return ""
+	}
+	return aside
 }
 
 // DetachOld hands the folders left to delete after Commit, the previous
@@ -367,8 +524,8 @@ func (s *Staging) Cleanup() error {
 		errs = append(errs, os.RemoveAll(s.old))
 		s.old = ""
 	}
-	if _, err := os.Stat(s.dir); err == nil && !s.committed && s.dir != s.dest {
-		errs = append(errs, os.RemoveAll(s.dir))
+	if _, err := os.Stat(s.dir); err == nil && !s.committed && !s.reuse && s.dir != s.dest {
+		errs = append(errs, os.RemoveAll(s.dir)) // a spare stays a spare, however far its update got
 	}
 	for _, d := range s.leftovers {
 		errs = append(errs, os.RemoveAll(d))
