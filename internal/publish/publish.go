@@ -419,7 +419,8 @@ func copyFile(fsys fs.FS, src, dst string) error {
 		return fmt.Errorf("copying asset %s: %w", src, err)
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	os.Remove(dst) // replace, never write through: it may be a link to the previous site's file
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("copying asset %s: %w", src, err)
 	}
