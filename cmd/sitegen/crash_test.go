@@ -23,9 +23,10 @@ import (
 // site or the complete new one, each as a clean build makes it; then a
 // build must succeed and give exactly the clean build's bytes.
 //
-// It needs about fifty builds of 10,000 articles (about three minutes on
-// two idle cores), too long for every "go test ./..." of the day, so it
-// sits behind the build tag "crash" and .ci/run runs it on its own:
+// It needs about fifty builds of 10,000 articles (about 7 minutes of CPU,
+// so 4-5 minutes on two idle cores; 16 minutes at a load average of 12),
+// too long for every "go test ./..." of the day, so it sits behind the
+// build tag "crash" and .ci/run runs it on its own:
 //
 //	go test -tags crash -run TestKillDuringBuild ./cmd/sitegen
 func TestKillDuringBuild(t *testing.T) {
