@@ -64,7 +64,8 @@ type Builder struct {
 	// previous build's sources by path, to reuse those whose stamp matches.
 	contentDir string
 	cache      map[string]*cachedSource
-	spill      *bodySpill // where bodies wait until their page is rendered; nil keeps them in the articles
+	related    *site.RelatedIndex // the previous build's related stories, for the next reindex to keep
+	spill      *bodySpill         // where bodies wait until their page is rendered; nil keeps them in the articles
 }
 
 // Changes is what an Update changed in the built site.
@@ -159,6 +160,12 @@ func (b *Builder) reindex() {
 	prev := b.site
 	b.site = site.New(b.theme.cfg, norm.Articles)
 	b.site.KeepRelated(prev)
+	if b.related != nil {
+		if b.site.KeepRelatedIndex(b.related) {
+			relatedFromCache.Add(1)
+		}
+		b.related = nil
+	}
 	b.txtTopics, b.dups, b.unindexed = nil, nil, false
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
@@ -169,6 +176,10 @@ func (b *Builder) reindex() {
 	}
 	b.keys = b.pageKeys(all)
 }
+
+// relatedFromCache counts the indexes that kept the related stories of the
+// build cache rather than computing them, for tests.
+var relatedFromCache atomic.Int64
 
 // Problems returns every bad source file, sorted.
 func (b *Builder) Problems() content.Problems {

@@ -15,13 +15,15 @@ import (
 
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/search"
+	"github.com/sitegen/sitegen/internal/site"
 )
 
 // The build cache is one file beside the destination, named like the
 // publish package's staging folders: DEST/../.public.sitegen-cache for
 // DEST public. It records what the last build read (every content file's
 // size, times, inode and hash, and the article parsed from it, without its
-// body) and what it wrote (every output file's key, hash and stamp).
+// body) and what it wrote (every output file's key, hash and stamp), and
+// every article's related stories with the key of their inputs.
 //
 // It is trusted only as far as it can be checked, so that a stale cache
 // cannot produce wrong output:
@@ -38,7 +40,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 3"
+const cacheFormat = "sitegen build cache 4"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -77,13 +79,19 @@ type cacheState struct {
 	Extras map[string]extraMade
 	// Search is the search index's per-article analyses.
 	Search *search.Cache
+	// Related is every article's related stories, with the key of their
+	// inputs, so that a build whose articles have the same source paths,
+	// dates and tags (a body or title edit) does not compute them again;
+	// nil when the templates show none.
+	Related *site.RelatedIndex
 }
 
 // same reports whether s records what o does, but for the search
 // analyses, which follow from the sources.
 func (s *cacheState) same(o *cacheState) bool {
 	return s.World == o.World && s.Articles == o.Articles && s.Pages == o.Pages &&
-		slices.Equal(s.Notes, o.Notes) && maps.Equal(s.Extras, o.Extras)
+		slices.Equal(s.Notes, o.Notes) && maps.Equal(s.Extras, o.Extras) &&
+		(s.Related == nil) == (o.Related == nil) && (s.Related == nil || s.Related.Key == o.Related.Key)
 }
 
 // An extraMade is a feed or search document file as made under a key.
@@ -127,7 +135,8 @@ type cachedOutput struct {
 }
 
 // The cache file is a gob stream: a manifestHeader, then the stamps, the
-// outputs, the sources and the search index's analyses in chunks of at
+// outputs, the sources, the search index's analyses and the related
+// stories' lists in chunks of at
 // most cacheChunk, so that neither writing nor reading it holds a second
 // copy of a million-article archive in memory, and a no-op build reads
 // only the stamps and outputs.
@@ -142,6 +151,9 @@ type manifestHeader struct {
 	Sources, Outputs int
 	SearchTerms      int // words in the search analyses' dictionary
 	SearchEntries    int
+	HasRelated       bool     // the related stories follow
+	RelatedKey       [32]byte // site.RelatedIndex.Key
+	RelatedLists     int
 }
 
 const cacheChunk = 4096
@@ -189,6 +201,13 @@ func readManifest(root, dest string) *manifest {
 			return err
 		}
 		m.State.Search = sc
+		if h.HasRelated {
+			ri := &site.RelatedIndex{Key: h.RelatedKey, Lists: make([][]int32, 0, h.RelatedLists)}
+			if err := readChunks(dec, &ri.Lists, h.RelatedLists); err != nil {
+				return err
+			}
+			m.State.Related = ri
+		}
 		return nil
 	}
 	return m
@@ -271,11 +290,15 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 			extras[o.Path] = e
 		}
 	}
+	h := manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
+		World: st.World, Articles: st.Articles, Pages: st.Pages, Notes: st.Notes, Extras: extras,
+		Sources: nSources, Outputs: len(outputs), SearchTerms: len(sc.Terms), SearchEntries: len(sc.Entries)}
+	if st.Related != nil {
+		h.HasRelated, h.RelatedKey, h.RelatedLists = true, st.Related.Key, len(st.Related.Lists)
+	}
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	enc := gob.NewEncoder(w)
-	err = enc.Encode(manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
-		World: st.World, Articles: st.Articles, Pages: st.Pages, Notes: st.Notes, Extras: extras,
-		Sources: nSources, Outputs: len(outputs), SearchTerms: len(sc.Terms), SearchEntries: len(sc.Entries)})
+	err = enc.Encode(h)
 	if err == nil {
 		err = sources(func(chunk []cachedSource) error {
 			stamps := make([]cachedStamp, len(chunk))
@@ -296,6 +319,9 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	}
 	if err == nil {
 		err = writeChunks(enc, sc.Entries)
+	}
+	if err == nil && st.Related != nil {
+		err = writeChunks(enc, st.Related.Lists)
 	}
 	if err == nil {
 		err = w.Flush()

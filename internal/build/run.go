@@ -83,6 +83,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		for i := range man.Sources {
 			b.cache[man.Sources[i].Path] = &man.Sources[i]
 		}
+		b.related = man.State.Related
 	}
 	if b.theme.renderer.AnyDeps()&render.DepsAll == 0 {
 		spill, err := newBodySpill(filepath.Dir(dest))
@@ -119,7 +120,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	// The feeds, sitemap and search index: only the feeds and search
 	// documents whose articles changed are made again (makeExtrasFrom).
 	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts, made: map[string]bool{},
-		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes}}
+		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes, Related: b.site.RelatedIndex()}}
 	if err := w.makeExtrasFrom(ctx, man); err != nil {
 		return rep, err
 	}

@@ -99,6 +99,74 @@ func (s *Site) KeepRelated(prev *Site) {
 	})
 }
 
+// A RelatedIndex is every article's related stories as site positions,
+// with the key of the inputs they were computed from: what a build cache
+// keeps of them from one process to the next (see KeepRelatedIndex).
+type RelatedIndex struct {
+	Key   [sha256.Size]byte // of every article's source path, date and tags, in site order
+	Lists [][]int32         // by site position: the site positions of the article's related stories, best first
+}
+
+// RelatedIndex returns the related stories s has computed or kept, or nil
+// when none have been asked for.
+func (s *Site) RelatedIndex() *RelatedIndex {
+	if !s.rel.done.Load() {
+		return nil
+	}
+	n := 0
+	for _, rs := range s.rel.of {
+		n += len(rs)
+	}
+	flat := make([]int32, 0, n)
+	ri := &RelatedIndex{Key: s.relatedInputs(), Lists: make([][]int32, len(s.rel.of))}
+	for i, rs := range s.rel.of {
+		start := len(flat)
+		for _, r := range rs {
+			flat = append(flat, int32(s.position[r]))
+		}
+		ri.Lists[i] = flat[start:len(flat):len(flat)]
+	}
+	return ri
+}
+
+// KeepRelatedIndex gives s the related stories in ri, as KeepRelated does
+// a previous site's, when ri was computed from the same inputs: the same
+// articles by source path, in the same order, with the same dates and
+// tags. It reports whether it did; an index of another site, or one not
+// well formed, is not used. Call it before s is shared.
+func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
+	if ri == nil || len(ri.Lists) != len(s.Articles) || ri.Key != s.relatedInputs() {
+		return false
+	}
+	n := 0
+	for i, l := range ri.Lists {
+		if len(l) > RelatedCount {
+			return false
+		}
+		for _, p := range l {
+			if p < 0 || int(p) >= len(s.Articles) || int(p) == i {
+				return false
+			}
+		}
+		n += len(l)
+	}
+	kept := false
+	s.rel.once.Do(func() {
+		s.indexSources()
+		flat := make([]*content.Article, 0, n)
+		for i, l := range ri.Lists {
+			start := len(flat)
+			for _, p := range l {
+				flat = append(flat, s.Articles[p])
+			}
+			s.rel.of[i] = flat[start:len(flat):len(flat)]
+		}
+		s.rel.done.Store(true)
+		kept = true
+	})
+	return kept
+}
+
 // relatedInputs hashes what relatedTo reads of the site: every article's
 // source path, date and tags in site order. Tags go in each article's own
 // order, which is the order their weights are added in.
@@ -110,7 +178,10 @@ func (s *Site) relatedInputs() [sha256.Size]byte {
 			buf = buf[:0]
 			buf = binary.AppendUvarint(buf, uint64(len(a.Source)))
 			buf = append(buf, a.Source...)
-			buf = binary.AppendVarint(buf, a.Date.UnixNano())
+			// Seconds and nanoseconds: UnixNano is undefined for dates
+			// before 1678, which an archive may hold.
+			buf = binary.AppendVarint(buf, a.Date.Unix())
+			buf = binary.AppendUvarint(buf, uint64(a.Date.Nanosecond()))
 			buf = binary.AppendUvarint(buf, uint64(len(a.Tags)))
 			for _, t := range a.Tags {
 				buf = binary.AppendUvarint(buf, uint64(len(t.Slug)))

@@ -81,7 +81,11 @@ func TestKeepRelated(t *testing.T) {
 		return out
 	}
 	prev := New(config.Default(), archive(nil))
+	if prev.RelatedIndex() != nil {
+		t.Fatal("RelatedIndex before any related story was asked for")
+	}
 	prev.Related(prev.Articles[0]) // computes them all
+	index := prev.RelatedIndex()   // what a build cache stores
 
 	for _, c := range []struct {
 		name string
@@ -117,6 +121,25 @@ func TestKeepRelated(t *testing.T) {
 				t.Fatalf("kept the previous related stories: %v, want %v", got, c.kept)
 			}
 			fresh := New(config.Default(), archive(c.edit))
+			// From the index, through a build cache, the same.
+			fromIndex := New(config.Default(), archive(c.edit))
+			if got := fromIndex.KeepRelatedIndex(index); got != c.kept {
+				t.Fatalf("kept the stored related stories: %v, want %v", got, c.kept)
+			}
+			for i, a := range fromIndex.Articles {
+				got, want := fromIndex.Related(a), fresh.Related(fresh.Articles[i])
+				if !slices.Equal(sources(got), sources(want)) {
+					t.Errorf("from the index, %s: related %v, computed afresh %v", a.Source, sources(got), sources(want))
+				}
+				for _, r := range got {
+					if fromIndex.Articles[fromIndex.position[r]] != r {
+						t.Errorf("from the index, %s: related story %s is not the new site's article", a.Source, r.Source)
+					}
+				}
+			}
+			if again := fromIndex.RelatedIndex(); c.kept && (again.Key != index.Key || !slices.EqualFunc(again.Lists, index.Lists, slices.Equal)) {
+				t.Error("the index of kept related stories differs from the one they were kept from")
+			}
 			for i, a := range s.Articles {
 				got, want := s.Related(a), fresh.Related(fresh.Articles[i])
 				if !slices.Equal(sources(got), sources(want)) {
@@ -137,5 +160,31 @@ func TestKeepRelated(t *testing.T) {
 	s.KeepRelated(unused)
 	if s.rel.done.Load() {
 		t.Error("took related stories from a site that had not computed them")
+	}
+
+	// An index not well formed is not used: wrong length, a position out
+	// of range, an article related to itself, too many stories.
+	bad := func(edit func(ri *RelatedIndex)) *RelatedIndex {
+		ri := &RelatedIndex{Key: index.Key, Lists: make([][]int32, len(index.Lists))}
+		for i, l := range index.Lists {
+			ri.Lists[i] = slices.Clone(l)
+		}
+		edit(ri)
+		return ri
+	}
+	for name, ri := range map[string]*RelatedIndex{
+		"short":        bad(func(ri *RelatedIndex) { ri.Lists = ri.Lists[1:] }),
+		"out of range": bad(func(ri *RelatedIndex) { ri.Lists[3][0] = int32(len(ri.Lists)) }),
+		"negative":     bad(func(ri *RelatedIndex) { ri.Lists[3][0] = -1 }),
+		"itself":       bad(func(ri *RelatedIndex) { ri.Lists[3][0] = 3 }),
+		"too many":     bad(func(ri *RelatedIndex) { ri.Lists[3] = append(ri.Lists[3], 7, 8, 9, 10, 11, 12) }),
+		"nil":          nil,
+	} {
+		if New(config.Default(), archive(nil)).KeepRelatedIndex(ri) {
+			t.Errorf("%s: a malformed related index was used", name)
+		}
+	}
+	if !New(config.Default(), archive(nil)).KeepRelatedIndex(bad(func(*RelatedIndex) {})) {
+		t.Error("a copy of a good related index was not used")
 	}
 }
