@@ -23,8 +23,8 @@ import (
 // site or the complete new one, each as a clean build makes it; then a
 // build must succeed and give exactly the clean build's bytes.
 //
-// It needs about fifty builds of 10,000 articles (about 7 minutes of CPU,
-// so 4-5 minutes on two idle cores; 16 minutes at a load average of 12),
+// It needs about fifty builds of 10,000 articles (6-7 minutes of CPU: 5.6
+// minutes of wall time at a load average of 3-6, 16 at 12),
 // too long for every "go test ./..." of the day, so it sits behind the
 // build tag "crash" and .ci/run runs it on its own:
 //
