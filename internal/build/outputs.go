@@ -371,19 +371,7 @@ func (b *Builder) extraKeys() extraKeys {
 		k.str(a.Summary)
 		k.str(a.Date.Format(time.RFC3339Nano))
 		k.str(a.Updated.Format(time.RFC3339Nano))
-		for _, t := range a.Tags {
-			k.str(t.Slug)
-			k.str(t.Name)
-		}
-		k.int(-1)
-		for _, r := range a.SeeAlso {
-			k.str(r.URLPath())
-			k.str(r.Title)
-		}
-		k.int(-1)
-		for _, al := range a.Aliases {
-			k.str(al)
-		}
+		writeArchiveFields(&k, a)
 		full[a] = k.sum()
 
 		// The analysis reads the body, title, summary and tags.
