@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -189,19 +190,24 @@ func (b *Builder) Problems() content.Problems {
 }
 
 func (b *Builder) problems() content.Problems {
-	var probs content.Problems
-	add := func(p *content.Problem) {
-		c := *p
-		c.Path = path.Join("content", p.Path) // as the user finds it from the site root
-		probs = append(probs, &c)
-	}
-	for _, p := range b.walkErrs {
-		add(p)
-	}
+	var perSource []*content.Problem
 	for _, s := range b.sources {
 		if s.prob != nil {
-			add(s.prob)
+			perSource = append(perSource, s.prob)
 		}
+	}
+	return siteProblems(b.walkErrs, perSource)
+}
+
+// siteProblems returns the problems of content/ found while walking it and
+// while reading its files, sorted, with their paths as the user finds them
+// from the site root ("content/2024/story.md").
+func siteProblems(walk, perSource []*content.Problem) content.Problems {
+	probs := make(content.Problems, 0, len(walk)+len(perSource))
+	for _, p := range slices.Concat(walk, perSource) {
+		c := *p
+		c.Path = path.Join("content", p.Path)
+		probs = append(probs, &c)
 	}
 	probs.Sort()
 	return probs

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
@@ -83,21 +82,13 @@ func (b *Builder) unchanged(man *manifest, dest string) *Report {
 	if changed.Load() {
 		return nil
 	}
-	var probs content.Problems
-	add := func(p *content.Problem) {
-		c := *p
-		c.Path = path.Join("content", p.Path) // as Builder.problems reports it
-		probs = append(probs, &c)
-	}
-	for _, p := range walkProbs {
-		add(p)
-	}
+	var perSource []*content.Problem
 	for _, c := range man.Stamps {
 		if c.Prob != nil {
-			add(c.Prob)
+			perSource = append(perSource, c.Prob)
 		}
 	}
-	probs.Sort()
+	probs := siteProblems(walkProbs, perSource)
 	unchangedBuilds.Add(1)
 	return &Report{Articles: man.State.Articles, Pages: man.State.Pages, Notes: man.State.Notes,
 		Problems: probs, Unchanged: len(man.Outputs)}
