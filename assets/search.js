@@ -1,7 +1,8 @@
 // search.js: the client of sitegen's static search index (see docs/search.md).
 // Plain JavaScript, no framework, no network beyond this site: it loads
 // index.json once, then for each query only the term shards of its words and
-// the document files of the results it shows.
+// the documents of the results it shows, by byte range from the document
+// files they share.
 (() => {
   'use strict';
   const form = document.getElementById('search');
@@ -53,15 +54,88 @@
     return a.length - b.length;
   }
 
-  const files = new Map(); // URL -> Promise of the response body
-  function load(url, as) {
+  const files = new Map(); // URL, or URL#from-to for a byte range -> Promise of the bytes
+  const utf8 = new TextDecoder();
+  function load(url) {
     if (!files.has(url)) {
       files.set(url, fetch(url).then((r) => {
         if (!r.ok) throw new Error(url + ': ' + r.status);
-        return as === 'json' ? r.json() : r.arrayBuffer().then((b) => new Uint8Array(b));
+        return r.arrayBuffer().then((b) => new Uint8Array(b));
       }).catch((e) => { files.delete(url); throw e; }));
     }
     return files.get(url);
+  }
+
+  // Documents: a document file holds m.perFile documents, after a header
+  // of one little-endian uint32 per document, the offset where it ends.
+  // A page of results fetches the header of each file it needs, then the
+  // byte ranges of its documents, a run of neighbours in one request. A
+  // host that ignores Range sends the whole file (status 200): it is kept
+  // and sliced.
+  const whole = new Map(); // document file URL -> whole file, from such a host
+  function range(url, from, to) { // bytes [from, to) of url
+    const key = url + '#' + from + '-' + to;
+    if (!files.has(key)) {
+      files.set(key, (async () => {
+        if (!whole.has(url)) {
+          const r = await fetch(url, { headers: { Range: 'bytes=' + from + '-' + (to - 1) } });
+          if (!r.ok) throw new Error(url + ': ' + r.status);
+          const buf = new Uint8Array(await r.arrayBuffer());
+          if (r.status === 206) return buf;
+          whole.set(url, buf);
+        }
+        return whole.get(url).subarray(from, to);
+      })().catch((e) => { files.delete(key); throw e; }));
+    }
+    return files.get(key);
+  }
+
+  // loadDocs returns the documents ids, in order.
+  async function loadDocs(m, ids) {
+    const byFile = new Map(); // file number -> positions in it
+    for (const id of ids) {
+      const f = Math.floor(id / m.perFile);
+      if (!byFile.has(f)) byFile.set(f, []);
+      byFile.get(f).push(id % m.perFile);
+    }
+    const docs = new Map();
+    await Promise.all([...byFile].map(async ([f, at]) => {
+      const url = dir + 'd/' + f + '.bin?v=' + m.version;
+      const count = Math.min(m.perFile, m.docs - f * m.perFile);
+      // read takes the documents at from a file through get(from, to).
+      const read = async (get) => {
+        const head = new DataView((await get(0, 4 * count)).slice().buffer);
+        const start = (j) => (j === 0 ? 4 * count : head.getUint32(4 * (j - 1), true));
+        const end = (j) => head.getUint32(4 * j, true);
+        const runs = [];
+        for (const j of at.sort((a, b) => a - b)) {
+          const r = runs[runs.length - 1];
+          if (r && r[1] === j - 1) r[1] = j; else runs.push([j, j]);
+        }
+        await Promise.all(runs.map(async ([a, b]) => {
+          const buf = await get(start(a), end(b));
+          for (let j = a; j <= b; j++) {
+            const id = f * m.perFile + j;
+            const doc = JSON.parse(utf8.decode(buf.subarray(start(j) - start(a), end(j) - start(a))));
+            if (doc.n !== id) throw new Error('document ' + id + ' out of place');
+            docs.set(id, doc);
+          }
+        }));
+      };
+      try {
+        await read((from, to) => range(url, from, to));
+      } catch {
+        // A header and documents of different builds (a cache kept one of
+        // them; the version does not hash the text): read the file afresh.
+        const r = await fetch(url, { cache: 'reload' });
+        if (!r.ok) throw new Error(url + ': ' + r.status);
+        const buf = new Uint8Array(await r.arrayBuffer());
+        whole.set(url, buf);
+        for (const k of files.keys()) if (k.startsWith(url + '#')) files.delete(k);
+        await read(async (from, to) => buf.subarray(from, to));
+      }
+    }));
+    return ids.map((id) => docs.get(id));
   }
 
   let manifest = null;
@@ -77,7 +151,6 @@
 
   // A shard is a run of term entries; parse reads their headers into a Map
   // from term to {df, flags, body} without decoding the bodies.
-  const utf8 = new TextDecoder();
   function uvarint(buf, pos) {
     let x = 0, s = 1;
     for (;;) {
@@ -315,7 +388,7 @@
   async function showPage(answer, my) {
     const m = await loadManifest();
     const ids = answer.ranked.slice(answer.shown, answer.shown + pageSize);
-    const docs = await Promise.all(ids.map((id) => load(dir + 'd/' + Math.floor(id / 1000) + '/' + id + '.json?v=' + m.version, 'json')));
+    const docs = await loadDocs(m, ids);
     if (my !== seq) return;
     list.append(...docs.map((d) => resultItem(d, answer.highlight, answer.prefix)));
     answer.shown += ids.length;

@@ -308,17 +308,20 @@ func checkFeedsAndIndex(t *testing.T, dest, title string) {
 	}
 	found := false
 	filepath.WalkDir(filepath.Join(dest, "search"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(p, ".json") {
+		if err != nil || !strings.Contains(p, "/d/") || d.IsDir() {
 			return err
 		}
 		data, _ := os.ReadFile(p)
-		var doc struct {
-			T, S string
-		}
-		if json.Unmarshal(data, &doc) == nil && strings.HasPrefix(doc.T, "Hostile") {
-			found = true
-			if doc.T != title || doc.S != summary {
-				t.Errorf("search index %s: title %q, summary %q; want %q, %q", p, doc.T, doc.S, title, summary)
+		_, docs := splitDocFile(data)
+		for _, data := range docs {
+			var doc struct {
+				T, S string
+			}
+			if json.Unmarshal(data, &doc) == nil && strings.HasPrefix(doc.T, "Hostile") {
+				found = true
+				if doc.T != title || doc.S != summary {
+					t.Errorf("search index %s: title %q, summary %q; want %q, %q", p, doc.T, doc.S, title, summary)
+				}
 			}
 		}
 		return nil

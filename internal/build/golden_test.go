@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -118,6 +119,9 @@ func outputFiles(t *testing.T, dst string) []txtar.File {
 		if err != nil {
 			return err
 		}
+		if strings.HasPrefix(rel, "search/d/") {
+			data = readableDocFile(data)
+		}
 		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 			// A binary file (the search index's shards) is held by its hash:
 			// txtar is text, and a change still shows.
@@ -131,6 +135,46 @@ func outputFiles(t *testing.T, dst string) []txtar.File {
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files
+}
+
+// readableDocFile shows a search document file's header, the offsets
+// where its documents end, as text above the documents (JSON lines), so
+// that the archive shows what a result displays. Bytes that do not read
+// as such a file are returned as they are.
+func readableDocFile(data []byte) []byte {
+	ends, docs := splitDocFile(data)
+	if docs == nil {
+		return data
+	}
+	out := []byte("header: documents end at")
+	for _, e := range ends {
+		out = fmt.Appendf(out, " %d", e)
+	}
+	out = append(out, '\n')
+	return append(out, bytes.Join(docs, nil)...)
+}
+
+// splitDocFile splits a search document file into its documents, after a
+// header of one little-endian uint32 per document saying where it ends;
+// nil if data is not such a file.
+func splitDocFile(data []byte) (ends []int, docs [][]byte) {
+	for n := 1; 4*n < len(data) && n <= 64; n++ {
+		if data[4*n] != '{' || int(binary.LittleEndian.Uint32(data[4*(n-1):])) != len(data) {
+			continue
+		}
+		start := 4 * n
+		for j := range n {
+			end := int(binary.LittleEndian.Uint32(data[4*j:]))
+			if end <= start || end > len(data) {
+				return nil, nil
+			}
+			ends = append(ends, end)
+			docs = append(docs, data[start:end])
+			start = end
+		}
+		return ends, docs
+	}
+	return nil, nil
 }
 
 func compareFiles(t *testing.T, want, got []txtar.File) {

@@ -62,7 +62,7 @@ func TestNoopBuildRestoresHandEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := readTree(t, dest)
-	for _, f := range []string{"index.html", "feed.xml", "atom.xml", "search/d/0/3.json", "search/index.json", "sitemap.xml"} {
+	for _, f := range []string{"index.html", "feed.xml", "atom.xml", "search/d/0.bin", "search/index.json", "sitemap.xml"} {
 		if _, ok := want[f]; !ok {
 			t.Fatalf("%s is not in the site; files: %d", f, len(want))
 		}
@@ -73,7 +73,7 @@ func TestNoopBuildRestoresHandEdits(t *testing.T) {
 	}{
 		{"index.html", func(p string) error { return os.WriteFile(p, []byte("defaced"), 0o644) }},
 		{"atom.xml", func(p string) error { return os.Remove(p) }},
-		{"search/d/0/3.json", func(p string) error { return os.WriteFile(p, []byte("{}"), 0o644) }},
+		{"search/d/0.bin", func(p string) error { return os.WriteFile(p, []byte("{}"), 0o644) }},
 		{"search/index.json", func(p string) error {
 			// Same size, new bytes and mtime.
 			data, _ := os.ReadFile(p)

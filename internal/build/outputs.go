@@ -260,7 +260,7 @@ func (w *siteWriter) makeExtrasFrom(ctx context.Context, man *manifest) error {
 		}
 	}
 	dir := strings.TrimPrefix(render.SearchPath, "/")
-	for i := range b.site.Articles {
+	for i := 0; i < len(b.site.Articles); i += search.DocsPerFile {
 		name := dir + search.DocFile(i)
 		if o, ok := prev[name]; ok && o.Key == ks.docs[i] {
 			maybe = append(maybe, want{name, ks.docs[i]})
@@ -343,7 +343,7 @@ func (w *siteWriter) makeExtrasFrom(ctx context.Context, man *manifest) error {
 // under a key has the same bytes as one made again under the same key.
 type extraKeys struct {
 	feeds    []sourceHash // by feed, in outputs.feeds order
-	docs     []sourceHash // of each search document file, by document number
+	docs     []sourceHash // of the search document file that holds each document, by document number
 	analyses [][16]byte   // of each article's search analysis (search.Doc.Key), by document number
 }
 
@@ -385,11 +385,20 @@ func (b *Builder) extraKeys() extraKeys {
 			k.str(t.Name)
 		}
 		ks.analyses[i] = k.sum()
-
-		k.str("search document")
-		k.int(int64(i))
-		k.hash(full[a])
-		ks.docs[i] = k.sum()
+	}
+	// A search document file's key is that of the articles it holds, by
+	// number: any of them edited, added or moved makes it again.
+	for f := 0; f < len(arts); f += search.DocsPerFile {
+		end := min(f+search.DocsPerFile, len(arts))
+		k.str("search documents")
+		for i := f; i < end; i++ {
+			k.int(int64(i))
+			k.hash(full[arts[i]])
+		}
+		key := k.sum()
+		for i := f; i < end; i++ {
+			ks.docs[i] = key
+		}
 	}
 	for _, f := range (&outputs{site: b.site}).feeds() {
 		k.str("feed")

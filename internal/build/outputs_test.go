@@ -1,6 +1,8 @@
 package build
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -20,6 +22,7 @@ import (
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/i18n"
 	"github.com/sitegen/sitegen/internal/render"
+	"github.com/sitegen/sitegen/internal/search"
 	"github.com/sitegen/sitegen/internal/site"
 	"github.com/sitegen/sitegen/internal/sitemap"
 )
@@ -434,4 +437,71 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+// TestSearchDocumentFilesFollowEdits: the search documents are grouped
+// search.DocsPerFile to a file, and an edit of one article's body makes
+// only the file that holds it again; the other is kept as it was (same
+// inode and mtime), and the result is what a clean build writes.
+func TestSearchDocumentFilesFollowEdits(t *testing.T) {
+	ctx := context.Background()
+	root := agedSite(t, search.DocsPerFile+6)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{"search/d/0.bin", "search/d/1.bin"}
+	before := readTree(t, dest)
+	for _, f := range files {
+		if _, ok := before[f]; !ok {
+			t.Fatalf("%s is not in the site", f)
+		}
+	}
+	if _, ok := before["search/d/2.bin"]; ok {
+		t.Fatalf("three document files for %d articles", search.DocsPerFile+6)
+	}
+	changedFiles := map[string]bool{}
+	for _, story := range []int{5, 0} { // the newest dates, the oldest
+		t.Run(fmt.Sprint("story ", story), func(t *testing.T) {
+			marker := fmt.Sprintf("Zeppelin%d", story)
+			writeSiteFile(t, root, fmt.Sprintf("content/%02d/story-%03d.md", story%4, story), testArticle(
+				fmt.Sprintf("Story number %d", story), fmt.Sprintf("2024-%02d-%02d", 1+story%3, 1+story%5),
+				[]string{"Iraq", "Economy"}, "Body of story with "+marker+"."))
+			ageFiles(t, root)
+			if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+				t.Fatal(err)
+			}
+			after := readTree(t, dest)
+			clean := filepath.Join(t.TempDir(), "clean")
+			if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
+				t.Fatal(err)
+			}
+			want := readTree(t, clean)
+			var changed []string
+			for _, f := range files {
+				a, b := after[f], before[f]
+				if !bytes.Equal(a.data, want[f].data) {
+					t.Errorf("%s differs from a clean build's", f)
+				}
+				if a.ino != b.ino || !a.mtime.Equal(b.mtime) {
+					changed = append(changed, f)
+					if !bytes.Contains(a.data, []byte(marker)) {
+						t.Errorf("%s was made again without the edit", f)
+					}
+				} else if bytes.Contains(a.data, []byte(marker)) || !bytes.Equal(a.data, b.data) {
+					t.Errorf("%s was kept though the edit changed it", f)
+				}
+			}
+			if len(changed) != 1 {
+				t.Errorf("files made again after one body edit: %q, want one", changed)
+			}
+			for _, f := range changed {
+				changedFiles[f] = true
+			}
+			before = after
+		})
+	}
+	if len(changedFiles) != 2 {
+		t.Errorf("the two edits changed %v; want one edit in each file", changedFiles)
+	}
 }

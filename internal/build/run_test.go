@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sitegen/sitegen/internal/search"
 )
 
 // agedSite writes the test site and backdates every file, so that the
@@ -71,7 +73,7 @@ func readTree(t *testing.T, dir string) map[string]treeFile {
 // with nothing changed writes nothing.
 func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 	ctx := context.Background()
-	root := agedSite(t, 24)
+	root := agedSite(t, search.DocsPerFile+6) // two search document files: one edit leaves the other
 	dest := filepath.Join(t.TempDir(), "public")
 	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -56,14 +57,22 @@ func browser(t *testing.T) context.Context {
 }
 
 // serveSample builds the repository's sample archive and serves it on
-// 127.0.0.1.
-func serveSample(t *testing.T) *httptest.Server {
+// 127.0.0.1; with ranges false, as a host that ignores Range requests
+// and sends whole files.
+func serveSample(t *testing.T, ranges bool) *httptest.Server {
 	t.Helper()
 	dest := filepath.Join(t.TempDir(), "public")
 	if _, err := build.Run(context.Background(), build.Options{Source: "../..", Dest: dest}); err != nil {
 		t.Fatalf("building the sample archive: %v", err)
 	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dest)))
+	files := http.FileServer(http.Dir(dest))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !ranges {
+			r.Header.Del("Range")
+		}
+		w.Header().Set("Cache-Control", "no-store") // each query's requests reach the server
+		files.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -76,7 +85,9 @@ const results = `new Promise((resolve) => {
     const status = document.getElementById('search-status').textContent;
     if (form.getAttribute('aria-busy') || !status) return false;
     resolve({status, links: [...document.querySelectorAll('#search-results li h2 a')].map((a) => a.getAttribute('href')),
-      marks: [...document.querySelectorAll('#search-results mark')].map((m) => m.textContent)});
+      marks: [...document.querySelectorAll('#search-results mark')].map((m) => m.textContent),
+      docs: performance.getEntriesByType('resource').filter((r) => r.name.includes('/search/d/'))
+        .map((r) => ({path: new URL(r.name).pathname, status: r.responseStatus, bytes: r.decodedBodySize}))});
     return true;
   };
   if (!done()) { const id = setInterval(() => { if (done()) clearInterval(id); }, 20); }
@@ -86,10 +97,26 @@ type answer struct {
 	Status string
 	Links  []string
 	Marks  []string
+	Docs   []fetched // the requests for document files
 }
 
+type fetched struct {
+	Path   string
+	Status int
+	Bytes  int
+}
+
+// TestSearchPageInChromium runs queries on the sample archive's search
+// page, on a host that answers Range requests, where the results' documents
+// must come as byte ranges of the shared document files, and on one that
+// sends whole files.
 func TestSearchPageInChromium(t *testing.T) {
-	srv := serveSample(t)
+	t.Run("ranges", func(t *testing.T) { testSearchPage(t, true) })
+	t.Run("whole files", func(t *testing.T) { testSearchPage(t, false) })
+}
+
+func testSearchPage(t *testing.T, ranges bool) {
+	srv := serveSample(t, ranges)
 	ctx := browser(t)
 	for _, tc := range []struct {
 		name, query, year string
@@ -126,6 +153,7 @@ func TestSearchPageInChromium(t *testing.T) {
 			if len(got.Links) == 0 || !strings.HasPrefix(got.Links[0], tc.first) {
 				t.Fatalf("%q: results %q (%s); want %s first", tc.query, got.Links, got.Status, tc.first)
 			}
+			checkDocRequests(t, got.Docs, len(got.Links), ranges)
 			found := false
 			for _, m := range got.Marks {
 				found = found || strings.EqualFold(m, tc.mark)
@@ -136,3 +164,39 @@ func TestSearchPageInChromium(t *testing.T) {
 		})
 	}
 }
+
+// checkDocRequests checks how a page of results fetched its documents:
+// from the shared document files (search/d/N.bin), with a Range request
+// each for the header and for every run of neighbouring documents, so
+// fewer bytes than the files hold; or, from a host without Range support,
+// each file once, whole.
+func checkDocRequests(t *testing.T, reqs []fetched, results int, ranges bool) {
+	t.Helper()
+	if len(reqs) == 0 {
+		t.Fatalf("%d results shown, but no document file fetched", results)
+	}
+	perFile := map[string]int{}
+	for _, r := range reqs {
+		if !docFileURL.MatchString(r.Path) {
+			t.Errorf("fetched %s, not a shared document file", r.Path)
+		}
+		perFile[r.Path]++
+		want := http.StatusPartialContent
+		if !ranges {
+			want = http.StatusOK
+		}
+		if r.Status != want {
+			t.Errorf("%s: status %d, want %d", r.Path, r.Status, want)
+		}
+	}
+	for path, n := range perFile {
+		if ranges && (n < 2 || n > 1+results) {
+			t.Errorf("%s fetched %d times for %d results: want its header, then one range per run of results", path, n, results)
+		}
+		if !ranges && n != 1 {
+			t.Errorf("%s fetched %d times from a host without ranges, want once", path, n)
+		}
+	}
+}
+
+var docFileURL = regexp.MustCompile(`^/search/d/[0-9]+\.bin$`)

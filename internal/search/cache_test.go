@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"maps"
@@ -154,4 +156,97 @@ func TestInvertInGroups(t *testing.T) {
 	if !maps.EqualFunc(got, want, bytes.Equal) {
 		t.Error("the index inverted in groups differs")
 	}
+}
+
+// TestDocumentFiles: documents are grouped DocsPerFile to a file, each
+// readable by the byte range its file's header gives; an edit of one
+// article changes only its file (and the shards and manifest), and the
+// file is remade alone when only its documents ask for it.
+func TestDocumentFiles(t *testing.T) {
+	ctx := context.Background()
+	n := 2*DocsPerFile + 22
+	arts := testArticles(n)
+	opt := Options{BasePath: "/news/"}
+	all := func(int) bool { return true }
+	before, emit := collect()
+	stats, cache, err := Index(ctx, docKeys(arts, all), opt, nil, emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.DocFiles != 3 || stats.Files() != 1+stats.Shards+3 {
+		t.Fatalf("%d document files (%d files in all, %d shards), want 3", stats.DocFiles, stats.Files(), stats.Shards)
+	}
+	var size int64
+	for i, a := range arts {
+		if d := readDoc(t, before, i, n); d.Title != a.Title || d.URL != "/news/"+a.URLPath()[1:] {
+			t.Fatalf("document %d: %+v, want %q at %s", i, d, a.Title, a.URLPath())
+		}
+		if i%DocsPerFile == 0 {
+			size += int64(len(before[docFile(i)]))
+		}
+	}
+	if stats.DocBytes != size {
+		t.Errorf("stats say %d bytes of documents, the files hold %d", stats.DocBytes, size)
+	}
+
+	edited := *arts[DocsPerFile+5]
+	edited.Body = "<p>An edit: <b>zeppelin</b>.</p>"
+	arts[DocsPerFile+5] = &edited
+	after, emit := collect()
+	if _, _, err := Index(ctx, docKeys(arts, all), opt, cache, emit); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range after {
+		changed := !bytes.Equal(data, before[name])
+		if want := name == docFile(DocsPerFile) || name == ManifestFile || name[:2] == shardDir; changed && !want {
+			t.Errorf("%s changed after an edit of document %d", name, DocsPerFile+5)
+		}
+	}
+	if !bytes.Contains(after[docFile(DocsPerFile)], []byte("zeppelin")) {
+		t.Errorf("%s lacks the edit", docFile(DocsPerFile))
+	}
+
+	// Only the edited article asks for its file: that file alone is made,
+	// with the bytes it has when every file is made.
+	only, emit := collect()
+	stats, _, err = Index(ctx, docKeys(arts, func(i int) bool { return i == DocsPerFile+5 }), opt, cache, emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.DocFiles != 1 {
+		t.Errorf("%d document files made, want 1", stats.DocFiles)
+	}
+	for name, data := range only {
+		if name[:2] == docDir && name != docFile(DocsPerFile) {
+			t.Errorf("%s made though not asked for", name)
+		}
+		if !bytes.Equal(data, after[name]) {
+			t.Errorf("%s differs from the one made with every file", name)
+		}
+	}
+}
+
+// readDoc reads document id of an index of n from its file as search.js
+// does: its byte range from the file's header.
+func readDoc(t *testing.T, files map[string][]byte, id, n int) docJSON {
+	t.Helper()
+	data := files[docFile(id)]
+	j := id % DocsPerFile
+	count := min(DocsPerFile, n-(id-j))
+	end := func(j int) int { return int(binary.LittleEndian.Uint32(data[4*j:])) }
+	start := 4 * count
+	if j > 0 {
+		start = end(j - 1)
+	}
+	if end(count-1) != len(data) {
+		t.Fatalf("%s: the header ends it at %d, it holds %d bytes", docFile(id), end(count-1), len(data))
+	}
+	var d docJSON
+	if err := json.Unmarshal(data[start:end(j)], &d); err != nil {
+		t.Fatalf("document %d (%s [%d, %d)): %v", id, docFile(id), start, end(j), err)
+	}
+	if d.ID != id {
+		t.Fatalf("document %d says it is %d", id, d.ID)
+	}
+	return d
 }

@@ -65,11 +65,12 @@ type Stats struct {
 	ManifestBytes int   // index.json, which every query loads first
 	ShardBytes    int64 // all term shards together
 	MaxShard      int   // the largest term shard
-	DocBytes      int64 // all document files together
+	DocFiles      int   // document files (groups of DocsPerFile articles) made
+	DocBytes      int64 // the document files made, together
 }
 
 // Files returns the number of files Write emitted.
-func (s Stats) Files() int { return 1 + s.Shards + s.Docs }
+func (s Stats) Files() int { return 1 + s.Shards + s.DocFiles }
 
 // Names of the index's files, relative to the search page's folder.
 const (
@@ -78,10 +79,16 @@ const (
 	docDir       = "d/"
 )
 
+// DocsPerFile is how many articles share one document file: documents
+// id/DocsPerFile*DocsPerFile up to the next multiple, in site order. A
+// cold build writes one file per 64 articles instead of one per article,
+// and a query still fetches only the documents it shows, by byte range.
+const DocsPerFile = 64
+
 // shardFile and docFile name the files a query fetches; search.js builds
 // the same names.
 func shardFile(i int) string { return shardDir + strconv.Itoa(i) + ".bin" }
-func docFile(id int) string  { return docDir + strconv.Itoa(id/1000) + "/" + strconv.Itoa(id) + ".json" }
+func docFile(id int) string  { return docDir + strconv.Itoa(id/DocsPerFile) + ".bin" }
 
 // tagTerm is the index term that filters by a tag. Tokens never contain
 // '#', so it cannot collide with a word.
@@ -108,8 +115,11 @@ type Doc struct {
 	// article whose Key is in the Cache is not analyzed again; the zero
 	// Key is never looked up.
 	Key [16]byte
-	// File says to make the article's document file (DocFile); an
-	// article without it needs its body only when it is not in the Cache.
+	// File says to make the document file that holds the article
+	// (DocFile). A file holds DocsPerFile articles and is made when any
+	// of them has File set; then all their bodies are read. An article
+	// whose file is not made needs its body only when it is not in the
+	// Cache.
 	File bool
 }
 
@@ -128,14 +138,16 @@ type Entry struct {
 	Length float32  // weighted length
 }
 
-// DocFile is the name of document id's file, relative to the search
-// page's folder.
+// DocFile is the name of the file that holds document id, relative to
+// the search page's folder; documents id/DocsPerFile*DocsPerFile up to the
+// next multiple of DocsPerFile share it.
 func DocFile(id int) string { return docFile(id) }
 
 // Index indexes docs like Write, taking the analyses of the articles whose
 // Key is in cache (which may be nil) from there, and returns the cache for
-// the next index: the analyses of docs. Only the document files of docs
-// with File set are emitted; the term shards and the manifest always are.
+// the next index: the analyses of docs. Only the document files that hold
+// a doc with File set are emitted; the term shards and the manifest always
+// are.
 func Index(ctx context.Context, docs []Doc, opt Options, cache *Cache, emit func(name string, data []byte) error) (Stats, *Cache, error) {
 	if opt.BasePath == "" {
 		opt.BasePath = "/"
@@ -183,7 +195,8 @@ type indexer struct {
 	docLen   []float32 // weighted length of each document
 	stats    Stats
 	shardSep []string // first term (shortened) of each shard
-	version  uint64   // hash of all shards, so browsers do not mix builds
+	docSums  []uint64 // hash of what each document shows; see docSum
+	version  uint64   // hash of all shards and what documents show, so browsers do not mix builds
 	scratch  []byte
 }
 
@@ -235,34 +248,38 @@ func eachTerm(terms []byte, fn func(id uint32, tf float32)) {
 	}
 }
 
-// analyzed is one article, tokenized, with its document file.
+// analyzed is one article, tokenized.
 type analyzed struct {
 	tf     map[string]float32 // nil when the analysis came from the cache
 	length float32
-	file   []byte
 }
 
-// addAll analyzes the articles not in the cache on all cores, in batches
-// so that memory holds only one batch of per-article term maps and
-// document files, and makes the document files asked for.
+// addAll analyzes the articles not in the cache on all cores and makes the
+// document files asked for. It goes in batches of whole document files, so
+// that memory holds only one batch of per-article term maps and each
+// worker makes whole files.
 func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []byte) error) error {
-	const batch = 2048
+	const batch = 32 * DocsPerFile
 	ix.docLen = make([]float32, len(docs))
 	ix.entries = make([]Entry, len(docs))
+	ix.docSums = make([]uint64, len(docs))
 	out := make([]analyzed, batch)
+	sizes := make([]int, batch/DocsPerFile) // of each file made in the batch; -1: not made
+	bufs := make([]bytes.Buffer, runtime.GOMAXPROCS(0))
 	for lo := 0; lo < len(docs); lo += batch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		hi := min(lo+batch, len(docs))
 		var wg sync.WaitGroup
-		errs := make([]error, runtime.GOMAXPROCS(0))
+		errs := make([]error, len(bufs))
 		for w := range errs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := lo + w; i < hi && errs[w] == nil; i += len(errs) {
-					errs[w] = ix.analyzeDoc(i, docs[i], &out[i-lo], emit)
+				for f := lo + w*DocsPerFile; f < hi && errs[w] == nil; f += len(errs) * DocsPerFile {
+					end := min(f+DocsPerFile, hi)
+					sizes[(f-lo)/DocsPerFile], errs[w] = ix.addFile(f, docs[f:end], out[f-lo:end-lo], &bufs[w], emit)
 				}
 			}()
 		}
@@ -281,35 +298,94 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 				ix.entries[i] = *ix.cached[docs[i].Key]
 			}
 			ix.docLen[i] = ix.entries[i].Length
-			ix.stats.DocBytes += int64(len(a.file))
 			*a = analyzed{}
+		}
+		for _, n := range sizes[:(hi-lo+DocsPerFile-1)/DocsPerFile] {
+			if n >= 0 {
+				ix.stats.DocFiles++
+				ix.stats.DocBytes += int64(n)
+			}
 		}
 	}
 	ix.stats.Docs = len(docs)
 	return nil
 }
 
-// analyzeDoc analyzes document i unless the cache has it, and makes its
-// document file if asked to.
-func (ix *indexer) analyzeDoc(i int, d Doc, out *analyzed, emit func(string, []byte) error) error {
+// addFile analyzes the documents of one document file, first to
+// first+len(docs)-1, that the cache does not have, and makes the file
+// when any of them asks for it. It returns the file's size, or -1 when it
+// was not made.
+//
+// A document file is a header of len(docs) little-endian uint32s, the
+// offset in the file where each document ends, then the documents, each a
+// JSON object and a newline; the first starts right after the header.
+func (ix *indexer) addFile(first int, docs []Doc, out []analyzed, buf *bytes.Buffer, emit func(string, []byte) error) (int, error) {
+	made := slices.ContainsFunc(docs, func(d Doc) bool { return d.File })
+	buf.Reset()
+	if made {
+		buf.Write(make([]byte, 4*len(docs)))
+	}
+	for j, d := range docs {
+		text, err := ix.analyzeDoc(first+j, d, made, &out[j])
+		if err != nil {
+			return 0, err
+		}
+		if made {
+			ix.appendDoc(buf, first+j, d.Article, text)
+			binary.LittleEndian.PutUint32(buf.Bytes()[4*j:], uint32(buf.Len()))
+		}
+	}
+	if !made {
+		return -1, nil
+	}
+	// Every document file may be held until the build writes it: make it
+	// exactly as long as it is.
+	data := bytes.Clone(buf.Bytes())
+	return len(data), emit(docFile(first), data)
+}
+
+// analyzeDoc analyzes document i unless the cache has it and returns its
+// body text when the analysis or its document file (file) needs it.
+func (ix *indexer) analyzeDoc(i int, d Doc, file bool, out *analyzed) (string, error) {
+	ix.docSums[i] = ix.docSum(d.Article)
 	_, cached := ix.cached[d.Key]
 	cached = cached && d.Key != [16]byte{}
-	if cached && !d.File {
-		return nil
+	if cached && !file {
+		return "", nil
 	}
 	body, err := ix.opt.Body(d.Article)
 	if err != nil {
-		return fmt.Errorf("reading the body of %s: %w", d.Article.Source, err)
+		return "", fmt.Errorf("reading the body of %s: %w", d.Article.Source, err)
 	}
 	text := plainText(body)
 	if !cached {
 		out.tf, out.length = analyze(d.Article, text)
 	}
-	if d.File {
-		out.file = ix.docFile(d.Article, text)
-		return emit(docFile(i), out.file)
+	return text, nil
+}
+
+// docSum hashes what document d's file shows of it but its text, for the
+// manifest's version. The version is made of the bytes an index holds, so
+// it cannot hash the text of files not made again; an edit of the text
+// alone nearly always changes the shards too, and search.js checks every
+// document it reads (its number, "n") and reads its file afresh if a kept
+// header and newer bytes do not match.
+func (ix *indexer) docSum(a *content.Article) uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{ix.url(a), a.Date.Format("2006-01-02"), a.Title, a.Summary} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
 	}
-	return nil
+	for _, t := range a.Tags {
+		h.Write([]byte(t.Name))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// url is the link of an article's result.
+func (ix *indexer) url(a *content.Article) string {
+	return ix.opt.BasePath + strings.TrimPrefix(a.URLPath(), "/")
 }
 
 // entry turns an analysis into an Entry, giving new terms an index.
@@ -385,6 +461,7 @@ func (ix *indexer) cache() *Cache {
 
 // docJSON is an article's document file: what a result shows.
 type docJSON struct {
+	ID      int      `json:"n"` // document number, which search.js checks
 	URL     string   `json:"u"`
 	Title   string   `json:"t"`
 	Date    string   `json:"d"` // YYYY-MM-DD, in the site's time zone
@@ -414,23 +491,16 @@ func analyze(a *content.Article, body string) (map[string]float32, float32) {
 	return tf, length
 }
 
-// docFile makes an article's document file from its body text.
-func (ix *indexer) docFile(a *content.Article, body string) []byte {
-	d := docJSON{URL: ix.opt.BasePath + strings.TrimPrefix(a.URLPath(), "/"), Title: a.Title,
-		Date: a.Date.Format("2006-01-02"), Summary: a.Summary, Text: truncate(body, maxDocText)}
+// appendDoc appends an article's document, what its result shows, to
+// buf: a JSON object and a newline.
+func (ix *indexer) appendDoc(buf *bytes.Buffer, id int, a *content.Article, body string) {
+	d := docJSON{ID: id, URL: ix.url(a), Title: a.Title, Date: a.Date.Format("2006-01-02"),
+		Summary: a.Summary, Text: truncate(body, maxDocText)}
 	for _, t := range a.Tags {
 		d.Tags = append(d.Tags, t.Name)
 	}
-	// Every document file is held until the build writes it: make it
-	// exactly as long as it is.
-	buf := docBufs.Get().(*bytes.Buffer)
-	defer docBufs.Put(buf)
-	buf.Reset()
 	json.NewEncoder(buf).Encode(d) // cannot fail: strings only; like json.Marshal, then a newline
-	return bytes.Clone(buf.Bytes())
 }
-
-var docBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // truncate cuts s to at most n bytes at a word boundary.
 func truncate(s string, n int) string {
@@ -537,6 +607,11 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 	if err := flush(); err != nil {
 		return err
 	}
+	var sum [8]byte
+	for _, s := range ix.docSums {
+		binary.LittleEndian.PutUint64(sum[:], s)
+		h.Write(sum[:])
+	}
 	ix.version = h.Sum64()
 	return nil
 }
@@ -557,15 +632,16 @@ func separator(prev, next string) string {
 
 // manifest is index.json, the one file every query loads first.
 type manifest struct {
-	Format  int      `json:"format"`  // 1; bumped when the layout changes
-	Version string   `json:"version"` // hash of the shards; search.js adds it to shard URLs
+	Format  int      `json:"format"`  // 2; bumped when the layout changes
+	Version string   `json:"version"` // hash of the shards and documents; search.js adds it to their URLs
 	Docs    int      `json:"docs"`
-	Shards  []string `json:"shards"` // shard i holds the terms from Shards[i] up to Shards[i+1]
-	Years   [][3]int `json:"years"`  // [year, first document, last document + 1]
+	PerFile int      `json:"perFile"` // documents per document file: DocsPerFile
+	Shards  []string `json:"shards"`  // shard i holds the terms from Shards[i] up to Shards[i+1]
+	Years   [][3]int `json:"years"`   // [year, first document, last document + 1]
 }
 
 func (ix *indexer) writeManifest(arts []*content.Article, emit func(string, []byte) error) error {
-	m := manifest{Format: 1, Version: strconv.FormatUint(ix.version, 36), Docs: ix.n,
+	m := manifest{Format: 2, Version: strconv.FormatUint(ix.version, 36), Docs: ix.n, PerFile: DocsPerFile,
 		Shards: ix.shardSep, Years: [][3]int{}}
 	if m.Shards == nil {
 		m.Shards = []string{}

@@ -227,10 +227,7 @@ func TestIndexRoundTrip(t *testing.T) {
 	if len(m.Years) != 3 || m.Years[0][0] != 2020 || m.Years[0][1] != 0 || m.Years[2][2] != n {
 		t.Errorf("years %v", m.Years)
 	}
-	var doc docJSON
-	if err := json.Unmarshal(files[docFile(0)], &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := readDoc(t, files, 0, n)
 	if !strings.HasPrefix(doc.URL, "/news/2020/01/01/story-") || !strings.Contains(doc.Text, "Common words here.\nWord") {
 		t.Errorf("document 0: %+v", doc)
 	}
