@@ -98,9 +98,9 @@ func run(root, out string, queries []string, chromium string) error {
 		return err
 	}
 	fmt.Printf("search index built and written in %v (%d files)\n", indexTime.Round(time.Millisecond), docFiles)
-	fmt.Printf("index: %d terms in %d shards: %s (largest shard %s), manifest %s; %d document files %s\n",
+	fmt.Printf("index: %d terms in %d shards: %s (largest shard %s), manifest %s; %d documents in %d files %s\n",
 		stats.Terms, stats.Shards, size(stats.ShardBytes), size(int64(stats.MaxShard)), size(int64(stats.ManifestBytes)),
-		stats.Docs, size(stats.DocBytes))
+		stats.Docs, stats.DocFiles, size(stats.DocBytes))
 	fmt.Printf("total on disk: %s uncompressed\n\n", size(stats.ShardBytes+int64(stats.ManifestBytes)+stats.DocBytes))
 
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
