@@ -194,6 +194,10 @@ func browse(base, dest string, queries []string, chromium string) error {
 		var raw, gz int
 		for _, f := range r.Res {
 			raw += f.Bytes
+			if strings.Contains(f.URL, "/search/d/") {
+				gz += f.Bytes // a byte range of a document file, sent as it is
+				continue
+			}
 			gz += gzipSize(filepath.Join(dest, filepath.FromSlash(strings.TrimPrefix(unescape(f.URL), "/"))))
 		}
 		fmt.Printf("| %s | %s | %d | %s | %s | %.1f ms | %.1f ms | %.0f ms |\n",
