@@ -2,12 +2,15 @@ package build
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +27,7 @@ import (
 var (
 	benchArticles = flag.Int("articles", 1000, "articles in the generated benchmark archive")
 	benchSite     = flag.String("benchsite", "", "build this site instead of generating one")
+	peakHeap      = flag.String("peakheap", "", "write a heap profile to this file whenever the live heap reaches a new peak (BenchmarkColdBuild)")
 )
 
 // benchSiteRoot returns the site to benchmark and its number of articles.
@@ -109,6 +113,7 @@ func BenchmarkColdBuild(b *testing.B) {
 	out := b.TempDir()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	stop := watchPeakHeap(b, *peakHeap)
 	b.ResetTimer()
 	for i := range b.N {
 		if _, err := Run(context.Background(), Options{Source: root, Dest: filepath.Join(out, fmt.Sprint(i))}); err != nil {
@@ -116,7 +121,55 @@ func BenchmarkColdBuild(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	stop()
 	reportPerArticle(b, n, &ms)
+}
+
+// watchPeakHeap samples the live heap (as of the last garbage collection)
+// every 20 ms and, when file is not empty, writes a heap profile to it each
+// time the live heap grows past its peak by 2%: the profile's inuse_space
+// is then what was live at the peak, where a profile taken at the end
+// shows what is left. stop reports the peak.
+func watchPeakHeap(b *testing.B, file string) (stop func()) {
+	if file == "" {
+		return func() {}
+	}
+	runtime.GC() // what benchSiteRoot's Builder left
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	done := make(chan struct{})
+	finished := make(chan uint64)
+	start := time.Now()
+	go func() {
+		var peak, written uint64
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				finished <- peak
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			live := sample[0].Value.Uint64()
+			peak = max(peak, live)
+			if live > written+written/50 {
+				written = live
+				f, err := os.Create(file)
+				if err == nil {
+					err = errors.Join(pprof.Lookup("heap").WriteTo(f, 0), f.Close())
+				}
+				if err != nil {
+					b.Error(err)
+				}
+				b.Logf("live heap %d MB at %.1f s", live>>20, time.Since(start).Seconds())
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		b.Logf("peak live heap %d MB", <-finished>>20)
+	}
 }
 
 // BenchmarkNoopRebuild rebuilds an archive in which nothing changed.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -214,34 +213,38 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// makeExtras makes every feed, sitemap and search index file into
-// w.assets, for a build that needs all their bytes.
-func (w *siteWriter) makeExtras(ctx context.Context) error {
-	return w.makeExtrasFrom(ctx, nil)
+// An extrasPlan says which feeds and search files a build makes, and
+// which it keeps from the previous build (siteWriter.reused).
+type extrasPlan struct {
+	keys     map[string]sourceHash // of the keyed files to make: feeds and search documents
+	skipFeed map[string]bool       // feeds, by folder, kept whole
+	docs     []search.Doc          // the search index's documents, File set for those to make
+	cache    *search.Cache         // the previous build's analyses, or nil
+	need     []*content.Article    // articles whose bodies the files to make read
 }
 
-// makeExtrasFrom makes the feeds, sitemap, robots.txt and search index and
-// adds them to the files written like assets. Given the previous build's
-// cache, a feed or search document file whose key (see extraKeys) is the
-// one it was made under and whose file is as that build left it is not
-// made again but kept (w.reused), and the search index analyzes only the
-// articles whose analysis is not in the cache; so only the articles of the
-// feeds and documents made again are read back. The sitemap, robots.txt
-// and the index's term shards and manifest are always made: they are
-// cheap once the analyses are there, and the writer leaves those whose
-// bytes did not change.
-func (w *siteWriter) makeExtrasFrom(ctx context.Context, man *manifest) error {
+// planExtras decides which feeds, sitemap, robots.txt and search index
+// files to make. Given the previous build's cache, a feed or search
+// document file whose key (see extraKeys) is the one it was made under and
+// whose file is as that build left it is not made again but kept
+// (w.reused), and the search index analyzes only the articles whose
+// analysis is not in the cache; so only the articles of the feeds and
+// documents made again are read back. The sitemap, robots.txt and the
+// index's term shards and manifest are always made: they are cheap once
+// the analyses are there, and the writer leaves those whose bytes did not
+// change.
+func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	b := w.b
 	ks := b.extraKeys()
 	prev := map[string]cachedOutput{}
-	var cache *search.Cache
+	plan := &extrasPlan{keys: map[string]sourceHash{}, skipFeed: map[string]bool{}}
 	if man != nil {
 		for _, o := range man.Outputs {
 			if o.Extra && o.Key != (sourceHash{}) {
 				prev[o.Path] = o
 			}
 		}
-		cache = man.State.Search
+		plan.cache = man.State.Search
 	}
 	// Files that may be kept: same key; checked on disk below.
 	type want struct {
@@ -280,63 +283,85 @@ func (w *siteWriter) makeExtrasFrom(ctx context.Context, man *manifest) error {
 			w.state.Extras[m.name] = extraMade{m.key, prev[m.name].Sum}
 		}
 	}
-	made := map[string]sourceHash{} // keys of the keyed files to make
 
 	// Which articles need their bodies: those of the feeds made again,
 	// those whose document file is made again, those not analyzed before.
-	var need []*content.Article
-	skip := map[string]bool{}
 	for i, f := range feeds {
 		rss, atom := render.FeedPaths(f.dir)
 		rss, atom = strings.TrimPrefix(rss, "/"), strings.TrimPrefix(atom, "/")
 		if w.reused[rss] && w.reused[atom] {
-			skip[f.dir] = true
+			plan.skipFeed[f.dir] = true
 			continue
 		}
 		delete(w.reused, rss)
 		delete(w.reused, atom)
-		made[rss], made[atom] = ks.feeds[i], ks.feeds[i]
-		need = append(need, f.arts...)
+		plan.keys[rss], plan.keys[atom] = ks.feeds[i], ks.feeds[i]
+		plan.need = append(plan.need, f.arts...)
 	}
 	analyzed := map[[16]byte]bool{}
-	if cache != nil {
-		for _, e := range cache.Entries {
+	if plan.cache != nil {
+		for _, e := range plan.cache.Entries {
 			analyzed[e.Key] = true
 		}
 	}
-	docs := make([]search.Doc, len(b.site.Articles))
+	plan.docs = make([]search.Doc, len(b.site.Articles))
 	for i, a := range b.site.Articles {
 		name := dir + search.DocFile(i)
-		docs[i] = search.Doc{Article: a, Key: ks.analyses[i], File: !w.reused[name]}
-		if docs[i].File {
-			made[name] = ks.docs[i]
+		plan.docs[i] = search.Doc{Article: a, Key: ks.analyses[i], File: !w.reused[name]}
+		if plan.docs[i].File {
+			plan.keys[name] = ks.docs[i]
 		}
-		if docs[i].File || !analyzed[ks.analyses[i]] {
-			need = append(need, a)
+		if plan.docs[i].File || !analyzed[ks.analyses[i]] {
+			plan.need = append(plan.need, a)
 		}
 	}
-	if err := b.hydrate(ctx, need); err != nil {
+	return plan
+}
+
+// makeExtras makes the files w.plan says to make and hands each to save,
+// from several goroutines at once, noting it as made (isExtra) and, for a
+// feed or search document, the key and hash of its bytes for the build
+// cache. save either writes the file into the staging folder at once (a
+// build that stages anyway: nothing is held until the writer takes it) or
+// keeps it in w.assets (a build that stages only if they changed).
+func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data []byte) error) error {
+	b, plan := w.b, w.plan
+	if err := b.hydrate(ctx, plan.need); err != nil {
 		return err
 	}
 	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body,
-		skipFeed: func(dir string) bool { return skip[dir] }, docs: docs, searchCache: cache}
-	var mu sync.Mutex
+		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
-		if cap(data) > len(data)+len(data)/8 {
-			// Held until written: drop what a growing buffer left over.
-			data = bytes.Clone(data)
+		k, keyed := plan.keys[name]
+		var sum sourceHash
+		if keyed {
+			sum = hashBytes(data)
+		} else {
+			w.prog.total.Add(1) // the keyed files are counted in advance
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		w.assets[name] = data
+		w.mu.Lock()
 		w.made[name] = true
-		if k, ok := made[name]; ok {
-			w.state.Extras[name] = extraMade{k, hashBytes(data)}
+		if keyed {
+			w.state.Extras[name] = extraMade{k, sum}
 		}
-		return nil
+		w.mu.Unlock()
+		return save(name, data)
 	})
 	w.state.Search = out.newSearch
 	return err
+}
+
+// keepExtra keeps a made file in w.assets, for the writer to compare with
+// the previous build's and stage if it changed.
+func (w *siteWriter) keepExtra(name string, data []byte) error {
+	if cap(data) > len(data)+len(data)/8 {
+		// Held until written: drop what a growing buffer left over.
+		data = bytes.Clone(data)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.assets[name] = data
+	return nil
 }
 
 // extraKeys are the keys of the feeds and search documents: a file made

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -118,13 +119,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return rep, err
 	}
 	// The feeds, sitemap and search index: only the feeds and search
-	// documents whose articles changed are made again (makeExtrasFrom).
+	// documents whose articles changed are made again (planExtras), by the
+	// writer.
 	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts, made: map[string]bool{},
 		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes, Related: b.site.RelatedIndex()}}
-	if err := w.makeExtrasFrom(ctx, man); err != nil {
-		return rep, err
-	}
-	prog.total.Store(int64(len(b.files) + len(assets) + len(w.reused)))
+	w.plan = w.planExtras(man)
+	prog.total.Store(int64(len(b.files) + len(assets) + len(w.reused) + len(w.plan.keys)))
 	if err := w.write(ctx, man); err != nil {
 		return rep, err
 	}
@@ -135,7 +135,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 }
 
 // isExtra reports whether rel is one of the feeds, sitemap and search
-// index files rather than a page or an asset.
+// index files rather than a page or an asset. The caller holds w.mu.
 func (w *siteWriter) isExtra(rel string) bool { return w.reused[rel] || w.made[rel] }
 
 // pageList returns the pages in render.Pages order.
@@ -219,11 +219,13 @@ type siteWriter struct {
 	opts   Options
 
 	// state is what the build cache records besides sources and outputs
-	// (see makeExtrasFrom); reused names the feeds and search files the
-	// previous build left that need not be made again.
-	state  *cacheState
-	reused map[string]bool
-	made   map[string]bool // the extra files made in this build, in assets
+	// (see planExtras); reused names the feeds and search files the
+	// previous build left that need not be made again, plan those to make.
+	state      *cacheState
+	reused     map[string]bool
+	plan       *extrasPlan
+	made       map[string]bool // the extra files made in this build, under mu
+	extrasMade bool            // made already, into assets
 
 	mu      sync.Mutex
 	outputs map[string]cachedOutput // what the destination holds after the build
@@ -240,7 +242,7 @@ type siteWriter struct {
 // site, keeping its inode and mtime. The previous site is then deleted in
 // the background (Options.RemoveOld).
 func (w *siteWriter) write(ctx context.Context, man *manifest) error {
-	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets))
+	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets)+len(w.reused)+len(w.plan.keys))
 	var prev map[string]cachedOutput
 	if man != nil {
 		prev = w.checkOutputs(man.Outputs)
@@ -257,6 +259,17 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 			pages = append(pages, f)
 		}
 	}
+	if man != nil && len(pages) == 0 && !w.assetsChanged(man, prev) {
+		// Only the feeds, sitemap and search files may have changed: make
+		// them here (few: the feeds and documents whose key changed, the
+		// sitemap and the index's shards and manifest) and stage only if
+		// their bytes did. A build that stages anyway makes them in stage,
+		// writing each as it is made.
+		if err := w.makeExtras(ctx, w.keepExtra); err != nil {
+			return err
+		}
+		w.extrasMade = true
+	}
 	for name, data := range w.assets {
 		if o, ok := prev[name]; ok && o.Sum == hashBytes(data) {
 			w.outputs[name] = o
@@ -270,18 +283,42 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 		w.outputs[name] = prev[name]
 		kept = append(kept, name)
 	}
-	if man != nil {
-		for _, o := range man.Outputs {
-			if _, ok := w.outputs[o.Path]; !ok && w.b.pages[o.Path] == nil && w.assets[o.Path] == nil {
-				w.removed++
-			}
+	if man != nil && w.extrasMade {
+		w.removed = w.countRemoved(man)
+		if len(pages)+len(assets)+w.removed == 0 {
+			w.kept = len(w.outputs)
+			return w.saveIfChanged(man)
 		}
 	}
-	if man != nil && len(pages)+len(assets)+w.removed == 0 {
-		w.kept = len(w.outputs)
-		return w.saveIfChanged(man)
+	return w.stage(ctx, man, prev, kept, pages, assets)
+}
+
+// assetsChanged reports whether the site's assets or its set of pages
+// differ from those of the previous build, whose files in the
+// destination that are as it left them are prev.
+func (w *siteWriter) assetsChanged(man *manifest, prev map[string]cachedOutput) bool {
+	for name, data := range w.assets {
+		if o, ok := prev[name]; !ok || o.Sum != hashBytes(data) {
+			return true
+		}
 	}
-	return w.stage(ctx, prev, kept, pages, assets)
+	for _, o := range man.Outputs {
+		if !o.Extra && w.b.pages[o.Path] == nil && w.assets[o.Path] == nil {
+			return true // a page or asset removed
+		}
+	}
+	return false
+}
+
+// countRemoved counts the previous build's files that the new site lacks.
+func (w *siteWriter) countRemoved(man *manifest) int {
+	n := 0
+	for _, o := range man.Outputs {
+		if _, ok := w.outputs[o.Path]; !ok && w.b.pages[o.Path] == nil && w.assets[o.Path] == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // checkOutputs returns the previous build's outputs, by path, whose files
@@ -306,7 +343,7 @@ func (w *siteWriter) checkOutputs(outs []cachedOutput) map[string]cachedOutput {
 // rendered, and written unless their bytes equal the previous file's (then
 // linked too); assets, the changed ones of w.assets, written. prev holds
 // the previous site's files that are as it left them.
-func (w *siteWriter) stage(ctx context.Context, prev map[string]cachedOutput, kept, pages, assets []string) error {
+func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]cachedOutput, kept, pages, assets []string) error {
 	if len(pages) == len(w.b.files) {
 		if err := w.b.hydrate(ctx, w.b.site.Articles); err != nil {
 			return err
@@ -323,7 +360,7 @@ func (w *siteWriter) stage(ctx context.Context, prev map[string]cachedOutput, ke
 		return err
 	}
 	defer st.Cleanup()
-	if err := st.MakeDirs(slices.Concat(kept, pages, assets)); err != nil {
+	if err := st.MakeDirs(slices.Concat(kept, pages, assets, slices.Collect(maps.Keys(w.plan.keys)))); err != nil {
 		return err
 	}
 	missing, err := st.LinkFiles(kept, w.dest)
@@ -375,10 +412,24 @@ func (w *siteWriter) stage(ctx context.Context, prev map[string]cachedOutput, ke
 			return err
 		}
 	}
+	if !w.extrasMade {
+		// Each file is written as it is made: a cold build's feeds and
+		// search documents are a large part of its bytes, and holding
+		// them for the writer was most of its peak memory.
+		err := w.makeExtras(ctx, func(name string, data []byte) error { return save(name, pageKey{}, data) })
+		if err != nil {
+			return err
+		}
+		w.extrasMade = true
+		slog.Debug("build: feeds, sitemap and search index staged", "elapsed", time.Since(w.prog.start))
+	}
 	if err := w.renderPages(ctx, pages, save); err != nil {
 		return err
 	}
 	slog.Debug("build: rendered and staged", "elapsed", time.Since(w.prog.start))
+	if man != nil {
+		w.removed = w.countRemoved(man)
+	}
 	// From here the destination changes: a cache that still described the
 	// old site would be wrong if the build were killed before saving it.
 	if err := removeManifest(w.dest); err != nil {
@@ -420,8 +471,9 @@ func (b *Builder) articlesShownBy(files []string) []*content.Article {
 }
 
 func (w *siteWriter) record(rel string, key pageKey, data []byte, st stamp) {
-	o := cachedOutput{Path: rel, Key: key, Sum: hashBytes(data), Stamp: st, Extra: w.isExtra(rel)}
+	o := cachedOutput{Path: rel, Key: key, Sum: hashBytes(data), Stamp: st}
 	w.mu.Lock()
+	o.Extra = w.isExtra(rel)
 	w.outputs[rel] = o
 	w.written++
 	w.mu.Unlock()

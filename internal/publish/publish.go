@@ -294,10 +294,40 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 		return nil, writeError("writing", rel, err)
 	}
 	fi, err := writeFileStat(p, data, !s.dirsMade)
+	if err != nil && s.dirsMade && errors.Is(err, fs.ErrNotExist) {
+		// A file MakeDirs was not told of, such as one whose name is
+		// known only once it is made.
+		if err = s.makeParents(rel); err == nil {
+			fi, err = writeFileStat(p, data, false)
+		}
+	}
 	if err != nil {
 		return nil, writeError("writing", rel, err)
 	}
 	return fi, nil
+}
+
+// makeParents makes the missing folders of rel after MakeDirs, removing a
+// file of the spare where a folder goes.
+func (s *Staging) makeParents(rel string) error {
+	var missing []string
+	for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+		p := filepath.Join(s.dir, filepath.FromSlash(d))
+		fi, err := os.Lstat(p)
+		if err == nil && fi.IsDir() {
+			break
+		}
+		if err == nil {
+			os.Remove(p) // a file of the spare where the new site has a folder
+		}
+		missing = append(missing, p)
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // Link makes the site-relative path rel a hard link to the file at target,
@@ -336,6 +366,12 @@ func (s *Staging) link(rel, p, target string) (missing bool, err error) {
 		}
 	}
 	err = os.Link(target, p)
+	if err != nil && s.dirsMade && errors.Is(err, fs.ErrNotExist) {
+		// The folder may be one MakeDirs was not told of.
+		if err = s.makeParents(rel); err == nil {
+			err = os.Link(target, p)
+		}
+	}
 	if err == nil || isDiskFull(err) {
 		return false, err
 	}
