@@ -345,11 +345,20 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 			w.state.Extras[name] = extraMade{k, sum}
 		}
 		w.mu.Unlock()
+		if beforeSavingExtra != nil {
+			if err := beforeSavingExtra(name); err != nil {
+				return err
+			}
+		}
 		return save(name, data)
 	})
 	w.state.Search = out.newSearch
 	return err
 }
+
+// beforeSavingExtra, when set by a test, is called before each made feed,
+// sitemap and search file is saved; its error fails the build there.
+var beforeSavingExtra func(name string) error
 
 // keepExtra keeps a made file in w.assets, for the writer to compare with
 // the previous build's and stage if it changed.

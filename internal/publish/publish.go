@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // A Staging is a folder being filled with the next version of a site.
@@ -294,7 +295,7 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 		return nil, writeError("writing", rel, err)
 	}
 	fi, err := writeFileStat(p, data, !s.dirsMade)
-	if err != nil && s.dirsMade && errors.Is(err, fs.ErrNotExist) {
+	if err != nil && s.dirsMade && folderMissing(err) {
 		// A file MakeDirs was not told of, such as one whose name is
 		// known only once it is made.
 		if err = s.makeParents(rel); err == nil {
@@ -305,6 +306,12 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 		return nil, writeError("writing", rel, err)
 	}
 	return fi, nil
+}
+
+// folderMissing reports whether err, from creating a file, may mean that
+// a folder of its path is missing or is a file.
+func folderMissing(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
 }
 
 // makeParents makes the missing folders of rel after MakeDirs, removing a
@@ -366,7 +373,7 @@ func (s *Staging) link(rel, p, target string) (missing bool, err error) {
 		}
 	}
 	err = os.Link(target, p)
-	if err != nil && s.dirsMade && errors.Is(err, fs.ErrNotExist) {
+	if err != nil && s.dirsMade && folderMissing(err) {
 		// The folder may be one MakeDirs was not told of.
 		if err = s.makeParents(rel); err == nil {
 			err = os.Link(target, p)

@@ -185,3 +185,38 @@ func TestDetachOldHandsOverLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// Files whose names are known only once they are made are written and
+// linked after MakeDirs without being named to it: their folders are made
+// then, in a fresh staging folder and in the spare, where a file of the
+// site before may stand in a folder's place.
+func TestWritesIntoFoldersNotMade(t *testing.T) {
+	for _, reuse := range []bool{false, true} {
+		root := t.TempDir()
+		dest := filepath.Join(root, "public")
+		writeTree(t, dest, oldSite)
+		writeTree(t, filepath.Join(root, ".public.spare"), map[string]string{"late": "a file where a folder goes"})
+		begin := Begin
+		if reuse {
+			begin = BeginReuse
+		}
+		st, err := begin(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.MakeDirs([]string{"a/index.html"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.WriteFileStat("late/x/0.bin", []byte("made late")); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Link("b/c/index.html", filepath.Join(dest, "b/c/index.html")); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		assertTree(t, dest, map[string]string{"late/x/0.bin": "made late", "b/c/index.html": "c v1"})
+		st.Cleanup()
+	}
+}

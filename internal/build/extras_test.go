@@ -1,0 +1,109 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestFailedExtrasLeaveSiteUntouched fails a build part-way through
+// making the feeds, sitemap and search files, cold and after an edit: the
+// files made before the failure must already be in the staging folder
+// (they are written as they are made, not held for the writer), and the
+// failure must leave public/ as it was and no staging folder behind.
+func TestFailedExtrasLeaveSiteUntouched(t *testing.T) {
+	ctx := context.Background()
+	root := agedSite(t, 24)
+	dest := filepath.Join(t.TempDir(), "public")
+	boom := errors.New("boom")
+
+	// failAfter fails the build at the fifth file made and checks that the
+	// first four are in the folder being staged: a fresh one or the spare.
+	failAfter := func(t *testing.T) {
+		var mu sync.Mutex
+		var made []string
+		beforeSavingExtra = func(name string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if len(made) < 4 {
+				made = append(made, name)
+				return nil
+			}
+			dir := filepath.Join(filepath.Dir(dest), ".public.spare")
+			found, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), ".public.staging-*"))
+			if len(found) > 1 {
+				t.Fatalf("staging folders: %v, want one", found)
+			} else if len(found) == 1 {
+				dir = found[0]
+			}
+			for _, f := range made {
+				if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
+					t.Errorf("%s was made but is not staged yet: %v", f, err)
+				}
+			}
+			return boom
+		}
+		t.Cleanup(func() { beforeSavingExtra = nil })
+	}
+	besideDest := func() []string {
+		entries, _ := os.ReadDir(filepath.Dir(dest))
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+
+	t.Run("cold", func(t *testing.T) {
+		failAfter(t)
+		if _, err := Run(ctx, Options{Source: root, Dest: dest}); !errors.Is(err, boom) {
+			t.Fatalf("build: %v, want the injected error", err)
+		}
+		if names := besideDest(); len(names) != 0 {
+			t.Errorf("a failed first build left %v", names)
+		}
+	})
+
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, dest)
+	t.Run("after an edit", func(t *testing.T) {
+		// A new tag: its feeds are made, and the article's search document.
+		siteEdits[3].apply(t, root)
+		ageFiles(t, root)
+		failAfter(t)
+		if _, err := Run(ctx, Options{Source: root, Dest: dest}); !errors.Is(err, boom) {
+			t.Fatalf("build: %v, want the injected error", err)
+		}
+		assertSameFiles(t, before, readTree(t, dest))
+		for _, name := range besideDest() {
+			if strings.Contains(name, ".staging-") || strings.Contains(name, ".old-") {
+				t.Errorf("the failed build left %s beside public/", name)
+			}
+		}
+	})
+
+	// The next build publishes what a clean build does.
+	beforeSavingExtra = nil
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	clean := filepath.Join(t.TempDir(), "clean")
+	if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := readTree(t, dest), readTree(t, clean)
+	for f, w := range want {
+		if string(got[f].data) != string(w.data) {
+			t.Errorf("%s differs from the clean build's", f)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files, the clean build has %d", len(got), len(want))
+	}
+}
