@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -246,7 +244,7 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 		}
 		plan.cache = man.State.Search
 	}
-	// Files that may be kept: same key; checked on disk below.
+	// Files that may be kept: same key, and the file as it was (w.prev).
 	type want struct {
 		name string
 		key  sourceHash
@@ -269,16 +267,10 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 			maybe = append(maybe, want{name, ks.docs[i]})
 		}
 	}
-	intact := make([]bool, len(maybe))
-	parallel(len(maybe), func(i int) {
-		o := prev[maybe[i].name]
-		fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(o.Path)))
-		intact[i] = err == nil && fi.Mode().IsRegular() && o.Stamp.valid() && outputStamp(fi) == o.Stamp
-	})
 	w.reused = map[string]bool{}
 	w.state.Extras = map[string]extraMade{}
-	for i, m := range maybe {
-		if intact[i] {
+	for _, m := range maybe {
+		if _, intact := w.prev[m.name]; intact { // as the previous build left it
 			w.reused[m.name] = true
 			w.state.Extras[m.name] = extraMade{m.key, prev[m.name].Sum}
 		}

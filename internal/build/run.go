@@ -123,6 +123,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	// writer.
 	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts, made: map[string]bool{},
 		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes, Related: b.site.RelatedIndex()}}
+	if man != nil {
+		// One stat of each file the previous build left tells which are
+		// still as it wrote them, for the extras and the pages alike.
+		w.prev = w.checkOutputs(man.Outputs)
+	}
 	w.plan = w.planExtras(man)
 	prog.total.Store(int64(len(b.files) + len(assets) + len(w.reused) + len(w.plan.keys)))
 	if err := w.write(ctx, man); err != nil {
@@ -227,6 +232,7 @@ type siteWriter struct {
 	made       map[string]bool // the extra files made in this build, under mu
 	extrasMade bool            // made already, into assets
 
+	prev    map[string]cachedOutput // the previous build's outputs still as it left them (checkOutputs)
 	mu      sync.Mutex
 	outputs map[string]cachedOutput // what the destination holds after the build
 
@@ -243,11 +249,11 @@ type siteWriter struct {
 // the background (Options.RemoveOld).
 func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets)+len(w.reused)+len(w.plan.keys))
-	var prev map[string]cachedOutput
-	if man != nil {
-		prev = w.checkOutputs(man.Outputs)
-	} else if err := removeManifest(w.dest); err != nil { // unusable; it only takes room
-		return err
+	prev := w.prev
+	if man == nil {
+		if err := removeManifest(w.dest); err != nil { // unusable; it only takes room
+			return err
+		}
 	}
 	// Kept files are linked from the previous site; the rest are rendered.
 	var kept, pages, assets []string
@@ -363,7 +369,12 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 	if err := st.MakeDirs(slices.Concat(kept, pages, assets, slices.Collect(maps.Keys(w.plan.keys)))); err != nil {
 		return err
 	}
-	missing, err := st.LinkFiles(kept, w.dest)
+	// checkOutputs has just stat'ed every kept file: its inode is known.
+	inodes := make([]uint64, len(kept))
+	for i, rel := range kept {
+		inodes[i] = prev[rel].Stamp.Ino
+	}
+	missing, err := st.LinkKnownFiles(kept, inodes, w.dest)
 	if err != nil {
 		return err
 	}

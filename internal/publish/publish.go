@@ -347,17 +347,24 @@ func (s *Staging) Link(rel, target string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.link(rel, p, target); err != nil {
+	if _, err := s.link(rel, p, target, 0); err != nil {
 		return writeError("linking", rel, err)
 	}
 	return nil
 }
 
 // link makes p, the staged path of rel, a hard link to target, unless it
-// is one already (in the spare). It reports whether target was missing.
-func (s *Staging) link(rel, p, target string) (missing bool, err error) {
+// is one already (in the spare). known, when not 0, is target's inode as
+// the caller found it. It reports whether target was missing.
+func (s *Staging) link(rel, p, target string, known uint64) (missing bool, err error) {
 	if ino, ok := s.existing[rel]; ok && ino != 0 {
-		if fi, err := os.Lstat(target); err == nil && inode(fi) == ino {
+		if known == ino {
+			s.mu.Lock()
+			s.staged[rel] = true
+			s.mu.Unlock()
+			return false, nil
+		}
+		if fi, err := os.Lstat(target); known == 0 && err == nil && inode(fi) == ino {
 			s.mu.Lock()
 			s.staged[rel] = true
 			s.mu.Unlock()
@@ -402,6 +409,16 @@ func (s *Staging) link(rel, p, target string) (missing bool, err error) {
 // staging folder cannot take them (a full disk, say) or a path is not one
 // inside the site.
 func (s *Staging) LinkFiles(rels []string, from string) (missing []string, err error) {
+	return s.LinkKnownFiles(rels, nil, from)
+}
+
+// LinkKnownFiles is LinkFiles for a caller that knows the inode of each
+// file under from, having stat'ed it a moment before (a build cache checks
+// every output file's stamp): inodes[i] is rels[i]'s, or 0 when not known.
+// A spare's file that is already that inode is then taken as it is,
+// without a stat of its own. Should the file under from have been replaced
+// since, the staged file is still the one the caller checked.
+func (s *Staging) LinkKnownFiles(rels []string, inodes []uint64, from string) (missing []string, err error) {
 	var mu sync.Mutex
 	err = forEach(len(rels), func(i int) error {
 		rel := rels[i]
@@ -409,7 +426,11 @@ func (s *Staging) LinkFiles(rels []string, from string) (missing []string, err e
 		if err != nil {
 			return err
 		}
-		gone, err := s.link(rel, p, filepath.Join(from, filepath.FromSlash(rel)))
+		var known uint64
+		if inodes != nil {
+			known = inodes[i]
+		}
+		gone, err := s.link(rel, p, filepath.Join(from, filepath.FromSlash(rel)), known)
 		switch {
 		case gone:
 			mu.Lock()

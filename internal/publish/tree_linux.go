@@ -1,0 +1,63 @@
+package publish
+
+import (
+	"encoding/binary"
+	"os"
+	"syscall"
+)
+
+// readDir lists a folder. With listed it reads the listing itself
+// (getdents64), which gives each name's type and inode without a stat;
+// otherwise it goes through os.ReadDir and leaves both to the caller.
+func readDir(dir string, listed bool) ([]dirEntry, error) {
+	if !listed {
+		return readDirPortable(dir)
+	}
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
+	}
+	defer syscall.Close(fd)
+	var out []dirEntry
+	buf := make([]byte, 8<<10)
+	for {
+		n, err := syscall.Getdents(fd, buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "getdents", Path: dir, Err: err}
+		}
+		if n <= 0 {
+			return out, nil
+		}
+		// struct linux_dirent64: d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name.
+		for off := 0; off+19 <= n; {
+			reclen := int(binary.NativeEndian.Uint16(buf[off+16:]))
+			if reclen == 0 || off+reclen > n {
+				break
+			}
+			ino := binary.NativeEndian.Uint64(buf[off:])
+			typ := buf[off+18]
+			name := buf[off+19 : off+reclen]
+			for i, c := range name {
+				if c == 0 {
+					name = name[:i]
+					break
+				}
+			}
+			off += reclen
+			if s := string(name); s != "." && s != ".." {
+				e := dirEntry{name: s, ino: ino, dir: typ == syscall.DT_DIR, known: typ != syscall.DT_UNKNOWN && ino != 0}
+				out = append(out, e)
+			}
+		}
+	}
+}
