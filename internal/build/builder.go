@@ -56,6 +56,8 @@ type Builder struct {
 	keys      map[string]pageKey      // by output file
 	txtTopics map[string]bool         // topic keys that raw text articles name, made on first need; see topicsKept
 	dups      *dupValues              // counts of the values duplicate detection compares, made on first need; see duplicatesKept
+	bodyPages *bodyIndex              // the pages that show each article's body, made on first need; see bodyPagesOf
+	probs     content.Problems        // problems() as last computed; nil: to compute again (sources or walkErrs changed)
 	unindexed bool                    // sources changed after the last reindex (an Update that failed halfway): no fast path
 	lastFast  bool                    // the last Update took the fast path for body edits (for tests)
 
@@ -130,6 +132,7 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.probs = nil
 	b.sources = make(map[string]*source, len(paths))
 	for i, p := range paths {
 		b.sources[p] = srcs[i]
@@ -167,7 +170,7 @@ func (b *Builder) reindex() {
 		}
 		b.related = nil
 	}
-	b.txtTopics, b.dups, b.unindexed = nil, nil, false
+	b.txtTopics, b.dups, b.bodyPages, b.unindexed = nil, nil, nil, false
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files = make([]string, len(all))
@@ -189,7 +192,18 @@ func (b *Builder) Problems() content.Problems {
 	return b.problems()
 }
 
+// problems returns every bad source file, sorted. The list is kept until
+// sources are loaded again: an edit that takes updateBodies' path replaces
+// sources that had no problem with sources that have none, and at 50,000
+// articles a walk over every source on each save is noticeable.
 func (b *Builder) problems() content.Problems {
+	if b.probs == nil {
+		b.probs = b.findProblems()
+	}
+	return slices.Clone(b.probs)
+}
+
+func (b *Builder) findProblems() content.Problems {
 	var perSource []*content.Problem
 	for _, s := range b.sources {
 		if s.prob != nil {
@@ -373,6 +387,7 @@ func (b *Builder) saved() loaded {
 func (b *Builder) restore(l loaded) {
 	b.theme, b.themeHash, b.cfgHash, b.loader = l.theme, l.themeHash, l.cfgHash, l.loader
 	b.contentF, b.sources, b.walkErrs = l.contentF, l.sources, l.walkErrs
+	b.probs = nil
 }
 
 // relPath turns p into a slash-separated path relative to the site root.
@@ -404,6 +419,7 @@ func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool
 		load = append(load, p)
 	}
 	b.unindexed = true // until reindex
+	b.probs = nil
 	if rescan {
 		all, probs, err := b.loader.Paths()
 		if err != nil {

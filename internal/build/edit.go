@@ -7,6 +7,7 @@ import (
 
 	"github.com/sitegen/sitegen/internal/archive"
 	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/render"
 	"github.com/sitegen/sitegen/internal/topics"
 )
 
@@ -81,17 +82,68 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	b.theme.renderer.ResetCache()
 	kr := b.newKeyer()
 	var k keyWriter
-	for f, p := range b.pages {
-		if !kr.showsBodyOf(p, changed) {
-			continue // no part of its key changed
-		}
-		if key := kr.key(&k, p); key != b.keys[f] {
+	for _, f := range b.bodyPagesOf(changed) { // every other page's key is as it was
+		if key := kr.key(&k, b.pages[f]); key != b.keys[f] {
 			b.keys[f] = key
 			pages = append(pages, f)
 		}
 	}
 	slices.Sort(pages)
 	return pages, true, nil
+}
+
+// A bodyIndex lists the pages whose keys cover article bodies: by article,
+// the pages whose template shows bodies and that hold it (as their
+// article, a neighbour or in their list); and the pages whose template
+// reads every article. It serves one state of the site's pages.
+type bodyIndex struct {
+	byArticle map[*content.Article][]string
+	all       []string
+}
+
+// bodyPagesOf returns, once each, the output files of the pages whose key
+// covers the body of an article in changed (see keyer.showsBodyOf). The
+// index behind it is made on first need after a re-index: a walk over
+// every page, which an edit of one article at 50,000 articles would
+// otherwise make on every save.
+func (b *Builder) bodyPagesOf(changed map[*content.Article]bool) []string {
+	if b.bodyPages == nil {
+		ix := &bodyIndex{byArticle: map[*content.Article][]string{}}
+		deps := map[string]render.SiteDeps{}
+		for _, f := range b.files {
+			p := b.pages[f]
+			d, ok := deps[p.Template()]
+			if !ok {
+				d = b.theme.renderer.Deps(p.Template())
+				deps[p.Template()] = d
+			}
+			switch {
+			case d&render.DepsAll != 0:
+				ix.all = append(ix.all, f)
+			case d&render.DepsBodies != 0:
+				for _, a := range slices.Concat([]*content.Article{p.Article, p.Older, p.Newer}, p.List) {
+					if a != nil {
+						ix.byArticle[a] = append(ix.byArticle[a], f)
+					}
+				}
+			}
+		}
+		b.bodyPages = ix
+	}
+	seen := map[string]bool{}
+	out := slices.Clone(b.bodyPages.all)
+	for _, f := range out {
+		seen[f] = true
+	}
+	for a := range changed {
+		for _, f := range b.bodyPages.byArticle[a] {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // duplicatesKept reports whether the edited files (paths, now read as

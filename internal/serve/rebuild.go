@@ -103,9 +103,9 @@ func (s *Server) finish(r rebuilt) {
 	// sees the new state can find the line that explains it.
 	if r.err == nil {
 		if r.changes.empty() {
-			s.printf("%s%s %d articles, %d files in %v\n", prefix, built, r.site.articles, len(r.site.files), took)
+			s.printf("%s%s %d articles, %d files in %v\n", prefix, built, r.site.articles, r.site.files.len(), took)
 		} else {
-			s.printf("%s%s %d of %d files in %v (%d articles)\n", prefix, built, r.site.rendered, len(r.site.files), took, r.site.articles)
+			s.printf("%s%s %d of %d files in %v (%d articles)\n", prefix, built, r.site.rendered, r.site.files.len(), took, r.site.articles)
 		}
 		s.publish(&state{site: r.site, gen: old.gen + 1})
 		return

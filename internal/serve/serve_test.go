@@ -350,7 +350,7 @@ func allFiles(t *testing.T, snap *snapshot) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := maps.Clone(snap.files)
+	all := snap.files.all()
 	maps.Copy(all, outs)
 	return all
 }
@@ -762,7 +762,7 @@ func TestNewChangeCancelsStaleRebuild(t *testing.T) {
 			<-ctx.Done()
 			return nil, ctx.Err()
 		}
-		return &snapshot{files: map[string][]byte{"index.html": []byte("new")}, base: "/"}, nil
+		return &snapshot{files: newFileSet(map[string][]byte{"index.html": []byte("new")}), base: "/"}, nil
 	}
 	batches := make(chan changeSet)
 	loopDone := make(chan struct{})

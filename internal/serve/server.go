@@ -238,10 +238,10 @@ func (snap *snapshot) lookup(urlPath string) (file string, data []byte, redirect
 	} else if strings.HasSuffix(urlPath, "/") {
 		rel += "/index.html"
 	}
-	if data, ok := snap.files[rel]; ok {
+	if data, ok := snap.files.get(rel); ok {
 		return rel, data, "", nil
 	}
-	if _, ok := snap.files[rel+"/index.html"]; ok && !strings.HasSuffix(urlPath, "/") {
+	if _, ok := snap.files.get(rel + "/index.html"); ok && !strings.HasSuffix(urlPath, "/") {
 		return "", nil, urlPath + "/", nil
 	}
 	if snap.outputs == nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"runtime"
 	"strings"
 	"sync"
@@ -19,7 +18,7 @@ import (
 // A snapshot is one complete build of the site as the preview serves it.
 // It is never changed once published; a rebuild makes a new one.
 type snapshot struct {
-	files    map[string][]byte // site-relative file ("2019/12/30/slug/index.html", "style.css") -> bytes
+	files    *fileSet          // site-relative file ("2019/12/30/slug/index.html", "style.css") -> bytes
 	base     string            // path of baseURL ("/" or "/archive/"): the prefix of every link
 	articles int               // articles published
 	rendered int               // pages this rebuild rendered; the other files are the previous snapshot's
@@ -117,18 +116,18 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 	site := sb.b.Site()
 	snap := &snapshot{base: site.Config.BasePath(), articles: len(site.Articles)}
 	var todo []string
+	var files map[string][]byte // everything afresh; nil: prev's files with todo changed
 	if prev == nil || sb.dirtyAll {
-		snap.files = map[string][]byte{}
-		if err := readAssets(snap.files, sb.b.Assets()); err != nil {
+		files = map[string][]byte{}
+		if err := readAssets(files, sb.b.Assets()); err != nil {
 			return nil, err
 		}
 		h := sb.b.Hashed()
 		for _, name := range h.Files() {
-			snap.files[name] = h.Content(name)
+			files[name] = h.Content(name)
 		}
 		todo = sb.b.Files()
 	} else {
-		snap.files = maps.Clone(prev.files)
 		for f := range sb.dirty {
 			todo = append(todo, f)
 		}
@@ -137,12 +136,19 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 	if err != nil {
 		return nil, err
 	}
-	for i, f := range todo {
-		if out[i] == nil {
-			delete(snap.files, f) // no longer a page
-		} else {
-			snap.files[f] = out[i]
+	if files != nil {
+		for i, f := range todo {
+			if out[i] != nil {
+				files[f] = out[i]
+			}
 		}
+		snap.files = newFileSet(files)
+	} else {
+		changes := make(map[string]fileChange, len(todo))
+		for i, f := range todo {
+			changes[f] = fileChange{data: out[i], removed: out[i] == nil} // nil: no longer a page
+		}
+		snap.files = prev.files.with(changes)
 	}
 	// Made from the Builder as it is when first asked: the state of this
 	// snapshot, or of a newer one that is about to replace it.
