@@ -18,11 +18,11 @@ import (
 // A snapshot is one complete build of the site as the preview serves it.
 // It is never changed once published; a rebuild makes a new one.
 type snapshot struct {
-	files    *fileSet          // site-relative file ("2019/12/30/slug/index.html", "style.css") -> bytes
-	base     string            // path of baseURL ("/" or "/archive/"): the prefix of every link
-	articles int               // articles published
-	rendered int               // pages this rebuild rendered; the other files are the previous snapshot's
-	outputs  *outputs          // the feeds, sitemap and search index, made on first request
+	files    *fileSet // site-relative file ("2019/12/30/slug/index.html", "style.css") -> bytes
+	base     string   // path of baseURL ("/" or "/archive/"): the prefix of every link
+	articles int      // articles published
+	rendered int      // pages this rebuild rendered; the other files are the previous snapshot's
+	outputs  *outputs // the feeds, sitemap and search index, made on first request
 }
 
 // outputs are the files a site publishes besides its pages and assets: the
