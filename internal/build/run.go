@@ -76,8 +76,21 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			return rep, nil
 		}
 	}
+	// What the staging needs, found in the background while the cache is
+	// read and the site indexed, which mostly keep one core busy: which
+	// of the previous build's files are as it left them (a stat of each),
+	// and what the spare holds (publish.ListSpare).
+	var checked chan map[string]cachedOutput
+	var spare *publish.SpareListing
+	if man != nil {
+		checked = make(chan map[string]cachedOutput, 1)
+		go func(outs []cachedOutput) { checked <- checkOutputs(dest, outs) }(man.Outputs)
+		spare = publish.ListSpare(dest)
+		defer spare.Wait() // a build that stops early leaves no goroutine behind
+	}
 	if man != nil && !man.readRest() {
-		man = nil
+		<-checked
+		man, checked = nil, nil
 	}
 	if man != nil {
 		b.cache = make(map[string]*cachedSource, len(man.Sources))
@@ -123,10 +136,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	// writer.
 	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts, made: map[string]bool{},
 		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes, Related: b.site.RelatedIndex()}}
-	if man != nil {
+	w.spare = spare
+	if checked != nil {
 		// One stat of each file the previous build left tells which are
 		// still as it wrote them, for the extras and the pages alike.
-		w.prev = w.checkOutputs(man.Outputs)
+		w.prev = <-checked
 	}
 	w.plan = w.planExtras(man)
 	prog.total.Store(int64(len(b.files) + len(assets) + len(w.reused) + len(w.plan.keys)))
@@ -233,6 +247,7 @@ type siteWriter struct {
 	extrasMade bool            // made already, into assets
 
 	prev    map[string]cachedOutput // the previous build's outputs still as it left them (checkOutputs)
+	spare   *publish.SpareListing   // the spare's listing, under way; nil: none
 	mu      sync.Mutex
 	outputs map[string]cachedOutput // what the destination holds after the build
 
@@ -328,11 +343,11 @@ func (w *siteWriter) countRemoved(man *manifest) int {
 }
 
 // checkOutputs returns the previous build's outputs, by path, whose files
-// in the destination are still the ones it wrote.
-func (w *siteWriter) checkOutputs(outs []cachedOutput) map[string]cachedOutput {
+// in dest are still the ones it wrote.
+func checkOutputs(dest string, outs []cachedOutput) map[string]cachedOutput {
 	ok := make([]bool, len(outs))
 	parallel(len(outs), func(i int) {
-		fi, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(outs[i].Path)))
+		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(outs[i].Path)))
 		ok[i] = err == nil && fi.Mode().IsRegular() && outs[i].Stamp.valid() && outputStamp(fi) == outs[i].Stamp
 	})
 	m := make(map[string]cachedOutput, len(outs))
@@ -359,7 +374,8 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 	}
 	begin := publish.Begin
 	if len(kept) > 0 {
-		begin = publish.BeginReuse // the spare: the site before, mostly linked already
+		// The spare: the site before, mostly linked already.
+		begin = func(dest string) (*publish.Staging, error) { return publish.BeginReuseListed(dest, w.spare) }
 	}
 	st, err := begin(w.dest)
 	if err != nil {
@@ -369,7 +385,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 	if err := st.MakeDirs(slices.Concat(kept, pages, assets, slices.Collect(maps.Keys(w.plan.keys)))); err != nil {
 		return err
 	}
-	// checkOutputs has just stat'ed every kept file: its inode is known.
+	// checkOutputs has stat'ed every kept file: its inode is known.
 	inodes := make([]uint64, len(kept))
 	for i, rel := range kept {
 		inodes[i] = prev[rel].Stamp.Ino

@@ -59,7 +59,7 @@ type Staging struct {
 // BeginReuse) is among them, since it shares no files with a site written
 // whole.
 func Begin(dest string) (*Staging, error) {
-	return begin(dest, false)
+	return begin(dest, false, nil)
 }
 
 // BeginReuse is Begin for a site most of whose files the previous one
@@ -74,10 +74,55 @@ func Begin(dest string) (*Staging, error) {
 // never trusted: every file is checked against the previous site's, by
 // inode, so one that a killed build left half updated is as good.
 func BeginReuse(dest string) (*Staging, error) {
-	return begin(dest, true)
+	return begin(dest, true, nil)
 }
 
-func begin(dest string, reuse bool) (*Staging, error) {
+// A SpareListing is the listing of the spare beside a destination, made in
+// the background by ListSpare while the caller does other work.
+type SpareListing struct {
+	dir   string
+	done  chan struct{}
+	files map[string]uint64
+	dirs  map[string]bool
+	err   error
+}
+
+// ListSpare starts listing the spare beside dest, which BeginReuse would
+// list, and returns at once; nil when there is no spare. Listing a spare
+// of 131,000 files takes most of a second of system calls, which a build
+// can overlap with reading its cache and indexing its site. The spare is
+// checked file by file against the previous site all the same, as
+// BeginReuse checks it: a listing made earlier is as good as one made later.
+func ListSpare(dest string) *SpareListing {
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return nil
+	}
+	if fi, err := os.Lstat(sparePath(abs)); err != nil || !fi.IsDir() {
+		return nil
+	}
+	l := &SpareListing{dir: sparePath(abs), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.files, l.dirs, l.err = listTree(l.dir)
+	}()
+	return l
+}
+
+// Wait waits for the listing to end. It may be called any number of times.
+func (l *SpareListing) Wait() {
+	if l != nil {
+		<-l.done
+	}
+}
+
+// BeginReuseListed is BeginReuse with the spare's listing made by
+// ListSpare (nil: list it now).
+func BeginReuseListed(dest string, l *SpareListing) (*Staging, error) {
+	return begin(dest, true, l)
+}
+
+func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", dest, err)
@@ -96,7 +141,13 @@ func begin(dest string, reuse bool) (*Staging, error) {
 	if reuse {
 		if fi, err := os.Lstat(sparePath(abs)); err == nil && fi.IsDir() {
 			s.dir, s.staged = sparePath(abs), map[string]bool{}
-			if s.existing, s.oldDirs, err = listTree(s.dir); err == nil {
+			if listed != nil && listed.dir == s.dir {
+				listed.Wait()
+				s.existing, s.oldDirs, err = listed.files, listed.dirs, listed.err
+			} else {
+				s.existing, s.oldDirs, err = listTree(s.dir)
+			}
+			if err == nil {
 				return s, nil
 			}
 		}
