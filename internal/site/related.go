@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -41,14 +42,21 @@ type related struct {
 func (s *Site) Related(a *content.Article) []*content.Article {
 	s.rel.once.Do(func() {
 		s.indexSources()
+		rs := s.newRelatedScan()
 		var wg sync.WaitGroup
 		workers := runtime.GOMAXPROCS(0)
 		for w := range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				sc := &relatedScratch{score: make([]float64, len(s.Articles))}
 				for i := w; i < len(s.Articles); i += workers {
-					s.rel.of[i] = s.relatedTo(s.Articles[i], RelatedCount)
+					ps := s.relatedTo(rs, sc, int32(i), RelatedCount)
+					out := make([]*content.Article, len(ps))
+					for j, p := range ps {
+						out[j] = s.Articles[p]
+					}
+					s.rel.of[i] = out
 				}
 			}()
 		}
@@ -194,36 +202,33 @@ func (s *Site) relatedInputs() [sha256.Size]byte {
 	return s.rel.key
 }
 
-// relatedTo returns up to n other articles related to a, best first: they
-// share at least one tag with a, each shared tag adding its inverse
-// document frequency ln(1+N/df) so rarer tags weigh more, plus a
-// closeness bonus in (0, 1]. Ties go to the article nearer in date, then to
-// the smaller source path, so the result is deterministic. It is safe for
-// concurrent use.
-func (s *Site) relatedTo(a *content.Article, n int) []*content.Article {
+// relatedTo returns up to n other articles related to the article at site
+// position pos, best first, as site positions: they share at least one tag
+// with it, each shared tag adding its inverse document frequency ln(1+N/df)
+// so rarer tags weigh more, plus a closeness bonus in (0, 1]. Ties go to the
+// article nearer in date, then to the smaller source path, so the result is
+// deterministic. It reads only rs and writes only sc, so goroutines with a
+// scratch each may call it at once.
+func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) []int32 {
 	if n <= 0 {
 		return nil
 	}
-	total := float64(len(s.Articles))
-	scores := map[*content.Article]float64{}
-	for _, t := range a.Tags {
-		ti := s.tagBySlug[t.Slug]
-		if ti == nil || len(ti.Articles) < 2 {
-			continue
-		}
-		idf := math.Log1p(total / float64(len(ti.Articles)))
-		// The tag's articles are in site order, so a's place among them
-		// is found by its site position.
-		pos := s.position[a]
-		i := sort.Search(len(ti.Articles), func(i int) bool { return s.position[ti.Articles[i]] >= pos })
-		for j := max(0, i-relatedWindow); j < min(len(ti.Articles), i+relatedWindow+1); j++ {
-			if b := ti.Articles[j]; b != a {
-				scores[b] += idf
+	for _, t := range rs.tagsOf[pos] {
+		list, idf := rs.tags[t], rs.idf[t]
+		// The tag's articles are in site order, so pos's place among
+		// them is found by binary search.
+		i, _ := slices.BinarySearch(list, pos)
+		for j := max(0, i-relatedWindow); j < min(len(list), i+relatedWindow+1); j++ {
+			if b := list[j]; b != pos {
+				if sc.score[b] == 0 { // every weight is > 0
+					sc.touched = append(sc.touched, b)
+				}
+				sc.score[b] += idf
 			}
 		}
 	}
 	type scored struct {
-		a     *content.Article
+		p     int32
 		score float64
 		apart time.Duration
 	}
@@ -234,15 +239,17 @@ func (s *Site) relatedTo(a *content.Article, n int) []*content.Article {
 		if x.apart != y.apart {
 			return x.apart < y.apart
 		}
-		return x.a.Source < y.a.Source
+		return s.Articles[x.p].Source < s.Articles[y.p].Source
 	}
 	// Keep the n best in order as candidates come: a few hundred
 	// candidates per article, of which five are kept, on every article of
 	// the archive, make a full sort the costliest part of a build's index.
 	cands := make([]scored, 0, n+1)
-	for b, sc := range scores {
-		apart := a.Date.Sub(b.Date).Abs()
-		c := scored{b, sc + closeness(apart), apart}
+	date := rs.dates[pos]
+	for _, b := range sc.touched {
+		apart := date.Sub(rs.dates[b]).Abs()
+		c := scored{b, sc.score[b] + closeness(apart), apart}
+		sc.score[b] = 0
 		if len(cands) == n && !better(c, cands[n-1]) {
 			continue
 		}
@@ -254,11 +261,69 @@ func (s *Site) relatedTo(a *content.Article, n int) []*content.Article {
 			cands = cands[:n]
 		}
 	}
-	out := make([]*content.Article, 0, min(n, len(cands)))
-	for _, c := range cands[:min(n, len(cands))] {
-		out = append(out, c.a)
+	sc.touched = sc.touched[:0]
+	out := make([]int32, len(cands))
+	for i, c := range cands {
+		out[i] = c.p
 	}
 	return out
+}
+
+// A relatedScan is what relatedTo reads of a site, laid out by site
+// position. Scoring an article's candidates then reads small dense arrays
+// instead of following pointers to articles all over the heap, which on an
+// archive too big for the CPU's caches cost more than the scoring itself.
+type relatedScan struct {
+	dates  []time.Time // by site position
+	tags   [][]int32   // by tag number: the site positions of the tag's articles, ascending
+	idf    []float64   // by tag number: ln(1+N/df)
+	tagsOf [][]int32   // by site position: the article's tags' numbers in its own order; tags on one article only left out
+}
+
+func (s *Site) newRelatedScan() *relatedScan {
+	rs := &relatedScan{dates: make([]time.Time, len(s.Articles)), tagsOf: make([][]int32, len(s.Articles))}
+	total := float64(len(s.Articles))
+	number := make(map[*Tag]int32, len(s.Tags))
+	npos := 0
+	for _, ti := range s.Tags {
+		if len(ti.Articles) < 2 {
+			continue
+		}
+		number[ti] = int32(len(rs.tags))
+		rs.tags = append(rs.tags, nil)
+		rs.idf = append(rs.idf, math.Log1p(total/float64(len(ti.Articles))))
+		npos += len(ti.Articles)
+	}
+	flat := make([]int32, 0, npos)
+	for _, ti := range s.Tags {
+		t, ok := number[ti]
+		if !ok {
+			continue
+		}
+		start := len(flat)
+		for _, a := range ti.Articles {
+			flat = append(flat, int32(s.position[a]))
+		}
+		rs.tags[t] = flat[start:len(flat):len(flat)]
+	}
+	var of []int32
+	for i, a := range s.Articles {
+		rs.dates[i] = a.Date
+		start := len(of)
+		for _, tag := range a.Tags {
+			if t, ok := number[s.tagBySlug[tag.Slug]]; ok {
+				of = append(of, t)
+			}
+		}
+		rs.tagsOf[i] = of[start:len(of):len(of)]
+	}
+	return rs
+}
+
+// A relatedScratch is one goroutine's working space for relatedTo.
+type relatedScratch struct {
+	score   []float64 // by site position: the shared tags' weight so far; 0 when not a candidate
+	touched []int32   // the candidates, in the order first met
 }
 
 // closeness is 1 on the same day, 1/2 at 30 days apart, 1/3 at 60.
