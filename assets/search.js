@@ -407,6 +407,7 @@
       list.replaceChildren();
       status.textContent = '';
       more.hidden = true;
+      form.removeAttribute('aria-busy'); // a query still running no longer answers
       return;
     }
     form.setAttribute('aria-busy', 'true');
@@ -431,8 +432,14 @@
     }
   }
 
+  // Typing waits for a pause before searching; meanwhile the results on
+  // screen no longer answer the box, so the form is busy at once.
   let timer = 0;
-  const soon = () => { clearTimeout(timer); timer = setTimeout(update, 120); };
+  const soon = () => {
+    clearTimeout(timer);
+    form.setAttribute('aria-busy', 'true');
+    timer = setTimeout(update, 120);
+  };
   input.addEventListener('input', soon);
   for (const s of [tagSel, yearSel]) if (s) s.addEventListener('change', update);
   form.addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(timer); update(); });

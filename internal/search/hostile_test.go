@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -43,16 +42,17 @@ func TestSearchResultsEscapeHostileText(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/search/"),
 		chromedp.WaitVisible(chromedp.ID("search-q")),
 		chromedp.SendKeys(chromedp.ID("search-q"), "hostile"),
-		chromedp.Sleep(200*time.Millisecond),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Wait for the answer to the whole word (see answerTo), then a while
+	// for an injected onerror to fire.
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[hostileAnswer](`new Promise((resolve) => {
   const id = setInterval(() => {
     const form = document.getElementById('search');
     const status = document.getElementById('search-status').textContent;
-    if (form.getAttribute('aria-busy') || !status) return;
+    if (new URLSearchParams(location.search).get('q') !== 'hostile' || form.getAttribute('aria-busy') || !status) return;
     clearInterval(id);
     setTimeout(() => resolve({
       status,
