@@ -409,13 +409,12 @@ func (s *Staging) Link(rel, target string) error {
 // the caller found it. It reports whether target was missing.
 func (s *Staging) link(rel, p, target string, known uint64) (missing bool, err error) {
 	if ino, ok := s.existing[rel]; ok && ino != 0 {
-		if known == ino {
-			s.mu.Lock()
-			s.staged[rel] = true
-			s.mu.Unlock()
-			return false, nil
+		same := known == ino
+		if known == 0 {
+			fi, err := os.Lstat(target)
+			same = err == nil && inode(fi) == ino
 		}
-		if fi, err := os.Lstat(target); known == 0 && err == nil && inode(fi) == ino {
+		if same {
 			s.mu.Lock()
 			s.staged[rel] = true
 			s.mu.Unlock()
