@@ -134,6 +134,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "sitegen %s: %d bad files; %s\n", cmd, len(rep.Problems), what)
 		return 1
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		what := "interrupted"
+		if cmd == "build" {
+			what = "interrupted; the destination is as it was before this build"
+		}
+		fmt.Fprintf(stderr, "sitegen %s: %s\n", cmd, what)
+		return 1
 	case err != nil:
 		fmt.Fprintf(stderr, "sitegen %s: %v\n", cmd, err)
 		return 1

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // site writes a small site and returns its root.
@@ -125,13 +126,26 @@ func TestTemplateErrorLeavesSiteUntouched(t *testing.T) {
 	assertNoLeftovers(t, root)
 }
 
+// assertNoLeftovers checks that nothing a build stages is left beside
+// public/ once the background remover, which deletes a failed build's
+// staging folder and a replaced site, has had time to finish.
 func assertNoLeftovers(t *testing.T, root string) {
 	t.Helper()
-	entries, _ := os.ReadDir(root)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".public.") && e.Name() != ".public.sitegen-cache" { // the build cache stays
-			t.Errorf("build left %s behind", e.Name())
+	var left []string
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		left = left[:0]
+		entries, _ := os.ReadDir(root)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".public.") && e.Name() != ".public.sitegen-cache" { // the build cache stays
+				left = append(left, e.Name())
+			}
 		}
+		if len(left) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, name := range left {
+		t.Errorf("build left %s behind", name)
 	}
 }
 
@@ -184,5 +198,32 @@ func TestCheckFindingsAndSummary(t *testing.T) {
 	}
 	if code, out, _ := sitegen("check", "--quiet", "--source", "../.."); code != 0 || out != "" {
 		t.Errorf("check --quiet: exit %d, printed %q", code, out)
+	}
+}
+
+// An interrupted build (Ctrl-C cancels the context) says so in words and
+// leaves the site as it was.
+func TestInterruptedBuild(t *testing.T) {
+	root := site(t, map[string]string{"content/good.md": good})
+	if code, _, errOut := sitegen("build", "--quiet", "--source", root); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, errOut)
+	}
+	before := snapshot(t, filepath.Join(root, "public"))
+	os.WriteFile(filepath.Join(root, "content/more.md"), []byte(strings.Replace(good, "Good news", "More news", 1)), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"build", "--quiet", "--source", root}, &out, &errb)
+	if want := "sitegen build: interrupted; the destination is as it was before this build\n"; code != 1 || errb.String() != want {
+		t.Errorf("interrupted build: exit %d, output %q, want 1 and %q", code, errb.String(), want)
+	}
+	after := snapshot(t, filepath.Join(root, "public"))
+	if len(after) != len(before) {
+		t.Fatalf("public/ has %d files, had %d", len(after), len(before))
+	}
+	for p, v := range before {
+		if after[p] != v {
+			t.Errorf("%s changed", p)
+		}
 	}
 }

@@ -38,10 +38,13 @@ type Options struct {
 	// Progress, when not nil, receives a progress line redrawn in place
 	// (with \r) while a build that takes over a second runs: a terminal.
 	Progress io.Writer
-	// RemoveOld deletes the previous site's folder after a full build
-	// swapped the new one in; nil deletes it before Run returns. The CLI
-	// hands it to a background process: deleting a big tree is slow and
-	// slows the file system for a while, and nothing waits on it.
+	// RemoveOld deletes the previous site's folder after a build swapped
+	// the new one in, and the staging folder of a build that failed or was
+	// cancelled (one that filled the disk deletes its own, to free the
+	// space before it returns); nil deletes them before Run returns. The CLI hands them to
+	// a background process: deleting a big tree is slow (minutes for a
+	// cancelled 1M build) and slows the file system for a while, and
+	// nothing waits on it.
 	RemoveOld func(dir string)
 }
 

@@ -107,3 +107,75 @@ func TestFailedExtrasLeaveSiteUntouched(t *testing.T) {
 		t.Errorf("%d files, the clean build has %d", len(got), len(want))
 	}
 }
+
+// TestCancelledBuildHandsOverItsStaging cancels a cold build part-way
+// through staging, as Ctrl-C does: Run must return the cancellation
+// without deleting the staging folder itself (at a million articles that
+// took minutes), handing it to Options.RemoveOld instead, and leave no
+// public/. A cancelled build after an edit keeps its spare as the spare.
+func TestCancelledBuildHandsOverItsStaging(t *testing.T) {
+	root := agedSite(t, 24)
+	dest := filepath.Join(t.TempDir(), "public")
+	var handed []string
+	opts := Options{Source: root, Dest: dest, RemoveOld: func(dir string) { handed = append(handed, dir) }}
+	cancelAt := func(t *testing.T, n int) context.Context {
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		var mu sync.Mutex
+		made := 0
+		beforeSavingExtra = func(string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if made++; made == n {
+				cancel()
+			}
+			return nil
+		}
+		t.Cleanup(func() { beforeSavingExtra = nil })
+		return ctx
+	}
+
+	t.Run("cold", func(t *testing.T) {
+		if _, err := Run(cancelAt(t, 3), opts); !errors.Is(err, context.Canceled) {
+			t.Fatalf("build: %v, want it cancelled", err)
+		}
+		if len(handed) != 1 || !strings.HasPrefix(filepath.Base(handed[0]), ".public.staging-") {
+			t.Fatalf("handed to RemoveOld: %v, want the staging folder", handed)
+		}
+		if n := len(readTree(t, handed[0])); n < 3 {
+			t.Errorf("the staging folder handed over holds %d files; it was deleted before it was handed over", n)
+		}
+		if _, err := os.Lstat(dest); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a cancelled first build left public/: %v", err)
+		}
+		os.RemoveAll(handed[0])
+	})
+
+	beforeSavingExtra = nil
+	for _, e := range siteEdits[:2] { // a full build, then one that leaves a spare
+		e.apply(t, root)
+		ageFiles(t, root)
+		if _, err := Run(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range handed {
+		os.RemoveAll(d)
+	}
+	before := readTree(t, dest)
+	t.Run("after an edit", func(t *testing.T) {
+		handed = nil
+		siteEdits[3].apply(t, root)
+		ageFiles(t, root)
+		if _, err := Run(cancelAt(t, 2), opts); !errors.Is(err, context.Canceled) {
+			t.Fatalf("build: %v, want it cancelled", err)
+		}
+		for _, d := range handed {
+			t.Errorf("a cancelled incremental build handed over %s; the spare stays", d)
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(dest), ".public.spare")); err != nil {
+			t.Errorf("spare: %v", err)
+		}
+		assertSameFiles(t, before, readTree(t, dest))
+	})
+}

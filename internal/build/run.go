@@ -364,7 +364,7 @@ func checkOutputs(dest string, outs []cachedOutput) map[string]cachedOutput {
 // rendered, and written unless their bytes equal the previous file's (then
 // linked too); assets, the changed ones of w.assets, written. prev holds
 // the previous site's files that are as it left them.
-func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]cachedOutput, kept, pages, assets []string) error {
+func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]cachedOutput, kept, pages, assets []string) (err error) {
 	if len(pages) == len(w.b.files) {
 		if err := w.b.hydrate(ctx, w.b.site.Articles); err != nil {
 			return err
@@ -381,7 +381,12 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 	if err != nil {
 		return err
 	}
-	defer st.Cleanup()
+	defer func() {
+		if errors.Is(err, publish.ErrDiskFull) {
+			st.Cleanup() // now: the next build needs the space
+		}
+		w.removeLater(st)
+	}()
 	if err := st.MakeDirs(slices.Concat(kept, pages, assets, slices.Collect(maps.Keys(w.plan.keys)))); err != nil {
 		return err
 	}
@@ -465,14 +470,25 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 	if err := st.Commit(); err != nil {
 		return err
 	}
-	for _, dir := range st.DetachOld() {
+	w.removeLater(st)
+	return w.saveManifest()
+}
+
+// removeLater deletes the folders the staging no longer needs: after a
+// swap, the previous site and what earlier builds left; after a failed or
+// cancelled build, also the staging folder, which at 1M articles takes
+// minutes to delete. Options.RemoveOld deletes them, in the background
+// where the command runs; an interrupted build then returns at once. (A
+// build that filled the disk deletes its staging folder itself first, so
+// that the space is free when it returns.)
+func (w *siteWriter) removeLater(st *publish.Staging) {
+	for _, dir := range st.Detach() {
 		if w.opts.RemoveOld != nil {
 			w.opts.RemoveOld(dir)
 		} else {
 			os.RemoveAll(dir)
 		}
 	}
-	return w.saveManifest()
 }
 
 // articlesShownBy returns the articles whose bodies the given pages' templates may show.

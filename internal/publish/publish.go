@@ -55,7 +55,7 @@ type Staging struct {
 
 // Begin creates a fresh staging folder beside dest. It first finishes an
 // update journal an older sitegen left (Recover), and notes what earlier
-// builds left beside dest for Cleanup or DetachOld; a spare folder (see
+// builds left beside dest for Cleanup or Detach; a spare folder (see
 // BeginReuse) is among them, since it shares no files with a site written
 // whole.
 func Begin(dest string) (*Staging, error) {
@@ -615,19 +615,35 @@ func moveAside(dest, p string) string {
 	return aside
 }
 
-// DetachOld hands the folders left to delete after Commit, the previous
-// site (which Commit moved aside) and what earlier builds left, to the
-// caller to delete when it suits, such as in a background process, so that
-// deleting large trees is not on the build's critical path. Cleanup then
-// leaves them alone.
-func (s *Staging) DetachOld() []string {
+// Detach hands the folders Cleanup would delete to the caller to delete
+// when it suits, such as in a background process, so that deleting large
+// trees is on no one's path: after Commit, the previous site (which Commit
+// moved aside) and what earlier builds left; after a failed or cancelled
+// build, also the staging folder, which may hold a whole site's files. A
+// spare being filled is not handed over: it stays a spare, however far its
+// update got. Cleanup then leaves them alone.
+func (s *Staging) Detach() []string {
 	var dirs []string
 	if s.old != "" {
 		dirs = append(dirs, s.old)
 	}
+	if s.abandoned() {
+		dirs = append(dirs, s.dir)
+		s.dir = ""
+	}
 	dirs = append(dirs, s.leftovers...)
 	s.old, s.leftovers = "", nil
 	return dirs
+}
+
+// abandoned reports whether the staging folder is one this build made and
+// did not publish.
+func (s *Staging) abandoned() bool {
+	if s.dir == "" || s.committed || s.reuse || s.dir == s.dest {
+		return false
+	}
+	_, err := os.Stat(s.dir)
+	return err == nil
 }
 
 // Cleanup deletes what the build no longer needs and was not detached: the
@@ -635,17 +651,9 @@ func (s *Staging) DetachOld() []string {
 // the folders earlier builds left.
 func (s *Staging) Cleanup() error {
 	var errs []error
-	if s.old != "" {
-		errs = append(errs, os.RemoveAll(s.old))
-		s.old = ""
-	}
-	if _, err := os.Stat(s.dir); err == nil && !s.committed && !s.reuse && s.dir != s.dest {
-		errs = append(errs, os.RemoveAll(s.dir)) // a spare stays a spare, however far its update got
-	}
-	for _, d := range s.leftovers {
+	for _, d := range s.Detach() {
 		errs = append(errs, os.RemoveAll(d))
 	}
-	s.leftovers = nil
 	return errors.Join(errs...)
 }
 

@@ -154,7 +154,7 @@ func TestLinkFiles(t *testing.T) {
 
 // Folders that earlier builds left are handed over with the previous site
 // after Commit, for the caller to delete off the build's path.
-func TestDetachOldHandsOverLeftovers(t *testing.T) {
+func TestDetachHandsOverLeftovers(t *testing.T) {
 	root := t.TempDir()
 	dest := filepath.Join(root, "public")
 	writeTree(t, dest, oldSite)
@@ -173,10 +173,10 @@ func TestDetachOldHandsOverLeftovers(t *testing.T) {
 	if err := st.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	dirs := st.DetachOld()
+	dirs := st.Detach()
 	st.Cleanup()
 	if len(dirs) != 3 {
-		t.Fatalf("DetachOld = %v, want the previous site and two leftovers", dirs)
+		t.Fatalf("Detach = %v, want the previous site and two leftovers", dirs)
 	}
 	assertTree(t, dirs[0], oldSite)
 	for _, d := range dirs {
