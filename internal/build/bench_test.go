@@ -297,3 +297,105 @@ func firstArticle(b *testing.B, root string) string {
 	}
 	return found
 }
+
+// BenchmarkLoad is the loading phase of a cold build alone: every content
+// file stamped, read, parsed and normalized, its body spilled, as
+// loadSources does for Run. "site" loads the benchmark site (-benchsite or
+// a generated Markdown archive); "corpus" the shared corpus of real raw
+// text news (dw/ and bbc/, the BBC files under a dated folder, as
+// TestCorpus files them). Besides articles/s and B/article it reports the
+// heap the loaded sources hold (live B/article), measured after a
+// collection while they are still referenced.
+func BenchmarkLoad(b *testing.B) {
+	b.Run("site", func(b *testing.B) {
+		root := *benchSite
+		if root == "" {
+			root = b.TempDir()
+			writeCorpus(b, root, *benchArticles)
+		}
+		benchLoad(b, root)
+	})
+	b.Run("corpus", func(b *testing.B) {
+		dir := corpusDir(&testing.T{})
+		if dir == "" {
+			b.Skip("no shared corpus (set SITEGEN_CORPUS)")
+		}
+		root := b.TempDir()
+		copyCorpus(b, dir, filepath.Join(root, "content"))
+		benchLoad(b, root)
+	})
+}
+
+// copyCorpus copies the shared corpus' articles into a content folder,
+// the BBC ones (which carry no date) under a dated folder.
+func copyCorpus(b *testing.B, dir, contentDir string) {
+	b.Helper()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".txt") {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if parts := strings.Split(filepath.ToSlash(rel), "/"); len(parts) == 3 && parts[0] == "bbc" {
+			rel = filepath.Join("bbc", parts[1], "2005", "01", "01", parts[2])
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(contentDir, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ageFiles(b, contentDir)
+}
+
+func benchLoad(b *testing.B, root string) {
+	th, err := loadTheme(os.DirFS(root))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(root, "content")
+	l := th.loader(os.DirFS(dir))
+	paths, _, err := l.Paths()
+	if err != nil {
+		b.Fatal(err)
+	}
+	spillDir := b.TempDir()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	var live uint64
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		spill, err := newBodySpill(spillDir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		base := heapLive()
+		b.StartTimer()
+		srcs, err := loadSources(context.Background(), paths, l, dir, nil, spill, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		runtime.GC()
+		live = heapLive() - base
+		runtime.KeepAlive(srcs)
+		spill.close()
+	}
+	reportPerArticle(b, len(paths), &ms)
+	b.ReportMetric(float64(live)/float64(len(paths)), "live-B/article")
+}
+
+// heapLive is the heap live at the end of the last collection.
+func heapLive() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
