@@ -87,6 +87,11 @@ func loadSources(ctx context.Context, paths []string, l *content.Loader, dir str
 	if err != nil {
 		return nil, err
 	}
+	if spill != nil {
+		if err := spill.flush(); err != nil {
+			spillErr.CompareAndSwap(nil, err)
+		}
+	}
 	if err, _ := spillErr.Load().(error); err != nil {
 		return nil, fmt.Errorf("keeping article bodies in a temporary file: %w", err)
 	}
