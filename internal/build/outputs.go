@@ -98,26 +98,6 @@ func (s *outputs) feeds() []feedSpec {
 // writeFeeds writes the newest render.FeedItems articles of the site and of
 // each tag as RSS and Atom.
 func (s *outputs) writeFeeds(ctx context.Context, emit Emit) error {
-	cfg := s.site.Config
-	abs := func(p string) string { return strings.TrimSuffix(cfg.BaseURL, "/") + p }
-	write := func(title, dir string, arts []*content.Article) error {
-		rss, atom := render.FeedPaths(dir)
-		f := &feed.Feed{Title: title, Description: "Newest articles of " + title, Language: cfg.Language,
-			Publisher: cfg.Title, Page: abs(dir), RSSURL: abs(rss), AtomURL: abs(atom), SiteURL: cfg.BaseURL,
-			Articles:   arts,
-			ArticleURL: func(a *content.Article) string { return abs(a.URLPath()) }}
-		data, err := f.RSS()
-		if err == nil {
-			err = emit(strings.TrimPrefix(rss, "/"), data)
-		}
-		if err == nil {
-			data, err = f.Atom()
-		}
-		if err == nil {
-			err = emit(strings.TrimPrefix(atom, "/"), data)
-		}
-		return err
-	}
 	for _, f := range s.feeds() {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -125,11 +105,33 @@ func (s *outputs) writeFeeds(ctx context.Context, emit Emit) error {
 		if s.skipFeed != nil && s.skipFeed(f.dir) {
 			continue
 		}
-		if err := write(f.title, f.dir, f.arts); err != nil {
+		if err := s.writeFeed(f, emit); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeFeed writes one feed as RSS and Atom.
+func (s *outputs) writeFeed(spec feedSpec, emit Emit) error {
+	cfg := s.site.Config
+	abs := func(p string) string { return strings.TrimSuffix(cfg.BaseURL, "/") + p }
+	rss, atom := render.FeedPaths(spec.dir)
+	f := &feed.Feed{Title: spec.title, Description: "Newest articles of " + spec.title, Language: cfg.Language,
+		Publisher: cfg.Title, Page: abs(spec.dir), RSSURL: abs(rss), AtomURL: abs(atom), SiteURL: cfg.BaseURL,
+		Articles:   spec.arts,
+		ArticleURL: func(a *content.Article) string { return abs(a.URLPath()) }}
+	data, err := f.RSS()
+	if err == nil {
+		err = emit(strings.TrimPrefix(rss, "/"), data)
+	}
+	if err == nil {
+		data, err = f.Atom()
+	}
+	if err == nil {
+		err = emit(strings.TrimPrefix(atom, "/"), data)
+	}
+	return err
 }
 
 // writeSitemap lists every page but the 404 page, each with the time its
