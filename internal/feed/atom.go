@@ -7,75 +7,60 @@ import (
 )
 
 // The Atom 1.0 document (RFC 4287).
-type atomFeed struct {
-	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang      string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
-	Title     atomText    `xml:"title"`
-	ID        string      `xml:"id"`
-	Updated   string      `xml:"updated"`
-	Links     []atomLink  `xml:"link"`
-	Author    atomPerson  `xml:"author"` // the site, so entries without a byline are valid
-	Generator string      `xml:"generator"`
-	Entries   []atomEntry `xml:"entry"`
-}
-
-type atomText struct {
-	Type string `xml:"type,attr"`
-	Text string `xml:",chardata"`
-}
-
-type atomLink struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr,omitempty"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomCategory struct {
-	Term  string `xml:"term,attr"`
-	Label string `xml:"label,attr,omitempty"`
-}
-
-type atomEntry struct {
-	Title      atomText       `xml:"title"`
-	ID         string         `xml:"id"`
-	Link       atomLink       `xml:"link"`
-	Published  string         `xml:"published"`
-	Updated    string         `xml:"updated"`
-	Authors    []atomPerson   `xml:"author"`
-	Categories []atomCategory `xml:"category"`
-	Summary    *atomText      `xml:"summary"`
-}
+var (
+	atomFeedName  = xml.Name{Space: "http://www.w3.org/2005/Atom", Local: "feed"}
+	atomEntryName = xml.Name{Local: "entry"}
+	atomAuthor    = xml.Name{Local: "author"}
+	xmlLang       = xml.Name{Space: "http://www.w3.org/XML/1998/namespace", Local: "lang"}
+	textType      = attr("type", "text")
+)
 
 // Atom returns the feed as an Atom 1.0 document. The feed's id is derived
-// from its own URL, each entry's from EntryID; dates are RFC 3339.
+// from its own URL, each entry's from EntryID; dates are RFC 3339. The
+// site is the feed's author, so that entries without a byline are valid.
 func (f *Feed) Atom() ([]byte, error) {
-	doc := atomFeed{Lang: f.Language, Title: atomText{Type: "text", Text: f.Title},
-		ID: uuid5(f.AtomURL), Updated: f.updated().Format(time.RFC3339),
-		Links: []atomLink{
-			{Href: f.Page, Rel: "alternate", Type: "text/html"},
-			{Href: f.AtomURL, Rel: "self", Type: "application/atom+xml"},
-		},
-		Author: atomPerson{Name: f.Publisher}, Generator: "sitegen"}
-	for _, a := range f.Articles {
-		e := atomEntry{Title: atomText{Type: "text", Text: a.Title}, ID: EntryID(f.SiteURL, a),
-			Link:      atomLink{Href: f.ArticleURL(a), Rel: "alternate", Type: "text/html"},
-			Published: a.Date.Format(time.RFC3339), Updated: modified(a).Format(time.RFC3339)}
+	w := newDocWriter(512 + 900*len(f.Articles))
+	var lang []xml.Attr
+	if f.Language != "" {
+		lang = []xml.Attr{{Name: xmlLang, Value: f.Language}}
+	}
+	w.start(atomFeedName, lang...)
+	w.text("title", f.Title, textType)
+	w.text("id", uuid5(f.AtomURL))
+	w.text("updated", f.updated().Format(time.RFC3339))
+	w.empty("link", attr("href", f.Page), attr("rel", "alternate"), attr("type", "text/html"))
+	w.empty("link", attr("href", f.AtomURL), attr("rel", "self"), attr("type", "application/atom+xml"))
+	w.start(atomAuthor)
+	w.text("name", f.Publisher)
+	w.end(atomAuthor)
+	w.text("generator", "sitegen")
+	for i, e := range f.entryFacts() {
+		a := f.Articles[i]
+		w.start(atomEntryName)
+		w.text("title", a.Title, textType)
+		w.text("id", e.id)
+		w.empty("link", attr("href", e.url), attr("rel", "alternate"), attr("type", "text/html"))
+		w.text("published", a.Date.Format(time.RFC3339))
+		w.text("updated", modified(a).Format(time.RFC3339))
 		for _, name := range a.Authors {
-			e.Authors = append(e.Authors, atomPerson{Name: name})
+			w.start(atomAuthor)
+			w.text("name", name)
+			w.end(atomAuthor)
 		}
 		for _, t := range a.Tags {
-			e.Categories = append(e.Categories, atomCategory{Term: t.Slug, Label: t.Name})
+			if t.Name != "" {
+				w.empty("category", attr("term", t.Slug), attr("label", t.Name))
+			} else {
+				w.empty("category", attr("term", t.Slug))
+			}
 		}
 		if a.Summary != "" {
-			e.Summary = &atomText{Type: "text", Text: a.Summary}
+			w.text("summary", a.Summary, textType)
 		}
-		doc.Entries = append(doc.Entries, e)
+		w.end(atomEntryName)
 	}
-	b, err := marshal(doc)
+	w.end(atomFeedName)
+	b, err := w.bytes()
 	if err != nil {
 		return nil, fmt.Errorf("Atom feed %s: %w", f.AtomURL, err)
 	}

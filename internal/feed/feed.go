@@ -8,8 +8,8 @@ package feed
 import (
 	"bytes"
 	"crypto/sha1"
+	"encoding/hex"
 	"encoding/xml"
-	"fmt"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -28,6 +28,26 @@ type Feed struct {
 	SiteURL     string             // baseURL; with an article's Source it makes the entry's ID
 	Articles    []*content.Article // the entries, newest first, already cut to length
 	ArticleURL  func(*content.Article) string
+
+	entries []entry // what both documents say of each article; see entryFacts
+}
+
+// entry is what the RSS item and the Atom entry of one article share.
+type entry struct {
+	id  string // EntryID
+	url string // ArticleURL
+}
+
+// entryFacts returns the IDs and URLs of the feed's articles, computed
+// once for both documents.
+func (f *Feed) entryFacts() []entry {
+	if f.entries == nil {
+		f.entries = make([]entry, len(f.Articles))
+		for i, a := range f.Articles {
+			f.entries[i] = entry{id: EntryID(f.SiteURL, a), url: f.ArticleURL(a)}
+		}
+	}
+	return f.entries
 }
 
 // EntryID returns an article's permanent feed identifier: a name-based
@@ -44,10 +64,24 @@ func uuid5(name string) string {
 	h := sha1.New()
 	h.Write(ns[:])
 	h.Write([]byte(name))
-	u := h.Sum(nil)[:16]
+	var sum [sha1.Size]byte
+	u := h.Sum(sum[:0])[:16]
 	u[6] = u[6]&0x0f | 0x50
 	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	const prefix = "urn:uuid:"
+	var out [len(prefix) + 36]byte
+	copy(out[:], prefix)
+	o := out[len(prefix):]
+	hex.Encode(o[0:8], u[0:4])
+	o[8] = '-'
+	hex.Encode(o[9:13], u[4:6])
+	o[13] = '-'
+	hex.Encode(o[14:18], u[6:8])
+	o[18] = '-'
+	hex.Encode(o[19:23], u[8:10])
+	o[23] = '-'
+	hex.Encode(o[24:36], u[10:16])
+	return string(out[:])
 }
 
 // modified is when an article last changed: its update time if known.
@@ -70,14 +104,67 @@ func (f *Feed) updated() time.Time {
 	return t
 }
 
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", " ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+// A docWriter encodes one XML document element by element through an
+// xml.Encoder, which escapes and indents as xml.Marshal does, without the
+// reflection Marshal spends on every field of every entry (most of a
+// feed's cost when its documents were marshalled from structs). The first
+// error sticks and is returned by bytes.
+type docWriter struct {
+	buf bytes.Buffer
+	enc *xml.Encoder
+	err error
 }
+
+func newDocWriter(size int) *docWriter {
+	w := &docWriter{}
+	w.buf.Grow(size)
+	w.buf.WriteString(xml.Header)
+	w.enc = xml.NewEncoder(&w.buf)
+	w.enc.Indent("", " ")
+	return w
+}
+
+// start opens an element.
+func (w *docWriter) start(name xml.Name, attr ...xml.Attr) {
+	if w.err == nil {
+		w.err = w.enc.EncodeToken(xml.StartElement{Name: name, Attr: attr})
+	}
+}
+
+// end closes the element start opened.
+func (w *docWriter) end(name xml.Name) {
+	if w.err == nil {
+		w.err = w.enc.EncodeToken(xml.EndElement{Name: name})
+	}
+}
+
+// text writes <name attr...>s</name>. It goes through EncodeElement, not a
+// CharData token, to escape s as Marshal escapes a string field: CharData
+// leaves newlines as they are, Marshal writes them as &#xA;.
+func (w *docWriter) text(name string, s string, attr ...xml.Attr) {
+	if w.err == nil {
+		w.err = w.enc.EncodeElement(s, xml.StartElement{Name: xml.Name{Local: name}, Attr: attr})
+	}
+}
+
+// empty writes an element without content: <name attr...></name>.
+func (w *docWriter) empty(name string, attr ...xml.Attr) {
+	n := xml.Name{Local: name}
+	w.start(n, attr...)
+	w.end(n)
+}
+
+// bytes ends the document.
+func (w *docWriter) bytes() ([]byte, error) {
+	if w.err == nil {
+		w.err = w.enc.Close()
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	w.buf.WriteByte('\n')
+	return w.buf.Bytes(), nil
+}
+
+// attr is an attribute without a namespace.
+func attr(name, value string) xml.Attr { return xml.Attr{Name: xml.Name{Local: name}, Value: value} }

@@ -58,3 +58,79 @@ func TestControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// referenceFeed is a feed over articles whose fields hold what a scrape or
+// a front matter may carry: markup, quotes, newlines, tabs, control and
+// invalid bytes, empty strings.
+func referenceFeed(arts []*content.Article, lang string) *Feed {
+	return &Feed{Title: "Site · <Tag> & \"more\"\n", Description: "Newest of\tit", Language: lang,
+		Publisher: "Pub & Co", Page: "https://example.org/tags/x/", RSSURL: "https://example.org/tags/x/feed.xml",
+		AtomURL: "https://example.org/tags/x/atom.xml", SiteURL: "https://example.org/", Articles: arts,
+		ArticleURL: func(a *content.Article) string { return "https://example.org" + a.URLPath() + "?a=1&b=2" }}
+}
+
+func TestFeedsMatchReference(t *testing.T) {
+	zone := time.FixedZone("", -5*3600)
+	arts := []*content.Article{
+		{Title: "Plain", Slug: "plain", Source: "a.md", Date: time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{Title: "Line\none\r\ttab <b>&amp;</b> 'q' \"dq\" \x00\x1b\xff \u2028 Ελλάδα", Slug: "x", Source: "dw/b.txt",
+			Summary: "Sum <script>alert(1)</script>\nnext & 'last'", Authors: []string{"Jane \"JJ\" Doe", "", "A\nB"},
+			Tags: []content.Tag{{Name: "Iraq", Slug: "iraq"}, {Name: "", Slug: "empty"}, {Name: "R&D <x>", Slug: "r-d-x"}},
+			Date: time.Date(2019, 12, 30, 14, 5, 0, 0, zone), Updated: time.Date(2020, 2, 1, 0, 0, 0, 0, zone)},
+		{Title: "Old update", Slug: "old", Source: "c.md", Summary: "s",
+			Date: time.Date(2018, 5, 6, 0, 0, 0, 0, time.UTC), Updated: time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tc := range []struct {
+		name string
+		arts []*content.Article
+		lang string
+	}{
+		{"empty", nil, ""},
+		{"one", arts[:1], "en"},
+		{"all", arts, "de"},
+		{"all, no language", arts, ""},
+	} {
+		checkAgainstReference(t, tc.name, referenceFeed(tc.arts, tc.lang))
+	}
+}
+
+func checkAgainstReference(t *testing.T, name string, f *Feed) {
+	t.Helper()
+	for _, doc := range []struct {
+		kind     string
+		got, ref func() ([]byte, error)
+	}{{"RSS", f.RSS, f.referenceRSS}, {"Atom", f.Atom, f.referenceAtom}} {
+		got, err := doc.got()
+		want, refErr := doc.ref()
+		if (err != nil) != (refErr != nil) {
+			t.Fatalf("%s %s: error %v, reference error %v", name, doc.kind, err, refErr)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s %s differs from the reference:\n%s\nwant\n%s", name, doc.kind, got, want)
+		}
+	}
+}
+
+func FuzzFeedsMatchReference(f *testing.F) {
+	f.Add("Title", "Summary", "Author", "Tag", "tag", int64(0), int64(0))
+	f.Add("a\nb\r\tc <&>\"'", "", "", "", "", int64(1577934245), int64(1577934246))
+	f.Add("\x00\xff\ufffd", "s\x1b", "x\u2028", "T\nU", "", int64(-1), int64(99999999999))
+	f.Fuzz(func(t *testing.T, title, summary, author, tagName, tagSlug string, date, updated int64) {
+		a := &content.Article{Title: title, Summary: summary, Source: title + ".md", Slug: tagSlug,
+			Date: time.Unix(date, 0).UTC(), Updated: time.Unix(updated, 0).In(time.FixedZone("", 3600))}
+		if author != "" {
+			a.Authors = []string{author, author}
+		}
+		if tagName != "" || tagSlug != "" {
+			a.Tags = []content.Tag{{Name: tagName, Slug: tagSlug}}
+		}
+		checkAgainstReference(t, "fuzz", referenceFeed([]*content.Article{a, a}, tagName))
+	})
+}
+
+func TestUUID5(t *testing.T) {
+	// Python: uuid.uuid5(uuid.NAMESPACE_URL, "https://example.org/#dw/a-1.txt")
+	if got, want := uuid5("https://example.org/#dw/a-1.txt"), "urn:uuid:5538d116-bc71-5001-b68a-0ce462e9b17e"; got != want {
+		t.Errorf("uuid5 = %s, want %s", got, want)
+	}
+}
