@@ -96,16 +96,28 @@ func (s *outputs) feeds() []feedSpec {
 }
 
 // writeFeeds writes the newest render.FeedItems articles of the site and of
-// each tag as RSS and Atom.
+// each tag as RSS and Atom, on all cores: nothing else runs meanwhile.
 func (s *outputs) writeFeeds(ctx context.Context, emit Emit) error {
-	for _, f := range s.feeds() {
-		if err := ctx.Err(); err != nil {
-			return err
+	feeds := s.feeds()
+	errs := make([]error, len(feeds))
+	var failed atomic.Bool
+	parallel(len(feeds), func(i int) {
+		if failed.Load() {
+			return
 		}
+		f := feeds[i]
 		if s.skipFeed != nil && s.skipFeed(f.dir) {
-			continue
+			return
 		}
-		if err := s.writeFeed(f, emit); err != nil {
+		if errs[i] = ctx.Err(); errs[i] == nil {
+			errs[i] = s.writeFeed(f, emit)
+		}
+		if errs[i] != nil {
+			failed.Store(true)
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
