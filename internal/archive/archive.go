@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -34,19 +35,18 @@ type Result struct {
 }
 
 // Normalize finds duplicates, resolves "Read more:" lines and gives raw
-// text articles topic tags. rules may be nil. It works on copies: the
-// articles passed in are left as loaded, so that a preview server can
-// normalize its archive again after each edit. Findings about each article
-// are appended to its copy's Findings.
+// text articles topic tags. rules may be nil. It works in place, on the
+// articles passed in: it sets the Tags, Aliases, Findings and SeeAlso of
+// each, every one to a new slice or to the one the article came with, and
+// never writes into the array behind a slice an article came with. So a
+// caller that keeps those four slices can put them back and normalize the
+// archive again, as the preview server does after each edit, without
+// holding a second copy of every article. Findings about each article are
+// appended to its Findings.
 func Normalize(ctx context.Context, arts []*content.Article, rules *topics.Rules) (*Result, error) {
-	sorted := make([]*content.Article, len(arts))
-	for i, a := range arts {
-		c := *a
-		c.Tags = append([]content.Tag(nil), a.Tags...)
-		c.Aliases = append([]string(nil), a.Aliases...)
-		c.Findings = append([]content.Finding(nil), a.Findings...)
-		c.SeeAlso = nil
-		sorted[i] = &c
+	sorted := slices.Clone(arts)
+	for _, a := range sorted {
+		a.SeeAlso = nil
 	}
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Source < sorted[j].Source })
 	res := &Result{}
@@ -81,7 +81,7 @@ func dedupe(arts []*content.Article) (kept []*content.Article, dups []Duplicate)
 		if of != nil {
 			dups = append(dups, Duplicate{Article: a, Of: of, Reason: why})
 			if u := a.URLPath(); u != of.URLPath() && !contains(of.Aliases, u) {
-				of.Aliases = append(of.Aliases, u) // the duplicate's URL redirects to the copy kept
+				of.Aliases = append(slices.Clip(of.Aliases), u) // the duplicate's URL redirects to the copy kept
 			}
 			continue
 		}
@@ -136,6 +136,9 @@ func resolveReadMore(arts []*content.Article) {
 		}
 	}
 	for _, a := range arts {
+		if len(a.ReadMore) > 0 {
+			a.Findings = slices.Clip(a.Findings) // appends go to a new array
+		}
 		for _, h := range a.ReadMore {
 			t := byTitle[normHeadline(h)]
 			if t == nil || t == a {
@@ -182,6 +185,7 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 		}
 		return t
 	}
+	var tags []content.Tag
 	for i, a := range arts {
 		var names []string
 		for _, t := range a.Tags {
@@ -190,7 +194,7 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 		if GetsTopicTags(a.Source) {
 			names = append(names, ex.Tags(idx[i])...)
 		}
-		a.Tags = a.Tags[:0]
+		tags = tags[:0]
 		seen := map[string]bool{}
 		for _, n := range names {
 			t := makeTag(n) // zero when the rules block it
@@ -198,7 +202,10 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 				continue
 			}
 			seen[t.Slug] = true
-			a.Tags = append(a.Tags, t)
+			tags = append(tags, t)
+		}
+		if !slices.Equal(tags, a.Tags) { // most articles' tags are as loaded: they keep their slice
+			a.Tags = slices.Clone(tags)
 		}
 	}
 	return nil

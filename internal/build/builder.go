@@ -43,7 +43,7 @@ type Builder struct {
 	mu        sync.RWMutex
 	theme     *theme
 	rules     *topics.Rules               // tags.yaml
-	published map[string]*content.Article // by source path: the normalized copies the site holds
+	published map[string]*content.Article // by source path: the normalized articles the site holds
 	themeHash sourceHash                  // of the site's sitegen.yaml, templates/, i18n/ and assets/
 	cfgHash   sourceHash                  // of sitegen.yaml alone: when it changes, every article is read again
 	loader    *content.Loader
@@ -143,10 +143,17 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 
 // reindex builds the site, its pages and their keys from b.sources.
 func (b *Builder) reindex() {
+	prev := b.site
+	if prev != nil {
+		// The articles prev holds are about to change in place: what its
+		// related stories were computed from is fixed first, for
+		// KeepRelated to compare with the new site's.
+		prev.FixRelatedInputs()
+	}
 	arts := make([]*content.Article, 0, len(b.sources))
 	for _, s := range b.sources {
 		if s.art != nil {
-			s.art.Slug = s.slug // site.New renames duplicates afresh every time
+			s.asParsed()
 			arts = append(arts, s.art)
 		}
 	}
@@ -154,14 +161,14 @@ func (b *Builder) reindex() {
 	// of arts does not matter.
 	b.theme.renderer.ResetCache() // list fragments are keyed by article, and articles changed
 	// The archive-wide steps (duplicates, Read more links, topic tags)
-	// work on copies, so they run afresh on every update; with no
-	// cancellation they cannot fail.
+	// work in place on articles given back their fields as parsed, so
+	// they run afresh on every update; with no cancellation they cannot
+	// fail.
 	norm, _ := archive.Normalize(context.Background(), arts, b.rules)
 	b.published = make(map[string]*content.Article, len(norm.Articles))
 	for _, a := range norm.Articles {
 		b.published[a.Source] = a
 	}
-	prev := b.site
 	b.site = site.New(b.theme.cfg, norm.Articles)
 	b.site.KeepRelated(prev)
 	if b.related != nil {

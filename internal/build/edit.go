@@ -65,7 +65,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		// The published copy's findings are the file's own, then those
 		// the archive-wide steps added (package archive appends them).
 		var added []content.Finding
-		if n := len(old.art.Findings); n <= len(pub.Findings) {
+		if n := len(old.parsedFindings()); n <= len(pub.Findings) {
 			added = pub.Findings[n:]
 		}
 		pub.Findings = append(slices.Clip(nw.art.Findings), added...)

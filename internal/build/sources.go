@@ -32,6 +32,45 @@ type source struct {
 	stamp    stamp    // of the file when it was read; zero when it may not be trusted
 	bodyless bool     // art came from the build cache without its Body; see hydrate
 	spill    *spilled // where art's Body is while art.Body is empty; see bodySpill
+
+	// reindex normalizes art in place (package archive sets its tags,
+	// aliases, findings and Read more links, site.New may rename its
+	// slug), so that the site holds the one copy of each article; parsed
+	// keeps those fields as the file gave them, to be put back before the
+	// archive is normalized again.
+	normalized bool
+	parsed     parsedFields
+}
+
+// parsedFields are the fields of an article that the archive-wide steps
+// change, as parsed.
+type parsedFields struct {
+	tags     []content.Tag
+	aliases  []string
+	findings []content.Finding
+}
+
+// asParsed gives s.art back the fields the archive-wide steps change, as
+// the file gave them: the first time by keeping them, later by putting
+// them back. The caller is about to normalize s.art.
+func (s *source) asParsed() {
+	a := s.art
+	if !s.normalized {
+		s.parsed = parsedFields{a.Tags, a.Aliases, a.Findings}
+		s.normalized = true
+	}
+	a.Tags, a.Aliases, a.Findings = s.parsed.tags, s.parsed.aliases, s.parsed.findings
+	a.SeeAlso = nil
+	a.Slug = s.slug // site.New renames duplicates afresh every time
+}
+
+// parsedFindings returns s.art's findings as parsed, without those the
+// archive-wide steps added.
+func (s *source) parsedFindings() []content.Finding {
+	if s.normalized {
+		return s.parsed.findings
+	}
+	return s.art.Findings
 }
 
 // metaHash hashes every field of a but its Body and the hash of its
@@ -129,9 +168,12 @@ func (c *cachedSource) source(loc *time.Location) *source {
 func (s *source) cached(p string) cachedSource {
 	c := cachedSource{Path: p, Stamp: s.stamp, Hash: s.hash, Meta: s.meta, Slug: s.slug, Prob: s.prob}
 	if a := s.art; a != nil {
-		if a.Body != "" || a.Slug != s.slug {
+		if a.Body != "" || a.Slug != s.slug || s.normalized {
 			cp := *a
 			cp.Body, cp.Slug = "", s.slug
+			if s.normalized { // the cache keeps articles as parsed
+				cp.Tags, cp.Aliases, cp.Findings, cp.SeeAlso = s.parsed.tags, s.parsed.aliases, s.parsed.findings, nil
+			}
 			a = &cp
 		}
 		c.Art = a
@@ -169,7 +211,7 @@ func (b *Builder) hydrate(ctx context.Context, arts []*content.Article) error {
 		}
 		s.art.Body, s.bodyless = fresh[i].art.Body, false
 		if c := b.published[p]; c != nil {
-			c.Body = s.art.Body // the site holds the archive's normalized copy
+			c.Body = s.art.Body // the site may hold another copy (see updateBodies)
 		}
 	}
 	return nil

@@ -175,6 +175,16 @@ func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
 	return kept
 }
 
+// FixRelatedInputs computes now, once, the hash of what s's related
+// stories are computed from (see relatedInputs), when they have been
+// computed: a caller about to change s's articles in place calls it so
+// that a later KeepRelated(s) compares what they were computed from.
+func (s *Site) FixRelatedInputs() {
+	if s.rel.done.Load() {
+		s.relatedInputs()
+	}
+}
+
 // relatedInputs hashes what relatedTo reads of the site: every article's
 // source path, date and tags in site order. Tags go in each article's own
 // order, which is the order their weights are added in.
