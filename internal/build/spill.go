@@ -107,10 +107,16 @@ func (s *bodySpill) close() {
 
 // withBodies returns p ready to render: when its template may show bodies
 // and some of its articles' bodies are in the spill file, a copy of p
-// whose articles are copies with their bodies read back. Shared articles
+// whose articles are copies with their bodies read back: only its own
+// article's when that is the only body the template shows
+// (render.BodyOwn, as the default theme's article page). Shared articles
 // are never written to, so pages render in parallel safely.
 func (b *Builder) withBodies(p *render.Page) (*render.Page, error) {
-	if b.spill == nil || b.theme.renderer.Deps(p.Template())&render.DepsBodies == 0 {
+	if b.spill == nil {
+		return p, nil
+	}
+	use := b.theme.renderer.Bodies(p.Template())
+	if use == render.BodiesNone {
 		return p, nil
 	}
 	var err error
@@ -131,6 +137,9 @@ func (b *Builder) withBodies(p *render.Page) (*render.Page, error) {
 	c := *p
 	if p.Article != nil {
 		c.Article = fill(p.Article)
+	}
+	if use == render.BodyOwn {
+		return &c, err
 	}
 	if p.Older != nil {
 		c.Older = fill(p.Older)

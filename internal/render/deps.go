@@ -33,22 +33,27 @@ const (
 // Deps returns what the templates that draw pages of the given template
 // (such as "list.html", see Page.Template) read from the site as a whole.
 func (r *Renderer) Deps(template string) SiteDeps {
-	r.depsOnce.Do(func() {
-		r.deps = map[string]SiteDeps{}
-		for name, t := range r.sets {
-			var d SiteDeps
-			for _, tt := range t.Templates() {
-				if tt.Tree != nil && tt.Tree.Root != nil {
-					d |= nodeDeps(tt.Tree.Root, false)
-				}
-			}
-			r.deps[name] = d
-		}
-	})
+	r.depsOnce.Do(r.analyze)
 	if d, ok := r.deps[template]; ok {
 		return d
 	}
 	return DepsAll
+}
+
+// analyze reads the page templates for Deps and Bodies.
+func (r *Renderer) analyze() {
+	r.deps = map[string]SiteDeps{}
+	r.bodies = map[string]BodyUse{}
+	for name, t := range r.sets {
+		var d SiteDeps
+		for _, tt := range t.Templates() {
+			if tt.Tree != nil && tt.Tree.Root != nil {
+				d |= nodeDeps(tt.Tree.Root, false)
+			}
+		}
+		r.deps[name] = d
+		r.bodies[name] = bodyUse(t, rootTemplate(name))
+	}
 }
 
 // nodeDeps walks a template parse tree. underLen is set for the single

@@ -46,6 +46,7 @@ type Renderer struct {
 
 	depsOnce sync.Once
 	deps     map[string]SiteDeps // by page template; see Deps
+	bodies   map[string]BodyUse  // by page template; see Bodies
 }
 
 // New loads the template set: every .html file of th.Templates, each
@@ -105,6 +106,9 @@ func New(cfg *config.Config, th Theme) (*Renderer, error) {
 		t.Funcs(template.FuncMap{"cache": r.cacheFunc(t)})
 		r.sets[n] = t
 	}
+	// Before any page is drawn: html/template rewrites the trees it
+	// escapes when it first executes them.
+	r.depsOnce.Do(r.analyze)
 	return r, nil
 }
 
@@ -125,14 +129,21 @@ func (r *Renderer) Render(w io.Writer, p *Page) error {
 	if t == nil {
 		return fmt.Errorf("rendering %s: no template %q", p.Path, p.template)
 	}
-	root := "base.html"
-	if p.template == aliasTemplate {
-		root = aliasTemplate
-	}
-	if err := t.ExecuteTemplate(w, root, p); err != nil {
+	if err := t.ExecuteTemplate(w, rootTemplate(p.template), p); err != nil {
 		return fmt.Errorf("rendering %s: %w", p.Path, err)
 	}
 	return nil
+}
+
+// rootTemplate is the template that draws a whole page of the given page
+// template: base.html, which lays out the document around the page
+// template's "main", or the page template itself for a whole document of
+// its own.
+func rootTemplate(page string) string {
+	if page == aliasTemplate {
+		return aliasTemplate
+	}
+	return "base.html"
 }
 
 func (r *Renderer) funcs() template.FuncMap {
