@@ -104,7 +104,7 @@ func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markd
 		return p
 	}
 	var fm frontMatter
-	if err := yaml.Unmarshal([]byte(yamlText), &fm); err != nil {
+	if err := decodeFrontMatter(yamlText, &fm); err != nil {
 		line, msg := yamlErrorLine(err)
 		return &Problem{Line: 1 + line, Msg: "unparseable front matter: " + msg,
 			Fix: "fix the YAML between the \"---\" lines"}
