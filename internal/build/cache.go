@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/publish"
 	"github.com/sitegen/sitegen/internal/search"
 	"github.com/sitegen/sitegen/internal/site"
 )
@@ -40,7 +41,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 4"
+const cacheFormat = "sitegen build cache 5"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -59,8 +60,14 @@ type manifest struct {
 	Sources []cachedSource
 	Outputs []cachedOutput
 
-	rest func() error // reads Sources and State.Search; nil once done
-	file *os.File     // the cache file, open until rest is done
+	rest  func() error // reads Sources and State.Search; nil once done
+	trees func() error // reads the folder records (see readTrees); nil once done
+	file  *os.File     // the cache file, open until rest is done
+	// The records of the folders beside dest, from readTrees: the spare's
+	// decoded (nil: none, or not for this spare), the destination's as
+	// written, for the next cache to name as the spare's.
+	spareTree             *publish.Tree
+	spareData, publicTree []byte
 }
 
 // A cacheState is what a build leaves in the cache besides its sources
@@ -84,6 +91,12 @@ type cacheState struct {
 	// dates and tags (a body or title edit) does not compute them again;
 	// nil when the templates show none.
 	Related *site.RelatedIndex
+	// SpareTree and PublicTree are publish.Tree records, encoded, of the
+	// spare beside the destination and of the destination itself, left by
+	// the builds that filled them: the next build lists the spare with its
+	// record (publish.ListSpare), and the one after uses the destination's
+	// once it has become the spare. Empty: none.
+	SpareTree, PublicTree []byte
 }
 
 // same reports whether s records what o does, but for the search
@@ -135,11 +148,11 @@ type cachedOutput struct {
 }
 
 // The cache file is a gob stream: a manifestHeader, then the stamps, the
-// outputs, the sources, the search index's analyses and the related
-// stories' lists in chunks of at
-// most cacheChunk, so that neither writing nor reading it holds a second
-// copy of a million-article archive in memory, and a no-op build reads
-// only the stamps and outputs.
+// outputs, the records of the spare and the destination (two byte
+// slices), the sources, the search index's analyses and the related
+// stories' lists in chunks of at most cacheChunk, so that neither writing
+// nor reading it holds a second copy of a million-article archive in
+// memory, and a no-op build reads only the stamps and outputs.
 type manifestHeader struct {
 	Format           string
 	Program          sourceHash
@@ -187,8 +200,27 @@ func readManifest(root, dest string) *manifest {
 		return unreadable(err)
 	}
 	m.file = f
+	m.trees = func() error {
+		if err := dec.Decode(&m.spareData); err != nil {
+			return err
+		}
+		if err := dec.Decode(&m.publicTree); err != nil {
+			return err
+		}
+		if len(m.spareData) > 0 {
+			t := new(publish.Tree)
+			if err := t.UnmarshalBinary(m.spareData); err != nil {
+				return err
+			}
+			m.spareTree = t
+		}
+		return nil
+	}
 	m.rest = func() error {
 		defer f.Close()
+		if err := m.readTrees(); err != nil {
+			return err
+		}
 		m.Sources = make([]cachedSource, 0, h.Sources)
 		if err := readChunks(dec, &m.Sources, h.Sources); err != nil {
 			return err
@@ -211,6 +243,17 @@ func readManifest(root, dest string) *manifest {
 		return nil
 	}
 	return m
+}
+
+// readTrees reads the records of the folders beside the destination,
+// which follow the outputs.
+func (m *manifest) readTrees() error {
+	if m.trees == nil {
+		return nil
+	}
+	err := m.trees()
+	m.trees = nil
+	return err
 }
 
 // readRest reads the sources and search analyses, or returns false when
@@ -310,6 +353,12 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	}
 	if err == nil {
 		err = writeChunks(enc, outputs)
+	}
+	if err == nil {
+		err = enc.Encode(st.SpareTree)
+	}
+	if err == nil {
+		err = enc.Encode(st.PublicTree)
 	}
 	if err == nil {
 		err = sources(func(chunk []cachedSource) error { return enc.Encode(chunk) })

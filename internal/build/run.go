@@ -83,9 +83,16 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	var checked chan map[string]cachedOutput
 	var spare *publish.SpareListing
 	if man != nil {
+		if err := man.readTrees(); err != nil {
+			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+			man.close()
+			man = nil
+		}
+	}
+	if man != nil {
 		checked = make(chan map[string]cachedOutput, 1)
 		go func(outs []cachedOutput) { checked <- checkOutputs(dest, outs) }(man.Outputs)
-		spare = publish.ListSpare(dest)
+		spare = publish.ListSpare(dest, man.spareTree)
 		defer spare.Wait() // a build that stops early leaves no goroutine behind
 	}
 	if man != nil && !man.readRest() {
@@ -308,6 +315,8 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 		w.removed = w.countRemoved(man)
 		if len(pages)+len(assets)+w.removed == 0 {
 			w.kept = len(w.outputs)
+			// Nothing is staged: the folders are as the cache records them.
+			w.state.SpareTree, w.state.PublicTree = man.spareData, man.publicTree
 			return w.saveIfChanged(man)
 		}
 	}
@@ -470,8 +479,24 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 	if err := st.Commit(); err != nil {
 		return err
 	}
+	w.keepTrees(man, st)
 	w.removeLater(st)
 	return w.saveManifest()
+}
+
+// keepTrees notes for the build cache the records of the folders beside
+// the destination after st's Commit: the new site's, when it was staged
+// into the spare, and the previous site's, which the previous build left
+// in the cache, when it has become the spare.
+func (w *siteWriter) keepTrees(man *manifest, st *publish.Staging) {
+	if t := st.Tree(); t != nil {
+		if data, err := t.MarshalBinary(); err == nil {
+			w.state.PublicTree = data
+		}
+	}
+	if man != nil && st.PreviousIsSpare() {
+		w.state.SpareTree = man.publicTree
+	}
 }
 
 // removeLater deletes the folders the staging no longer needs: after a

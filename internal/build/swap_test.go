@@ -3,9 +3,14 @@ package build
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestIncrementalBuildSwapsWholeSite checks how small edits are published:
@@ -104,4 +109,83 @@ func TestIncrementalBuildSwapsWholeSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertSameFiles(t, before, readTree(t, dest))
+}
+
+// TestSpareRecordSpoiled: once the spare has a record of its folders from
+// the build that filled it (publish.Tree, kept in the build cache), the
+// build after next lists only the folders whose stamps changed. A spare
+// spoiled by hand after the record was made, in folders the builds never
+// touched, still gives a clean build's bytes. The builds wait for the
+// sites' folders to settle (publish records a folder only when it had not
+// changed for a while), so the test takes a few seconds.
+func TestSpareRecordSpoiled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for folders to settle")
+	}
+	ctx := context.Background()
+	root := agedSite(t, 40)
+	dest := filepath.Join(t.TempDir(), "public")
+	spare := filepath.Join(filepath.Dir(dest), ".public.spare")
+	opts := Options{Source: root, Dest: dest}
+	edit := func(i int) {
+		writeSiteFile(t, root, "content/01/story-005.md", testArticle("Story number 5", "2024-03-01",
+			[]string{"Iraq", "Economy"}, fmt.Sprintf("Rewritten body number %d.", i)))
+		ageFiles(t, root)
+		if _, err := Run(ctx, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Run(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	edit(1) // a fresh staging folder: the first site becomes the spare
+	time.Sleep(2500 * time.Millisecond)
+	edit(2) // fills the spare, listing it, and records it
+	edit(3) // fills the other, and records it
+	man := readManifest(mustAbs(root), dest)
+	if man == nil || man.readTrees() != nil || man.spareTree == nil {
+		t.Fatal("no record of the spare in the build cache after two builds filled the two sites")
+	}
+	man.close()
+	// Spoil the spare in folders no build touched since the record.
+	var pages []string
+	for f := range readTree(t, spare) {
+		if strings.HasPrefix(f, "2024/0") && strings.HasSuffix(f, "/index.html") && !strings.Contains(f, "story-number-5") {
+			pages = append(pages, f)
+		}
+	}
+	sort.Strings(pages)
+	if len(pages) < 4 {
+		t.Fatalf("only %d article pages in the spare", len(pages))
+	}
+	time.Sleep(50 * time.Millisecond)
+	os.Remove(filepath.Join(spare, pages[0]))
+	os.Remove(filepath.Join(spare, pages[1]))
+	os.WriteFile(filepath.Join(spare, pages[1]), []byte("half written"), 0o644)
+	os.WriteFile(filepath.Join(spare, filepath.Dir(pages[2]), "stray.html"), []byte("stray"), 0o644)
+	os.MkdirAll(filepath.Join(spare, filepath.Dir(pages[3]), "stray"), 0o755)
+	edit(4)
+	clean := filepath.Join(t.TempDir(), "clean")
+	if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := readTree(t, dest), readTree(t, clean)
+	for f, w := range want {
+		if g, ok := got[f]; !ok || !bytes.Equal(g.data, w.data) {
+			t.Errorf("%s differs from the clean build's", f)
+		}
+	}
+	for f := range got {
+		if _, ok := want[f]; !ok {
+			t.Errorf("%s: left in the site, not in the clean build", f)
+		}
+	}
+	if err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && d.Name() == "stray" {
+			t.Errorf("stray folder %s published", p)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

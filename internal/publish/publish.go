@@ -48,9 +48,12 @@ type Staging struct {
 	mu       sync.Mutex
 	staged   map[string]bool // the files staged so far
 	linked   atomic.Bool     // LinkFiles linked files of the previous site
+	tree     *Tree           // the record of the spare as listed; after Commit, of the site at dest
+	touched  map[string]bool // the spare's folders whose entries the build changed or tried to, under mu
 
-	committed bool
-	dirsMade  bool // MakeDirs made every folder WriteFileStat needs
+	committed       bool
+	previousIsSpare bool // after Commit: see PreviousIsSpare
+	dirsMade        bool // MakeDirs made every folder WriteFileStat needs
 }
 
 // Begin creates a fresh staging folder beside dest. It first finishes an
@@ -80,20 +83,23 @@ func BeginReuse(dest string) (*Staging, error) {
 // A SpareListing is the listing of the spare beside a destination, made in
 // the background by ListSpare while the caller does other work.
 type SpareListing struct {
-	dir   string
-	done  chan struct{}
-	files map[string]uint64
-	dirs  map[string]bool
-	err   error
+	dir     string
+	done    chan struct{}
+	listing *treeListing
+	err     error
 }
 
 // ListSpare starts listing the spare beside dest, which BeginReuse would
-// list, and returns at once; nil when there is no spare. Listing a spare
-// of 131,000 files takes most of a second of system calls, which a build
-// can overlap with reading its cache and indexing its site. The spare is
-// checked file by file against the previous site all the same, as
-// BeginReuse checks it: a listing made earlier is as good as one made later.
-func ListSpare(dest string) *SpareListing {
+// list, and returns at once; nil when there is no spare. rec, when not
+// nil, is the record of the spare that the build which made it left
+// (Staging.Tree): the entries of every folder whose stamp is still the one
+// recorded are taken from it, so that a spare of 78,000 folders costs a
+// stat of each instead of reading each one. Even so it takes a good part
+// of a second of system calls, which a build can overlap with reading its
+// cache and indexing its site. The spare is checked file by file against
+// the previous site all the same, as BeginReuse checks it: a listing made
+// earlier is as good as one made later.
+func ListSpare(dest string, rec *Tree) *SpareListing {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return nil
@@ -104,7 +110,7 @@ func ListSpare(dest string) *SpareListing {
 	l := &SpareListing{dir: sparePath(abs), done: make(chan struct{})}
 	go func() {
 		defer close(l.done)
-		l.files, l.dirs, l.err = listTree(l.dir)
+		l.listing, l.err = listTree(l.dir, rec)
 	}()
 	return l
 }
@@ -140,14 +146,16 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 	s := &Staging{dest: abs, leftovers: findLeftovers(abs), reuse: reuse}
 	if reuse {
 		if fi, err := os.Lstat(sparePath(abs)); err == nil && fi.IsDir() {
-			s.dir, s.staged = sparePath(abs), map[string]bool{}
+			s.dir, s.staged, s.touched = sparePath(abs), map[string]bool{}, map[string]bool{}
+			var l *treeListing
 			if listed != nil && listed.dir == s.dir {
 				listed.Wait()
-				s.existing, s.oldDirs, err = listed.files, listed.dirs, listed.err
+				l, err = listed.listing, listed.err
 			} else {
-				s.existing, s.oldDirs, err = listTree(s.dir)
+				l, err = listTree(s.dir, nil)
 			}
 			if err == nil {
+				s.existing, s.oldDirs, s.tree = l.files, l.dirs, l.tree
 				return s, nil
 			}
 		}
@@ -163,7 +171,7 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 		os.RemoveAll(s.dir)
 		return nil, fmt.Errorf("creating staging folder: %w", err)
 	}
-	s.reuse, s.staged = false, nil
+	s.reuse, s.staged, s.touched = false, nil, nil
 	return s, nil
 }
 
@@ -268,6 +276,7 @@ func (s *Staging) MakeDirs(files []string) error {
 			if err != nil {
 				return err
 			}
+			s.touch(dirs[i])
 			if _, ok := s.existing[dirs[i]]; ok {
 				os.Remove(p) // a file of the spare where the new site has a folder
 			}
@@ -293,6 +302,7 @@ func (s *Staging) claim(rel, p string) error {
 	}
 	s.mu.Lock()
 	s.staged[rel] = true
+	s.touched[path.Dir(rel)] = true // a file goes in, and whatever stood there goes out
 	s.mu.Unlock()
 	var err error
 	if _, ok := s.existing[rel]; ok {
@@ -375,6 +385,7 @@ func (s *Staging) makeParents(rel string) error {
 		if err == nil && fi.IsDir() {
 			break
 		}
+		s.touch(d)
 		if err == nil {
 			os.Remove(p) // a file of the spare where the new site has a folder
 		}
@@ -520,6 +531,9 @@ func (s *Staging) CopyFS(fsys fs.FS) error {
 		if err := s.claim(p, dst); err != nil {
 			return writeError("copying asset", p, err)
 		}
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			s.touch(d) // MkdirAll may make it
+		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return writeError("copying asset", p, err)
 		}
@@ -562,6 +576,15 @@ func (s *Staging) Commit() error {
 		return fmt.Errorf("publishing %s: %w", s.dest, err)
 	}
 	s.committed = true
+	if s.reuse && s.tree != nil {
+		// What the spare held as listed, but for the folders this build
+		// changed (or tried to): the record of the site now at dest.
+		for d := range s.touched {
+			s.tree.distrust(d)
+		}
+	} else {
+		s.tree = nil
+	}
 	if old == sparePath(s.dest) {
 		old = "" // swapped, but not moved on: the previous site is the spare already
 	}
@@ -574,14 +597,20 @@ func (s *Staging) Commit() error {
 		}
 	}
 	s.old = old
+	s.previousIsSpare = (s.reuse || s.linked.Load()) && old == ""
 	return nil
 }
+
+// PreviousIsSpare reports, after Commit, whether the site the destination
+// held before is now the spare, for the next such build to fill.
+func (s *Staging) PreviousIsSpare() bool { return s.previousIsSpare }
 
 // prune deletes the files and folders of the spare that the new site
 // does not have.
 func (s *Staging) prune() {
 	for rel := range s.existing {
 		if !s.staged[rel] {
+			s.touch(rel)
 			os.Remove(filepath.Join(s.dir, filepath.FromSlash(rel)))
 		}
 	}
@@ -593,8 +622,37 @@ func (s *Staging) prune() {
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(dirs))) // children before their parents
 	for _, d := range dirs {
+		s.touch(d)
+		s.touchDir(d) // the folder itself, should it stay, holding what the site does not name
 		os.Remove(filepath.Join(s.dir, filepath.FromSlash(d)))
 	}
+}
+
+// touch notes, in the spare, that the entry rel of its folder is about to
+// be changed: that folder's entries are then no longer those its record
+// holds (see Tree).
+func (s *Staging) touch(rel string) { s.touchDir(path.Dir(rel)) }
+
+// touchDir notes that the entries of the spare's folder dir are about to
+// change.
+func (s *Staging) touchDir(dir string) {
+	if !s.reuse {
+		return
+	}
+	s.mu.Lock()
+	s.touched[dir] = true
+	s.mu.Unlock()
+}
+
+// Tree returns, after Commit, the record of the site now at the
+// destination for the build that will fill it as the spare (ListSpare),
+// or nil when there is none: a site staged into a fresh folder has none,
+// every one of its folders being new.
+func (s *Staging) Tree() *Tree {
+	if !s.committed {
+		return nil
+	}
+	return s.tree
 }
 
 // moveAside renames the folder p, if there is one, to a fresh name that

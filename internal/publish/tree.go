@@ -5,7 +5,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // A dirEntry is one name in a folder as readDir reports it.
@@ -20,77 +24,251 @@ type dirEntry struct {
 // ones lstat gives (some overlay file systems), so they cannot be used.
 var errInodesDiffer = errors.New("listed inode numbers differ from lstat's")
 
-// listTree returns every file under dir with its inode, and every folder,
-// by forward-slash path relative to dir. The top-level folders are walked
-// on all cores. Where the system's folder listing carries inode numbers
-// (getdents on Linux) no file is stat'ed: a spare of 131,000 files is
-// listed with one read per folder rather than a stat per file. The first
-// file of each walk is stat'ed all the same, and when its listed inode is
-// not lstat's the whole tree is listed again the slow way.
-func listTree(dir string) (files map[string]uint64, dirs map[string]bool, err error) {
-	files, dirs, err = walkTree(dir, true)
-	if errors.Is(err, errInodesDiffer) {
-		files, dirs, err = walkTree(dir, false)
-	}
-	return files, dirs, err
+// A Tree records what a folder tree held when a build last looked at it:
+// each folder's stamp (inode, modification and change time), its files
+// with their inodes, and its folders. A later build takes a folder's
+// entries from the record instead of listing it only when the folder's
+// stamp is still the recorded one. Any name added to, removed from or
+// renamed in a folder moves its modification and change times (and a
+// change time cannot be set back), so an unchanged stamp means unchanged
+// entries: a file replaced, deleted or added by hand, or by a build killed
+// while filling the folder, is seen as surely as by listing it. What
+// happens to a file's bytes in place is not a folder's business: a spare's
+// file counts as the site's only when it is the very inode the site holds,
+// whose own stamp the caller checks.
+//
+// A folder is recorded with its stamp only when it had not changed for
+// dirRacyWindow when it was looked at (a change within the same clock
+// tick would keep its times), and only when the build that records it did
+// not change it itself; every other folder is listed again next time. The
+// top folder, renamed by every swap, is always listed.
+type Tree struct {
+	ino  uint64   // the top folder's inode: the record holds for that folder only
+	root *treeDir // the top folder, "."
 }
 
-func walkTree(dir string, listed bool) (files map[string]uint64, dirs map[string]bool, err error) {
-	top, err := readDir(dir, listed)
-	if err != nil {
-		return nil, nil, err
+type treeDir struct {
+	name  string
+	stamp dirStamp   // zero: not to be trusted; list the folder
+	files []treeFile // when stamp is not zero, sorted by name
+	dirs  []*treeDir // sorted by name; kept under a folder that is listed, for their own stamps
+}
+
+type treeFile struct {
+	name string
+	ino  uint64
+}
+
+// A dirStamp identifies one state of a folder's entries. The zero stamp
+// matches nothing.
+type dirStamp struct {
+	ino          uint64
+	mtime, ctime int64
+}
+
+// dirRacyWindow is how long a folder must have stayed unchanged to be
+// recorded with its stamp: times move in clock ticks (a second or two on
+// some file systems), so a change within the tick of the look would not
+// show. Tests set it to 0.
+var dirRacyWindow = 2 * time.Second
+
+// child returns d's folder named name, or nil.
+func (d *treeDir) child(name string) *treeDir {
+	if d == nil {
+		return nil
 	}
-	files, dirs = map[string]uint64{}, map[string]bool{}
-	var mu sync.Mutex
-	err = forEach(len(top), func(i int) error {
-		f, d := map[string]uint64{}, map[string]bool{}
-		checked := false
-		var walk func(rel string, e dirEntry) error
-		walk = func(rel string, e dirEntry) error {
-			if !e.known {
-				fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel)))
-				if err != nil {
-					return err
-				}
-				e.dir, e.ino = fi.IsDir(), inode(fi)
-			} else if !e.dir && !checked {
-				checked = true
-				fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(rel)))
-				if err != nil {
-					return err
-				}
-				if inode(fi) != e.ino {
-					return errInodesDiffer
-				}
-			}
-			if !e.dir {
-				f[rel] = e.ino
-				return nil
-			}
-			d[rel] = true
-			ents, err := readDir(filepath.Join(dir, filepath.FromSlash(rel)), listed)
-			if err != nil {
-				return err
-			}
-			for _, c := range ents {
-				if err := walk(path.Join(rel, c.name), c); err != nil {
-					return err
-				}
-			}
+	i, ok := slices.BinarySearchFunc(d.dirs, name, func(c *treeDir, n string) int { return strings.Compare(c.name, n) })
+	if !ok {
+		return nil
+	}
+	return d.dirs[i]
+}
+
+// find returns the folder at the forward-slash path rel, or nil.
+func (d *treeDir) find(rel string) *treeDir {
+	for _, part := range strings.Split(rel, "/") {
+		if d = d.child(part); d == nil {
 			return nil
 		}
-		err := walk(top[i].name, top[i])
+	}
+	return d
+}
+
+// distrust marks the folder at rel, if the record has it, as one to list
+// again.
+func (t *Tree) distrust(rel string) {
+	if t == nil {
+		return
+	}
+	if rel == "." {
+		t.root.stamp, t.root.files = dirStamp{}, nil
+		return
+	}
+	if d := t.root.find(rel); d != nil {
+		d.stamp, d.files = dirStamp{}, nil
+	}
+}
+
+// A treeListing is what a folder tree holds, by forward-slash path
+// relative to it: every file with its inode and every folder below the
+// top; and the record of it for the next build.
+type treeListing struct {
+	files map[string]uint64
+	dirs  map[string]bool
+	tree  *Tree
+}
+
+// listTree returns every file under dir with its inode, and every folder,
+// by forward-slash path relative to dir, taking from rec (which may be
+// nil) the entries of every folder whose stamp it holds. The top-level
+// folders are walked on all cores. Where the system's folder listing
+// carries inode numbers (getdents on Linux) no file is stat'ed: a folder
+// is listed with one read rather than a stat per file. The first file
+// listed by each walk is stat'ed all the same, and when its listed inode
+// is not lstat's the whole tree is listed again the slow way.
+func listTree(dir string, rec *Tree) (*treeListing, error) {
+	l, err := walkTree(dir, true, rec)
+	if errors.Is(err, errInodesDiffer) {
+		l, err = walkTree(dir, false, rec)
+	}
+	return l, err
+}
+
+func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
+	now := time.Now()
+	topStamp, err := statDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	top, err := readDir(dir, listed)
+	if err != nil {
+		return nil, err
+	}
+	var recRoot *treeDir
+	if rec != nil && rec.ino != 0 && rec.ino == topStamp.ino {
+		recRoot = rec.root
+	}
+	l := &treeListing{files: map[string]uint64{}, dirs: map[string]bool{}}
+	nodes := make([]*treeDir, len(top))
+	var mu sync.Mutex
+	err = forEach(len(top), func(i int) error {
+		w := &treeWalk{dir: dir, listed: listed, now: now, files: map[string]uint64{}, dirs: map[string]bool{}}
+		node, err := w.visit(top[i].name, top[i], recRoot.child(top[i].name))
+		nodes[i] = node
 		mu.Lock()
 		defer mu.Unlock()
-		for k, v := range f {
-			files[k] = v
+		for k, v := range w.files {
+			l.files[k] = v
 		}
-		for k := range d {
-			dirs[k] = true
+		for k := range w.dirs {
+			l.dirs[k] = true
 		}
 		return err
 	})
-	return files, dirs, err
+	if err != nil {
+		return nil, err
+	}
+	root := &treeDir{name: "."} // never trusted: every swap renames it
+	for _, n := range nodes {
+		if n != nil {
+			root.dirs = append(root.dirs, n)
+		}
+	}
+	slices.SortFunc(root.dirs, func(a, b *treeDir) int { return strings.Compare(a.name, b.name) })
+	l.tree = &Tree{ino: topStamp.ino, root: root}
+	return l, nil
+}
+
+// listedFolders counts the folders below the top that walks listed rather
+// than took from a record, for tests.
+var listedFolders atomic.Int64
+
+// A treeWalk walks one top-level folder of a tree.
+type treeWalk struct {
+	dir     string
+	listed  bool
+	now     time.Time
+	checked bool // a listed file's inode was compared with lstat's
+	files   map[string]uint64
+	dirs    map[string]bool
+}
+
+// visit notes the entry e at rel and, for a folder, everything under it,
+// taking the entries of each folder whose stamp rec records from rec. It
+// returns the folder's record for the next build, or nil for a file.
+func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error) {
+	abs := filepath.Join(w.dir, filepath.FromSlash(rel))
+	if !e.known {
+		fi, err := os.Lstat(abs)
+		if err != nil {
+			return nil, err
+		}
+		e.dir, e.ino = fi.IsDir(), inode(fi)
+	} else if !e.dir && w.listed && !w.checked {
+		w.checked = true
+		fi, err := os.Lstat(abs)
+		if err != nil {
+			return nil, err
+		}
+		if inode(fi) != e.ino {
+			return nil, errInodesDiffer
+		}
+	}
+	if !e.dir {
+		w.files[rel] = e.ino
+		return nil, nil
+	}
+	w.dirs[rel] = true
+	// The stamp before the entries: a change in between shows next time.
+	st, err := statDir(abs)
+	if err != nil {
+		return nil, err
+	}
+	node := &treeDir{name: path.Base(rel)}
+	if rec != nil && rec.stamp != (dirStamp{}) && rec.stamp == st {
+		node.stamp, node.files = st, rec.files
+		for _, f := range rec.files {
+			w.files[rel+"/"+f.name] = f.ino
+		}
+		for _, sub := range rec.dirs {
+			c, err := w.visit(rel+"/"+sub.name, dirEntry{name: sub.name, dir: true, known: true}, sub)
+			if err != nil {
+				return nil, err
+			}
+			node.dirs = append(node.dirs, c)
+		}
+		return node, nil
+	}
+	listedFolders.Add(1)
+	ents, err := readDir(abs, w.listed)
+	if err != nil {
+		return nil, err
+	}
+	if w.settled(st) {
+		node.stamp = st
+	}
+	slices.SortFunc(ents, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+	for _, c := range ents {
+		crel := rel + "/" + c.name
+		sub, err := w.visit(crel, c, rec.child(c.name))
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case sub != nil:
+			node.dirs = append(node.dirs, sub)
+		case node.stamp != (dirStamp{}):
+			node.files = append(node.files, treeFile{c.name, w.files[crel]})
+		}
+	}
+	return node, nil
+}
+
+// settled reports whether a folder with stamp st had not changed for
+// dirRacyWindow when the walk began, so that its stamp can be trusted.
+func (w *treeWalk) settled(st dirStamp) bool {
+	limit := w.now.Add(-dirRacyWindow).UnixNano()
+	return st != (dirStamp{}) && st.mtime < limit && st.ctime < limit
 }
 
 // readDirPortable lists a folder through os.ReadDir: names and types, no

@@ -4,7 +4,28 @@ import (
 	"encoding/binary"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
+
+// statDir stamps the folder at dir.
+func statDir(dir string) (dirStamp, error) {
+	var st unix.Stat_t
+	for {
+		err := unix.Lstat(dir, &st)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return dirStamp{}, &os.PathError{Op: "lstat", Path: dir, Err: err}
+		}
+		break
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return dirStamp{}, &os.PathError{Op: "lstat", Path: dir, Err: syscall.ENOTDIR}
+	}
+	return dirStamp{ino: st.Ino, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}, nil
+}
 
 // readDir lists a folder. With listed it reads the listing itself
 // (getdents64), which gives each name's type and inode without a stat;

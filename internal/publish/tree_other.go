@@ -2,6 +2,22 @@
 
 package publish
 
+import (
+	"fmt"
+	"os"
+)
+
+// statDir checks that dir is a folder. Its stamp is the zero stamp, which
+// matches nothing: without a change time, which cannot be set back by
+// hand, a folder's times prove nothing, and every folder is listed.
+func statDir(dir string) (dirStamp, error) {
+	fi, err := os.Lstat(dir)
+	if err == nil && !fi.IsDir() {
+		err = fmt.Errorf("%s is not a folder", dir)
+	}
+	return dirStamp{}, err
+}
+
 // readDir lists a folder through os.ReadDir; the caller stats each file
 // for its inode.
 func readDir(dir string, _ bool) ([]dirEntry, error) { return readDirPortable(dir) }

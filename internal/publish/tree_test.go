@@ -1,10 +1,13 @@
 package publish
 
 import (
+	"bytes"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // listTree's listing of inodes from the folder listing gives what a stat
@@ -29,18 +32,279 @@ func TestListTreeMatchesStat(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "empty"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	files, dirs, err := listTree(dir)
+	got, err := listTree(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantFiles, wantDirs, err := walkTree(dir, false)
+	want, err := walkTree(dir, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !maps.Equal(files, wantFiles) || !maps.Equal(dirs, wantDirs) {
-		t.Errorf("listTree = %v %v, want %v %v", files, dirs, wantFiles, wantDirs)
+	if !maps.Equal(got.files, want.files) || !maps.Equal(got.dirs, want.dirs) {
+		t.Errorf("listTree = %v %v, want %v %v", got.files, got.dirs, want.files, want.dirs)
 	}
-	if len(files) != 8 || len(dirs) != 6 || files["z.txt"] != files["a/z.txt"] || files["z.txt"] == 0 {
-		t.Errorf("listTree = %v %v", files, dirs)
+	if len(got.files) != 8 || len(got.dirs) != 6 || got.files["z.txt"] != got.files["a/z.txt"] || got.files["z.txt"] == 0 {
+		t.Errorf("listTree = %v %v", got.files, got.dirs)
+	}
+}
+
+// trustAllFolders makes every folder settled at once, for a test: it must
+// wait a few clock ticks between recording a tree and changing it.
+func trustAllFolders(t *testing.T) {
+	old := dirRacyWindow
+	dirRacyWindow = 0
+	t.Cleanup(func() { dirRacyWindow = old })
+}
+
+// tick waits long enough for a folder changed now to get other times than
+// one changed before: file system times move in ticks of a few
+// milliseconds.
+func tick() { time.Sleep(30 * time.Millisecond) }
+
+// A record of a tree serves the next listing: a folder whose stamp it
+// holds is not listed again, every other one is, and the listing equals a
+// fresh one after every kind of change a hand or a killed build can make.
+func TestListTreeWithRecord(t *testing.T) {
+	if _, err := statDir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {
+		t.Skip("no folder stamps on this system: every folder is listed")
+	}
+	trustAllFolders(t)
+	changes := []struct {
+		name   string
+		change func(dir string) error
+	}{
+		{"nothing", func(string) error { return nil }},
+		{"file added", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "d3/f5/stray.html"), []byte("x"), 0o644)
+		}},
+		{"file removed", func(dir string) error { return os.Remove(filepath.Join(dir, "d1/f2/index.html")) }},
+		{"file replaced", func(dir string) error {
+			p := filepath.Join(dir, "d2/f0/index.html")
+			if err := os.WriteFile(p+".tmp", []byte("other"), 0o644); err != nil {
+				return err
+			}
+			return os.Rename(p+".tmp", p)
+		}},
+		{"file linked over", func(dir string) error {
+			p := filepath.Join(dir, "d0/f1/index.html")
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			return os.Link(filepath.Join(dir, "d0/f2/index.html"), p)
+		}},
+		{"folder added", func(dir string) error { return os.MkdirAll(filepath.Join(dir, "d1/f3/new/deeper"), 0o755) }},
+		{"folder removed", func(dir string) error { return os.RemoveAll(filepath.Join(dir, "d2/f4")) }},
+		{"folder replaced by a file", func(dir string) error {
+			if err := os.RemoveAll(filepath.Join(dir, "d3/f1")); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dir, "d3/f1"), []byte("x"), 0o644)
+		}},
+		{"top-level file added", func(dir string) error { return os.WriteFile(filepath.Join(dir, "stray.txt"), nil, 0o644) }},
+	}
+	for _, c := range changes {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for d := range 4 {
+				for f := range 6 {
+					writeTree(t, dir, map[string]string{fmt.Sprintf("d%d/f%d/index.html", d, f): "page"})
+				}
+			}
+			tick()
+			first, err := listTree(dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := first.tree.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rec Tree
+			if err := rec.UnmarshalBinary(data); err != nil {
+				t.Fatal(err)
+			}
+			tick()
+			if err := c.change(dir); err != nil {
+				t.Fatal(err)
+			}
+			n := listedFolders.Load()
+			got, err := listTree(dir, &rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			listed := listedFolders.Load() - n
+			want, err := walkTree(dir, false, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got.files, want.files) || !maps.Equal(got.dirs, want.dirs) {
+				t.Errorf("listing with the record = %v %v\nwant %v %v", got.files, got.dirs, want.files, want.dirs)
+			}
+			if c.name == "nothing" && listed != 0 {
+				t.Errorf("nothing changed, yet %d folders were listed again", listed)
+			}
+			if listed > 3 {
+				t.Errorf("%d folders listed again; one change should cost at most a folder and its new ones", listed)
+			}
+		})
+	}
+}
+
+// A record of another folder (a swap moved the trees) is not used.
+func TestListTreeIgnoresRecordOfAnotherFolder(t *testing.T) {
+	trustAllFolders(t)
+	a, b := t.TempDir(), t.TempDir()
+	writeTree(t, a, map[string]string{"x/index.html": "a"})
+	writeTree(t, b, map[string]string{"x/index.html": "b", "y/index.html": "b"})
+	tick()
+	la, err := listTree(a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := listTree(b, la.tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.files) != 2 || len(got.dirs) != 2 {
+		t.Errorf("b listed with a's record: %v %v", got.files, got.dirs)
+	}
+}
+
+// A damaged record is refused, never a panic.
+func TestTreeRecordDamaged(t *testing.T) {
+	trustAllFolders(t)
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a/b/index.html": "x", "a/c.xml": "y", "d/index.html": "z"})
+	tick()
+	l, err := listTree(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := l.tree.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Tree
+	if err := back.UnmarshalBinary(data); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := back.MarshalBinary()
+	if !bytes.Equal(again, data) {
+		t.Error("a record read back encodes differently")
+	}
+	for i := range data {
+		var rec Tree
+		if rec.UnmarshalBinary(data[:i]) == nil {
+			t.Errorf("a record cut to %d of %d bytes was read", i, len(data))
+		}
+		damaged := bytes.Clone(data)
+		damaged[i] ^= 0x5a
+		rec.UnmarshalBinary(damaged) // may or may not read; must not panic
+	}
+}
+
+func FuzzTreeRecord(f *testing.F) {
+	t := &Tree{ino: 7, root: &treeDir{name: ".", dirs: []*treeDir{
+		{name: "a", stamp: dirStamp{1, 2, 3}, files: []treeFile{{"index.html", 9}}},
+		{name: "b"},
+	}}}
+	data, _ := t.MarshalBinary()
+	f.Add(data)
+	f.Add([]byte(treeFormat))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var rec Tree
+		if rec.UnmarshalBinary(data) != nil {
+			return
+		}
+		// Numbers may be written longer than needed; what was read must
+		// encode to a record that reads back as the same.
+		enc, err := rec.MarshalBinary()
+		var back Tree
+		if err == nil {
+			err = back.UnmarshalBinary(enc)
+		}
+		if again, _ := back.MarshalBinary(); err != nil || !bytes.Equal(again, enc) {
+			t.Errorf("read %q, encoded as %q, which reads back as %q (%v)", data, enc, again, err)
+		}
+	})
+}
+
+// Builds that fill the spare leave a record of the site they publish
+// (Staging.Tree), which the build after next lists the spare with: a
+// spare spoiled in any way, as a build killed while filling it or a hand
+// might leave it, still gives exactly the new site, and folders that
+// neither the builds nor the spoiling changed are not listed again.
+func TestSpareRecordAcrossBuilds(t *testing.T) {
+	trustAllFolders(t)
+	root := t.TempDir()
+	dest := filepath.Join(root, "public")
+	spare := filepath.Join(root, ".public.spare")
+	site := func(v int) map[string]string {
+		files := map[string]string{"index.html": fmt.Sprintf("home v%d", v)}
+		for d := range 5 {
+			for p := range 8 {
+				files[fmt.Sprintf("d%d/p%d/index.html", d, p)] = "page"
+			}
+		}
+		files[fmt.Sprintf("d%d/p%d/index.html", v%5, v%8)] = fmt.Sprintf("page v%d", v) // one page changes
+		if v%2 == 0 {
+			files[fmt.Sprintf("new%d/index.html", v)] = "a page of even versions"
+		}
+		return files
+	}
+	build := func(files map[string]string, rec *Tree) *Tree {
+		t.Helper()
+		l := ListSpare(dest, rec)
+		st, err := BeginReuseListed(dest, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rels []string
+		for rel := range files {
+			rels = append(rels, rel)
+		}
+		if err := st.MakeDirs(rels); err != nil {
+			t.Fatal(err)
+		}
+		for rel, data := range files {
+			old := filepath.Join(dest, filepath.FromSlash(rel))
+			if b, err := os.ReadFile(old); err == nil && string(b) == data {
+				fi, _ := os.Lstat(old)
+				if _, err := st.LinkKnownFiles([]string{rel}, []uint64{inode(fi)}, dest); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, err := st.WriteFileStat(rel, []byte(data)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		st.Cleanup()
+		assertTree(t, dest, files)
+		tick()
+		return st.Tree()
+	}
+	writeTree(t, dest, site(1))
+	tick()
+	if rec := build(site(2), nil); rec != nil {
+		t.Error("a site staged into a fresh folder has a record")
+	}
+	recB := build(site(3), nil) // fills the spare, listing it
+	if recB == nil {
+		t.Fatal("a site staged into the spare has no record")
+	}
+	build(site(4), nil)
+	// The spare is now the site of build 3, which recB describes.
+	os.Remove(filepath.Join(spare, "d4/p7/index.html"))
+	writeTree(t, spare, map[string]string{"d1/p1/stray.html": "stray", "d2/p5/index.html": "half written", "d0/extra/index.html": "stray"})
+	tick()
+	n := listedFolders.Load()
+	build(site(5), recB)
+	if listed := listedFolders.Load() - n; listed > 10 {
+		t.Errorf("%d folders listed; the record should have spared all but the changed ones", listed)
 	}
 }
