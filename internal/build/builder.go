@@ -66,6 +66,7 @@ type Builder struct {
 	// For builds to disk: the content folder, to stamp files, and the
 	// previous build's sources by path, to reuse those whose stamp matches.
 	contentDir string
+	scan       *contentScan // content/ as the no-op check found it, for the first load; nil: walk it
 	cache      map[string]*cachedSource
 	related    *site.RelatedIndex // the previous build's related stories, for the next reindex to keep
 	spill      *bodySpill         // where bodies wait until their page is rendered; nil keeps them in the articles
@@ -124,20 +125,41 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 		return noContent(b.root)
 	}
 	b.loader = b.theme.loader(b.contentF)
-	paths, probs, err := b.loader.Paths()
-	if err != nil {
-		return err
-	}
-	srcs, err := loadSources(ctx, paths, b.loader, b.contentDir, b.cache, b.spill, b.progress)
-	if err != nil {
-		return err
+	scan := b.scan
+	b.scan = nil
+	if scan == nil {
+		paths, probs, err := b.loader.Paths()
+		if err != nil {
+			return err
+		}
+		scan = &contentScan{paths: paths, probs: probs}
 	}
 	b.probs = nil
-	b.sources = make(map[string]*source, len(paths))
-	for i, p := range paths {
+	b.sources = make(map[string]*source, len(scan.paths))
+	load := scan.paths
+	if scan.stamps != nil {
+		// Stamped already: what the cache holds as stamped is taken from
+		// it here, and only the rest is loaded (and stamped again).
+		load = nil
+		for i, p := range scan.paths {
+			if c, st := b.cache[p], scan.stamps[i]; c != nil && st.valid() && c.Stamp == st {
+				b.sources[p] = c.source(b.loader.Location)
+				if b.progress != nil {
+					b.progress.Add(1)
+				}
+			} else {
+				load = append(load, p)
+			}
+		}
+	}
+	srcs, err := loadSources(ctx, load, b.loader, b.contentDir, b.cache, b.spill, b.progress)
+	if err != nil {
+		return err
+	}
+	for i, p := range load {
 		b.sources[p] = srcs[i]
 	}
-	b.walkErrs = probs
+	b.walkErrs = scan.probs
 	return nil
 }
 

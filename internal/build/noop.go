@@ -32,6 +32,15 @@ func (b *Builder) worldKey() (sourceHash, error) {
 // unchangedBuilds counts the builds unchanged found nothing to do in, for tests.
 var unchangedBuilds atomic.Int64
 
+// A contentScan is content/ as a build found it before loading any of it:
+// its article files, sorted, the problems of its walk, and, when stamps is
+// not nil, each file's stamp (see stampFile) by the index of its path.
+type contentScan struct {
+	paths  []string
+	probs  content.Problems
+	stamps []stamp
+}
+
 // unchanged returns the report of a build that has nothing to do, or nil
 // when the build must run: when the content folder holds exactly the files
 // the cache lists, each with the stamp it recorded, and every output file
@@ -39,36 +48,42 @@ var unchangedBuilds atomic.Int64
 // is the one dest holds (the caller has checked the world key). It reads
 // the folder and stamps files, nothing more: no article is decoded, parsed
 // or indexed. A file edited, added or deleted anywhere makes it return nil,
-// and the full build then finds and writes what changed.
-func (b *Builder) unchanged(man *manifest, dest string) *Report {
+// and the full build then finds and writes what changed, starting from
+// the folder's walk and stamps it returns (nil when the walk failed).
+func (b *Builder) unchanged(man *manifest, dest string) (*Report, *contentScan) {
 	contentF := optionalSub(os.DirFS(b.root), "content")
 	if contentF == nil {
-		return nil
+		return nil, nil
 	}
 	paths, walkProbs, err := b.theme.loader(contentF).Paths()
-	if err != nil || len(paths) != len(man.Stamps) {
-		return nil
+	if err != nil {
+		return nil, nil
 	}
-	paths = slices.Clone(paths)
-	slices.Sort(paths)
-	for i, p := range paths {
+	scan := &contentScan{paths: slices.Sorted(slices.Values(paths)), probs: walkProbs}
+	if len(paths) != len(man.Stamps) {
+		return nil, scan
+	}
+	for i, p := range scan.paths {
 		if man.Stamps[i].Path != p {
-			return nil
+			return nil, scan
 		}
 	}
-	// Sources first: an edit is found without stamping every output.
+	// Sources first, all of them (the build that follows an edit takes
+	// their stamps): an edit is found without stamping every output.
 	now := time.Now()
 	var changed atomic.Bool
+	scan.stamps = make([]stamp, len(scan.paths))
 	parallel(len(man.Stamps), func(i int) {
-		if changed.Load() {
-			return
-		}
 		c := man.Stamps[i]
 		st := stampFile(filepath.Join(b.contentDir, filepath.FromSlash(c.Path)), now)
+		scan.stamps[i] = st
 		if !st.valid() || st != c.Stamp {
 			changed.Store(true)
 		}
 	})
+	if changed.Load() {
+		return nil, scan
+	}
 	parallel(len(man.Outputs), func(i int) {
 		if changed.Load() {
 			return
@@ -80,7 +95,7 @@ func (b *Builder) unchanged(man *manifest, dest string) *Report {
 		}
 	})
 	if changed.Load() {
-		return nil
+		return nil, scan
 	}
 	var perSource []*content.Problem
 	for _, c := range man.Stamps {
@@ -91,5 +106,5 @@ func (b *Builder) unchanged(man *manifest, dest string) *Report {
 	probs := siteProblems(walkProbs, perSource)
 	unchangedBuilds.Add(1)
 	return &Report{Articles: man.State.Articles, Pages: man.State.Pages, Notes: man.State.Notes,
-		Problems: probs, Unchanged: len(man.Outputs)}
+		Problems: probs, Unchanged: len(man.Outputs)}, scan
 }

@@ -66,7 +66,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	if man != nil && man.State.World == world {
-		if rep := b.unchanged(man, dest); rep != nil {
+		rep, scan := b.unchanged(man, dest)
+		if rep != nil {
 			// Nothing changed, in the sources or the destination: the
 			// site is what the cache says.
 			rep.Elapsed = time.Since(start)
@@ -75,6 +76,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			}
 			return rep, nil
 		}
+		b.scan = scan
 	}
 	// What the staging needs, found in the background while the cache is
 	// read and the site indexed, which mostly keep one core busy: which
