@@ -229,6 +229,16 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 // those that change an article's topic tags, make or unmake a duplicate,
 // or change what is derived from the body (the summary).
 func TestUpdateBodyEdits(t *testing.T) {
+	root, edits := bodyEditSite(t)
+	checkUpdates(t, root, edits)
+}
+
+// bodyEditSite writes a site of Markdown and raw text articles and returns
+// it with edits to bodies that a fast path for body edits must take
+// (fast) and must not take: those that change an article's topic tags,
+// make or unmake a duplicate, or change what is derived from the body
+// (the summary).
+func bodyEditSite(t *testing.T) (string, []siteEdit) {
 	root := t.TempDir()
 	writeSiteFile(t, root, "sitegen.yaml", "title: Test archive\nbaseURL: https://example.org/\npaginate: 3\n")
 	long := func(topic string, n int) string {
@@ -288,5 +298,5 @@ func TestUpdateBodyEdits(t *testing.T) {
 			return []string{"content/md/story-1.md", "content/md/story-2.md"}
 		}, 0, false},
 	}
-	checkUpdates(t, root, edits)
+	return root, edits
 }

@@ -41,7 +41,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 5"
+const cacheFormat = "sitegen build cache 6"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -136,6 +136,68 @@ type cachedSource struct {
 	Slug  string
 	Art   *content.Article // without Body; nil when the file is bad or a draft
 	Prob  *content.Problem
+	Arch  *archived // what package archive made of Art besides what the file says; nil: nothing
+}
+
+// archived is what the archive-wide steps (package archive) made of an
+// article beyond its file: whether it was left out as a duplicate, and
+// what they set on the copy the site published. A build whose only changes
+// leave those steps' results as they were takes them from here instead of
+// running the steps again (see editFromCache).
+type archived struct {
+	Left     bool              // left out as a duplicate of another article
+	NewTags  bool              // Tags replaces the article's own tags (which tags.yaml maps, or topic tags were added)
+	Tags     []content.Tag     // the published tags, when NewTags
+	Aliases  []string          // aliases added: the URLs of its duplicates
+	Findings []content.Finding // findings added: Read more lines linked or dropped
+	SeeAlso  []string          // the source paths of the articles its Read more lines link to
+}
+
+// archiveFields returns what package archive made of s's article, which
+// the site published as pub (nil: left out), or nil when it published the
+// article as parsed.
+func archiveFields(s *source, pub *content.Article) *archived {
+	if s.art == nil {
+		return nil
+	}
+	if pub == nil {
+		return &archived{Left: true}
+	}
+	tags, aliases, findings := s.art.Tags, s.art.Aliases, s.art.Findings
+	if s.normalized {
+		tags, aliases, findings = s.parsed.tags, s.parsed.aliases, s.parsed.findings
+	}
+	var ar archived
+	if !slices.Equal(pub.Tags, tags) {
+		ar.NewTags, ar.Tags = true, pub.Tags
+	}
+	// Package archive appends to the article's own lists.
+	ar.Aliases = slices.Clip(pub.Aliases[min(len(aliases), len(pub.Aliases)):])
+	ar.Findings = slices.Clip(pub.Findings[min(len(findings), len(pub.Findings)):])
+	for _, r := range pub.SeeAlso {
+		ar.SeeAlso = append(ar.SeeAlso, r.Source)
+	}
+	if !ar.NewTags && len(ar.Aliases) == 0 && len(ar.Findings) == 0 && len(ar.SeeAlso) == 0 {
+		return nil
+	}
+	return &ar
+}
+
+// apply normalizes s's article in place as package archive did before,
+// but for its Read more links (SeeAlso), which name other articles and are
+// left to the caller. ar may be nil: the article as parsed.
+func (ar *archived) apply(s *source) {
+	s.asParsed()
+	if ar == nil {
+		return
+	}
+	a := s.art
+	if ar.NewTags {
+		a.Tags = slices.Clip(ar.Tags)
+	}
+	// Never into the arrays the parsed lists own: asParsed gives them back.
+	a.Aliases = append(slices.Clip(a.Aliases), ar.Aliases...)
+	a.Findings = append(slices.Clip(a.Findings), ar.Findings...)
 }
 
 // A cachedOutput is one file the last build left in the destination.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sitegen/sitegen/internal/archive"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/render"
+	"github.com/sitegen/sitegen/internal/site"
 	"github.com/sitegen/sitegen/internal/topics"
 )
 
@@ -278,4 +280,141 @@ func (b *Builder) topicNames(cands []topics.Candidate) map[string]string {
 		}
 	}
 	return names
+}
+
+// bodyEditsFromCache counts the builds that took editFromCache's path, for
+// tests.
+var bodyEditsFromCache atomic.Int64
+
+// editFromCache is updateBodies for a build to disk: it indexes the site
+// from the build cache of the previous build (man, whose world key the
+// caller has checked) without the archive-wide steps, and takes every
+// page's key from there but for the pages that show a changed body. It
+// does so when the sources are the same files as the cache lists and each
+// one that was read again, rather than taken from the cache, passes
+// updateBodies' tests: it was published and still is, every field but its
+// body is as it was, and what package archive derives from the body comes
+// out the same for every article. Each published article is then the
+// previous build's copy (the cache keeps what package archive made of
+// it), with the new body for the changed ones, and the site, its pages
+// and their related stories are what a full re-index would make. It
+// reports whether it did; when it did not, it changed nothing the caller's
+// reindex does not set afresh.
+func (b *Builder) editFromCache(man *manifest) bool {
+	if len(man.Sources) != len(b.sources) {
+		return false
+	}
+	var paths []string
+	var old, fresh []*source
+	arch := make(map[string]*archived, len(man.Sources))
+	for i := range man.Sources {
+		c := &man.Sources[i]
+		s := b.sources[c.Path]
+		if s == nil {
+			return false // a file came and another went
+		}
+		if c.Arch != nil {
+			arch[c.Path] = c.Arch
+		}
+		if s.bodyless || s.art == nil && c.Art == nil {
+			continue // from the cache, or unpublished before and after (bad or a draft)
+		}
+		if c.Art == nil || c.Prob != nil || c.Arch != nil && c.Arch.Left ||
+			s.art == nil || s.prob != nil || s.meta != c.Meta || !slices.Equal(s.art.ReadMore, c.Art.ReadMore) {
+			return false
+		}
+		paths = append(paths, c.Path)
+		old = append(old, c.source(b.loader.Location))
+		fresh = append(fresh, s)
+	}
+	// The checks of updateBodies look at the site before the edit; they
+	// read what the archive-wide steps do not change (topic candidates,
+	// hashes and fingerprints).
+	for i, p := range paths {
+		b.sources[p] = old[i]
+	}
+	b.published = make(map[string]*content.Article, len(b.sources))
+	for p, s := range b.sources {
+		if s.art != nil && (arch[p] == nil || !arch[p].Left) {
+			b.published[p] = s.art
+		}
+	}
+	editing := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		editing[p] = true
+	}
+	kept := len(paths) == 0 || b.duplicatesKept(paths, fresh, editing)
+	for i, p := range paths {
+		kept = kept && b.topicsKept(p, old[i].art, fresh[i].art)
+		b.sources[p] = fresh[i]
+	}
+	b.txtTopics, b.dups = nil, nil
+	if !kept {
+		return false
+	}
+	// Each published article as the previous build published it, the
+	// changed ones with their new bodies: normalized in place with what
+	// the cache keeps of the archive-wide steps.
+	for p, s := range b.sources {
+		if b.published[p] != nil {
+			arch[p].apply(s)
+			b.published[p] = s.art
+		}
+	}
+	for p, ar := range arch {
+		a := b.published[p]
+		if a == nil {
+			continue
+		}
+		for _, src := range ar.SeeAlso {
+			r := b.published[src]
+			if r == nil {
+				return false // a link to an article not published: the cache does not hold together
+			}
+			a.SeeAlso = append(a.SeeAlso, r)
+		}
+	}
+	changed := make(map[*content.Article]bool, len(paths))
+	for _, p := range paths {
+		changed[b.published[p]] = true
+	}
+	arts := make([]*content.Article, 0, len(b.published))
+	for _, a := range b.published {
+		arts = append(arts, a)
+	}
+	b.theme.renderer.ResetCache()
+	b.site = site.New(b.theme.cfg, arts)
+	if b.related != nil {
+		if !b.site.KeepRelatedIndex(b.related) {
+			return false
+		}
+		relatedFromCache.Add(1)
+		b.related = nil
+	}
+	b.txtTopics, b.dups, b.bodyPages, b.unindexed = nil, nil, nil, false
+	all := render.Pages(b.site, b.theme.lang)
+	prev := make(map[string]pageKey, len(man.Outputs))
+	for _, o := range man.Outputs {
+		if !o.Extra {
+			prev[o.Path] = o.Key
+		}
+	}
+	b.pages = make(map[string]*render.Page, len(all))
+	b.files = make([]string, len(all))
+	b.keys = make(map[string]pageKey, len(all))
+	for i, p := range all {
+		f := p.File()
+		k, ok := prev[f]
+		if !ok || k == (pageKey{}) {
+			return false // a page the previous build did not make
+		}
+		b.files[i], b.pages[f], b.keys[f] = f, p, k
+	}
+	kr := b.newKeyer()
+	var k keyWriter
+	for _, f := range b.bodyPagesOf(changed) {
+		b.keys[f] = kr.key(&k, b.pages[f])
+	}
+	bodyEditsFromCache.Add(1)
+	return true
 }

@@ -121,7 +121,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	b.cache = nil
 	slog.Debug("build: content loaded", "articles", len(b.sources), "elapsed", time.Since(start))
-	b.reindex()
+	if man == nil || man.State.World != world || !b.editFromCache(man) {
+		b.reindex()
+	}
 	slog.Debug("build: indexed", "pages", len(b.files), "elapsed", time.Since(start))
 	probs := b.problems()
 	rep := &Report{Articles: len(b.site.Articles), Pages: len(b.files), Problems: probs, Notes: b.site.Notes}
@@ -623,7 +625,10 @@ func (w *siteWriter) saveManifest() error {
 	sources := func(yield func([]cachedSource) error) error {
 		chunk := make([]cachedSource, 0, cacheChunk)
 		for i, p := range paths {
-			chunk = append(chunk, w.b.sources[p].cached(p))
+			s := w.b.sources[p]
+			c := s.cached(p)
+			c.Arch = archiveFields(s, w.b.published[p])
+			chunk = append(chunk, c)
 			if len(chunk) == cacheChunk || i == len(paths)-1 {
 				if err := yield(chunk); err != nil {
 					return err

@@ -91,15 +91,31 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 	}
 	assertSameFiles(t, before, readTree(t, dest))
 
-	for i, e := range siteEdits {
+	checkBuilds(t, root, dest, before, siteEdits)
+}
+
+// checkBuilds applies each edit to the site at root, already built into
+// dest (whose files were before), builds it again and checks that the
+// output is byte-identical to a clean build's, that files whose bytes did
+// not change were not rewritten (same inode and mtime), that the build
+// cache gives every file the key and hash a clean build's does, and that
+// the build took the fast path for body edits (editFromCache) exactly when
+// the edit says it may.
+func checkBuilds(t *testing.T, root, dest string, before map[string]treeFile, edits []siteEdit) {
+	ctx := context.Background()
+	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
 			e.apply(t, root)
 			if e.name != "bad file" {
 				ageFiles(t, root)
 			}
+			n := bodyEditsFromCache.Load()
 			_, err := Run(ctx, Options{Source: root, Dest: dest, KeepGoing: true})
 			if err != nil && e.name != "bad file" {
 				t.Fatal(err)
+			}
+			if fast := bodyEditsFromCache.Load() > n; fast != e.fast {
+				t.Errorf("the build took the fast path for body edits: %v, want %v", fast, e.fast)
 			}
 			clean := filepath.Join(t.TempDir(), "clean")
 			if _, err := Run(ctx, Options{Source: root, Dest: clean, KeepGoing: true}); err != nil && e.name != "bad file" {
@@ -122,10 +138,46 @@ func TestIncrementalBuildMatchesCleanBuild(t *testing.T) {
 					t.Errorf("%s: left in the incremental build, not in the clean one", f)
 				}
 			}
+			gotKeys, wantKeys := cachedKeys(t, root, dest), cachedKeys(t, root, clean)
+			for f, w := range wantKeys {
+				if g := gotKeys[f]; g != w {
+					t.Errorf("%s: the build cache's key and hash %x, a clean build's %x", f, g, w)
+				}
+			}
 			before = got
-			_ = i
 		})
 	}
+}
+
+// cachedKeys returns the key and hash that the build cache for dest
+// gives each output file.
+func cachedKeys(t *testing.T, root, dest string) map[string][2]sourceHash {
+	t.Helper()
+	man := readManifest(mustAbs(root), dest)
+	if man == nil {
+		t.Fatalf("no usable build cache for %s", dest)
+	}
+	defer man.close()
+	out := make(map[string][2]sourceHash, len(man.Outputs))
+	for _, o := range man.Outputs {
+		out[o.Path] = [2]sourceHash{o.Key, o.Sum}
+	}
+	return out
+}
+
+// TestBuildBodyEditsFromCache is TestIncrementalBuildMatchesCleanBuild
+// for edits to bodies, on a site of Markdown and raw text articles: the
+// build must take the fast path for body edits (editFromCache) on those
+// that change nothing the site's indexes are made of, and not on the
+// others, and give a clean build's bytes and keys either way.
+func TestBuildBodyEditsFromCache(t *testing.T) {
+	root, edits := bodyEditSite(t)
+	ageFiles(t, root)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	checkBuilds(t, root, dest, readTree(t, dest), edits)
 }
 
 func assertSameFiles(t *testing.T, before, after map[string]treeFile) {
