@@ -398,9 +398,10 @@ func (b *Builder) extraKeys() extraKeys {
 	k.hash(b.cfgHash)
 	world := k.sum()
 	arts := b.site.Articles
-	full := make(map[*content.Article]sourceHash, len(arts))
+	full := make([]sourceHash, len(arts)) // by site position
 	ks := extraKeys{docs: make([]sourceHash, len(arts)), analyses: make([][16]byte, len(arts))}
-	for i, a := range arts {
+	forEach(len(arts), func(k *keyWriter, i int) {
+		a := arts[i]
 		s := b.sources[a.Source]
 		k.hash(world)
 		k.str(a.Source)
@@ -411,8 +412,8 @@ func (b *Builder) extraKeys() extraKeys {
 		k.str(a.Summary)
 		k.str(a.Date.Format(time.RFC3339Nano))
 		k.str(a.Updated.Format(time.RFC3339Nano))
-		writeArchiveFields(&k, a)
-		full[a] = k.sum()
+		writeArchiveFields(k, a)
+		full[i] = k.sum()
 
 		// The analysis reads the body, title, summary and tags.
 		k.str("search analysis")
@@ -425,7 +426,7 @@ func (b *Builder) extraKeys() extraKeys {
 			k.str(t.Name)
 		}
 		ks.analyses[i] = k.sum()
-	}
+	})
 	// A search document file's key is that of the articles it holds, by
 	// number: any of them edited, added or moved makes it again.
 	for f := 0; f < len(arts); f += search.DocsPerFile {
@@ -433,12 +434,16 @@ func (b *Builder) extraKeys() extraKeys {
 		k.str("search documents")
 		for i := f; i < end; i++ {
 			k.int(int64(i))
-			k.hash(full[arts[i]])
+			k.hash(full[i])
 		}
 		key := k.sum()
 		for i := f; i < end; i++ {
 			ks.docs[i] = key
 		}
+	}
+	pos := make(map[*content.Article]int, len(arts))
+	for i, a := range arts {
+		pos[a] = i
 	}
 	for _, f := range (&outputs{site: b.site}).feeds() {
 		k.str("feed")
@@ -446,7 +451,7 @@ func (b *Builder) extraKeys() extraKeys {
 		k.str(f.title)
 		k.str(f.dir)
 		for _, a := range f.arts {
-			k.hash(full[a])
+			k.hash(full[pos[a]])
 		}
 		ks.feeds = append(ks.feeds, k.sum())
 	}
