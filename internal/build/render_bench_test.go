@@ -10,7 +10,8 @@ import (
 
 // BenchmarkRenderPages renders the pages of a built site as a cold build
 // does (withBodies, then the template) and reports the cost of one page:
-// ns/op and allocs/op are per page. "all" renders every page in build
+// ns/op, cpu-ns/op (the process's CPU time, garbage collection included)
+// and allocs/op are per page. "all" renders every page in build
 // order, starting each pass with an empty fragment cache as a build does,
 // so the parts drawn once per build ({{cache}}) are counted once per pass.
 // Each kind's benchmark then renders that kind's pages with the fragment
@@ -71,6 +72,7 @@ func BenchmarkRenderPages(b *testing.B) {
 			}
 			b.ReportAllocs()
 			i, bytesOut := 0, 0
+			cpu := processCPU()
 			for b.Loop() {
 				if i == len(pages) {
 					i = 0
@@ -82,6 +84,7 @@ func BenchmarkRenderPages(b *testing.B) {
 				bytesOut += buf.Len()
 				i++
 			}
+			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(bytesOut)/float64(b.N), "B/page")
 		})
 	}
@@ -100,12 +103,14 @@ func BenchmarkFeeds(b *testing.B) {
 	b.ReportAllocs()
 	i, bytesOut := 0, 0
 	emit := func(_ string, data []byte) error { bytesOut += len(data); return nil }
+	cpu := processCPU()
 	for b.Loop() {
 		if err := out.writeFeed(feeds[i%len(feeds)], emit); err != nil {
 			b.Fatal(err)
 		}
 		i++
 	}
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(bytesOut)/float64(b.N), "B/feedpair")
 }
 
@@ -120,11 +125,13 @@ func BenchmarkSitemap(b *testing.B) {
 	out := &outputs{site: bl.site}
 	pages := bl.pageList()
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		err := out.writeSitemap(pages, func(string, []byte) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(pages)), "ns/url")
 }
