@@ -1,6 +1,9 @@
 package render
 
-import "github.com/sitegen/sitegen/internal/content"
+import (
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/site"
+)
 
 // Where the site's non-HTML outputs live. Package build writes them at these
 // paths and the templates link to them, so both agree on one URL scheme.
@@ -27,6 +30,22 @@ type FeedLink struct {
 // Feeds lists the feeds a page links to: the site's on every page, and on
 // tag pages the tag's own pair first.
 func (p *Page) Feeds() []FeedLink {
+	if p.FeedSet != nil {
+		return p.FeedSet.Links
+	}
+	return p.feeds()
+}
+
+// A FeedSet is the feeds a page links to, shared by the pages that link to
+// the same ones, so that base.html draws their links once per build with
+// {{cache "feed-links" .FeedSet}}.
+type FeedSet struct {
+	Site  *site.Site // the whole archive
+	Tag   *site.Tag  // on a tag's pages, the tag, whose feeds come first; nil elsewhere
+	Links []FeedLink // as Page.Feeds
+}
+
+func (p *Page) feeds() []FeedLink {
 	var links []FeedLink
 	if p.Kind == KindTag && p.Tag != nil {
 		links = appendFeeds(links, p.Site.Config.Title+" · "+p.Tag.Name, p.Tag.URLPath())

@@ -39,18 +39,21 @@ type Page struct {
 	Tag    *site.Tag          // tag pages: the tag
 	Period *site.Period       // date pages: the year, month or day
 
+	// What the parts of the document around the page's content show,
+	// shared by many pages, so that base.html draws each such part once
+	// per build with {{cache}} (see Chrome and FeedSet). They are fields,
+	// not methods, because templates read a field without the reflective
+	// call a method costs, on every page.
+	Chrome  *Chrome  // the same on every page of a kind: {{cache "site-header" .Chrome}}
+	FeedSet *FeedSet // the feeds the page links to: {{cache "feed-links" .FeedSet}}
+
 	template string // template file that draws the page
 }
 
-// Chrome returns what the parts of the document around the page's content
-// show (the site's header and footer, the head's links to assets): the same
-// on every page of a kind. base.html draws each such part once per kind
-// with {{cache "site-header" .Chrome}}.
-func (p *Page) Chrome() Chrome { return Chrome{Kind: p.Kind, Site: p.Site} }
-
 // A Chrome is the dot of the parts of base.html drawn once per page kind:
-// a template given one can read the site's configuration and lists, but
-// nothing of a single page but its kind.
+// the site's header and footer, the head's links to assets. A template
+// given one can read the site's configuration and lists, but nothing of a
+// single page but its kind.
 type Chrome struct {
 	Kind string     // the page's kind, as Page.Kind: {{if eq .Kind "home"}}
 	Site *site.Site // the whole archive: .Site.Config.Title, len .Site.Articles
@@ -126,18 +129,19 @@ func PageURL(base string, n int) string {
 // formats.
 func Pages(s *site.Site, lang *i18n.Lang) []*Page {
 	var pages []*Page
+	sh := newShared(s)
 	for _, a := range s.Articles {
 		older, newer := s.Neighbours(a)
-		pages = append(pages, &Page{Site: s, Kind: KindArticle, Title: a.Title, Path: a.URLPath(),
-			Article: a, Older: older, Newer: newer, template: "article.html"})
+		pages = append(pages, sh.page(&Page{Kind: KindArticle, Title: a.Title, Path: a.URLPath(),
+			Article: a, Older: older, Newer: newer, template: "article.html"}))
 	}
-	pages = appendList(pages, s, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
+	pages = appendList(pages, sh, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
 	// Load guarantees the date formats used here (i18n.Formats), and the
 	// theme's en.yaml, which every language falls back on, has "tags".
 	tags, _ := lang.T("tags")
-	pages = append(pages, &Page{Site: s, Kind: KindTags, Title: tags, Path: "/tags/", template: "tags.html"})
+	pages = append(pages, sh.page(&Page{Kind: KindTags, Title: tags, Path: "/tags/", template: "tags.html"}))
 	for _, t := range s.Tags {
-		pages = appendList(pages, s, &Page{Kind: KindTag, Title: t.Name, Path: t.URLPath(), Tag: t}, t.Articles)
+		pages = appendList(pages, sh, &Page{Kind: KindTag, Title: t.Name, Path: t.URLPath(), Tag: t}, t.Articles)
 	}
 	var walk func(ps []*site.Period)
 	walk = func(ps []*site.Period) {
@@ -150,34 +154,62 @@ func Pages(s *site.Site, lang *i18n.Lang) []*Page {
 				kind, format = KindMonth, "month"
 			}
 			title, _ := lang.Date(p.Start, format)
-			pages = appendList(pages, s, &Page{Kind: kind, Title: title, Path: p.URLPath(), Period: p}, p.Articles)
+			pages = appendList(pages, sh, &Page{Kind: kind, Title: title, Path: p.URLPath(), Period: p}, p.Articles)
 			walk(p.Children)
 		}
 	}
 	walk(s.Years)
 	for _, al := range s.Aliases {
-		pages = append(pages, &Page{Site: s, Kind: KindAlias, Title: al.Article.Title, Path: al.Path,
-			Article: al.Article, template: aliasTemplate})
+		pages = append(pages, sh.page(&Page{Kind: KindAlias, Title: al.Article.Title, Path: al.Path,
+			Article: al.Article, template: aliasTemplate}))
 	}
 	search, _ := lang.T("search")
 	notFound, _ := lang.T("notFound")
 	pages = append(pages,
-		&Page{Site: s, Kind: KindSearch, Title: search, Path: SearchPath, template: "search.html"},
-		&Page{Site: s, Kind: KindMissing, Title: notFound, Path: "/404.html", template: "404.html"})
+		sh.page(&Page{Kind: KindSearch, Title: search, Path: SearchPath, template: "search.html"}),
+		sh.page(&Page{Kind: KindMissing, Title: notFound, Path: "/404.html", template: "404.html"}))
 	return pages
 }
 
+// shared hands out the Chrome and FeedSet that pages share.
+type shared struct {
+	site   *site.Site
+	chrome map[string]*Chrome // by page kind
+	feeds  *FeedSet           // the site's, on every page but tag pages
+}
+
+func newShared(s *site.Site) *shared {
+	return &shared{site: s, chrome: map[string]*Chrome{},
+		feeds: &FeedSet{Site: s, Links: appendFeeds(nil, s.Config.Title, "/")}}
+}
+
+// page gives p the site, its kind's Chrome and its FeedSet.
+func (sh *shared) page(p *Page) *Page {
+	p.Site = sh.site
+	c := sh.chrome[p.Kind]
+	if c == nil {
+		c = &Chrome{Kind: p.Kind, Site: sh.site}
+		sh.chrome[p.Kind] = c
+	}
+	p.Chrome, p.FeedSet = c, sh.feeds
+	if p.Kind == KindTag && p.Tag != nil {
+		p.FeedSet = &FeedSet{Site: sh.site, Tag: p.Tag, Links: p.feeds()}
+	}
+	return p
+}
+
 // appendList appends the pages of a paginated list modelled on proto.
-func appendList(pages []*Page, s *site.Site, proto *Page, arts []*content.Article) []*Page {
-	size := s.Config.Paginate
+func appendList(pages []*Page, sh *shared, proto *Page, arts []*content.Article) []*Page {
+	size := sh.site.Config.Paginate
 	total := (len(arts) + size - 1) / size
 	if total == 0 {
 		total = 1
 	}
 	base := proto.Path
+	proto.template = "list.html"
+	sh.page(proto) // one FeedSet for all the list's pages
 	for n := 1; n <= total; n++ {
 		p := *proto
-		p.Site, p.template = s, "list.html"
 		p.Path = PageURL(base, n)
 		p.List = arts[min((n-1)*size, len(arts)):min(n*size, len(arts))]
 		p.Pager = &Pager{Number: n, Total: total, First: base}
