@@ -3,7 +3,6 @@ package content
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -11,33 +10,34 @@ import (
 )
 
 // decodeText checks that data is text and returns it as UTF-8 with Unix
-// line ends. Archives are not always UTF-8: a file in UTF-16 (with its byte
+// line ends: data itself, or a part of it, when it already is (the caller
+// must not change data afterwards). Archives are not always UTF-8: a file in UTF-16 (with its byte
 // order mark) is decoded; bytes that are not valid UTF-8 are read as
 // Windows-1252, the superset of Latin-1 that old newsroom systems wrote
 // ("\xa3" is "£", "\x93" is a curly quote). Either way the returned finding
 // says so; text that is neither is a Problem, never mojibake on a page.
-func decodeText(data []byte) (string, *Finding, *Problem) {
+func decodeText(data []byte) ([]byte, *Finding, *Problem) {
 	var found *Finding
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
 		dec := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()
 		out, err := dec.Bytes(data)
 		if err != nil || !utf8.Valid(out) {
-			return "", nil, &Problem{Msg: "unreadable UTF-16 text", Fix: "save the file as UTF-8"}
+			return nil, nil, &Problem{Msg: "unreadable UTF-16 text", Fix: "save the file as UTF-8"}
 		}
 		data = out
 		found = &Finding{Kind: "encoding", Text: "decoded from UTF-16"}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return "", nil, &Problem{Msg: "empty file", Fix: "write the article or remove the file"}
+		return nil, nil, &Problem{Msg: "empty file", Fix: "write the article or remove the file"}
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return "", nil, &Problem{Line: lineOf(data, i),
+		return nil, nil, &Problem{Line: lineOf(data, i),
 			Msg: "binary data (a NUL byte) in a text article", Fix: "replace the file with the article's text"}
 	}
 	if !utf8.Valid(data) {
 		out, n, bad := decodeMixed(data)
 		if bad >= 0 {
-			return "", nil, &Problem{Line: lineOf(data, bad),
+			return nil, nil, &Problem{Line: lineOf(data, bad),
 				Msg: fmt.Sprintf("invalid UTF-8 at byte %d (0x%02X), and not Windows-1252 text either", bad, data[bad]),
 				Fix: "save the file as UTF-8"}
 		}
@@ -46,9 +46,11 @@ func decodeText(data []byte) (string, *Finding, *Problem) {
 			Text: fmt.Sprintf("not valid UTF-8: %d byte(s) read as Windows-1252/Latin-1, first %q", n, string(out[first:first+utf8RuneLen(out[first:])]))}
 		data = out
 	}
-	s := strings.TrimPrefix(string(data), "\uFEFF")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return s, found, nil
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if bytes.Contains(data, []byte("\r\n")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	}
+	return data, found, nil
 }
 
 // decodeMixed keeps every valid UTF-8 sequence of data and decodes each

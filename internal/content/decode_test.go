@@ -26,7 +26,7 @@ func TestDecodeText(t *testing.T) {
 			}
 		case p != nil:
 			t.Errorf("%s: problem %v", tc.name, p)
-		case got != tc.want:
+		case string(got) != tc.want:
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		case tc.finding == "" && f != nil, tc.finding != "" && (f == nil || !strings.Contains(f.Text, tc.finding)):
 			t.Errorf("%s: finding %v, want one naming %q", tc.name, f, tc.finding)

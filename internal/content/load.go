@@ -190,7 +190,7 @@ func parse(p string, data []byte, loc *time.Location, md goldmark.Markdown) (*Ar
 	}
 	switch path.Ext(p) {
 	case ".txt":
-		prob = parseRawText(a, text, loc)
+		prob = parseRawText(a, string(text), loc)
 	default:
 		prob = parseMarkdown(a, text, loc, md)
 	}

@@ -60,26 +60,35 @@ type frontMatter struct {
 }
 
 // splitFrontMatter separates "---\nYAML\n---\nbody". It returns the YAML,
-// the body, and the 1-based line on which the body starts.
-func splitFrontMatter(src string) (yamlText, body string, bodyLine int, err *Problem) {
-	if !strings.HasPrefix(src, "---\n") {
-		return "", "", 0, &Problem{Line: 1, Msg: "missing front matter: the file must start with a line \"---\"",
+// the body, and the 1-based line on which the body starts. YAML and body
+// are parts of src, not copies.
+func splitFrontMatter(src []byte) (yamlText, body []byte, bodyLine int, err *Problem) {
+	if !bytes.HasPrefix(src, []byte("---\n")) {
+		return nil, nil, 0, &Problem{Line: 1, Msg: "missing front matter: the file must start with a line \"---\"",
 			Fix: "add a YAML block with at least title and date between two \"---\" lines"}
 	}
-	r := "\n" + src[len("---\n"):]
-	if !strings.HasSuffix(r, "\n") {
-		r += "\n"
+	s := src[len("---\n"):]
+	// end is where the closing line "---" starts in s: right away, after
+	// the first newline that one follows, or at the end of a file that
+	// ends without a newline.
+	end := 0
+	if !bytes.HasPrefix(s, []byte("---\n")) && !bytes.Equal(s, []byte("---")) {
+		i := bytes.Index(s, []byte("\n---\n"))
+		if i < 0 && bytes.HasSuffix(s, []byte("\n---")) {
+			i = len(s) - len("\n---")
+		}
+		if i < 0 {
+			return nil, nil, 0, &Problem{Line: 1, Msg: "front matter is not closed",
+				Fix: "end the YAML block with a line \"---\""}
+		}
+		end = i + 1
 	}
-	end := strings.Index(r, "\n---\n")
-	if end < 0 {
-		return "", "", 0, &Problem{Line: 1, Msg: "front matter is not closed",
-			Fix: "end the YAML block with a line \"---\""}
+	yamlText = s[:end]
+	body = s[min(end+len("---\n"), len(s)):]
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		body = append(body[:len(body):len(body)], '\n') // a copy: src stays as it is
 	}
-	// r starts with the newline that ends line 1, so counting newlines up to
-	// the closing "---" line gives the body's line number less one.
-	yamlText = r[1 : end+1]
-	body = r[end+len("\n---\n"):]
-	bodyLine = 1 + strings.Count(r[:end+len("\n---\n")], "\n")
+	bodyLine = 3 + bytes.Count(yamlText, []byte("\n"))
 	return yamlText, body, bodyLine, nil
 }
 
@@ -98,7 +107,7 @@ var outPool = sync.Pool{New: func() any {
 }}
 
 // parseMarkdown turns a Markdown source with front matter into an Article.
-func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markdown) *Problem {
+func parseMarkdown(a *Article, src []byte, loc *time.Location, md goldmark.Markdown) *Problem {
 	yamlText, body, bodyLine, p := splitFrontMatter(src)
 	if p != nil {
 		return p
@@ -124,7 +133,7 @@ func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markd
 	if p != nil {
 		return p
 	}
-	if strings.TrimSpace(body) == "" {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return &Problem{Line: bodyLine, Msg: "empty body: the article has no text after its front matter",
 			Fix: "write the story below the closing \"---\""}
 	}
@@ -137,7 +146,7 @@ func parseMarkdown(a *Article, src string, loc *time.Location, md goldmark.Markd
 	out.buf.Reset()
 	out.buf.Grow(len(body) + len(body)/4)
 	out.w.Reset(&out.buf)
-	if err := md.Convert([]byte(body), out.w); err != nil {
+	if err := md.Convert(body, out.w); err != nil {
 		return &Problem{Line: bodyLine, Msg: "rendering Markdown: " + err.Error()}
 	}
 	if err := out.w.Flush(); err != nil {
