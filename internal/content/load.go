@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/sitegen/sitegen/internal/topics"
-	"github.com/yuin/goldmark"
 )
 
 // A Loader reads articles from a content tree.
@@ -172,7 +171,7 @@ func Parse(p string, data []byte, loc *time.Location) (*Article, *Problem) {
 	return parse(p, data, loc, markdown)
 }
 
-func parse(p string, data []byte, loc *time.Location, md goldmark.Markdown) (*Article, *Problem) {
+func parse(p string, data []byte, loc *time.Location, md *bodyMarkdown) (*Article, *Problem) {
 	if loc == nil {
 		loc = time.UTC
 	}

@@ -20,22 +20,27 @@ import (
 
 // newMarkdown configures goldmark for article bodies.
 //   - GFM tables, strikethrough and autolinks: what newsroom CMS exports use.
+//     Bare URLs and addresses are linked by Linkify, asked only where a
+//     link can start (see quickLinkify).
 //   - Typographer stays off: curly quotes and dashes are kept as written.
 //   - Raw HTML stays off unless the site sets rawHTML (goldmark's default, no
 //     html.WithUnsafe), so a body from an untrusted export cannot inject
 //     markup or script: raw HTML becomes a comment and javascript:, vbscript:
 //     and data: links lose their href.
 //   - Heading IDs are generated so that sections can be linked to.
-func newMarkdown(rawHTML bool) goldmark.Markdown {
+func newMarkdown(rawHTML bool) *bodyMarkdown {
 	var rendererOpts []renderer.Option
 	if rawHTML {
 		rendererOpts = append(rendererOpts, html.WithUnsafe())
 	}
-	return goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-		goldmark.WithRendererOptions(rendererOpts...),
-	)
+	md := func(exts ...goldmark.Extender) goldmark.Markdown {
+		return goldmark.New(
+			goldmark.WithExtensions(append([]goldmark.Extender{extension.Table, extension.Strikethrough}, exts...)...),
+			goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+			goldmark.WithRendererOptions(rendererOpts...),
+		)
+	}
+	return &bodyMarkdown{linking: md(quickLinkifyExtension{}), plain: md()}
 }
 
 var (
@@ -107,7 +112,7 @@ var outPool = sync.Pool{New: func() any {
 }}
 
 // parseMarkdown turns a Markdown source with front matter into an Article.
-func parseMarkdown(a *Article, src []byte, loc *time.Location, md goldmark.Markdown) *Problem {
+func parseMarkdown(a *Article, src []byte, loc *time.Location, md *bodyMarkdown) *Problem {
 	yamlText, body, bodyLine, p := splitFrontMatter(src)
 	if p != nil {
 		return p
@@ -146,7 +151,7 @@ func parseMarkdown(a *Article, src []byte, loc *time.Location, md goldmark.Markd
 	out.buf.Reset()
 	out.buf.Grow(len(body) + len(body)/4)
 	out.w.Reset(&out.buf)
-	if err := md.Convert(body, out.w); err != nil {
+	if err := md.convert(body, out.w); err != nil {
 		return &Problem{Line: bodyLine, Msg: "rendering Markdown: " + err.Error()}
 	}
 	if err := out.w.Flush(); err != nil {
