@@ -11,7 +11,6 @@ package archive
 import (
 	"context"
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -157,20 +156,25 @@ func resolveReadMore(arts []*content.Article) {
 // (a path under content/) topic tags extracted from its text: raw text
 // articles do, having no tags of their own; Markdown articles keep the tags
 // their front matter gives.
-func GetsTopicTags(source string) bool { return path.Ext(source) == ".txt" }
+func GetsTopicTags(source string) bool { return content.IsRawText(source) }
 
 // tag maps every tag through the rules, then gives each raw text article
 // (which has no tags of its own) up to topics.MaxTags topic tags.
 func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) error {
 	ex := &topics.Extractor{Rules: rules}
 	idx := make([]int, len(arts))
-	for i, a := range arts {
-		if i%1000 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
+	// Without raw text articles no article gets topic tags, and the
+	// candidates are not weighed (Markdown articles may come without
+	// them: content.Loader.SkipMarkdownTopics).
+	if slices.ContainsFunc(arts, func(a *content.Article) bool { return GetsTopicTags(a.Source) }) {
+		for i, a := range arts {
+			if i%1000 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 			}
+			idx[i] = ex.Add(a.Topics)
 		}
-		idx[i] = ex.Add(a.Topics)
 	}
 	// An archive has far fewer tags than articles carry: each name is
 	// mapped and slugged once.

@@ -11,9 +11,12 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sitegen/sitegen/internal/content"
 )
 
 // Benchmarks over generated archives. By default they build a small one
@@ -397,6 +400,7 @@ func benchLoad(b *testing.B, root string) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	l.SkipMarkdownTopics = !slices.ContainsFunc(paths, content.IsRawText) // as loadAllContent does
 	spillDir := b.TempDir()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

@@ -134,6 +134,7 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 		}
 		scan = &contentScan{paths: paths, probs: probs}
 	}
+	b.loader.SkipMarkdownTopics = !slices.ContainsFunc(scan.paths, content.IsRawText)
 	b.probs = nil
 	b.sources = make(map[string]*source, len(scan.paths))
 	load := scan.paths
@@ -142,7 +143,7 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 		// it here, and only the rest is loaded (and stamped again).
 		load = nil
 		for i, p := range scan.paths {
-			if c, st := b.cache[p], scan.stamps[i]; c != nil && st.valid() && c.Stamp == st {
+			if c := b.cache[p]; fromCache(c, scan.stamps[i], b.loader, p) {
 				b.sources[p] = c.source(b.loader.Location)
 				if b.progress != nil {
 					b.progress.Add(1)
@@ -475,7 +476,7 @@ func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool
 	for i, p := range load {
 		b.sources[p] = srcs[i]
 	}
-	return nil
+	return b.ensureTopics(ctx)
 }
 
 // hasSkippedPart reports whether any element of p is a name the loader skips.

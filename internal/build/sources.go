@@ -32,6 +32,7 @@ type source struct {
 	stamp    stamp    // of the file when it was read; zero when it may not be trusted
 	bodyless bool     // art came from the build cache without its Body; see hydrate
 	spill    *spilled // where art's Body is while art.Body is empty; see bodySpill
+	noTopics bool     // art may lack its topic candidates (content.Loader.SkipMarkdownTopics); see ensureTopics
 
 	// reindex normalizes art in place (package archive sets its tags,
 	// aliases, findings and Read more links, site.New may rename its
@@ -104,7 +105,7 @@ func loadSources(ctx context.Context, paths []string, l *content.Loader, dir str
 			out[i] = loadSource(p, l)
 		} else {
 			st := stampFile(filepath.Join(dir, filepath.FromSlash(p)), now)
-			if c := cache[p]; c != nil && st.valid() && c.Stamp == st {
+			if c := cache[p]; fromCache(c, st, l, p) {
 				out[i] = c.source(l.Location)
 			} else {
 				out[i] = loadSource(p, l)
@@ -137,6 +138,17 @@ func loadSources(ctx context.Context, paths []string, l *content.Loader, dir str
 	return out, nil
 }
 
+// fromCache reports whether c, the build cache's entry for the content
+// file at p, which is now stamped st, stands for the file: the stamp is
+// the one the cache recorded, and the article has the topic candidates
+// the archive needs. A Markdown article cached without them (when the
+// archive held no raw text article, or when it has none) is read again
+// when it does.
+func fromCache(c *cachedSource, st stamp, l *content.Loader, p string) bool {
+	return c != nil && st.valid() && c.Stamp == st &&
+		(l.SkipMarkdownTopics || c.Art == nil || len(c.Art.Topics) > 0 || content.IsRawText(p))
+}
+
 // loadSource reads and parses one content file.
 func loadSource(p string, l *content.Loader) *source {
 	data, a, prob := l.LoadFileBytes(p)
@@ -146,6 +158,7 @@ func loadSource(p string, l *content.Loader) *source {
 	}
 	if prob == nil && a != nil && !a.Draft {
 		s.art, s.slug, s.meta = a, a.Slug, metaHash(a)
+		s.noTopics = l.SkipMarkdownTopics && !content.IsRawText(p)
 	}
 	return s
 }
@@ -161,7 +174,7 @@ func (c *cachedSource) source(loc *time.Location) *source {
 		}
 	}
 	return &source{art: c.Art, prob: c.Prob, hash: c.Hash, meta: c.Meta, slug: c.Slug,
-		stamp: c.Stamp, bodyless: c.Art != nil}
+		stamp: c.Stamp, bodyless: c.Art != nil, noTopics: c.Art != nil && len(c.Art.Topics) == 0 && !content.IsRawText(c.Path)}
 }
 
 // cached turns a source into its cache entry at path p.
@@ -215,4 +228,52 @@ func (b *Builder) hydrate(ctx context.Context, arts []*content.Article) error {
 		}
 	}
 	return nil
+}
+
+// ensureTopics gives every Markdown article its topic candidates once the
+// archive holds a raw text article. Articles are loaded without them while
+// it holds none (content.Loader.SkipMarkdownTopics), as nothing weighs
+// them then; the first raw text article makes them count (package
+// archive). They are found from the bodies in memory; articles whose body
+// is not (from the build cache, or spilled) are read and parsed again.
+func (b *Builder) ensureTopics(ctx context.Context) error {
+	if !b.loader.SkipMarkdownTopics || !b.holdsRawText() {
+		return nil
+	}
+	b.loader.SkipMarkdownTopics = false
+	var reread []string
+	for p, s := range b.sources {
+		switch {
+		case s.art == nil || !s.noTopics:
+		case s.bodyless || s.spill != nil:
+			reread = append(reread, p)
+		default:
+			s.art.Topics, s.noTopics = content.TopicCandidates(s.art.Title, s.art.Body), false
+		}
+	}
+	if len(reread) == 0 {
+		return nil
+	}
+	fresh, err := loadSources(ctx, reread, b.loader, "", nil, nil, nil)
+	if err != nil {
+		return err
+	}
+	for i, p := range reread {
+		s := b.sources[p]
+		if f := fresh[i]; f.hash != s.hash || f.art == nil {
+			return fmt.Errorf("content/%s changed while the site was being built; build again", p)
+		}
+		s.art.Topics, s.noTopics = fresh[i].art.Topics, false
+	}
+	return nil
+}
+
+// holdsRawText reports whether the archive holds a raw text article.
+func (b *Builder) holdsRawText() bool {
+	for p, s := range b.sources {
+		if s.art != nil && content.IsRawText(p) {
+			return true
+		}
+	}
+	return false
 }

@@ -35,7 +35,7 @@ type Article struct {
 	Aliases []string      // old site paths that redirect here ("/news/story.html", "/old/path/"), cleaned by CleanAlias
 
 	ReadMore    []string           // headlines of the source's "Read more:" lines; package archive resolves them into SeeAlso
-	Topics      []topics.Candidate // possible topic tags found in the text, for package archive to weigh across the archive
+	Topics      []topics.Candidate // possible topic tags found in the text, for package archive to weigh across the archive; nil for Markdown loaded with Loader.SkipMarkdownTopics
 	Fingerprint uint64             // hash of the story's words, case and punctuation folded: equal for copies of one text; 0 for very short bodies
 	Findings    []Finding          // what normalization removed or changed, for sitegen check; not shown on pages
 

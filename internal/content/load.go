@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"html/template"
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -21,7 +23,21 @@ type Loader struct {
 	Location *time.Location // time zone for dates without one; nil means UTC
 	MaxBytes int64          // largest article file read; 0 means DefaultMaxBytes
 	RawHTML  bool           // pass raw HTML in Markdown bodies through (trusted content only)
+
+	// SkipMarkdownTopics leaves the Topics of Markdown articles nil.
+	// Only raw text articles get topic tags, and the candidates of the
+	// others count only in weighing theirs (package archive), so an
+	// archive without raw text articles has no use for them: finding
+	// them was a quarter of parsing a Markdown article. Load sets it by
+	// itself when the tree holds no raw text article; a caller that
+	// loads files one by one sets it when it knows so, and computes the
+	// candidates (TopicCandidates) if raw text articles come later.
+	SkipMarkdownTopics bool
 }
+
+// IsRawText reports whether p names a raw text article, the articles that
+// get topic tags extracted from their text.
+func IsRawText(p string) bool { return path.Ext(p) == ".txt" }
 
 // IsArticleFile reports whether a name is a source format Load reads.
 func IsArticleFile(name string) bool {
@@ -95,6 +111,11 @@ func (l *Loader) Load(ctx context.Context) ([]*Article, Problems, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if !slices.ContainsFunc(paths, IsRawText) {
+		c := *l
+		c.SkipMarkdownTopics = true
+		l = &c
+	}
 	arts := make([]*Article, len(paths))
 	perr := make([]*Problem, len(paths))
 	if err := Each(ctx, paths, func(i int, p string) { arts[i], perr[i] = l.LoadFile(p) }); err != nil {
@@ -160,7 +181,7 @@ func (l *Loader) LoadFileBytes(p string) ([]byte, *Article, *Problem) {
 	if l.RawHTML {
 		md = markdownRawHTML
 	}
-	a, prob := parse(p, data, l.Location, md)
+	a, prob := parse(p, data, l.Location, md, !l.SkipMarkdownTopics || IsRawText(p))
 	return data, a, prob
 }
 
@@ -168,10 +189,17 @@ func (l *Loader) LoadFileBytes(p string) ([]byte, *Article, *Problem) {
 // relative to content/; its extension picks the format.
 // Raw HTML in Markdown is omitted.
 func Parse(p string, data []byte, loc *time.Location) (*Article, *Problem) {
-	return parse(p, data, loc, markdown)
+	return parse(p, data, loc, markdown, true)
 }
 
-func parse(p string, data []byte, loc *time.Location, md *bodyMarkdown) (*Article, *Problem) {
+// TopicCandidates finds the topic candidates of an article from its title
+// and body, as loading does: for a Markdown article loaded with
+// SkipMarkdownTopics once the archive holds raw text articles.
+func TopicCandidates(title string, body template.HTML) []topics.Candidate {
+	return topics.Candidates(title, bodyText(string(body)))
+}
+
+func parse(p string, data []byte, loc *time.Location, md *bodyMarkdown, withTopics bool) (*Article, *Problem) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -202,7 +230,9 @@ func parse(p string, data []byte, loc *time.Location, md *bodyMarkdown) (*Articl
 	}
 	a.Slug = makeSlug(a.Slug, a.Title, p)
 	a.Fingerprint = fingerprint(string(a.Body))
-	a.Topics = topics.Candidates(a.Title, bodyText(string(a.Body)))
+	if withTopics {
+		a.Topics = TopicCandidates(a.Title, a.Body)
+	}
 	return a, nil
 }
 

@@ -1,0 +1,100 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/sitegen/sitegen/internal/content"
+)
+
+// writeTopicSite writes a Markdown archive in which most articles name
+// "Kataib Hezbollah" and a few "Abu Mahdi", and the raw text article that
+// may be added to it, which names both twice.
+func writeTopicSite(t *testing.T) (root string, addRawText func()) {
+	root = t.TempDir()
+	writeSiteFile(t, root, "sitegen.yaml", "title: Topics\nbaseURL: https://example.org/\npaginate: 5\n")
+	for i := range 24 {
+		body := fmt.Sprintf("Story %d. Fighters of Kataib Hezbollah said so, and Kataib Hezbollah denied it.", i)
+		if i%3 == 0 {
+			body = fmt.Sprintf("Story %d. Nothing was said.", i)
+		}
+		if i < 2 {
+			body += " Later Abu Mahdi spoke."
+		}
+		writeSiteFile(t, root, fmt.Sprintf("content/%02d/story-%03d.md", i%4, i),
+			testArticle(fmt.Sprintf("Story %d", i), fmt.Sprintf("2024-%02d-%02d", 1+i%3, 1+i%5), []string{"Iraq"}, body))
+	}
+	ageFiles(t, root)
+	return root, func() {
+		writeSiteFile(t, root, "content/wire/2024-02-03-rockets.txt", " date 2024-02-03 Rockets hit the base\n\n"+
+			"The army said that Kataib Hezbollah fired the rockets. Officials blamed Kataib Hezbollah and Abu Mahdi. "+
+			"A spokesman for Abu Mahdi denied it.\n")
+		ageFiles(t, filepath.Join(root, "content", "wire")) // the others keep their stamps
+	}
+}
+
+// rawTextTags returns the tags of the raw text article of b's site.
+func rawTextTags(t *testing.T, b *Builder) []string {
+	for _, a := range b.Site().Articles {
+		if content.IsRawText(a.Source) {
+			var names []string
+			for _, tag := range a.Tags {
+				names = append(names, tag.Name)
+			}
+			return names
+		}
+	}
+	t.Fatal("no raw text article in the site")
+	return nil
+}
+
+// TestFirstRawTextArticle adds a raw text article to a Markdown archive,
+// whose articles were loaded without topic candidates, nothing weighing
+// them then. The new article's topic tags must be weighed against every
+// article's candidates, as in a fresh load: "Kataib Hezbollah", named in
+// most articles, is not one of its tags, "Abu Mahdi" is. Builder.Update
+// and an incremental build must both give what a fresh load gives.
+func TestFirstRawTextArticle(t *testing.T) {
+	root, addRawText := writeTopicSite(t)
+	checkUpdates(t, root, []siteEdit{{"first raw text article", func(t *testing.T, root string) []string {
+		addRawText()
+		return []string{"content/wire/2024-02-03-rockets.txt"}
+	}, 0, false}})
+	fresh, err := NewBuilder(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tags := rawTextTags(t, fresh); slices.Contains(tags, "Kataib Hezbollah") || !slices.Contains(tags, "Abu Mahdi") {
+		t.Errorf("raw text article's tags %q: want Abu Mahdi and not Kataib Hezbollah, named in most articles", tags)
+	}
+
+	// The same through the build cache, which holds the Markdown articles
+	// without candidates.
+	root, addRawText = writeTopicSite(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	ctx := context.Background()
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	addRawText()
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	clean := filepath.Join(t.TempDir(), "clean")
+	if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := readTree(t, dest), readTree(t, clean)
+	for f, w := range want {
+		if g, ok := got[f]; !ok || !bytes.Equal(g.data, w.data) {
+			t.Errorf("%s: differs from the clean build's", f)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("incremental build has %d files, clean build %d", len(got), len(want))
+	}
+}
