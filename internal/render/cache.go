@@ -31,6 +31,10 @@ type fragmentKey struct {
 	arg  any
 }
 
+// fragmentBufs are where fragments are drawn, grown once instead of for
+// each of the tens of thousands a build draws.
+var fragmentBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // cacheFunc returns the "cache" function for the template set t.
 func (r *Renderer) cacheFunc(t *template.Template) func(name string, arg any) (template.HTML, error) {
 	return func(name string, arg any) (template.HTML, error) {
@@ -44,8 +48,10 @@ func (r *Renderer) cacheFunc(t *template.Template) func(name string, arg any) (t
 				return h, nil
 			}
 		}
-		var buf bytes.Buffer
-		if err := t.ExecuteTemplate(&buf, name, arg); err != nil {
+		buf := fragmentBufs.Get().(*bytes.Buffer)
+		defer fragmentBufs.Put(buf)
+		buf.Reset()
+		if err := t.ExecuteTemplate(buf, name, arg); err != nil {
 			return "", fmt.Errorf("cache %q: %w", name, err)
 		}
 		h := template.HTML(buf.String())

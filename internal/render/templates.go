@@ -153,7 +153,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		// cache.go. Replaced in each page template's set by New.
 		"cache": func(string, any) (template.HTML, error) { return "", fmt.Errorf("cache: no template set") },
 		// url turns a site path ("/tags/iraq/") into a link under baseURL's path.
-		"url": func(p string) string { return base + strings.TrimPrefix(p, "/") },
+		"url": func(p string) string { return underBase(base, p) },
 		// absURL turns a site path into an absolute URL, for canonical links and feeds.
 		"absURL": func(p string) string { return absURL(r.cfg, p) },
 		// asset links to the content-hashed copy of an asset ("/style.css"),
@@ -162,7 +162,7 @@ func (r *Renderer) funcs() template.FuncMap {
 			if r.theme.Assets != nil {
 				p = r.theme.Assets.Path(p)
 			}
-			return base + strings.TrimPrefix(p, "/")
+			return underBase(base, p)
 		},
 		// datetime formats a time for <time datetime="...">.
 		"datetime": func(t time.Time) string { return t.Format(time.RFC3339) },
@@ -186,6 +186,16 @@ func (r *Renderer) funcs() template.FuncMap {
 		// pages, or nil: {{with timeline .}}{{template "timeline" .}}{{end}}.
 		"timeline": func(p *Page) (*Chart, error) { return timeline(lang, p) },
 	}
+}
+
+// underBase returns site path p under the base path base ("/" or
+// "/archive/"). Under "/", the commonest, a path is its own link: no new
+// string for each of a page's links.
+func underBase(base, p string) string {
+	if base == "/" && strings.HasPrefix(p, "/") {
+		return p
+	}
+	return base + strings.TrimPrefix(p, "/")
 }
 
 // absURL turns a site path into an absolute URL under cfg.BaseURL.

@@ -1,0 +1,5 @@
+package render
+
+import "html/template"
+
+func (r *Renderer) DebugSet(name string) *template.Template { return r.sets[name] }
