@@ -69,22 +69,80 @@ func boilerplateKind(p string) (Kind, string) {
 	if m := readMore.FindStringSubmatch(p); m != nil {
 		return ReadMore, strings.TrimSpace(m[1])
 	}
-	if !strings.ContainsAny(p, ":@/") && !hasCue(strings.ToLower(p)) {
+	lower := strings.ToLower(p)
+	if !strings.ContainsAny(p, ":@/") && !hasCue(lower) {
 		return "", "" // most paragraphs of a story: none of the patterns can match
 	}
+	// Each pattern is tried only when the paragraph holds a word that
+	// every text it matches holds (see folded): the expressions were
+	// half of parsing a raw text article.
+	f := fold(p, lower)
 	switch {
-	case isShareWidget(p):
+	case isShareWidget(p, f):
 		return Share, ""
-	case videoNotice.MatchString(p):
+	case f.hasAny("javascript", "html5", "browser", "video", "playback") && videoNotice.MatchString(p):
 		return VideoNotice, ""
-	case socialEmbed.MatchString(p):
+	case maySocialEmbed(p, f) && socialEmbed.MatchString(p):
 		return Social, ""
-	case promoOpeners.MatchString(p), len(p) < 400 && promoCalls.MatchString(p):
+	case (f.hasPrefix("while you", "sign up", "subscribe", "get ", "receive ", "follow us on", "you can find", "don") ||
+		f.hasAny(" sends a ")) && promoOpeners.MatchString(p),
+		len(p) < 400 && f.hasAny("here", "podcasts", "newsletter", "by following ") && promoCalls.MatchString(p):
 		return Promo, ""
 	case len(p) < 250 && caption.MatchString(p) && captionLike(p):
 		return Caption, ""
 	}
 	return "", ""
+}
+
+// folded is a text prepared for telling cheaply whether a pattern that
+// ignores case can match it: the text in lower case, and whether it holds
+// "ſ", the one letter that such a pattern's ASCII letters match ("s")
+// without being that letter in lower case. (The only other, the Kelvin
+// sign, lower-cases to "k".) A pattern whose every match holds one of some
+// ASCII words can match a text only if its lower case holds one of them,
+// or it has an "ſ".
+type folded struct {
+	lower string
+	longS bool
+}
+
+func fold(p, lower string) folded {
+	return folded{lower, strings.ContainsRune(p, 'ſ')}
+}
+
+// hasAny reports whether the text may hold one of words, ASCII and in
+// lower case, ignoring case.
+func (f folded) hasAny(words ...string) bool {
+	if f.longS {
+		return true
+	}
+	for _, w := range words {
+		if strings.Contains(f.lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefix reports whether the text may start with one of prefixes, ASCII
+// and in lower case, ignoring case.
+func (f folded) hasPrefix(prefixes ...string) bool {
+	if f.longS {
+		return true
+	}
+	for _, w := range prefixes {
+		if strings.HasPrefix(f.lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// maySocialEmbed reports whether socialEmbed can match p: each of its
+// forms starts with or holds a word of its own.
+func maySocialEmbed(p string, f folded) bool {
+	return f.hasPrefix("a post shared by", "view this post on", "skip ", "end of ", "allow ", "accept ") ||
+		f.hasAny("pic.twitter.com/") || strings.HasPrefix(p, "—") && strings.Contains(p, "(@")
 }
 
 // cues are words one of the patterns below needs; a paragraph without any
@@ -104,15 +162,23 @@ func hasCue(lower string) bool {
 }
 
 // isShareWidget reports whether p is a flattened share bar or video player.
-func isShareWidget(p string) bool {
-	if loc := watchVideo.FindStringIndex(p); loc != nil && loc[0] == 0 {
+// f is p folded.
+func isShareWidget(p string, f folded) bool {
+	if f.hasPrefix("watch ", "play ", "listen to ") {
+		if loc := watchVideo.FindStringIndex(p); loc != nil && loc[0] == 0 {
+			return true
+		}
+	}
+	if f.hasAny("permalink") && permalink.MatchString(p) ||
+		len(p) <= maxShareButton && f.hasPrefix("share", "send", "tweet", "email") && shareButton.MatchString(p) {
 		return true
 	}
-	if permalink.MatchString(p) || shareButton.MatchString(p) {
-		return true
-	}
-	return distinctSocial(p) >= 3 && !strings.Contains(p, ". ")
+	return !strings.Contains(p, ". ") && distinctSocial(p) >= 3
 }
+
+// maxShareButton is the longest text, in bytes, that shareButton matches:
+// 28 characters ("Share this article facebook:") of at most 3 bytes each.
+const maxShareButton = 28 * 3
 
 // distinctSocial counts the different network names in p.
 func distinctSocial(p string) int {

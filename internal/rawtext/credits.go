@@ -148,22 +148,32 @@ func (s *Story) takeCredit(sentence string) Kind {
 	if len(sentence) > maxCredit {
 		return ""
 	}
-	if m := agencyLine.FindStringSubmatch(sentence); m != nil {
-		as := agencyList(m[2])
-		if as == nil || m[1] == "" && !allKnown(m[2]) {
-			return ""
+	// Each pattern is tried only when the sentence has what every text it
+	// matches has: the bracket that ends an agency line, the words of the
+	// others. None of those words has an "s" or a "k", so the sentence in
+	// lower case shows them however they are written (see folded). Most
+	// sentences have none of them.
+	lower := strings.ToLower(sentence)
+	if strings.HasSuffix(sentence, ")") || strings.HasSuffix(sentence, ").") {
+		if m := agencyLine.FindStringSubmatch(sentence); m != nil {
+			as := agencyList(m[2])
+			if as == nil || m[1] == "" && !allKnown(m[2]) {
+				return ""
+			}
+			s.addAgencies(as...)
+			if in := strings.TrimSpace(m[1]); in != "" {
+				s.Initials = collapse(in)
+			}
+			return Agency
 		}
-		s.addAgencies(as...)
-		if in := strings.TrimSpace(m[1]); in != "" {
-			s.Initials = collapse(in)
+	}
+	if strings.HasPrefix(lower, "edited by") {
+		if m := editedBy.FindStringSubmatch(sentence); m != nil {
+			s.Editor = m[1]
+			return Editor
 		}
-		return Agency
 	}
-	if m := editedBy.FindStringSubmatch(sentence); m != nil {
-		s.Editor = m[1]
-		return Editor
-	}
-	if translatedFrom.MatchString(sentence) || translatedWhich.MatchString(sentence) {
+	if mayBeTranslation(sentence) && (translatedFrom.MatchString(sentence) || translatedWhich.MatchString(sentence)) {
 		s.Translation = sentence
 		if !strings.HasSuffix(s.Translation, ".") {
 			s.Translation += "."
@@ -173,18 +183,26 @@ func (s *Story) takeCredit(sentence string) Kind {
 		}
 		return Translation
 	}
-	if m := materialFrom.FindStringSubmatch(sentence); m != nil {
-		if as := agencyList(strings.ReplaceAll(m[1], " and ", ", ")); as != nil {
-			s.addAgencies(as...)
-			return Agency
+	if strings.HasPrefix(lower, "with ") {
+		if m := materialFrom.FindStringSubmatch(sentence); m != nil {
+			if as := agencyList(strings.ReplaceAll(m[1], " and ", ", ")); as != nil {
+				s.addAgencies(as...)
+				return Agency
+			}
+			if strings.Contains(strings.ToLower(m[1]), "news agenc") {
+				return Agency // "With material from news agencies": no names to keep
+			}
+			return ""
 		}
-		if strings.Contains(strings.ToLower(m[1]), "news agenc") {
-			return Agency // "With material from news agencies": no names to keep
-		}
-		return ""
 	}
-	for _, re := range []*regexp.Regexp{contributedBy, reportingBy} {
-		m := re.FindStringSubmatch(sentence)
+	for _, c := range [...]struct {
+		re   *regexp.Regexp
+		word string
+	}{{contributedBy, "contributed"}, {reportingBy, "reporting"}} {
+		if !strings.Contains(lower, c.word) {
+			continue
+		}
+		m := c.re.FindStringSubmatch(sentence)
 		if m == nil {
 			continue
 		}
@@ -201,6 +219,15 @@ func (s *Story) takeCredit(sentence string) Kind {
 		return Contributor
 	}
 	return ""
+}
+
+// mayBeTranslation reports whether translatedFrom or translatedWhich can
+// match s: the one starts with "This", "The", "It", "Originally",
+// "Translated" or "Adapted" and names the language after " in " or
+// " from ", the other has ", which ".
+func mayBeTranslation(s string) bool {
+	return strings.Contains(s, ", which ") ||
+		s != "" && strings.IndexByte("TIOA", s[0]) >= 0 && (strings.Contains(s, " in ") || strings.Contains(s, " from "))
 }
 
 // allKnown reports whether every name in a bracket is a known agency, so
