@@ -2,7 +2,7 @@ package build
 
 import (
 	"bufio"
-	"encoding/gob"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,7 +41,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 6"
+const cacheFormat = "sitegen build cache 7"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -209,12 +209,33 @@ type cachedOutput struct {
 	Extra bool // a feed, sitemap or search index file
 }
 
-// The cache file is a gob stream: a manifestHeader, then the stamps, the
-// outputs, the records of the spare and the destination (two byte
-// slices), the sources, the search index's analyses and the related
-// stories' lists in chunks of at most cacheChunk, so that neither writing
-// nor reading it holds a second copy of a million-article archive in
-// memory, and a no-op build reads only the stamps and outputs.
+// The cache file is a sequence of sections (see cachecodec.go for how
+// records are written), then a table of their places and a footer that
+// gives the table's place: a no-op build reads the header, the stamps and
+// the outputs, which come first, and nothing else; a build that reads
+// more reads each later section with one read. Writing streams the
+// sections through one buffer, so that it never holds a second copy of a
+// million-article archive in memory.
+const (
+	secHeader        = iota // format, program, root and destination, cacheState's small fields, counts
+	secStamps               // cachedStamp, one per content file, by path
+	secOutputs              // cachedOutput, one per output file, by path
+	secSpareTree            // cacheState.SpareTree
+	secPublicTree           // cacheState.PublicTree
+	secSources              // the rest of each content file's cachedSource, in the order of secStamps
+	secSearchTerms          // search.Cache.Terms
+	secSearchEntries        // search.Cache.Entries
+	secRelated              // cacheState.Related's lists
+	numSections
+)
+
+// cacheFooter ends the file: the table's offset and length, then this.
+const cacheFooter = "sgcache\n"
+
+// cacheChunk is how many sources a build hands writeManifest at a time.
+const cacheChunk = 4096
+
+// A manifestHeader is the header section's content.
 type manifestHeader struct {
 	Format           string
 	Program          sourceHash
@@ -231,44 +252,182 @@ type manifestHeader struct {
 	RelatedLists     int
 }
 
-const cacheChunk = 4096
+func (cw *cacheWriter) header(h *manifestHeader) {
+	cw.str(h.Format)
+	cw.hash(h.Program)
+	cw.str(h.Root)
+	cw.str(h.Dest)
+	cw.hash(h.World)
+	cw.int(h.Articles)
+	cw.int(h.Pages)
+	cw.strs(h.Notes)
+	cw.uvarint(uint64(len(h.Extras)))
+	for _, p := range sortedKeys(h.Extras) {
+		cw.str(p)
+		cw.hash(h.Extras[p].Key)
+		cw.hash(h.Extras[p].Sum)
+	}
+	cw.int(h.Sources)
+	cw.int(h.Outputs)
+	cw.int(h.SearchTerms)
+	cw.int(h.SearchEntries)
+	cw.bool(h.HasRelated)
+	cw.hash([16]byte(h.RelatedKey[:16]))
+	cw.hash([16]byte(h.RelatedKey[16:]))
+	cw.int(h.RelatedLists)
+}
+
+// header reads the header section, up to and including the destination
+// when the format is not this one's: the caller then stops.
+func (r *cacheReader) header() *manifestHeader {
+	h := &manifestHeader{Format: r.str()}
+	if h.Format != cacheFormat {
+		return h
+	}
+	h.Program, h.Root, h.Dest, h.World = r.hash(), r.str(), r.str(), r.hash()
+	h.Articles, h.Pages, h.Notes = r.int(), r.int(), r.strs(false)
+	n := r.count()
+	h.Extras = make(map[string]extraMade, n)
+	for range n {
+		h.Extras[r.str()] = extraMade{r.hash(), r.hash()}
+	}
+	h.Sources, h.Outputs, h.SearchTerms, h.SearchEntries = r.int(), r.int(), r.int(), r.int()
+	h.HasRelated = r.bool()
+	k1, k2 := r.hash(), r.hash()
+	copy(h.RelatedKey[:16], k1[:])
+	copy(h.RelatedKey[16:], k2[:])
+	h.RelatedLists = r.int()
+	for _, n := range []int{h.Sources, h.Outputs, h.SearchTerms, h.SearchEntries, h.RelatedLists} {
+		if n < 0 || n > 1<<40 {
+			r.fail("a count out of range")
+		}
+	}
+	return h
+}
+
+// A cacheFile is an open build cache file and its sections' places.
+type cacheFile struct {
+	f   *os.File
+	off [numSections]int64
+	len [numSections]int64
+}
+
+func openCacheFile(p string) (*cacheFile, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	cf := &cacheFile{f: f}
+	if err := cf.readTable(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return cf, nil
+}
+
+func (cf *cacheFile) readTable() error {
+	fi, err := cf.f.Stat()
+	if err != nil {
+		return err
+	}
+	size := fi.Size()
+	const footer = int64(16 + len(cacheFooter))
+	if size < footer {
+		return errors.New("too short")
+	}
+	tail, err := readSection(cf.f, size-footer, footer)
+	if err != nil {
+		return err
+	}
+	if string(tail[16:]) != cacheFooter {
+		return errors.New("no footer")
+	}
+	at, n := int64(binary.LittleEndian.Uint64(tail)), int64(binary.LittleEndian.Uint64(tail[8:]))
+	if at < 0 || n < 0 || n > size || at > size-footer-n {
+		return errors.New("the table is out of the file")
+	}
+	table, err := readSection(cf.f, at, n)
+	if err != nil {
+		return err
+	}
+	r := newCacheReader(string(table))
+	end := int64(0)
+	for i := range numSections {
+		cf.off[i], cf.len[i] = int64(r.uvarint()), int64(r.uvarint())
+		if cf.off[i] != end || cf.len[i] < 0 || cf.len[i] > at-end {
+			r.fail("a section out of place")
+			break
+		}
+		end += cf.len[i]
+	}
+	return r.end()
+}
+
+// sections reads the sections from first to last, which follow each other,
+// with one read.
+func (cf *cacheFile) sections(first, last int) ([]byte, error) {
+	return readSection(cf.f, cf.off[first], cf.off[last]+cf.len[last]-cf.off[first])
+}
 
 // readManifest reads the cache for dest, or returns nil when there is
 // none or it is not for this program, root and destination. It reads the
-// stamps and outputs; m.readRest reads the rest.
+// stamps and outputs; m.readTrees and m.readRest read the rest.
 func readManifest(root, dest string) *manifest {
-	f, err := os.Open(cachePath(dest))
+	cf, err := openCacheFile(cachePath(dest))
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+		}
 		return nil
 	}
-	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-	var h manifestHeader
-	if err := dec.Decode(&h); err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
-		f.Close()
+	m, err := cf.readManifest(root, dest)
+	if err != nil || m == nil {
+		if err != nil {
+			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+		}
+		cf.f.Close()
 		return nil
+	}
+	return m
+}
+
+func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
+	data, err := cf.sections(secHeader, secOutputs)
+	if err != nil {
+		return nil, err
+	}
+	r := newCacheReader(string(data[:cf.len[secHeader]]))
+	h := r.header()
+	if r.err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
+		return nil, nil // another program's or place's: not an error
+	}
+	if err := r.end(); err != nil {
+		return nil, err
 	}
 	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
 		State:  cacheState{World: h.World, Articles: h.Articles, Pages: h.Pages, Notes: h.Notes, Extras: h.Extras},
-		Stamps: make([]cachedStamp, 0, h.Sources), Outputs: make([]cachedOutput, 0, h.Outputs)}
-	unreadable := func(err error) *manifest {
-		slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
-		f.Close()
-		return nil
+		Stamps: make([]cachedStamp, h.Sources), Outputs: make([]cachedOutput, h.Outputs)}
+	r = newCacheReader(string(data[cf.off[secStamps]:]))
+	for i := range m.Stamps {
+		m.Stamps[i] = cachedStamp{Path: r.str(), Stamp: r.stamp(), Prob: r.problem()}
 	}
-	if err := readChunks(dec, &m.Stamps, h.Sources); err != nil {
-		return unreadable(err)
+	if r.err == nil && int64(len(r.data)) != cf.len[secOutputs] {
+		r.fail("the stamps do not end where the outputs begin")
 	}
-	if err := readChunks(dec, &m.Outputs, h.Outputs); err != nil {
-		return unreadable(err)
+	for i := range m.Outputs {
+		m.Outputs[i] = r.output()
 	}
-	m.file = f
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	m.file = cf.f
 	m.trees = func() error {
-		if err := dec.Decode(&m.spareData); err != nil {
+		data, err := cf.sections(secSpareTree, secPublicTree)
+		if err != nil {
 			return err
 		}
-		if err := dec.Decode(&m.publicTree); err != nil {
-			return err
-		}
+		n := cf.len[secSpareTree]
+		m.spareData, m.publicTree = data[:n:n], data[n:]
 		if len(m.spareData) > 0 {
 			t := new(publish.Tree)
 			if err := t.UnmarshalBinary(m.spareData); err != nil {
@@ -279,32 +438,86 @@ func readManifest(root, dest string) *manifest {
 		return nil
 	}
 	m.rest = func() error {
-		defer f.Close()
+		defer cf.f.Close()
 		if err := m.readTrees(); err != nil {
 			return err
 		}
-		m.Sources = make([]cachedSource, 0, h.Sources)
-		if err := readChunks(dec, &m.Sources, h.Sources); err != nil {
-			return err
-		}
-		sc := &search.Cache{Terms: make([]string, 0, h.SearchTerms), Entries: make([]search.Entry, 0, h.SearchEntries)}
-		if err := readChunks(dec, &sc.Terms, h.SearchTerms); err != nil {
-			return err
-		}
-		if err := readChunks(dec, &sc.Entries, h.SearchEntries); err != nil {
-			return err
-		}
-		m.State.Search = sc
-		if h.HasRelated {
-			ri := &site.RelatedIndex{Key: h.RelatedKey, Lists: make([][]int32, 0, h.RelatedLists)}
-			if err := readChunks(dec, &ri.Lists, h.RelatedLists); err != nil {
-				return err
-			}
-			m.State.Related = ri
-		}
-		return nil
+		return m.readSources(cf, h)
 	}
-	return m
+	return m, nil
+}
+
+// readSources reads the sources, the search analyses and the related
+// stories.
+func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
+	data, err := cf.sections(secSources, secSearchTerms)
+	if err != nil {
+		return err
+	}
+	r := newCacheReader(string(data))
+	m.Sources = make([]cachedSource, len(m.Stamps))
+	arts := make([]content.Article, 0, len(m.Stamps)) // one allocation for them all
+	for i, st := range m.Stamps {
+		c := &m.Sources[i]
+		c.Path, c.Stamp, c.Prob = st.Path, st.Stamp, st.Prob
+		c.Hash, c.Meta, c.Slug = r.hash(), r.hash(), r.str()
+		if r.bool() {
+			arts = append(arts, content.Article{})
+			c.Art = &arts[len(arts)-1]
+			r.article(c.Art)
+		}
+		c.Arch = r.archived()
+		if r.err != nil {
+			return r.err
+		}
+	}
+	if r.err == nil && int64(len(r.data)) != cf.len[secSearchTerms] {
+		r.fail("the sources do not end where the search terms begin")
+	}
+	sc := &search.Cache{Terms: make([]string, h.SearchTerms), Entries: make([]search.Entry, h.SearchEntries)}
+	for i := range sc.Terms {
+		sc.Terms[i] = r.str()
+	}
+	if err := r.end(); err != nil {
+		return err
+	}
+	entries, err := readSection(cf.f, cf.off[secSearchEntries], cf.len[secSearchEntries])
+	if err != nil {
+		return err
+	}
+	r = newCacheReader(string(entries))
+	for i := range sc.Entries {
+		sc.Entries[i] = r.entry(entries)
+	}
+	if err := r.end(); err != nil {
+		return err
+	}
+	m.State.Search = sc
+	if h.HasRelated {
+		data, err := readSection(cf.f, cf.off[secRelated], cf.len[secRelated])
+		if err != nil {
+			return err
+		}
+		r := newCacheReader(string(data))
+		ri := &site.RelatedIndex{Key: h.RelatedKey, Lists: make([][]int32, h.RelatedLists)}
+		for i := range ri.Lists {
+			n := r.count()
+			l := make([]int32, n)
+			for j := range l {
+				v := r.varint()
+				if v != int64(int32(v)) {
+					r.fail("a site position out of range")
+				}
+				l[j] = int32(v)
+			}
+			ri.Lists[i] = l
+		}
+		if err := r.end(); err != nil {
+			return err
+		}
+		m.State.Related = ri
+	}
+	return nil
 }
 
 // readTrees reads the records of the folders beside the destination,
@@ -339,31 +552,6 @@ func (m *manifest) close() {
 		m.rest = nil
 		m.file.Close()
 	}
-}
-
-// readChunks appends n values decoded in chunks to *dst.
-func readChunks[T any](dec *gob.Decoder, dst *[]T, n int) error {
-	for len(*dst) < n {
-		var chunk []T
-		if err := dec.Decode(&chunk); err != nil {
-			return err
-		}
-		if len(chunk) == 0 {
-			return errors.New("empty chunk")
-		}
-		*dst = append(*dst, chunk...)
-	}
-	return nil
-}
-
-// writeChunks encodes s in chunks of at most cacheChunk.
-func writeChunks[T any](enc *gob.Encoder, s []T) error {
-	for i := 0; i < len(s); i += cacheChunk {
-		if err := enc.Encode(s[i:min(i+cacheChunk, len(s))]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // writeManifest replaces the cache for dest atomically. sources yields the
@@ -401,41 +589,85 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	if st.Related != nil {
 		h.HasRelated, h.RelatedKey, h.RelatedLists = true, st.Related.Key, len(st.Related.Lists)
 	}
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	enc := gob.NewEncoder(w)
-	err = enc.Encode(h)
-	if err == nil {
-		err = sources(func(chunk []cachedSource) error {
-			stamps := make([]cachedStamp, len(chunk))
-			for i, c := range chunk {
-				stamps[i] = cachedStamp{c.Path, c.Stamp, c.Prob}
+	cw := &cacheWriter{w: bufio.NewWriterSize(tmp, 1<<20)}
+	var table [numSections][2]int64
+	section := func(i int, write func()) {
+		cw.flush()
+		start := cw.n
+		write()
+		cw.flush()
+		table[i] = [2]int64{start, cw.n - start}
+	}
+	var serr error // from sources
+	section(secHeader, func() { cw.header(&h) })
+	section(secStamps, func() {
+		serr = sources(func(chunk []cachedSource) error {
+			for _, c := range chunk {
+				cw.str(c.Path)
+				cw.stamp(c.Stamp)
+				cw.problem(c.Prob)
 			}
-			return enc.Encode(stamps)
+			return cw.err
 		})
+	})
+	section(secOutputs, func() {
+		for i := range outputs {
+			cw.output(&outputs[i])
+		}
+	})
+	section(secSpareTree, func() { cw.buf = append(cw.buf, st.SpareTree...) })
+	section(secPublicTree, func() { cw.buf = append(cw.buf, st.PublicTree...) })
+	section(secSources, func() {
+		if serr != nil {
+			return
+		}
+		serr = sources(func(chunk []cachedSource) error {
+			for _, c := range chunk {
+				cw.hash(c.Hash)
+				cw.hash(c.Meta)
+				cw.str(c.Slug)
+				cw.bool(c.Art != nil)
+				if c.Art != nil {
+					cw.article(c.Art)
+				}
+				cw.archived(c.Arch)
+			}
+			return cw.err
+		})
+	})
+	section(secSearchTerms, func() {
+		for _, t := range sc.Terms {
+			cw.str(t)
+		}
+	})
+	section(secSearchEntries, func() {
+		for i := range sc.Entries {
+			cw.entry(&sc.Entries[i])
+		}
+	})
+	section(secRelated, func() {
+		if st.Related != nil {
+			for _, l := range st.Related.Lists {
+				cw.uvarint(uint64(len(l)))
+				for _, v := range l {
+					cw.varint(int64(v))
+				}
+			}
+		}
+	})
+	tableAt := cw.n
+	for _, t := range table {
+		cw.uvarint(uint64(t[0]))
+		cw.uvarint(uint64(t[1]))
 	}
+	cw.flush()
+	cw.buf = binary.LittleEndian.AppendUint64(cw.buf, uint64(tableAt))
+	cw.buf = binary.LittleEndian.AppendUint64(cw.buf, uint64(cw.n-tableAt))
+	cw.buf = append(cw.buf, cacheFooter...)
+	cw.flush()
+	err = errors.Join(serr, cw.err)
 	if err == nil {
-		err = writeChunks(enc, outputs)
-	}
-	if err == nil {
-		err = enc.Encode(st.SpareTree)
-	}
-	if err == nil {
-		err = enc.Encode(st.PublicTree)
-	}
-	if err == nil {
-		err = sources(func(chunk []cachedSource) error { return enc.Encode(chunk) })
-	}
-	if err == nil {
-		err = writeChunks(enc, sc.Terms)
-	}
-	if err == nil {
-		err = writeChunks(enc, sc.Entries)
-	}
-	if err == nil && st.Related != nil {
-		err = writeChunks(enc, st.Related.Lists)
-	}
-	if err == nil {
-		err = w.Flush()
+		err = cw.w.Flush()
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr

@@ -1,0 +1,445 @@
+package build
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/search"
+	"github.com/sitegen/sitegen/internal/topics"
+)
+
+// The build cache's records are written in a plain binary form of their
+// own (numbers as varints, strings and byte slices after their length)
+// rather than through encoding/gob, which spent about a second of a
+// one-article edit at 50,000 articles decoding and encoding them by
+// reflection. Reading never trusts the file: every length is checked
+// against what is left, and a damaged file is an error, never a panic.
+
+// A cacheWriter writes records to w, counting the bytes written.
+type cacheWriter struct {
+	w   *bufio.Writer
+	n   int64
+	err error
+	buf []byte
+}
+
+func (cw *cacheWriter) flush() {
+	if cw.err == nil && len(cw.buf) > 0 {
+		var n int
+		n, cw.err = cw.w.Write(cw.buf)
+		cw.n += int64(n)
+	}
+	cw.buf = cw.buf[:0]
+}
+
+// grow flushes the scratch buffer once it holds a few kilobytes.
+func (cw *cacheWriter) grow() {
+	if len(cw.buf) >= 32<<10 {
+		cw.flush()
+	}
+}
+
+func (cw *cacheWriter) uvarint(v uint64) { cw.buf = binary.AppendUvarint(cw.buf, v); cw.grow() }
+func (cw *cacheWriter) varint(v int64)   { cw.buf = binary.AppendVarint(cw.buf, v); cw.grow() }
+func (cw *cacheWriter) int(v int)        { cw.varint(int64(v)) }
+func (cw *cacheWriter) bool(v bool)      { cw.uvarint(uint64(boolInt(v))) }
+
+func (cw *cacheWriter) str(s string) {
+	cw.uvarint(uint64(len(s)))
+	cw.buf = append(cw.buf, s...)
+	cw.grow()
+}
+
+func (cw *cacheWriter) bytes(b []byte) {
+	cw.uvarint(uint64(len(b)))
+	cw.buf = append(cw.buf, b...)
+	cw.grow()
+}
+
+func (cw *cacheWriter) hash(h [16]byte) { cw.buf = append(cw.buf, h[:]...); cw.grow() }
+
+func (cw *cacheWriter) strs(ss []string) {
+	cw.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		cw.str(s)
+	}
+}
+
+func (cw *cacheWriter) time(t time.Time) {
+	b, err := t.MarshalBinary()
+	if err != nil {
+		// Times the parser makes always marshal; one that does not is
+		// written as the zero time, and the cache misses nothing but speed:
+		// cacheArticle checks what it encodes.
+		b, _ = time.Time{}.MarshalBinary()
+	}
+	cw.bytes(b)
+}
+
+func (cw *cacheWriter) stamp(s stamp) {
+	cw.varint(s.Size)
+	cw.varint(s.Mtime)
+	cw.varint(s.Ctime)
+	cw.uvarint(s.Ino)
+	cw.uvarint(s.Dev)
+}
+
+func (cw *cacheWriter) problem(p *content.Problem) {
+	cw.bool(p != nil)
+	if p != nil {
+		cw.str(p.Path)
+		cw.int(p.Line)
+		cw.str(p.Msg)
+		cw.str(p.Fix)
+	}
+}
+
+// article writes a as the build cache keeps it: parsed, without its body
+// and its Read more links (archived keeps those as source paths).
+func (cw *cacheWriter) article(a *content.Article) {
+	cw.str(a.Title)
+	cw.time(a.Date)
+	cw.time(a.Updated)
+	cw.str(a.Slug)
+	cw.tags(a.Tags)
+	cw.str(a.Section)
+	cw.strs(a.Authors)
+	cw.strs(a.Agencies)
+	cw.str(a.Initials)
+	cw.str(a.Editor)
+	cw.strs(a.Contributors)
+	cw.str(a.Translation)
+	cw.str(a.Image)
+	cw.str(a.Summary)
+	cw.uvarint(uint64(len(a.Links)))
+	for _, l := range a.Links {
+		cw.str(l.Text)
+		cw.str(l.URL)
+	}
+	cw.bool(a.Draft)
+	cw.strs(a.Aliases)
+	cw.strs(a.ReadMore)
+	cw.uvarint(uint64(len(a.Topics)))
+	for _, c := range a.Topics {
+		cw.str(c.Name)
+		cw.int(c.Count)
+	}
+	cw.uvarint(a.Fingerprint)
+	cw.findings(a.Findings)
+	cw.str(a.Source)
+	cw.uvarint(a.Hash)
+}
+
+func (cw *cacheWriter) tags(ts []content.Tag) {
+	cw.uvarint(uint64(len(ts)))
+	for _, t := range ts {
+		cw.str(t.Name)
+		cw.str(t.Slug)
+	}
+}
+
+func (cw *cacheWriter) findings(fs []content.Finding) {
+	cw.uvarint(uint64(len(fs)))
+	for _, f := range fs {
+		cw.str(f.Path)
+		cw.int(f.Line)
+		cw.str(f.Kind)
+		cw.str(f.Text)
+	}
+}
+
+func (cw *cacheWriter) archived(ar *archived) {
+	cw.bool(ar != nil)
+	if ar == nil {
+		return
+	}
+	cw.bool(ar.Left)
+	cw.bool(ar.NewTags)
+	cw.tags(ar.Tags)
+	cw.strs(ar.Aliases)
+	cw.findings(ar.Findings)
+	cw.strs(ar.SeeAlso)
+}
+
+func (cw *cacheWriter) output(o *cachedOutput) {
+	cw.str(o.Path)
+	cw.hash(o.Key)
+	cw.hash(o.Sum)
+	cw.stamp(o.Stamp)
+	cw.bool(o.Extra)
+}
+
+func (cw *cacheWriter) entry(e *search.Entry) {
+	cw.hash(e.Key)
+	cw.bytes(e.Terms)
+	cw.uvarint(uint64(math.Float32bits(e.Length)))
+}
+
+// A cacheReader reads records from a string: the strings it returns are
+// parts of it, so that reading tens of thousands of articles makes no
+// string of its own. The first error sticks; after it every read returns
+// a zero value.
+type cacheReader struct {
+	data   string
+	err    error
+	intern map[string]string // short strings that repeat (tag names, bylines), within one section
+}
+
+func newCacheReader(data string) *cacheReader {
+	return &cacheReader{data: data, intern: map[string]string{}}
+}
+
+func (r *cacheReader) fail(msg string) {
+	if r.err == nil {
+		r.err = errors.New(msg)
+	}
+}
+
+func (r *cacheReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	var v uint64
+	for i := 0; i < len(r.data) && i < binary.MaxVarintLen64; i++ {
+		c := r.data[i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break
+			}
+			r.data = r.data[i+1:]
+			return v | uint64(c)<<(7*i)
+		}
+		v |= uint64(c&0x7f) << (7 * i)
+	}
+	r.fail("bad number")
+	return 0
+}
+
+func (r *cacheReader) varint() int64 {
+	u := r.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+func (r *cacheReader) int() int {
+	v := r.varint()
+	if v != int64(int(v)) {
+		r.fail("number out of range")
+		return 0
+	}
+	return int(v)
+}
+
+func (r *cacheReader) bool() bool {
+	switch r.uvarint() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	r.fail("bad flag")
+	return false
+}
+
+// count reads a number of things, each at least one byte long: no more
+// than the bytes left.
+func (r *cacheReader) count() int {
+	n := r.uvarint()
+	if n > uint64(len(r.data)) {
+		r.fail("count past the end")
+		return 0
+	}
+	return int(n)
+}
+
+func (r *cacheReader) str() string {
+	n := r.count()
+	if r.err != nil {
+		return ""
+	}
+	s := r.data[:n]
+	r.data = r.data[n:]
+	return s
+}
+
+// name is str for a short string that repeats: made once per section.
+func (r *cacheReader) name() string {
+	s := r.str()
+	if len(s) > 64 {
+		return s
+	}
+	if v, ok := r.intern[s]; ok {
+		return v
+	}
+	r.intern[s] = s
+	return s
+}
+
+func (r *cacheReader) hash() (h [16]byte) {
+	if r.err != nil {
+		return h
+	}
+	if len(r.data) < len(h) {
+		r.fail("hash past the end")
+		return h
+	}
+	copy(h[:], r.data)
+	r.data = r.data[len(h):]
+	return h
+}
+
+func (r *cacheReader) strs(name bool) []string {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		if name {
+			out[i] = r.name()
+		} else {
+			out[i] = r.str()
+		}
+	}
+	return out
+}
+
+func (r *cacheReader) time() time.Time {
+	var t time.Time
+	if b := r.str(); r.err == nil {
+		if err := t.UnmarshalBinary([]byte(b)); err != nil {
+			r.fail("bad time")
+		}
+	}
+	return t
+}
+
+func (r *cacheReader) stamp() stamp {
+	return stamp{Size: r.varint(), Mtime: r.varint(), Ctime: r.varint(), Ino: r.uvarint(), Dev: r.uvarint()}
+}
+
+func (r *cacheReader) problem() *content.Problem {
+	if !r.bool() {
+		return nil
+	}
+	return &content.Problem{Path: r.str(), Line: r.int(), Msg: r.str(), Fix: r.str()}
+}
+
+func (r *cacheReader) article(a *content.Article) {
+	a.Title = r.str()
+	a.Date = r.time()
+	a.Updated = r.time()
+	a.Slug = r.str()
+	a.Tags = r.tags()
+	a.Section = r.name()
+	a.Authors = r.strs(true)
+	a.Agencies = r.strs(true)
+	a.Initials = r.name()
+	a.Editor = r.name()
+	a.Contributors = r.strs(true)
+	a.Translation = r.name()
+	a.Image = r.str()
+	a.Summary = r.str()
+	if n := r.count(); n > 0 {
+		a.Links = make([]content.Link, n)
+		for i := range a.Links {
+			a.Links[i] = content.Link{Text: r.str(), URL: r.str()}
+		}
+	}
+	a.Draft = r.bool()
+	a.Aliases = r.strs(false)
+	a.ReadMore = r.strs(false)
+	if n := r.count(); n > 0 {
+		a.Topics = make([]topics.Candidate, n)
+		for i := range a.Topics {
+			a.Topics[i] = topics.Candidate{Name: r.name(), Count: r.int()}
+		}
+	}
+	a.Fingerprint = r.uvarint()
+	a.Findings = r.findings()
+	a.Source = r.str()
+	a.Hash = r.uvarint()
+}
+
+func (r *cacheReader) tags() []content.Tag {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	ts := make([]content.Tag, n)
+	for i := range ts {
+		ts[i] = content.Tag{Name: r.name(), Slug: r.name()}
+	}
+	return ts
+}
+
+func (r *cacheReader) findings() []content.Finding {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	fs := make([]content.Finding, n)
+	for i := range fs {
+		fs[i] = content.Finding{Path: r.str(), Line: r.int(), Kind: r.name(), Text: r.str()}
+	}
+	return fs
+}
+
+func (r *cacheReader) archived() *archived {
+	if !r.bool() {
+		return nil
+	}
+	return &archived{Left: r.bool(), NewTags: r.bool(), Tags: r.tags(), Aliases: r.strs(false),
+		Findings: r.findings(), SeeAlso: r.strs(false)}
+}
+
+func (r *cacheReader) output() cachedOutput {
+	return cachedOutput{Path: r.str(), Key: r.hash(), Sum: r.hash(), Stamp: r.stamp(), Extra: r.bool()}
+}
+
+// entry reads a search analysis. Its terms are a part of data, the bytes
+// the reader reads as a string: they are never written to.
+func (r *cacheReader) entry(data []byte) search.Entry {
+	e := search.Entry{Key: r.hash()}
+	n := r.count()
+	if r.err == nil {
+		at := len(data) - len(r.data)
+		e.Terms = data[at : at+n : at+n]
+		r.data = r.data[n:]
+	}
+	bits := r.uvarint()
+	if bits > math.MaxUint32 {
+		r.fail("bad length")
+	}
+	e.Length = math.Float32frombits(uint32(bits))
+	return e
+}
+
+// end fails unless every byte was read.
+func (r *cacheReader) end() error {
+	if r.err == nil && len(r.data) != 0 {
+		r.fail("bytes left over")
+	}
+	return r.err
+}
+
+// readSection reads n bytes at off of f.
+func readSection(f io.ReaderAt, off, n int64) ([]byte, error) {
+	if n < 0 || n > 1<<40 {
+		return nil, fmt.Errorf("a section of %d bytes", n)
+	}
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, off); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

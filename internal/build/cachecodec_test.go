@@ -1,0 +1,172 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/sitegen/sitegen/internal/content"
+)
+
+// notCached are the fields of content.Article the build cache does not
+// keep: the body is read from the file again when a page needs it, and
+// Read more links are kept as source paths (archived.SeeAlso).
+var notCached = map[string]bool{"Body": true, "SeeAlso": true}
+
+// fillValue sets every field of v, recursively, to a value that differs
+// from the zero value and from every other field's, so that a field the
+// codec forgets or swaps shows.
+func fillValue(t *testing.T, v reflect.Value, path string, n *int) {
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("%s #%d", path, *n))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(*n) * 1000003)
+	case reflect.Uint64, reflect.Uint32, reflect.Uint:
+		v.SetUint(uint64(*n) * 0x9e3779b97f4a7c15)
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 2, 2)
+		for i := range 2 {
+			fillValue(t, s.Index(i), fmt.Sprintf("%s[%d]", path, i), n)
+		}
+		v.Set(s)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2000+*n, 2, 3, 4, 5, 6, 7000+*n, time.UTC)))
+			return
+		}
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() || path == "" && notCached[f.Name] {
+				continue
+			}
+			fillValue(t, v.Field(i), path+"."+f.Name, n)
+		}
+	default:
+		t.Fatalf("%s: fillValue does not know a %s; teach it, and the build cache's codec (cachecodec.go)", path, v.Kind())
+	}
+}
+
+// Every field of an article but those notCached comes back from the build
+// cache as it went in. A field added to content.Article fails this test
+// until cachecodec.go writes and reads it.
+func TestCacheArticleRoundTrip(t *testing.T) {
+	var a content.Article
+	n := 0
+	fillValue(t, reflect.ValueOf(&a).Elem(), "", &n)
+	var buf bytes.Buffer
+	cw := &cacheWriter{w: bufio.NewWriter(&buf)}
+	cw.article(&a)
+	cw.archived(&archived{NewTags: true, Tags: a.Tags, Aliases: []string{"/x/"}, Findings: a.Findings, SeeAlso: []string{"a.md"}})
+	cw.flush()
+	cw.w.Flush()
+	r := newCacheReader(buf.String())
+	var got content.Article
+	r.article(&got)
+	ar := r.archived()
+	if err := r.end(); err != nil {
+		t.Fatal(err)
+	}
+	want := reflect.ValueOf(a)
+	for i := range want.NumField() {
+		f := want.Type().Field(i)
+		if g := reflect.ValueOf(got).Field(i); !reflect.DeepEqual(g.Interface(), want.Field(i).Interface()) {
+			t.Errorf("Article.%s: read back %#v, wrote %#v", f.Name, g.Interface(), want.Field(i).Interface())
+		}
+	}
+	if ar == nil || !ar.NewTags || !reflect.DeepEqual(ar.Tags, a.Tags) || ar.SeeAlso[0] != "a.md" || ar.Aliases[0] != "/x/" {
+		t.Errorf("archived read back as %+v", ar)
+	}
+}
+
+// A build cache damaged anywhere, cut short or with bytes changed, is
+// refused or read; never a panic, and a build over it gives a clean
+// build's site.
+func TestCacheFileDamaged(t *testing.T) {
+	ctx := context.Background()
+	root := agedSite(t, 12)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(cachePath(dest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readTree(t, dest)
+	rng := rand.New(rand.NewPCG(1, 2))
+	read := func(data []byte) {
+		t.Helper()
+		if err := os.WriteFile(cachePath(dest), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if man := readManifest(mustAbs(root), dest); man != nil {
+			if man.readTrees() == nil {
+				man.readRest()
+			}
+			man.close()
+		}
+	}
+	for range 300 {
+		read(good[:rng.IntN(len(good))])
+		damaged := bytes.Clone(good)
+		for range 1 + rng.IntN(3) {
+			damaged[rng.IntN(len(damaged))] ^= byte(1 + rng.IntN(255))
+		}
+		read(damaged)
+	}
+	// A build over a damaged cache, whatever it makes of it, publishes the
+	// site as a clean build does.
+	damaged := bytes.Clone(good)
+	damaged[len(damaged)/2] ^= 0xff
+	if err := os.WriteFile(cachePath(dest), damaged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeSiteFile(t, root, "content/01/story-005.md", testArticle("Story number 5", "2024-03-01", []string{"Iraq"}, "A new body."))
+	ageFiles(t, root)
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	clean := filepath.Join(t.TempDir(), "clean")
+	if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := readTree(t, dest), readTree(t, clean)
+	for f, w := range want {
+		if g, ok := got[f]; !ok || !bytes.Equal(g.data, w.data) {
+			t.Errorf("%s differs from a clean build's", f)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files, a clean build has %d", len(got), len(want))
+	}
+}
+
+func FuzzCacheArticle(f *testing.F) {
+	var a content.Article
+	n := 0
+	fillValue(&testing.T{}, reflect.ValueOf(&a).Elem(), "", &n)
+	var buf bytes.Buffer
+	cw := &cacheWriter{w: bufio.NewWriter(&buf)}
+	cw.article(&a)
+	cw.flush()
+	cw.w.Flush()
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := newCacheReader(string(data))
+		var got content.Article
+		r.article(&got)
+		r.archived()
+		r.end()
+	})
+}
