@@ -710,3 +710,20 @@ func stampFile(p string, now time.Time) stamp {
 	}
 	return statStamp(fi)
 }
+
+// stampAt is stampFile for the file at rel under the folder fs stamps.
+func stampAt(fs *folderStat, rel string, now time.Time) stamp {
+	st, _, err := fs.stamp(rel, true)
+	if err != nil || now.Sub(time.Unix(0, st.Mtime)) < racyWindow {
+		return stamp{}
+	}
+	return st
+}
+
+// outputIntact reports whether the output file at rel under the folder fs
+// stamps is a regular file with the stamp want (see outputStamp).
+func outputIntact(fs *folderStat, rel string, want stamp) bool {
+	st, regular, err := fs.stamp(rel, false)
+	st.Ctime = 0
+	return err == nil && regular && want.valid() && st == want
+}

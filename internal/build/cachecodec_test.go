@@ -170,3 +170,34 @@ func FuzzCacheArticle(f *testing.F) {
 		r.end()
 	})
 }
+
+// folderStat stamps a file as statStamp stamps its FileInfo: the build
+// cache compares stamps made both ways.
+func TestFolderStatMatchesStatStamp(t *testing.T) {
+	dir := t.TempDir()
+	writeSiteFile(t, dir, "a/b/index.html", "x")
+	if err := os.Symlink("b/index.html", filepath.Join(dir, "a", "link")); err != nil {
+		t.Fatal(err)
+	}
+	fs := openFolderStat(dir)
+	defer fs.close()
+	for _, rel := range []string{"a/b/index.html", "a/link", "a"} {
+		for _, follow := range []bool{false, true} {
+			stat := os.Lstat
+			if follow {
+				stat = os.Stat
+			}
+			fi, err := stat(filepath.Join(dir, filepath.FromSlash(rel)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, regular, err := fs.stamp(rel, follow)
+			if err != nil || st != statStamp(fi) || regular != fi.Mode().IsRegular() {
+				t.Errorf("%s (follow %v): %+v %v %v, want %+v %v", rel, follow, st, regular, err, statStamp(fi), fi.Mode().IsRegular())
+			}
+		}
+	}
+	if _, _, err := fs.stamp("missing", false); err == nil {
+		t.Error("a missing file was stamped")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -73,9 +72,11 @@ func (b *Builder) unchanged(man *manifest, dest string) (*Report, *contentScan) 
 	now := time.Now()
 	var changed atomic.Bool
 	scan.stamps = make([]stamp, len(scan.paths))
+	sources := openFolderStat(b.contentDir)
+	defer sources.close()
 	parallel(len(man.Stamps), func(i int) {
 		c := man.Stamps[i]
-		st := stampFile(filepath.Join(b.contentDir, filepath.FromSlash(c.Path)), now)
+		st := stampAt(sources, c.Path, now)
 		scan.stamps[i] = st
 		if !st.valid() || st != c.Stamp {
 			changed.Store(true)
@@ -84,13 +85,13 @@ func (b *Builder) unchanged(man *manifest, dest string) (*Report, *contentScan) 
 	if changed.Load() {
 		return nil, scan
 	}
+	outputs := openFolderStat(dest)
+	defer outputs.close()
 	parallel(len(man.Outputs), func(i int) {
 		if changed.Load() {
 			return
 		}
-		o := man.Outputs[i]
-		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(o.Path)))
-		if err != nil || !fi.Mode().IsRegular() || !o.Stamp.valid() || outputStamp(fi) != o.Stamp {
+		if !outputIntact(outputs, man.Outputs[i].Path, man.Outputs[i].Stamp) {
 			changed.Store(true)
 		}
 	})

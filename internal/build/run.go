@@ -359,10 +359,9 @@ func (w *siteWriter) countRemoved(man *manifest) int {
 // in dest are still the ones it wrote.
 func checkOutputs(dest string, outs []cachedOutput) map[string]cachedOutput {
 	ok := make([]bool, len(outs))
-	parallel(len(outs), func(i int) {
-		fi, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(outs[i].Path)))
-		ok[i] = err == nil && fi.Mode().IsRegular() && outs[i].Stamp.valid() && outputStamp(fi) == outs[i].Stamp
-	})
+	fs := openFolderStat(dest)
+	defer fs.close()
+	parallel(len(outs), func(i int) { ok[i] = outputIntact(fs, outs[i].Path, outs[i].Stamp) })
 	m := make(map[string]cachedOutput, len(outs))
 	for i, o := range outs {
 		if ok[i] {

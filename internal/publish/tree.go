@@ -150,9 +150,11 @@ func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
 	}
 	l := &treeListing{files: map[string]uint64{}, dirs: map[string]bool{}}
 	nodes := make([]*treeDir, len(top))
+	fd := openDir(dir)
+	defer closeDir(fd)
 	var mu sync.Mutex
 	err = forEach(len(top), func(i int) error {
-		w := &treeWalk{dir: dir, listed: listed, now: now, files: map[string]uint64{}, dirs: map[string]bool{}}
+		w := &treeWalk{dir: dir, fd: fd, listed: listed, now: now, files: map[string]uint64{}, dirs: map[string]bool{}}
 		node, err := w.visit(top[i].name, top[i], recRoot.child(top[i].name))
 		nodes[i] = node
 		mu.Lock()
@@ -186,6 +188,7 @@ var listedFolders atomic.Int64
 // A treeWalk walks one top-level folder of a tree.
 type treeWalk struct {
 	dir     string
+	fd      int // dir open for statDirAt, or -1
 	listed  bool
 	now     time.Time
 	checked bool // a listed file's inode was compared with lstat's
@@ -220,7 +223,7 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 	}
 	w.dirs[rel] = true
 	// The stamp before the entries: a change in between shows next time.
-	st, err := statDir(abs)
+	st, err := statDirAt(w.fd, rel, abs)
 	if err != nil {
 		return nil, err
 	}

@@ -9,20 +9,46 @@ import (
 )
 
 // statDir stamps the folder at dir.
-func statDir(dir string) (dirStamp, error) {
+func statDir(dir string) (dirStamp, error) { return statDirAt(-1, dir, dir) }
+
+// openDir opens the folder dir for statDirAt, or returns -1.
+func openDir(dir string) int {
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1
+	}
+	return fd
+}
+
+func closeDir(fd int) {
+	if fd >= 0 {
+		unix.Close(fd)
+	}
+}
+
+// statDirAt stamps the folder at rel under the folder open as fd (from
+// openDir), or at abs when fd is -1: relative to an open folder the
+// kernel resolves only the relative part of the path, which is most of
+// the cost of stamping the 78,000 folders of a spare.
+func statDirAt(fd int, rel, abs string) (dirStamp, error) {
 	var st unix.Stat_t
 	for {
-		err := unix.Lstat(dir, &st)
+		var err error
+		if fd >= 0 {
+			err = unix.Fstatat(fd, rel, &st, unix.AT_SYMLINK_NOFOLLOW)
+		} else {
+			err = unix.Lstat(abs, &st)
+		}
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return dirStamp{}, &os.PathError{Op: "lstat", Path: dir, Err: err}
+			return dirStamp{}, &os.PathError{Op: "lstat", Path: abs, Err: err}
 		}
 		break
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-		return dirStamp{}, &os.PathError{Op: "lstat", Path: dir, Err: syscall.ENOTDIR}
+		return dirStamp{}, &os.PathError{Op: "lstat", Path: abs, Err: syscall.ENOTDIR}
 	}
 	return dirStamp{ino: st.Ino, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}, nil
 }

@@ -18,6 +18,12 @@ func statDir(dir string) (dirStamp, error) {
 	return dirStamp{}, err
 }
 
+func openDir(string) int { return -1 }
+func closeDir(int)       {}
+
+// statDirAt is statDir of abs.
+func statDirAt(_ int, _, abs string) (dirStamp, error) { return statDir(abs) }
+
 // readDir lists a folder through os.ReadDir; the caller stats each file
 // for its inode.
 func readDir(dir string, _ bool) ([]dirEntry, error) { return readDirPortable(dir) }
