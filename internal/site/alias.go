@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/sitegen/sitegen/internal/content"
 )
@@ -22,6 +23,9 @@ var paginated = regexp.MustCompile(`/page/[0-9]+/$`)
 // so that no two outputs share a file. Articles are visited newest first,
 // so the result does not depend on load order.
 func (s *Site) resolveAliases() {
+	if !slices.ContainsFunc(s.Articles, func(a *content.Article) bool { return len(a.Aliases) > 0 }) {
+		return // most archives: no need for every page's URL
+	}
 	taken := map[string]bool{"/": true, "/tags/": true}
 	for _, a := range s.Articles {
 		taken[a.URLPath()] = true

@@ -1,6 +1,9 @@
 package site
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +89,34 @@ func TestDuplicateURLs(t *testing.T) {
 	}
 	if len(s.Notes) != 2 || !strings.Contains(s.Notes[0], "m/third.md: URL /2020/01/01/same/ is taken by a/second.md") {
 		t.Errorf("notes = %q", s.Notes)
+	}
+}
+
+// sortByDate orders articles exactly as content.SortByDate does, ties and
+// articles equal in date, slug and source included.
+func TestSortByDateMatchesContent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 50 {
+		n := 1 + rng.IntN(400)
+		arts := make([]*content.Article, n)
+		for i := range arts {
+			loc := time.UTC
+			if rng.IntN(3) == 0 {
+				loc = time.FixedZone("X", 3600*(rng.IntN(5)-2))
+			}
+			arts[i] = &content.Article{
+				Date:   time.Date(2024, 1, 1+rng.IntN(3), rng.IntN(2), 0, 0, rng.IntN(2), time.UTC).In(loc),
+				Slug:   fmt.Sprintf("s%d", rng.IntN(3)),
+				Source: fmt.Sprintf("p%d.md", rng.IntN(n)), // some sources twice: order kept as given
+				Title:  fmt.Sprint(i),
+			}
+		}
+		want := slices.Clone(arts)
+		content.SortByDate(want)
+		got := slices.Clone(arts)
+		sortByDate(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: sortByDate differs from content.SortByDate", round)
+		}
 	}
 }
