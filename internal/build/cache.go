@@ -137,6 +137,10 @@ type cachedSource struct {
 	Art   *content.Article // without Body; nil when the file is bad or a draft
 	Prob  *content.Problem
 	Arch  *archived // what package archive made of Art besides what the file says; nil: nothing
+
+	// For writing: Art as the site holds it, normalized in place, whose
+	// fields as parsed are these (see source.asParsed); nil: Art is as parsed.
+	parsed *parsedFields
 }
 
 // archived is what the archive-wide steps (package archive) made of an
@@ -364,9 +368,9 @@ func (cf *cacheFile) readTable() error {
 }
 
 // sections reads the sections from first to last, which follow each other,
-// with one read.
-func (cf *cacheFile) sections(first, last int) ([]byte, error) {
-	return readSection(cf.f, cf.off[first], cf.off[last]+cf.len[last]-cf.off[first])
+// with one read, as a string whose parts the records read are.
+func (cf *cacheFile) sections(first, last int) (string, error) {
+	return readSectionString(cf.f, cf.off[first], cf.off[last]+cf.len[last]-cf.off[first])
 }
 
 // readManifest reads the cache for dest, or returns nil when there is
@@ -396,7 +400,7 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := newCacheReader(string(data[:cf.len[secHeader]]))
+	r := newCacheReader(data[:cf.len[secHeader]])
 	h := r.header()
 	if r.err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
 		return nil, nil // another program's or place's: not an error
@@ -407,7 +411,7 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
 		State:  cacheState{World: h.World, Articles: h.Articles, Pages: h.Pages, Notes: h.Notes, Extras: h.Extras},
 		Stamps: make([]cachedStamp, h.Sources), Outputs: make([]cachedOutput, h.Outputs)}
-	r = newCacheReader(string(data[cf.off[secStamps]:]))
+	r = newCacheReader(data[cf.off[secStamps]:])
 	for i := range m.Stamps {
 		m.Stamps[i] = cachedStamp{Path: r.str(), Stamp: r.stamp(), Prob: r.problem()}
 	}
@@ -422,7 +426,7 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	}
 	m.file = cf.f
 	m.trees = func() error {
-		data, err := cf.sections(secSpareTree, secPublicTree)
+		data, err := readSection(cf.f, cf.off[secSpareTree], cf.len[secSpareTree]+cf.len[secPublicTree])
 		if err != nil {
 			return err
 		}
@@ -454,7 +458,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	if err != nil {
 		return err
 	}
-	r := newCacheReader(string(data))
+	r := newCacheReader(data)
 	m.Sources = make([]cachedSource, len(m.Stamps))
 	arts := make([]content.Article, 0, len(m.Stamps)) // one allocation for them all
 	for i, st := range m.Stamps {
@@ -474,7 +478,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	if r.err == nil && int64(len(r.data)) != cf.len[secSearchTerms] {
 		r.fail("the sources do not end where the search terms begin")
 	}
-	sc := &search.Cache{Terms: make([]string, h.SearchTerms), Entries: make([]search.Entry, h.SearchEntries)}
+	sc := &search.Cache{Terms: make([]string, h.SearchTerms)}
 	for i := range sc.Terms {
 		sc.Terms[i] = r.str()
 	}
@@ -485,20 +489,16 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	if err != nil {
 		return err
 	}
-	r = newCacheReader(string(entries))
-	for i := range sc.Entries {
-		sc.Entries[i] = r.entry(entries)
-	}
-	if err := r.end(); err != nil {
+	if sc.Entries, err = readEntries(entries, h.SearchEntries); err != nil {
 		return err
 	}
 	m.State.Search = sc
 	if h.HasRelated {
-		data, err := readSection(cf.f, cf.off[secRelated], cf.len[secRelated])
+		data, err := readSectionString(cf.f, cf.off[secRelated], cf.len[secRelated])
 		if err != nil {
 			return err
 		}
-		r := newCacheReader(string(data))
+		r := newCacheReader(data)
 		ri := &site.RelatedIndex{Key: h.RelatedKey, Lists: make([][]int32, h.RelatedLists)}
 		for i := range ri.Lists {
 			n := r.count()
@@ -628,7 +628,7 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 				cw.str(c.Slug)
 				cw.bool(c.Art != nil)
 				if c.Art != nil {
-					cw.article(c.Art)
+					cw.article(c.Art, c.Slug, c.parsed)
 				}
 				cw.archived(c.Arch)
 			}

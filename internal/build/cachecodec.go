@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -101,13 +102,19 @@ func (cw *cacheWriter) problem(p *content.Problem) {
 }
 
 // article writes a as the build cache keeps it: parsed, without its body
-// and its Read more links (archived keeps those as source paths).
-func (cw *cacheWriter) article(a *content.Article) {
+// and its Read more links (archived keeps those as source paths), with
+// the slug as parsed (the site may rename it) and, when parsed is not
+// nil, the fields package archive changes in place as parsed.
+func (cw *cacheWriter) article(a *content.Article, slug string, parsed *parsedFields) {
+	tags, aliases, findings := a.Tags, a.Aliases, a.Findings
+	if parsed != nil {
+		tags, aliases, findings = parsed.tags, parsed.aliases, parsed.findings
+	}
 	cw.str(a.Title)
 	cw.time(a.Date)
 	cw.time(a.Updated)
-	cw.str(a.Slug)
-	cw.tags(a.Tags)
+	cw.str(slug)
+	cw.tags(tags)
 	cw.str(a.Section)
 	cw.strs(a.Authors)
 	cw.strs(a.Agencies)
@@ -123,7 +130,7 @@ func (cw *cacheWriter) article(a *content.Article) {
 		cw.str(l.URL)
 	}
 	cw.bool(a.Draft)
-	cw.strs(a.Aliases)
+	cw.strs(aliases)
 	cw.strs(a.ReadMore)
 	cw.uvarint(uint64(len(a.Topics)))
 	for _, c := range a.Topics {
@@ -131,7 +138,7 @@ func (cw *cacheWriter) article(a *content.Article) {
 		cw.int(c.Count)
 	}
 	cw.uvarint(a.Fingerprint)
-	cw.findings(a.Findings)
+	cw.findings(findings)
 	cw.str(a.Source)
 	cw.uvarint(a.Hash)
 }
@@ -406,22 +413,43 @@ func (r *cacheReader) output() cachedOutput {
 	return cachedOutput{Path: r.str(), Key: r.hash(), Sum: r.hash(), Stamp: r.stamp(), Extra: r.bool()}
 }
 
-// entry reads a search analysis. Its terms are a part of data, the bytes
-// the reader reads as a string: they are never written to.
-func (r *cacheReader) entry(data []byte) search.Entry {
-	e := search.Entry{Key: r.hash()}
-	n := r.count()
-	if r.err == nil {
-		at := len(data) - len(r.data)
-		e.Terms = data[at : at+n : at+n]
-		r.data = r.data[n:]
+// readEntries reads n search analyses written by cacheWriter.entry.
+// Their terms are parts of data, which is never written to.
+func readEntries(data []byte, n int) ([]search.Entry, error) {
+	if n > len(data) {
+		return nil, errors.New("more search analyses than bytes")
 	}
-	bits := r.uvarint()
-	if bits > math.MaxUint32 {
-		r.fail("bad length")
+	out := make([]search.Entry, n)
+	uvarint := func() (uint64, bool) {
+		v, k := binary.Uvarint(data)
+		if k <= 0 {
+			return 0, false
+		}
+		data = data[k:]
+		return v, true
 	}
-	e.Length = math.Float32frombits(uint32(bits))
-	return e
+	for i := range out {
+		if len(data) < 16 {
+			return nil, errors.New("a search analysis past the end")
+		}
+		e := &out[i]
+		copy(e.Key[:], data)
+		data = data[16:]
+		l, ok := uvarint()
+		if !ok || l > uint64(len(data)) {
+			return nil, errors.New("a search analysis past the end")
+		}
+		e.Terms, data = data[:l:l], data[l:]
+		bits, ok := uvarint()
+		if !ok || bits > math.MaxUint32 {
+			return nil, errors.New("a bad search analysis length")
+		}
+		e.Length = math.Float32frombits(uint32(bits))
+	}
+	if len(data) != 0 {
+		return nil, errors.New("bytes left over after the search analyses")
+	}
+	return out, nil
 }
 
 // end fails unless every byte was read.
@@ -430,6 +458,22 @@ func (r *cacheReader) end() error {
 		r.fail("bytes left over")
 	}
 	return r.err
+}
+
+// readSectionString is readSection into a string, with no second copy.
+func readSectionString(f io.ReaderAt, off, n int64) (string, error) {
+	if n < 0 || n > 1<<40 {
+		return "", fmt.Errorf("a section of %d bytes", n)
+	}
+	var sb strings.Builder
+	sb.Grow(int(n))
+	if _, err := io.Copy(&sb, io.NewSectionReader(f, off, n)); err != nil {
+		return "", err
+	}
+	if int64(sb.Len()) != n {
+		return "", io.ErrUnexpectedEOF
+	}
+	return sb.String(), nil
 }
 
 // readSection reads n bytes at off of f.

@@ -66,7 +66,7 @@ func TestCacheArticleRoundTrip(t *testing.T) {
 	fillValue(t, reflect.ValueOf(&a).Elem(), "", &n)
 	var buf bytes.Buffer
 	cw := &cacheWriter{w: bufio.NewWriter(&buf)}
-	cw.article(&a)
+	cw.article(&a, a.Slug, nil)
 	cw.archived(&archived{NewTags: true, Tags: a.Tags, Aliases: []string{"/x/"}, Findings: a.Findings, SeeAlso: []string{"a.md"}})
 	cw.flush()
 	cw.w.Flush()
@@ -86,6 +86,26 @@ func TestCacheArticleRoundTrip(t *testing.T) {
 	}
 	if ar == nil || !ar.NewTags || !reflect.DeepEqual(ar.Tags, a.Tags) || ar.SeeAlso[0] != "a.md" || ar.Aliases[0] != "/x/" {
 		t.Errorf("archived read back as %+v", ar)
+	}
+
+	// An article normalized in place is kept with its slug and the fields
+	// package archive changes as parsed.
+	parsed := &parsedFields{tags: []content.Tag{{Name: "Parsed", Slug: "parsed"}}, aliases: []string{"/parsed/"},
+		findings: []content.Finding{{Path: "p.md", Kind: "link", Text: "parsed"}}}
+	buf.Reset()
+	cw = &cacheWriter{w: bufio.NewWriter(&buf)}
+	cw.article(&a, "parsed-slug", parsed)
+	cw.flush()
+	cw.w.Flush()
+	r = newCacheReader(buf.String())
+	got = content.Article{}
+	r.article(&got)
+	if err := r.end(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Slug != "parsed-slug" || !reflect.DeepEqual(got.Tags, parsed.tags) || !reflect.DeepEqual(got.Aliases, parsed.aliases) ||
+		!reflect.DeepEqual(got.Findings, parsed.findings) || got.Title != a.Title {
+		t.Errorf("normalized article read back as slug %q, tags %v, aliases %v, findings %v", got.Slug, got.Tags, got.Aliases, got.Findings)
 	}
 }
 
@@ -158,7 +178,7 @@ func FuzzCacheArticle(f *testing.F) {
 	fillValue(&testing.T{}, reflect.ValueOf(&a).Elem(), "", &n)
 	var buf bytes.Buffer
 	cw := &cacheWriter{w: bufio.NewWriter(&buf)}
-	cw.article(&a)
+	cw.article(&a, a.Slug, nil)
 	cw.flush()
 	cw.w.Flush()
 	f.Add(buf.Bytes())

@@ -625,8 +625,11 @@ func (w *siteWriter) saveManifest() error {
 		chunk := make([]cachedSource, 0, cacheChunk)
 		for i, p := range paths {
 			s := w.b.sources[p]
-			c := s.cached(p)
-			c.Arch = archiveFields(s, w.b.published[p])
+			c := cachedSource{Path: p, Stamp: s.stamp, Hash: s.hash, Meta: s.meta, Slug: s.slug, Prob: s.prob,
+				Art: s.art, Arch: archiveFields(s, w.b.published[p])}
+			if s.art != nil && s.normalized {
+				c.parsed = &s.parsed // the cache keeps articles as parsed
+			}
 			chunk = append(chunk, c)
 			if len(chunk) == cacheChunk || i == len(paths)-1 {
 				if err := yield(chunk); err != nil {

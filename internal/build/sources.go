@@ -177,23 +177,6 @@ func (c *cachedSource) source(loc *time.Location) *source {
 		stamp: c.Stamp, bodyless: c.Art != nil, noTopics: c.Art != nil && len(c.Art.Topics) == 0 && !content.IsRawText(c.Path)}
 }
 
-// cached turns a source into its cache entry at path p.
-func (s *source) cached(p string) cachedSource {
-	c := cachedSource{Path: p, Stamp: s.stamp, Hash: s.hash, Meta: s.meta, Slug: s.slug, Prob: s.prob}
-	if a := s.art; a != nil {
-		if a.Body != "" || a.Slug != s.slug || s.normalized {
-			cp := *a
-			cp.Body, cp.Slug = "", s.slug
-			if s.normalized { // the cache keeps articles as parsed
-				cp.Tags, cp.Aliases, cp.Findings, cp.SeeAlso = s.parsed.tags, s.parsed.aliases, s.parsed.findings, nil
-			}
-			a = &cp
-		}
-		c.Art = a
-	}
-	return c
-}
-
 // hydrate gives articles that came from the build cache their bodies back,
 // reading and parsing their files again, in parallel. A file whose bytes
 // changed since the build began is an error: the build is then told to run
