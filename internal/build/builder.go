@@ -69,7 +69,10 @@ type Builder struct {
 	scan       *contentScan // content/ as the no-op check found it, for the first load; nil: walk it
 	cache      map[string]*cachedSource
 	related    *site.RelatedIndex // the previous build's related stories, for the next reindex to keep
-	spill      *bodySpill         // where bodies wait until their page is rendered; nil keeps them in the articles
+	// articleExtras holds, by source path, each published article's parts
+	// of the feeds' and search documents' keys (see extraKeys).
+	articleExtras map[string]articleExtras
+	spill         *bodySpill // where bodies wait until their page is rendered; nil keeps them in the articles
 }
 
 // Changes is what an Update changed in the built site.

@@ -41,7 +41,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 7"
+const cacheFormat = "sitegen build cache 8"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -137,6 +137,9 @@ type cachedSource struct {
 	Art   *content.Article // without Body; nil when the file is bad or a draft
 	Prob  *content.Problem
 	Arch  *archived // what package archive made of Art besides what the file says; nil: nothing
+	// Extras are the article's parts of the feeds' and search documents'
+	// keys (see extraKeys); zero when it is not published.
+	Extras articleExtras
 
 	// For writing: Art as the site holds it, normalized in place, whose
 	// fields as parsed are these (see source.asParsed); nil: Art is as parsed.
@@ -471,6 +474,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 			r.article(c.Art)
 		}
 		c.Arch = r.archived()
+		c.Extras = articleExtras{r.hash(), r.hash()}
 		if r.err != nil {
 			return r.err
 		}
@@ -631,6 +635,8 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 					cw.article(c.Art, c.Slug, c.parsed)
 				}
 				cw.archived(c.Arch)
+				cw.hash(c.Extras.full)
+				cw.hash(c.Extras.analysis)
 			}
 			return cw.err
 		})

@@ -415,6 +415,15 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	for _, f := range b.bodyPagesOf(changed) {
 		b.keys[f] = kr.key(&k, b.pages[f])
 	}
+	// The feeds' and search documents' keys of every article but the
+	// changed ones are as they were.
+	b.articleExtras = make(map[string]articleExtras, len(man.Sources))
+	for i := range man.Sources {
+		c := &man.Sources[i]
+		if c.Extras != (articleExtras{}) && !editing[c.Path] && b.published[c.Path] != nil {
+			b.articleExtras[c.Path] = c.Extras
+		}
+	}
 	bodyEditsFromCache.Add(1)
 	return true
 }

@@ -379,6 +379,10 @@ func (w *siteWriter) keepExtra(name string, data []byte) error {
 	return nil
 }
 
+// articleExtras are an article's parts of the extra keys: of what the
+// feeds and search documents show of it, and of its search analysis.
+type articleExtras struct{ full, analysis sourceHash }
+
 // extraKeys are the keys of the feeds and search documents: a file made
 // under a key has the same bytes as one made again under the same key.
 type extraKeys struct {
@@ -391,7 +395,10 @@ type extraKeys struct {
 // search index show of it: its fields as parsed and its source bytes (the
 // body), its URL and what the archive-wide steps set (tags, Read more
 // links, aliases). The configuration and the program cover the rest; the
-// templates play no part.
+// templates play no part. An article's parts are taken from
+// b.articleExtras when it holds them (editFromCache puts there the
+// previous build's, for the articles whose inputs it proved unchanged),
+// and left there for the build cache.
 func (b *Builder) extraKeys() extraKeys {
 	var k keyWriter
 	k.hash(programKey())
@@ -402,6 +409,10 @@ func (b *Builder) extraKeys() extraKeys {
 	ks := extraKeys{docs: make([]sourceHash, len(arts)), analyses: make([][16]byte, len(arts))}
 	forEach(len(arts), func(k *keyWriter, i int) {
 		a := arts[i]
+		if c, ok := b.articleExtras[a.Source]; ok {
+			full[i], ks.analyses[i] = c.full, c.analysis
+			return
+		}
 		s := b.sources[a.Source]
 		k.hash(world)
 		k.str(a.Source)
@@ -427,6 +438,10 @@ func (b *Builder) extraKeys() extraKeys {
 		}
 		ks.analyses[i] = k.sum()
 	})
+	b.articleExtras = make(map[string]articleExtras, len(arts))
+	for i, a := range arts {
+		b.articleExtras[a.Source] = articleExtras{full[i], ks.analyses[i]}
+	}
 	// A search document file's key is that of the articles it holds, by
 	// number: any of them edited, added or moved makes it again.
 	for f := 0; f < len(arts); f += search.DocsPerFile {

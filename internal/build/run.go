@@ -626,7 +626,7 @@ func (w *siteWriter) saveManifest() error {
 		for i, p := range paths {
 			s := w.b.sources[p]
 			c := cachedSource{Path: p, Stamp: s.stamp, Hash: s.hash, Meta: s.meta, Slug: s.slug, Prob: s.prob,
-				Art: s.art, Arch: archiveFields(s, w.b.published[p])}
+				Art: s.art, Arch: archiveFields(s, w.b.published[p]), Extras: w.b.articleExtras[p]}
 			if s.art != nil && s.normalized {
 				c.parsed = &s.parsed // the cache keeps articles as parsed
 			}
