@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -112,4 +113,21 @@ func frontMatterView(fm *frontMatter) string {
 	return fmt.Sprintf("title %q date %s lastmod %s tags %s author %q authors %s summary %q image %q slug %q draft %v source %q aliases %s",
 		fm.Title, node(&fm.Date), node(&fm.Updated), list(fm.Tags), fm.Author, list(fm.Authors), fm.Summary,
 		fm.Image, fm.Slug, fm.Draft, fm.Source, node(&fm.Aliases))
+}
+
+// TestSimpleFrontMatterCopies checks that the strings decodeSimple sets
+// are not parts of the front matter's text, which would keep all of it
+// alive for as long as an article keeps its title or a tag.
+func TestSimpleFrontMatterCopies(t *testing.T) {
+	text := simpleFrontMatter[0]
+	var fm frontMatter
+	if !decodeSimple(text, &fm) {
+		t.Fatal("not read")
+	}
+	start := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	for _, s := range append([]string{fm.Title, fm.Author, fm.Summary}, fm.Tags...) {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= start && p < start+uintptr(len(text)) {
+			t.Errorf("%q is a part of the front matter's text", s)
+		}
+	}
 }
