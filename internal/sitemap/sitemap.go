@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -29,17 +30,13 @@ type URL struct {
 	LastMod time.Time // when the page's content last changed; zero if unknown
 }
 
-type urlEntry struct {
-	XMLName xml.Name `xml:"url"`
-	Loc     string   `xml:"loc"`
-	LastMod string   `xml:"lastmod,omitempty"`
-}
-
-type indexEntry struct {
-	XMLName xml.Name `xml:"sitemap"`
-	Loc     string   `xml:"loc"`
-	LastMod string   `xml:"lastmod,omitempty"`
-}
+// The entries' elements: <url> in a urlset, <sitemap> in an index.
+var (
+	urlName   = xml.Name{Local: "url"}
+	indexName = xml.Name{Local: "sitemap"}
+	locStart  = xml.StartElement{Name: xml.Name{Local: "loc"}}
+	modStart  = xml.StartElement{Name: xml.Name{Local: "lastmod"}}
+)
 
 // Write emits the sitemap of urls through emit. With at most MaxURLs URLs
 // (and MaxBytes bytes) that is one file named index; otherwise index is a
@@ -48,13 +45,15 @@ type indexEntry struct {
 func Write(urls []URL, dir, index string, part func(n int) string, emit func(name string, data []byte) error) error {
 	var parts []*file
 	cur := newFile("urlset")
-	for _, u := range urls {
+	cur.buf.Grow(sizeOf(urls))
+	for i, u := range urls {
 		// A <url> costs its location plus under 100 bytes of markup and date.
 		if cur.count == MaxURLs || cur.buf.Len()+len(u.Loc)+100 > MaxBytes {
 			parts = append(parts, cur)
 			cur = newFile("urlset")
+			cur.buf.Grow(sizeOf(urls[i:]))
 		}
-		if err := cur.add(urlEntry{Loc: u.Loc, LastMod: w3cDate(u.LastMod)}, u.LastMod); err != nil {
+		if err := cur.add(urlName, u.Loc, u.LastMod); err != nil {
 			return fmt.Errorf("sitemap entry %s: %w", u.Loc, err)
 		}
 	}
@@ -68,11 +67,29 @@ func Write(urls []URL, dir, index string, part func(n int) string, emit func(nam
 		if err := emitFile(emit, name, p); err != nil {
 			return err
 		}
-		if err := idx.add(indexEntry{Loc: dir + name, LastMod: w3cDate(p.newest)}, p.newest); err != nil {
+		if err := idx.add(indexName, dir+name, p.newest); err != nil {
 			return fmt.Errorf("sitemap index entry %s: %w", name, err)
 		}
 	}
 	return emitFile(emit, index, idx)
+}
+
+// textElement writes <start>s</start>, with s escaped as Marshal escapes a
+// string field. A CharData token escapes the same but for newlines, which
+// Marshal writes as &#xA;: text with one goes through EncodeElement, the
+// rest without its reflection.
+func textElement(enc *xml.Encoder, start xml.StartElement, s string) error {
+	if strings.IndexByte(s, '\n') >= 0 {
+		return enc.EncodeElement(s, start)
+	}
+	err := enc.EncodeToken(start)
+	if err == nil {
+		err = enc.EncodeToken(xml.CharData(s))
+	}
+	if err == nil {
+		err = enc.EncodeToken(start.End())
+	}
+	return err
 }
 
 // A file is one urlset or sitemapindex being encoded.
@@ -82,6 +99,17 @@ type file struct {
 	enc    *xml.Encoder
 	count  int       // entries so far
 	newest time.Time // the latest lastmod among them
+}
+
+// sizeOf is about the size of a sitemap file that lists urls, or as many
+// of them as one file holds: grown to it at once, its buffer is not copied
+// again and again on the way to a few megabytes.
+func sizeOf(urls []URL) int {
+	n := 200
+	for _, u := range urls[:min(len(urls), MaxURLs)] {
+		n += len(u.Loc) + 80
+	}
+	return min(n, MaxBytes+1<<16)
 }
 
 func newFile(root string) *file {
@@ -94,8 +122,22 @@ func newFile(root string) *file {
 	return f
 }
 
-func (f *file) add(entry any, lastmod time.Time) error {
-	if err := f.enc.Encode(entry); err != nil {
+// add writes an entry: <url> or <sitemap> with its loc and, when known,
+// its lastmod. It goes element by element, which writes what marshalling
+// a struct of the two did without the reflection over its fields: a
+// sitemap has an entry for every page.
+func (f *file) add(name xml.Name, loc string, lastmod time.Time) error {
+	err := f.enc.EncodeToken(xml.StartElement{Name: name})
+	if err == nil {
+		err = textElement(f.enc, locStart, loc)
+	}
+	if err == nil && !lastmod.IsZero() {
+		err = textElement(f.enc, modStart, w3cDate(lastmod))
+	}
+	if err == nil {
+		err = f.enc.EncodeToken(xml.EndElement{Name: name})
+	}
+	if err != nil {
 		return err
 	}
 	f.count++
