@@ -10,6 +10,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/xml"
+	"strings"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -138,12 +139,25 @@ func (w *docWriter) end(name xml.Name) {
 	}
 }
 
-// text writes <name attr...>s</name>. It goes through EncodeElement, not a
-// CharData token, to escape s as Marshal escapes a string field: CharData
-// leaves newlines as they are, Marshal writes them as &#xA;.
+// text writes <name attr...>s</name>, s escaped as Marshal escapes a
+// string field. A CharData token escapes the same but for newlines, which
+// Marshal writes as &#xA;: text with one goes through EncodeElement, the
+// rest without its reflection.
 func (w *docWriter) text(name string, s string, attr ...xml.Attr) {
+	if w.err != nil {
+		return
+	}
+	start := xml.StartElement{Name: xml.Name{Local: name}, Attr: attr}
+	if strings.IndexByte(s, '\n') >= 0 {
+		w.err = w.enc.EncodeElement(s, start)
+		return
+	}
+	w.err = w.enc.EncodeToken(start)
 	if w.err == nil {
-		w.err = w.enc.EncodeElement(s, xml.StartElement{Name: xml.Name{Local: name}, Attr: attr})
+		w.err = w.enc.EncodeToken(xml.CharData(s))
+	}
+	if w.err == nil {
+		w.err = w.enc.EncodeToken(start.End())
 	}
 }
 
