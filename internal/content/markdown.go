@@ -118,7 +118,7 @@ func parseMarkdown(a *Article, src []byte, loc *time.Location, md *bodyMarkdown)
 		return p
 	}
 	var fm frontMatter
-	if err := decodeFrontMatter(yamlText, &fm); err != nil {
+	if err := yaml.Unmarshal(yamlText, &fm); err != nil {
 		line, msg := yamlErrorLine(err)
 		return &Problem{Line: 1 + line, Msg: "unparseable front matter: " + msg,
 			Fix: "fix the YAML between the \"---\" lines"}
