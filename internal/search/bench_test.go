@@ -113,3 +113,17 @@ func BenchmarkIndexOneEdit(b *testing.B) {
 	}
 }
 
+// TestAnalysisOfSample: the fast analysis of every article of a site
+// loaded as a build loads it (the sample archive: Markdown and raw news
+// text; -benchsite for another) is the reference's.
+func TestAnalysisOfSample(t *testing.T) {
+	b, err := build.NewBuilder(context.Background(), *benchSite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := b.Site().Articles
+	if len(arts) < 20 {
+		t.Fatalf("%d articles in %s", len(arts), *benchSite)
+	}
+	search.CheckAnalysis(t, arts)
+}

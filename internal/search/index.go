@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -161,7 +160,7 @@ func Index(ctx context.Context, docs []Doc, opt Options, cache *Cache, emit func
 	if opt.Body == nil {
 		opt.Body = func(a *content.Article) (string, error) { return string(a.Body), nil }
 	}
-	ix := &indexer{opt: opt, n: len(docs), ids: map[string]uint32{}}
+	ix := &indexer{opt: opt, n: len(docs), dict: &dictionary{ids: map[string]uint32{}}}
 	ix.useCache(cache)
 	if err := ix.addAll(ctx, docs, emit); err != nil {
 		return ix.stats, nil, err
@@ -187,9 +186,8 @@ type posting struct {
 
 type indexer struct {
 	opt      Options
-	n        int               // documents
-	terms    []string          // the dictionary, by term index
-	ids      map[string]uint32 // term indexes
+	n        int // documents
+	dict     *dictionary
 	cached   map[[16]byte]*Entry
 	entries  []Entry   // by document
 	docLen   []float32 // weighted length of each document
@@ -205,9 +203,9 @@ func (ix *indexer) useCache(c *Cache) {
 	if c == nil {
 		return
 	}
-	ix.terms = c.Terms
+	ix.dict.terms = c.Terms
 	for i, t := range c.Terms {
-		ix.ids[t] = uint32(i)
+		ix.dict.ids[t] = uint32(i)
 	}
 	ix.cached = make(map[[16]byte]*Entry, len(c.Entries))
 	for i := range c.Entries {
@@ -248,24 +246,22 @@ func eachTerm(terms []byte, fn func(id uint32, tf float32)) {
 	}
 }
 
-// analyzed is one article, tokenized.
-type analyzed struct {
-	tf     map[string]float32 // nil when the analysis came from the cache
-	length float32
-}
-
 // addAll analyzes the articles not in the cache on all cores and makes the
 // document files asked for. It goes in batches of whole document files, so
-// that memory holds only one batch of per-article term maps and each
-// worker makes whole files.
+// that each worker makes whole files and reads only the bodies of one
+// batch at a time.
 func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []byte) error) error {
 	const batch = 32 * DocsPerFile
 	ix.docLen = make([]float32, len(docs))
 	ix.entries = make([]Entry, len(docs))
 	ix.docSums = make([]uint64, len(docs))
-	out := make([]analyzed, batch)
+	fresh := make([]bool, batch)            // analyzed now, not taken from the cache
 	sizes := make([]int, batch/DocsPerFile) // of each file made in the batch; -1: not made
 	bufs := make([]bytes.Buffer, runtime.GOMAXPROCS(0))
+	ans := make([]*analyzer, len(bufs))
+	for w := range ans {
+		ans[w] = newAnalyzer(ix.dict)
+	}
 	for lo := 0; lo < len(docs); lo += batch {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -279,7 +275,7 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 				defer wg.Done()
 				for f := lo + w*DocsPerFile; f < hi && errs[w] == nil; f += len(errs) * DocsPerFile {
 					end := min(f+DocsPerFile, hi)
-					sizes[(f-lo)/DocsPerFile], errs[w] = ix.addFile(f, docs[f:end], out[f-lo:end-lo], &bufs[w], emit)
+					sizes[(f-lo)/DocsPerFile], errs[w] = ix.addFile(f, docs[f:end], fresh[f-lo:end-lo], ans[w], &bufs[w], emit)
 				}
 			}()
 		}
@@ -290,15 +286,13 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 			}
 		}
 		for i := lo; i < hi; i++ {
-			a := &out[i-lo]
-			if a.tf != nil {
+			if fresh[i-lo] {
 				ix.stats.Analyzed++
-				ix.entries[i] = ix.entry(docs[i].Key, a)
+				fresh[i-lo] = false
 			} else {
 				ix.entries[i] = *ix.cached[docs[i].Key]
 			}
 			ix.docLen[i] = ix.entries[i].Length
-			*a = analyzed{}
 		}
 		for _, n := range sizes[:(hi-lo+DocsPerFile-1)/DocsPerFile] {
 			if n >= 0 {
@@ -319,14 +313,14 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 // A document file is a header of len(docs) little-endian uint32s, the
 // offset in the file where each document ends, then the documents, each a
 // JSON object and a newline; the first starts right after the header.
-func (ix *indexer) addFile(first int, docs []Doc, out []analyzed, buf *bytes.Buffer, emit func(string, []byte) error) (int, error) {
+func (ix *indexer) addFile(first int, docs []Doc, fresh []bool, an *analyzer, buf *bytes.Buffer, emit func(string, []byte) error) (int, error) {
 	made := slices.ContainsFunc(docs, func(d Doc) bool { return d.File })
 	buf.Reset()
 	if made {
 		buf.Write(make([]byte, 4*len(docs)))
 	}
 	for j, d := range docs {
-		text, err := ix.analyzeDoc(first+j, d, made, &out[j])
+		text, err := ix.analyzeDoc(first+j, d, made, an, &fresh[j])
 		if err != nil {
 			return 0, err
 		}
@@ -344,24 +338,25 @@ func (ix *indexer) addFile(first int, docs []Doc, out []analyzed, buf *bytes.Buf
 	return len(data), emit(docFile(first), data)
 }
 
-// analyzeDoc analyzes document i unless the cache has it and returns its
-// body text when the analysis or its document file (file) needs it.
-func (ix *indexer) analyzeDoc(i int, d Doc, file bool, out *analyzed) (string, error) {
+// analyzeDoc analyzes document i into ix.entries[i], unless the cache has
+// it, reporting so in fresh, and returns its body text when the analysis
+// or its document file (file) needs it.
+func (ix *indexer) analyzeDoc(i int, d Doc, file bool, an *analyzer, fresh *bool) ([]byte, error) {
 	ix.docSums[i] = ix.docSum(d.Article)
 	_, cached := ix.cached[d.Key]
 	cached = cached && d.Key != [16]byte{}
 	if cached && !file {
-		return "", nil
+		return nil, nil
 	}
 	body, err := ix.opt.Body(d.Article)
 	if err != nil {
-		return "", fmt.Errorf("reading the body of %s: %w", d.Article.Source, err)
+		return nil, fmt.Errorf("reading the body of %s: %w", d.Article.Source, err)
 	}
-	text := plainText(body)
+	an.text = appendPlainText(an.text[:0], body)
 	if !cached {
-		out.tf, out.length = analyze(d.Article, text)
+		ix.entries[i], *fresh = an.analyze(d.Key, d.Article, an.text), true
 	}
-	return text, nil
+	return an.text, nil
 }
 
 // docSum hashes what document d's file shows of it but its text, for the
@@ -388,42 +383,12 @@ func (ix *indexer) url(a *content.Article) string {
 	return ix.opt.BasePath + strings.TrimPrefix(a.URLPath(), "/")
 }
 
-// entry turns an analysis into an Entry, giving new terms an index.
-func (ix *indexer) entry(key [16]byte, a *analyzed) Entry {
-	type termTF struct {
-		id  uint32
-		tf2 uint64
-	}
-	ts := make([]termTF, 0, len(a.tf))
-	for t, tf := range a.tf {
-		id, ok := ix.ids[t]
-		if !ok {
-			id = uint32(len(ix.terms))
-			t = strings.Clone(t) // t points into the article's text
-			ix.terms = append(ix.terms, t)
-			ix.ids[t] = id
-		}
-		// Weights are multiples of 0.5, so 2 × tf is a whole number.
-		ts = append(ts, termTF{id, uint64(math.Round(float64(tf) * 2))})
-	}
-	slices.SortFunc(ts, func(a, b termTF) int { return cmp.Compare(a.id, b.id) })
-	buf := ix.scratch[:0]
-	prev := uint32(0)
-	for _, t := range ts {
-		buf = binary.AppendUvarint(buf, uint64(t.id-prev))
-		buf = binary.AppendUvarint(buf, t.tf2)
-		prev = t.id
-	}
-	ix.scratch = buf
-	return Entry{Key: key, Terms: bytes.Clone(buf), Length: a.length}
-}
-
 // cache returns the analyses of this index for the next one. The
 // dictionary keeps the words of articles since deleted or changed until
 // they are more than half of it; then it is rebuilt with only the words
 // in use.
 func (ix *indexer) cache() *Cache {
-	used := make([]bool, len(ix.terms))
+	used := make([]bool, len(ix.dict.terms))
 	n := 0
 	for _, e := range ix.entries {
 		eachTerm(e.Terms, func(id uint32, _ float32) {
@@ -433,15 +398,15 @@ func (ix *indexer) cache() *Cache {
 			}
 		})
 	}
-	if len(ix.terms) <= 2*n+1024 {
-		return &Cache{Terms: ix.terms, Entries: ix.entries}
+	if len(ix.dict.terms) <= 2*n+1024 {
+		return &Cache{Terms: ix.dict.terms, Entries: ix.entries}
 	}
-	remap := make([]uint32, len(ix.terms))
+	remap := make([]uint32, len(ix.dict.terms))
 	var terms []string
 	for id, u := range used {
 		if u {
 			remap[id] = uint32(len(terms))
-			terms = append(terms, ix.terms[id])
+			terms = append(terms, ix.dict.terms[id])
 		}
 	}
 	entries := make([]Entry, len(ix.entries))
@@ -470,32 +435,11 @@ type docJSON struct {
 	Text    string   `json:"b"` // body text, one line per paragraph, for snippets
 }
 
-// analyze tokenizes an article: its weighted term frequencies (a tag's
-// filter term with frequency 0: membership only) and weighted length.
-func analyze(a *content.Article, body string) (map[string]float32, float32) {
-	tf := map[string]float32{}
-	var length float32
-	add := func(text string, w float32) {
-		Tokens(Fold(text), func(t string) {
-			tf[t] += w
-			length += w
-		})
-	}
-	add(a.Title, titleWeight)
-	add(a.Summary, summaryWeight)
-	add(body, bodyWeight)
-	for _, t := range a.Tags {
-		add(t.Name, tagWeight)
-		tf[tagTerm(t.Slug)] = 0 // a filter: membership only, no weight
-	}
-	return tf, length
-}
-
 // appendDoc appends an article's document, what its result shows, to
 // buf: a JSON object and a newline.
-func (ix *indexer) appendDoc(buf *bytes.Buffer, id int, a *content.Article, body string) {
+func (ix *indexer) appendDoc(buf *bytes.Buffer, id int, a *content.Article, text []byte) {
 	d := docJSON{ID: id, URL: ix.url(a), Title: a.Title, Date: a.Date.Format("2006-01-02"),
-		Summary: a.Summary, Text: truncate(body, maxDocText)}
+		Summary: a.Summary, Text: truncate(text, maxDocText)}
 	for _, t := range a.Tags {
 		d.Tags = append(d.Tags, t.Name)
 	}
@@ -503,21 +447,21 @@ func (ix *indexer) appendDoc(buf *bytes.Buffer, id int, a *content.Article, body
 }
 
 // truncate cuts s to at most n bytes at a word boundary.
-func truncate(s string, n int) string {
+func truncate(s []byte, n int) string {
 	if len(s) <= n {
-		return s
+		return string(s)
 	}
-	if i := strings.LastIndexAny(s[:n], " \n"); i > 0 {
-		return s[:i]
+	if i := bytes.LastIndexAny(s[:n], " \n"); i > 0 {
+		return string(s[:i])
 	}
-	return strings.ToValidUTF8(s[:n], "")
+	return string(bytes.ToValidUTF8(s[:n], nil))
 }
 
 // writeShards encodes the terms in code-point order and cuts the sequence
 // into shards of about opt.ShardBytes, so that the terms of one shard
 // share a key range that the manifest lists.
 func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) error) error {
-	df := make([]int, len(ix.terms))
+	df := make([]int, len(ix.dict.terms))
 	for _, e := range ix.entries {
 		eachTerm(e.Terms, func(id uint32, _ float32) { df[id]++ })
 	}
@@ -527,7 +471,7 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 			terms = append(terms, uint32(id))
 		}
 	}
-	slices.SortFunc(terms, func(a, b uint32) int { return strings.Compare(ix.terms[a], ix.terms[b]) })
+	slices.SortFunc(terms, func(a, b uint32) int { return strings.Compare(ix.dict.terms[a], ix.dict.terms[b]) })
 	ix.stats.Terms = len(terms)
 	var avgLen float64
 	for _, l := range ix.docLen {
@@ -559,7 +503,7 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 	// Invert the analyses a group of terms at a time, each group's
 	// postings at most maxPostings (but for one very common term), so
 	// that memory never holds every posting of a big archive at once.
-	at := make([]int, len(ix.terms)) // where a term of the group puts its next posting, plus one; 0 outside the group
+	at := make([]int, len(ix.dict.terms)) // where a term of the group puts its next posting, plus one; 0 outside the group
 	var all []posting
 	for g0 := 0; g0 < len(terms); {
 		g1, n := g0, 0
@@ -589,7 +533,7 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 			}
 			id := terms[j]
 			at[id] = 0
-			t := ix.terms[id]
+			t := ix.dict.terms[id]
 			if len(shard) == 0 {
 				ix.shardSep = append(ix.shardSep, separator(last, t))
 			}

@@ -77,3 +77,102 @@ func Tokens(folded string, fn func(term string)) {
 func isIdeograph(r rune) bool {
 	return r >= 0x2e80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
+
+// appendFold appends Fold(s) to dst, using nfkd as scratch. ASCII is
+// lower-cased byte by byte and only the runs of other characters go
+// through NFKD: NFKD leaves ASCII as it is and never moves a character
+// across it (ASCII characters are starters, which reordering does not
+// cross), so folding run by run gives Fold's bytes. Most text is nearly
+// all ASCII, and one accented name no longer sends a whole article
+// through the normalizer. Text that is not valid UTF-8, where the
+// normalizer's reading of a broken sequence depends on what follows it,
+// is folded whole by Fold.
+func appendFold(dst []byte, s []byte, nfkd *[]byte) []byte {
+	start := len(dst)
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] >= utf8.RuneSelf {
+			j++
+		}
+		if !utf8.Valid(s[i:j]) {
+			return append(dst[:start], Fold(string(s))...)
+		}
+		*nfkd = norm.NFKD.Append((*nfkd)[:0], s[i:j]...)
+		for k := 0; k < len(*nfkd); {
+			r, size := utf8.DecodeRune((*nfkd)[k:])
+			k += size
+			if unicode.Is(unicode.Mn, r) {
+				continue
+			}
+			r = unicode.ToLower(r)
+			if r == 'ς' {
+				r = 'σ'
+			}
+			dst = utf8.AppendRune(dst, r)
+		}
+		i = j
+	}
+	return dst
+}
+
+// tokens calls fn for each term of folded text as Tokens does, reading
+// ASCII a byte at a time. The term's bytes are valid until fn returns.
+func tokens(folded []byte, fn func(term []byte)) {
+	start, runes := -1, 0
+	flush := func(end int) {
+		if start >= 0 {
+			if runes <= maxTokenRunes {
+				fn(folded[start:end])
+			}
+			start = -1
+		}
+	}
+	for i := 0; i < len(folded); {
+		if c := folded[i]; c < utf8.RuneSelf {
+			if asciiWord[c] != 0 {
+				if start < 0 {
+					start, runes = i, 0
+				}
+				runes++
+			} else {
+				flush(i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(folded[i:])
+		switch {
+		case isIdeograph(r):
+			flush(i)
+			fn(folded[i : i+size])
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			if start < 0 {
+				start, runes = i, 0
+			}
+			runes++
+		default:
+			flush(i)
+		}
+		i += size
+	}
+	flush(len(folded))
+}
+
+// asciiWord marks the ASCII letters and digits: the ASCII runes for which
+// unicode.IsLetter or unicode.IsNumber holds.
+var asciiWord = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		if unicode.IsLetter(rune(c)) || unicode.IsNumber(rune(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
