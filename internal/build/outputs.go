@@ -388,7 +388,7 @@ type articleExtras struct{ full, analysis sourceHash }
 type extraKeys struct {
 	feeds    []sourceHash // by feed, in outputs.feeds order
 	docs     []sourceHash // of the search document file that holds each document, by document number
-	analyses [][16]byte   // of each article's search analysis (search.Doc.Key), by document number
+	analyses [][16]byte   // of what the search index reads of each article (search.Doc.Key), by document number
 }
 
 // extraKeys computes the keys. An article's part is what the feeds and the
@@ -426,7 +426,8 @@ func (b *Builder) extraKeys() extraKeys {
 		writeArchiveFields(k, a)
 		full[i] = k.sum()
 
-		// The analysis reads the body, title, summary and tags.
+		// The index reads the body, title, summary and tags, and shows
+		// the URL and date (search.Doc.Key); the world covers baseURL.
 		k.str("search analysis")
 		k.hash(world)
 		k.hash(s.hash)
@@ -436,6 +437,8 @@ func (b *Builder) extraKeys() extraKeys {
 			k.str(t.Slug)
 			k.str(t.Name)
 		}
+		k.str(a.URLPath())
+		k.str(a.Date.Format("2006-01-02"))
 		ks.analyses[i] = k.sum()
 	})
 	b.articleExtras = make(map[string]articleExtras, len(arts))

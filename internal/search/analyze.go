@@ -44,6 +44,7 @@ type analyzer struct {
 	seen []uint32          // by term id: the number of the last article that counted the term
 	doc  uint32            // articles analyzed, the current one included
 	used []uint32          // ids of the current article's terms
+	df   []int32           // by term id: the documents this worker's entries have it in
 
 	text, field, folded, nfkd []byte   // scratch: the article's text, a field, a field folded, NFKD of a run
 	pairs                     []uint64 // scratch: term id and 2 × frequency of each term
@@ -111,7 +112,9 @@ func (an *analyzer) count(t []byte) uint32 {
 // weighted frequency, by term id.
 func (an *analyzer) encode() []byte {
 	ps := an.pairs[:0]
+	an.countDF(len(an.tf))
 	for _, id := range an.used {
+		an.df[id]++
 		// Weights are multiples of 0.5, so 2 × tf is a whole number, and
 		// below 2³² in any article smaller than a gigabyte.
 		tf2 := min(math.Round(float64(an.tf[id])*2), math.MaxUint32)
@@ -128,4 +131,56 @@ func (an *analyzer) encode() []byte {
 	}
 	an.pairs, an.enc = ps, b
 	return bytes.Clone(b)
+}
+
+// take counts the documents of the terms of entry e, from the previous
+// index, whose dictionary had n terms; it reports false, counting
+// nothing, when e is damaged (see validEntry). It reads the entry once.
+func (an *analyzer) take(e *Entry, n int) bool {
+	an.countDF(n)
+	terms := e.Terms
+	counted, id := 0, uint64(0)
+	for i := 0; i < len(terms); {
+		gap := uint64(terms[i]) // one byte, mostly: a fast path
+		if gap < 0x80 {
+			i++
+		} else {
+			v, k := binary.Uvarint(terms[i:])
+			if k <= 0 {
+				break
+			}
+			gap, i = v, i+k
+		}
+		if id += gap; id >= uint64(n) || i == len(terms) {
+			break
+		}
+		if terms[i] < 0x80 {
+			i++
+		} else if _, k := binary.Uvarint(terms[i:]); k > 0 {
+			i += k
+		} else {
+			break
+		}
+		an.df[id]++
+		if counted++; i == len(terms) {
+			return true
+		}
+	}
+	if len(terms) == 0 {
+		return true
+	}
+	for id := range pairs(terms) { // undo
+		if counted--; counted < 0 {
+			break
+		}
+		an.df[id]--
+	}
+	return false
+}
+
+// countDF makes room in an.df for the first n term ids.
+func (an *analyzer) countDF(n int) {
+	if n > len(an.df) {
+		an.df = slices.Grow(an.df, n-len(an.df))[:n]
+	}
 }

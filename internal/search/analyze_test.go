@@ -78,14 +78,14 @@ func checkAnalysis(t *testing.T, an *analyzer, a *content.Article) {
 		t.Errorf("%s: length %v, want %v", a.Source, got.Length, wantLen)
 	}
 	n := 0
-	eachTerm(got.Terms, func(id uint32, tf float32) {
+	for id, tf2 := range pairs(got.Terms) {
 		n++
-		term := an.dict.terms[id]
+		term, tf := an.dict.terms[id], float32(tf2)/2
 		w, ok := wantTF[term]
 		if !ok || w != tf {
 			t.Errorf("%s: term %q: tf %v, want %v (present: %v)", a.Source, term, tf, w, ok)
 		}
-	})
+	}
 	if n != len(wantTF) {
 		t.Errorf("%s: %d terms, want %d", a.Source, n, len(wantTF))
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"html/template"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"testing"
 
@@ -96,8 +97,15 @@ func BenchmarkIndexOneEdit(b *testing.B) {
 	for i := range docs {
 		docs[i].File = i/search.DocsPerFile == mid/search.DocsPerFile
 	}
+	// The previous index's files are all there to keep.
+	opt := search.Options{Keep: func(string) bool { return true }}
+	kept, shards := 0, 0
 	runtime.GC()
 	defer start(b, 1)()
+	defer func() {
+		b.ReportMetric(float64(shards-kept)/float64(b.N), "shards-made/op")
+		b.ReportMetric(float64(kept)/float64(b.N), "shards-kept/op")
+	}()
 	for i := range b.N {
 		b.StopTimer()
 		edited := orig
@@ -105,11 +113,20 @@ func BenchmarkIndexOneEdit(b *testing.B) {
 		docs[mid].Article = &edited
 		docs[mid].Key[15] = byte(i + 1)
 		b.StartTimer()
-		_, next, err := search.Index(context.Background(), docs, search.Options{}, cache, discard)
+		var st search.Stats
+		var next *search.Cache
+		var err error
+		// Labelled, so that a profile (-cpuprofile) tells the edits
+		// (pprof -tagfocus edit=1) from the first index.
+		pprof.Do(context.Background(), pprof.Labels("edit", "1"), func(ctx context.Context) {
+			st, next, err = search.Index(ctx, docs, opt, cache, discard)
+		})
 		if err != nil {
 			b.Fatal(err)
 		}
 		cache = next
+		kept += st.KeptShards
+		shards += st.Shards
 	}
 }
 

@@ -15,12 +15,12 @@ import (
 	"github.com/sitegen/sitegen/internal/content"
 )
 
-// docKeys keys each article by everything the analysis reads, as the
+// docKeys keys each article by everything the index reads of it, as the
 // build does.
 func docKeys(arts []*content.Article, file func(i int) bool) []Doc {
 	docs := make([]Doc, len(arts))
 	for i, a := range arts {
-		h := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %v", a.Body, a.Title, a.Summary, a.Tags))
+		h := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %v %q %q", a.Body, a.Title, a.Summary, a.Tags, a.URLPath(), a.Date.Format("2006-01-02")))
 		docs[i] = Doc{Article: a, File: file(i)}
 		copy(docs[i].Key[:], h[:])
 	}

@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -53,6 +53,14 @@ type Options struct {
 	// out of memory; nil means the article's Body field. It is called
 	// from several goroutines at once.
 	Body func(*content.Article) (string, error)
+
+	// Keep, when not nil, is offered each term shard of the previous
+	// index (the one whose Cache Index is given) that would be made again
+	// with the same bytes under the same name: it returns true when it
+	// keeps the file the previous index emitted, which is then not
+	// emitted, and false when it cannot (the file is gone or changed),
+	// and the shard is made and emitted.
+	Keep func(name string) bool
 }
 
 // Stats say what Write produced, in bytes as written (uncompressed).
@@ -61,6 +69,7 @@ type Stats struct {
 	Analyzed      int   // articles analyzed, not taken from the Cache
 	Terms         int   // distinct terms, tag filters included
 	Shards        int   // term shard files
+	KeptShards    int   // of those, the previous index's kept as they were (Options.Keep)
 	ManifestBytes int   // index.json, which every query loads first
 	ShardBytes    int64 // all term shards together
 	MaxShard      int   // the largest term shard
@@ -109,10 +118,11 @@ func Write(ctx context.Context, arts []*content.Article, opt Options, emit func(
 // A Doc is one article to index.
 type Doc struct {
 	Article *content.Article
-	// Key is the caller's hash of everything the analysis reads: the
-	// article's body, title, summary and tags (names and slugs). An
-	// article whose Key is in the Cache is not analyzed again; the zero
-	// Key is never looked up.
+	// Key is the caller's hash of everything the index reads of the
+	// article but its place: its body, title, summary, tags (names and
+	// slugs), URL and date, and Options.BasePath. An article whose Key
+	// is in the Cache is not analyzed again; the zero Key is never
+	// looked up.
 	Key [16]byte
 	// File says to make the document file that holds the article
 	// (DocFile). A file holds DocsPerFile articles and is made when any
@@ -128,6 +138,12 @@ type Doc struct {
 type Cache struct {
 	Terms   []string // the dictionary: an Entry's terms are indexes into it
 	Entries []Entry
+
+	// The term shards of the index made with these entries, and the
+	// options they were made with, so that an index made again keeps
+	// those an edit cannot have changed (see Options.Keep).
+	Shards           []Shard
+	ShardBytes, TopK int
 }
 
 // An Entry is one article's analysis.
@@ -135,6 +151,7 @@ type Entry struct {
 	Key    [16]byte // Doc.Key
 	Terms  []byte   // uvarint pairs (gap from the previous term index, 2 × weighted frequency), by term index
 	Length float32  // weighted length
+	Sum    uint64   // hash of what its result shows but its text (see docSum)
 }
 
 // DocFile is the name of the file that holds document id, relative to
@@ -160,7 +177,7 @@ func Index(ctx context.Context, docs []Doc, opt Options, cache *Cache, emit func
 	if opt.Body == nil {
 		opt.Body = func(a *content.Article) (string, error) { return string(a.Body), nil }
 	}
-	ix := &indexer{opt: opt, n: len(docs), dict: &dictionary{ids: map[string]uint32{}}}
+	ix := &indexer{opt: opt, n: len(docs), dict: &dictionary{ids: map[string]uint32{}}, prev: cache}
 	ix.useCache(cache)
 	if err := ix.addAll(ctx, docs, emit); err != nil {
 		return ix.stats, nil, err
@@ -192,10 +209,12 @@ type indexer struct {
 	entries  []Entry   // by document
 	docLen   []float32 // weighted length of each document
 	stats    Stats
+	df       []int32  // documents of each term, by id
+	shards   []Shard  // the term shards made or kept
 	shardSep []string // first term (shortened) of each shard
 	docSums  []uint64 // hash of what each document shows; see docSum
 	version  uint64   // hash of all shards and what documents show, so browsers do not mix builds
-	scratch  []byte
+	prev     *Cache   // the previous index's, or nil
 }
 
 // useCache takes the dictionary and analyses of a previous index.
@@ -209,8 +228,7 @@ func (ix *indexer) useCache(c *Cache) {
 	}
 	ix.cached = make(map[[16]byte]*Entry, len(c.Entries))
 	for i := range c.Entries {
-		e := &c.Entries[i]
-		if e.Key != ([16]byte{}) && validEntry(e.Terms, len(c.Terms)) {
+		if e := &c.Entries[i]; e.Key != ([16]byte{}) {
 			ix.cached[e.Key] = e
 		}
 	}
@@ -218,31 +236,70 @@ func (ix *indexer) useCache(c *Cache) {
 
 // validEntry reports whether terms decodes to term indexes below n.
 func validEntry(terms []byte, n int) bool {
-	id := uint64(0)
-	for len(terms) > 0 {
-		gap, k := binary.Uvarint(terms)
-		if k <= 0 {
+	id, i := uint64(0), 0
+	for ; i < len(terms); i++ {
+		gap := uint64(terms[i])
+		if gap >= 0x80 {
+			v, k := binary.Uvarint(terms[i:])
+			if k <= 0 {
+				return false
+			}
+			gap, i = v, i+k-1
+		}
+		if id += gap; id >= uint64(n) {
 			return false
 		}
-		id += gap
-		_, k2 := binary.Uvarint(terms[k:])
-		if k2 <= 0 || id >= uint64(n) {
+		// The frequency.
+		if i++; i == len(terms) {
 			return false
 		}
-		terms = terms[k+k2:]
+		if terms[i] >= 0x80 {
+			_, k := binary.Uvarint(terms[i:])
+			if k <= 0 {
+				return false
+			}
+			i += k - 1
+		}
 	}
 	return true
 }
 
-// eachTerm calls fn with each term index and weighted frequency of an entry.
-func eachTerm(terms []byte, fn func(id uint32, tf float32)) {
-	id := uint64(0)
-	for len(terms) > 0 {
-		gap, k := binary.Uvarint(terms)
-		id += gap
-		tf2, k2 := binary.Uvarint(terms[k:])
-		fn(uint32(id), float32(tf2)/2)
-		terms = terms[k+k2:]
+// pairs yields each term index and 2 × weighted frequency of an entry
+// (see Entry), and stops early at the first malformed pair. The
+// one-byte values that most gaps and frequencies are take a fast path:
+// every build reads every entry once or twice.
+func pairs(terms []byte) iter.Seq2[uint32, uint32] {
+	return func(yield func(uint32, uint32) bool) {
+		id := uint32(0)
+		for i := 0; i < len(terms); {
+			gap := uint64(terms[i])
+			if gap < 0x80 {
+				i++
+			} else {
+				v, k := binary.Uvarint(terms[i:])
+				if k <= 0 {
+					return
+				}
+				gap, i = v, i+k
+			}
+			if i == len(terms) {
+				return
+			}
+			tf2 := uint64(terms[i])
+			if tf2 < 0x80 {
+				i++
+			} else {
+				v, k := binary.Uvarint(terms[i:])
+				if k <= 0 {
+					return
+				}
+				tf2, i = v, i+k
+			}
+			id += uint32(gap)
+			if !yield(id, uint32(tf2)) {
+				return
+			}
+		}
 	}
 }
 
@@ -289,10 +346,9 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 			if fresh[i-lo] {
 				ix.stats.Analyzed++
 				fresh[i-lo] = false
-			} else {
-				ix.entries[i] = *ix.cached[docs[i].Key]
 			}
 			ix.docLen[i] = ix.entries[i].Length
+			ix.docSums[i] = ix.entries[i].Sum
 		}
 		for _, n := range sizes[:(hi-lo+DocsPerFile-1)/DocsPerFile] {
 			if n >= 0 {
@@ -302,6 +358,12 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 		}
 	}
 	ix.stats.Docs = len(docs)
+	ix.df = make([]int32, len(ix.dict.terms))
+	for _, an := range ans {
+		for id, n := range an.df {
+			ix.df[id] += n
+		}
+	}
 	return nil
 }
 
@@ -338,15 +400,18 @@ func (ix *indexer) addFile(first int, docs []Doc, fresh []bool, an *analyzer, bu
 	return len(data), emit(docFile(first), data)
 }
 
-// analyzeDoc analyzes document i into ix.entries[i], unless the cache has
-// it, reporting so in fresh, and returns its body text when the analysis
-// or its document file (file) needs it.
+// analyzeDoc puts document i's entry in ix.entries[i], from the cache if
+// it has a sound one, else analyzing it and reporting so in fresh, and
+// returns its body text when the analysis or its document file (file)
+// needs it.
 func (ix *indexer) analyzeDoc(i int, d Doc, file bool, an *analyzer, fresh *bool) ([]byte, error) {
-	ix.docSums[i] = ix.docSum(d.Article)
-	_, cached := ix.cached[d.Key]
-	cached = cached && d.Key != [16]byte{}
-	if cached && !file {
-		return nil, nil
+	e, cached := ix.cached[d.Key]
+	cached = cached && d.Key != [16]byte{} && an.take(e, len(ix.prev.Terms))
+	if cached {
+		ix.entries[i] = *e
+		if !file {
+			return nil, nil
+		}
 	}
 	body, err := ix.opt.Body(d.Article)
 	if err != nil {
@@ -355,6 +420,7 @@ func (ix *indexer) analyzeDoc(i int, d Doc, file bool, an *analyzer, fresh *bool
 	an.text = appendPlainText(an.text[:0], body)
 	if !cached {
 		ix.entries[i], *fresh = an.analyze(d.Key, d.Article, an.text), true
+		ix.entries[i].Sum = ix.docSum(d.Article)
 	}
 	return an.text, nil
 }
@@ -366,17 +432,38 @@ func (ix *indexer) analyzeDoc(i int, d Doc, file bool, an *analyzer, fresh *bool
 // document it reads (its number, "n") and reads its file afresh if a kept
 // header and newer bytes do not match.
 func (ix *indexer) docSum(a *content.Article) uint64 {
-	h := fnv.New64a()
-	for _, s := range []string{ix.url(a), a.Date.Format("2006-01-02"), a.Title, a.Summary} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+	// FNV-64a, as hash/fnv makes it, without a copy of each string: every
+	// build sums every document.
+	h := uint64(fnvOffset)
+	str := func(s string) {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * fnvPrime
+		}
 	}
+	str(ix.opt.BasePath) // the URL: ix.url(a)
+	str(strings.TrimPrefix(a.URLPath(), "/"))
+	str("\x00")
+	var date [16]byte
+	for _, c := range a.Date.AppendFormat(date[:0], "2006-01-02") {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	str("\x00")
+	str(a.Title)
+	str("\x00")
+	str(a.Summary)
+	str("\x00")
 	for _, t := range a.Tags {
-		h.Write([]byte(t.Name))
-		h.Write([]byte{0})
+		str(t.Name)
+		str("\x00")
 	}
-	return h.Sum64()
+	return h
 }
+
+// The FNV-64a hash's constants.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 // url is the link of an article's result.
 func (ix *indexer) url(a *content.Article) string {
@@ -388,23 +475,14 @@ func (ix *indexer) url(a *content.Article) string {
 // they are more than half of it; then it is rebuilt with only the words
 // in use.
 func (ix *indexer) cache() *Cache {
-	used := make([]bool, len(ix.dict.terms))
-	n := 0
-	for _, e := range ix.entries {
-		eachTerm(e.Terms, func(id uint32, _ float32) {
-			if !used[id] {
-				used[id] = true
-				n++
-			}
-		})
-	}
-	if len(ix.dict.terms) <= 2*n+1024 {
-		return &Cache{Terms: ix.dict.terms, Entries: ix.entries}
+	c := &Cache{Terms: ix.dict.terms, Entries: ix.entries, Shards: ix.shards, ShardBytes: ix.opt.ShardBytes, TopK: ix.opt.TopK}
+	if len(ix.dict.terms) <= 2*ix.stats.Terms+1024 {
+		return c
 	}
 	remap := make([]uint32, len(ix.dict.terms))
 	var terms []string
-	for id, u := range used {
-		if u {
+	for id, df := range ix.df { // the terms in use
+		if df > 0 {
 			remap[id] = uint32(len(terms))
 			terms = append(terms, ix.dict.terms[id])
 		}
@@ -413,15 +491,16 @@ func (ix *indexer) cache() *Cache {
 	for i, e := range ix.entries {
 		buf := make([]byte, 0, len(e.Terms))
 		prev := uint32(0)
-		eachTerm(e.Terms, func(id uint32, tf float32) {
+		for id, tf2 := range pairs(e.Terms) {
 			id = remap[id]
 			buf = binary.AppendUvarint(buf, uint64(id-prev))
-			buf = binary.AppendUvarint(buf, uint64(tf*2))
+			buf = binary.AppendUvarint(buf, uint64(tf2))
 			prev = id
-		})
-		entries[i] = Entry{Key: e.Key, Terms: buf, Length: e.Length}
+		}
+		entries[i] = Entry{Key: e.Key, Terms: buf, Length: e.Length, Sum: e.Sum}
 	}
-	return &Cache{Terms: terms, Entries: entries}
+	c.Terms, c.Entries = terms, entries
+	return c
 }
 
 // docJSON is an article's document file: what a result shows.
@@ -455,109 +534,6 @@ func truncate(s []byte, n int) string {
 		return string(s[:i])
 	}
 	return string(bytes.ToValidUTF8(s[:n], nil))
-}
-
-// writeShards encodes the terms in code-point order and cuts the sequence
-// into shards of about opt.ShardBytes, so that the terms of one shard
-// share a key range that the manifest lists.
-func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) error) error {
-	df := make([]int, len(ix.dict.terms))
-	for _, e := range ix.entries {
-		eachTerm(e.Terms, func(id uint32, _ float32) { df[id]++ })
-	}
-	var terms []uint32
-	for id, n := range df {
-		if n > 0 {
-			terms = append(terms, uint32(id))
-		}
-	}
-	slices.SortFunc(terms, func(a, b uint32) int { return strings.Compare(ix.dict.terms[a], ix.dict.terms[b]) })
-	ix.stats.Terms = len(terms)
-	var avgLen float64
-	for _, l := range ix.docLen {
-		avgLen += float64(l)
-	}
-	avgLen /= float64(max(1, ix.n))
-	sc := scorer{n: ix.n, avgLen: avgLen, docLen: ix.docLen, topK: ix.opt.TopK}
-	// The largest possible BM25 score (a term in one article) scales the
-	// one-byte impacts.
-	sc.maxScore = idf(ix.n, 1) * (bm25K1 + 1)
-	sc.prepare()
-
-	h := fnv.New64a()
-	var shard []byte
-	var last string
-	flush := func() error {
-		if len(shard) == 0 {
-			return nil
-		}
-		h.Write(shard)
-		i := len(ix.shardSep) - 1
-		ix.stats.Shards++
-		ix.stats.ShardBytes += int64(len(shard))
-		ix.stats.MaxShard = max(ix.stats.MaxShard, len(shard))
-		err := emit(shardFile(i), shard)
-		shard = nil
-		return err
-	}
-	// Invert the analyses a group of terms at a time, each group's
-	// postings at most maxPostings (but for one very common term), so
-	// that memory never holds every posting of a big archive at once.
-	at := make([]int, len(ix.dict.terms)) // where a term of the group puts its next posting, plus one; 0 outside the group
-	var all []posting
-	for g0 := 0; g0 < len(terms); {
-		g1, n := g0, 0
-		for g1 < len(terms) && (g1 == g0 || n+df[terms[g1]] <= maxPostings) {
-			at[terms[g1]] = n + 1
-			n += df[terms[g1]]
-			g1++
-		}
-		if cap(all) < n {
-			all = make([]posting, n)
-		}
-		all = all[:n]
-		for doc, e := range ix.entries {
-			eachTerm(e.Terms, func(id uint32, tf float32) {
-				if i := at[id]; i > 0 {
-					all[i-1] = posting{uint32(doc), tf}
-					at[id]++
-				}
-			})
-		}
-		off := 0
-		for j := g0; j < g1; j++ {
-			if j%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			id := terms[j]
-			at[id] = 0
-			t := ix.dict.terms[id]
-			if len(shard) == 0 {
-				ix.shardSep = append(ix.shardSep, separator(last, t))
-			}
-			shard = sc.appendTerm(shard, t, all[off:off+df[id]])
-			off += df[id]
-			last = t
-			if len(shard) >= ix.opt.ShardBytes {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		g0 = g1
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	var sum [8]byte
-	for _, s := range ix.docSums {
-		binary.LittleEndian.PutUint64(sum[:], s)
-		h.Write(sum[:])
-	}
-	ix.version = h.Sum64()
-	return nil
 }
 
 // separator returns the shortest prefix of next that sorts after prev: the

@@ -1,0 +1,348 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"hash/fnv"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// A Shard describes one term shard of an index for the next index made
+// from the same Cache, which keeps the shards whose bytes cannot have
+// changed instead of making them again.
+type Shard struct {
+	First string // its first term
+	Size  int    // its length in bytes
+	Sum   uint64 // FNV-64a of its bytes; the manifest's version is made of these
+	// MinAvg and MaxAvg bound the average document length (BM25's
+	// avgdl) within which every impact in the shard rounds to the byte
+	// it has, the documents, terms and frequencies being the same. An edit
+	// moves the average a little, and with it, in principle, every
+	// impact; these say whether it moved this shard's.
+	MinAvg, MaxAvg float64
+}
+
+// roomMargin keeps an impact whose shard is kept this far (on the scale
+// of 0 to 255) from the rounding boundaries of its byte, far more than
+// the rounding errors of computing it.
+const roomMargin = 1e-6
+
+// writeShards encodes the terms in code-point order and cuts the sequence
+// into shards of about opt.ShardBytes, so that the terms of one shard
+// share a key range that the manifest lists.
+//
+// When the previous index (ix.prev) had the same number of documents, a
+// shard of it whose range holds no term of a document that changed, and
+// whose impacts the new average document length leaves as they were
+// (Shard.MinAvg and MaxAvg), has the bytes it had: if it starts the same
+// shard of the new index (same number, same first term), it is offered
+// to opt.Keep instead of being made. Only the terms of the shards made
+// are inverted.
+func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) error) error {
+	terms, df := ix.dict.terms, ix.df
+	var order []uint32 // the terms in use, in code-point order
+	for id, n := range df {
+		if n > 0 {
+			order = append(order, uint32(id))
+		}
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(terms[a], terms[b]) })
+	ix.stats.Terms = len(order)
+	var avgLen float64
+	for _, l := range ix.docLen {
+		avgLen += float64(l)
+	}
+	avgLen /= float64(max(1, ix.n))
+	sc := &scorer{n: ix.n, avgLen: avgLen, docLen: ix.docLen, topK: ix.opt.TopK}
+	// The largest possible BM25 score (a term in one article) scales the
+	// one-byte impacts.
+	sc.maxScore = idf(ix.n, 1) * (bm25K1 + 1)
+	sc.prepare()
+
+	sw := &shardWriter{ix: ix, sc: sc, order: order, df: df, emit: emit, slot: make([]int32, len(terms))}
+	sw.planReuse(avgLen)
+	if err := sw.run(ctx); err != nil {
+		return err
+	}
+	h := fnv.New64a()
+	var sum [8]byte
+	for _, s := range ix.shards {
+		binary.LittleEndian.PutUint64(sum[:], s.Sum)
+		h.Write(sum[:])
+	}
+	for _, s := range ix.docSums {
+		binary.LittleEndian.PutUint64(sum[:], s)
+		h.Write(sum[:])
+	}
+	ix.version = h.Sum64()
+	return nil
+}
+
+// A shardWriter makes the term shards, and keeps those of the previous
+// index that an edit left as they were.
+type shardWriter struct {
+	ix    *indexer
+	sc    *scorer
+	order []uint32 // the terms in use, in code-point order: a term's position in the index
+	df    []int32  // by term id
+	emit  func(string, []byte) error
+
+	// Of the previous index, when its shards may be kept: old[k] is its
+	// shard k, keep[k] whether it may be kept, and oldShard[p] the shard
+	// whose range holds the term at position p.
+	old      []Shard
+	keep     []bool
+	oldShard []int32
+
+	// The postings of a group of terms, inverted together: slot[id] is 1
+	// + the term's place in the group (0: not in it), starts[i] where
+	// its postings begin in postings.
+	slot     []int32
+	group    []uint32
+	starts   []int
+	postings []posting
+}
+
+// planReuse decides which shards of the previous index may be kept: none
+// unless it had as many documents, the same options and Keep is set (a
+// document added or deleted renumbers the rest and changes every term's
+// inverse document frequency); then each shard whose impacts the new
+// average document length leaves as they were and that holds no term
+// whose entry the changed documents change (see changedTerms).
+func (sw *shardWriter) planReuse(avgLen float64) {
+	ix := sw.ix
+	prev := ix.prev
+	if prev == nil || ix.opt.Keep == nil || len(prev.Shards) == 0 || len(prev.Entries) != ix.n ||
+		prev.ShardBytes != ix.opt.ShardBytes || prev.TopK != ix.opt.TopK {
+		return
+	}
+	old := slices.Clone(prev.Shards)
+	keep := make([]bool, len(old))
+	for k, s := range old {
+		keep[k] = s.MinAvg <= avgLen && avgLen <= s.MaxAvg
+	}
+	// The shard whose range holds term t: the last whose first term is
+	// not after t (shard 0 for terms before the first).
+	terms := ix.dict.terms
+	shardOf := func(id uint32) int {
+		t := terms[id]
+		return max(0, sort.Search(len(old), func(k int) bool { return old[k].First > t })-1)
+	}
+	dirty, bounds, ok := sw.changedTerms()
+	if !ok {
+		return // a damaged cache: make every shard
+	}
+	for id := range dirty {
+		keep[shardOf(id)] = false
+	}
+	// A shard that keeps its bytes keeps them for average lengths that
+	// leave its new impacts as they are too.
+	for _, b := range bounds {
+		if k := shardOf(b.id); keep[k] && !dirty[b.id] {
+			sw.sc.startShard()
+			sw.sc.boundByte(b.q, b.x)
+			s := &old[k]
+			if !math.IsInf(sw.sc.down, 1) {
+				s.MinAvg = max(s.MinAvg, avgLen/(sw.sc.down*sw.sc.down))
+			}
+			if !math.IsInf(sw.sc.up, 1) {
+				s.MaxAvg = min(s.MaxAvg, avgLen*sw.sc.up*sw.sc.up)
+			}
+			keep[k] = s.MinAvg <= avgLen && avgLen <= s.MaxAvg
+		}
+	}
+	sw.old, sw.keep = old, keep
+	sw.oldShard = make([]int32, len(sw.order))
+	k := 0
+	for p, id := range sw.order {
+		for k+1 < len(old) && terms[id] >= old[k+1].First {
+			k++
+		}
+		sw.oldShard[p] = int32(k)
+	}
+}
+
+// An impactBound is the impact a changed document has for a term whose
+// entry it leaves as it was, and the impact before rounding.
+type impactBound struct {
+	id uint32
+	q  byte
+	x  float64
+}
+
+// changedTerms compares the entries of the documents whose entry changed
+// (by number) with the previous index's and returns the terms whose shard
+// entry they change: a term one of them gained or lost, or has with
+// another frequency, or whose impact in one of them (its length changed)
+// rounds to another byte. For the other terms of those documents it
+// returns their impacts, which bound the shards kept like any other. ok is
+// false when the previous index's entries are damaged.
+func (sw *shardWriter) changedTerms() (dirty map[uint32]bool, bounds []impactBound, ok bool) {
+	ix, sc := sw.ix, sw.sc
+	prev := ix.prev
+	terms := ix.dict.terms
+	dirty = map[uint32]bool{}
+	before := map[uint32]uint32{}
+	for i, e := range ix.entries {
+		o := &prev.Entries[i]
+		if o.Key == e.Key && e.Key != ([16]byte{}) {
+			continue
+		}
+		if !validEntry(o.Terms, len(terms)) {
+			return nil, nil, false
+		}
+		clear(before)
+		for id, tf2 := range pairs(o.Terms) {
+			before[id] = tf2
+		}
+		oldNorm, newNorm := sc.lengthNorm(o.Length), sc.lengthNorm(e.Length)
+		for id, tf2 := range pairs(e.Terms) {
+			was, had := before[id]
+			delete(before, id)
+			switch {
+			case !had || was != tf2:
+				dirty[id] = true
+			case strings.HasPrefix(terms[id], "#"): // a filter: no impacts
+			default:
+				termIDF := idf(ix.n, int(sw.df[id]))
+				tf := float32(tf2) / 2
+				q0, _ := sc.impactOf(termIDF, tf, oldNorm)
+				q, x := sc.impactOf(termIDF, tf, newNorm)
+				if q != q0 {
+					dirty[id] = true
+				} else {
+					bounds = append(bounds, impactBound{id, q, x})
+				}
+			}
+		}
+		for id := range before { // lost
+			dirty[id] = true
+		}
+	}
+	return dirty, bounds, true
+}
+
+// run makes the shards in order, keeping those it can.
+func (sw *shardWriter) run(ctx context.Context) error {
+	ix := sw.ix
+	for p := 0; p < len(sw.order); {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if next, ok := sw.tryKeep(p); ok {
+			p = next
+			continue
+		}
+		first := p
+		var shard []byte
+		sw.sc.startShard()
+		for {
+			id := sw.order[p]
+			if sw.slot[id] == 0 {
+				sw.invert(p)
+			}
+			i := sw.slot[id] - 1
+			shard = sw.sc.appendTerm(shard, ix.dict.terms[id], sw.postings[sw.starts[i]:sw.starts[i]+int(sw.df[id])])
+			p++
+			if len(shard) >= ix.opt.ShardBytes || p == len(sw.order) {
+				break
+			}
+		}
+		if err := sw.add(first, sw.sc.shardInfo(ix.dict.terms[sw.order[first]], shard)); err != nil {
+			return err
+		}
+		if err := sw.emit(shardFile(len(ix.shards)-1), shard); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tryKeep keeps the previous index's shard that would be made next, from
+// position p, if it may be kept, starts at p's term and has the same
+// number, and returns the position after its terms.
+func (sw *shardWriter) tryKeep(p int) (next int, ok bool) {
+	ix := sw.ix
+	k := len(ix.shards)
+	if k >= len(sw.old) || !sw.keep[k] || int(sw.oldShard[p]) != k || sw.old[k].First != ix.dict.terms[sw.order[p]] {
+		return 0, false
+	}
+	if !ix.opt.Keep(shardFile(k)) {
+		return 0, false
+	}
+	ix.stats.KeptShards++
+	next = p + 1
+	for next < len(sw.order) && int(sw.oldShard[next]) == k {
+		next++
+	}
+	return next, sw.add(p, sw.old[k]) == nil
+}
+
+// add records the next shard, which starts at position first.
+func (sw *shardWriter) add(first int, s Shard) error {
+	ix := sw.ix
+	prev := ""
+	if first > 0 {
+		prev = ix.dict.terms[sw.order[first-1]]
+	}
+	ix.shardSep = append(ix.shardSep, separator(prev, s.First))
+	ix.shards = append(ix.shards, s)
+	ix.stats.Shards++
+	ix.stats.ShardBytes += int64(s.Size)
+	ix.stats.MaxShard = max(ix.stats.MaxShard, s.Size)
+	return nil
+}
+
+// invert gathers the postings of the terms from position p on that the
+// shards to make need, at most maxPostings of them (but for one very
+// common term), in one pass over the entries: so that memory never holds
+// every posting of a big archive at once.
+func (sw *shardWriter) invert(p int) {
+	for _, id := range sw.group {
+		sw.slot[id] = 0
+	}
+	sw.group, sw.starts = sw.group[:0], sw.starts[:0]
+	n := 0
+	for q := p; q < len(sw.order); q++ {
+		id := sw.order[q]
+		if q > p && !sw.wanted(p, q) {
+			continue
+		}
+		if q > p && n+int(sw.df[id]) > maxPostings {
+			break
+		}
+		sw.group = append(sw.group, id)
+		sw.starts = append(sw.starts, n)
+		sw.slot[id] = int32(len(sw.group))
+		n += int(sw.df[id])
+	}
+	if cap(sw.postings) < n {
+		sw.postings = make([]posting, n)
+	}
+	sw.postings = sw.postings[:n]
+	next := slices.Clone(sw.starts)
+	for doc, e := range sw.ix.entries {
+		for id, tf2 := range pairs(e.Terms) {
+			if i := sw.slot[id]; i > 0 {
+				sw.postings[next[i-1]] = posting{uint32(doc), float32(tf2) / 2}
+				next[i-1]++
+			}
+		}
+	}
+}
+
+// wanted reports whether the term at position q is likely to be needed
+// by the shards made from position p on: any term when no shard is kept;
+// else those of the previous shards that are not kept, of the one that
+// holds p, and of the one after each of those (where a shard made again
+// that ends elsewhere than before moves the next one's start).
+func (sw *shardWriter) wanted(p, q int) bool {
+	if sw.old == nil {
+		return true
+	}
+	k := sw.oldShard[q]
+	return k == sw.oldShard[p] || !sw.keep[k] || k > 0 && !sw.keep[k-1]
+}
