@@ -65,6 +65,10 @@ func (cw *cacheWriter) bytes(b []byte) {
 
 func (cw *cacheWriter) hash(h [16]byte) { cw.buf = append(cw.buf, h[:]...); cw.grow() }
 
+// u64 writes v in 8 bytes: a hash or a float's bits, which a varint would
+// make longer.
+func (cw *cacheWriter) u64(v uint64) { cw.buf = binary.LittleEndian.AppendUint64(cw.buf, v); cw.grow() }
+
 func (cw *cacheWriter) strs(ss []string) {
 	cw.uvarint(uint64(len(ss)))
 	for _, s := range ss {
@@ -186,6 +190,7 @@ func (cw *cacheWriter) entry(e *search.Entry) {
 	cw.hash(e.Key)
 	cw.bytes(e.Terms)
 	cw.uvarint(uint64(math.Float32bits(e.Length)))
+	cw.u64(e.Sum)
 }
 
 // A cacheReader reads records from a string: the strings it returns are
@@ -445,6 +450,10 @@ func readEntries(data []byte, n int) ([]search.Entry, error) {
 			return nil, errors.New("a bad search analysis length")
 		}
 		e.Length = math.Float32frombits(uint32(bits))
+		if len(data) < 8 {
+			return nil, errors.New("a search analysis past the end")
+		}
+		e.Sum, data = binary.LittleEndian.Uint64(data), data[8:]
 	}
 	if len(data) != 0 {
 		return nil, errors.New("bytes left over after the search analyses")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/search"
 )
 
 // notCached are the fields of content.Article the build cache does not
@@ -32,8 +33,14 @@ func fillValue(t *testing.T, v reflect.Value, path string, n *int) {
 		v.SetBool(true)
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		v.SetInt(int64(*n) * 1000003)
-	case reflect.Uint64, reflect.Uint32, reflect.Uint:
+	case reflect.Uint64, reflect.Uint32, reflect.Uint, reflect.Uint8:
 		v.SetUint(uint64(*n) * 0x9e3779b97f4a7c15)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(*n) + 0.25)
+	case reflect.Array:
+		for i := range v.Len() {
+			fillValue(t, v.Index(i), fmt.Sprintf("%s[%d]", path, i), n)
+		}
 	case reflect.Slice:
 		s := reflect.MakeSlice(v.Type(), 2, 2)
 		for i := range 2 {
@@ -106,6 +113,29 @@ func TestCacheArticleRoundTrip(t *testing.T) {
 	if got.Slug != "parsed-slug" || !reflect.DeepEqual(got.Tags, parsed.tags) || !reflect.DeepEqual(got.Aliases, parsed.aliases) ||
 		!reflect.DeepEqual(got.Findings, parsed.findings) || got.Title != a.Title {
 		t.Errorf("normalized article read back as slug %q, tags %v, aliases %v, findings %v", got.Slug, got.Tags, got.Aliases, got.Findings)
+	}
+}
+
+// Every field of the search index's analyses comes back from the build
+// cache as it went in. A field added to search.Entry fails this test until
+// cachecodec.go writes and reads it.
+func TestCacheSearchRoundTrip(t *testing.T) {
+	var entries []search.Entry // fillValue makes two
+	n := 0
+	fillValue(t, reflect.ValueOf(&entries).Elem(), "Entry", &n)
+	var buf bytes.Buffer
+	cw := &cacheWriter{w: bufio.NewWriter(&buf)}
+	for i := range entries {
+		cw.entry(&entries[i])
+	}
+	cw.flush()
+	cw.w.Flush()
+	got, err := readEntries(bytes.Clone(buf.Bytes()), len(entries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, entries) {
+		t.Errorf("search entries read back as %+v, wrote %+v", got, entries)
 	}
 }
 
