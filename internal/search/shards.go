@@ -81,6 +81,33 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 	return nil
 }
 
+// cutAfter reports whether a shard of size bytes, whose last entry (of
+// entry bytes) is term's, ends there: at the latest once it reaches
+// shardBytes; from three quarters of that on, after a term picked by its
+// hash with a chance of entry / (shardBytes/8), so that about one term in
+// every shardBytes/8 bytes of entries is picked. Where a shard ends then
+// depends on the terms around its end, not on where it began: a shard
+// that an edit makes a few bytes longer or shorter nearly always ends
+// where it did, and the shards after it stay as they were, where cutting
+// only at shardBytes moves every later cut that entries of much the same
+// size (rare words) do not happen to realign. Shards average about 7/8
+// of shardBytes.
+func cutAfter(term string, entry, size, shardBytes int) bool {
+	if size >= shardBytes {
+		return true
+	}
+	if size < shardBytes*3/4 {
+		return false
+	}
+	h := uint64(fnvOffset)
+	for i := 0; i < len(term); i++ {
+		h = (h ^ uint64(term[i])) * fnvPrime
+	}
+	// A uniform draw in [0, 1) from the hash's high bits.
+	u := float64(h>>11) / (1 << 53)
+	return u*float64(shardBytes/8) < float64(entry)
+}
+
 // A shardWriter makes the term shards, and keeps those of the previous
 // index that an edit left as they were.
 type shardWriter struct {
@@ -245,9 +272,10 @@ func (sw *shardWriter) run(ctx context.Context) error {
 				sw.invert(p)
 			}
 			i := sw.slot[id] - 1
+			size := len(shard)
 			shard = sw.sc.appendTerm(shard, ix.dict.terms[id], sw.postings[sw.starts[i]:sw.starts[i]+int(sw.df[id])])
 			p++
-			if len(shard) >= ix.opt.ShardBytes || p == len(sw.order) {
+			if p == len(sw.order) || cutAfter(ix.dict.terms[id], len(shard)-size, len(shard), ix.opt.ShardBytes) {
 				break
 			}
 		}
