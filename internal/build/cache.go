@@ -41,7 +41,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 9"
+const cacheFormat = "sitegen build cache 10"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -232,6 +232,7 @@ const (
 	secSources              // the rest of each content file's cachedSource, in the order of secStamps
 	secSearchTerms          // search.Cache.Terms
 	secSearchEntries        // search.Cache.Entries
+	secSearchShards         // search.Cache.Shards
 	secRelated              // cacheState.Related's lists
 	numSections
 )
@@ -254,6 +255,9 @@ type manifestHeader struct {
 	Sources, Outputs int
 	SearchTerms      int // words in the search analyses' dictionary
 	SearchEntries    int
+	SearchShards     int // the search index's term shards (search.Cache.Shards)
+	SearchShardBytes int // and the options they were made with
+	SearchTopK       int
 	HasRelated       bool     // the related stories follow
 	RelatedKey       [32]byte // site.RelatedIndex.Key
 	RelatedLists     int
@@ -278,6 +282,9 @@ func (cw *cacheWriter) header(h *manifestHeader) {
 	cw.int(h.Outputs)
 	cw.int(h.SearchTerms)
 	cw.int(h.SearchEntries)
+	cw.int(h.SearchShards)
+	cw.int(h.SearchShardBytes)
+	cw.int(h.SearchTopK)
 	cw.bool(h.HasRelated)
 	cw.hash([16]byte(h.RelatedKey[:16]))
 	cw.hash([16]byte(h.RelatedKey[16:]))
@@ -299,12 +306,13 @@ func (r *cacheReader) header() *manifestHeader {
 		h.Extras[r.str()] = extraMade{r.hash(), r.hash()}
 	}
 	h.Sources, h.Outputs, h.SearchTerms, h.SearchEntries = r.int(), r.int(), r.int(), r.int()
+	h.SearchShards, h.SearchShardBytes, h.SearchTopK = r.int(), r.int(), r.int()
 	h.HasRelated = r.bool()
 	k1, k2 := r.hash(), r.hash()
 	copy(h.RelatedKey[:16], k1[:])
 	copy(h.RelatedKey[16:], k2[:])
 	h.RelatedLists = r.int()
-	for _, n := range []int{h.Sources, h.Outputs, h.SearchTerms, h.SearchEntries, h.RelatedLists} {
+	for _, n := range []int{h.Sources, h.Outputs, h.SearchTerms, h.SearchEntries, h.SearchShards, h.SearchShardBytes, h.SearchTopK, h.RelatedLists} {
 		if n < 0 || n > 1<<40 {
 			r.fail("a count out of range")
 		}
@@ -496,6 +504,10 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	if sc.Entries, err = readEntries(entries, h.SearchEntries); err != nil {
 		return err
 	}
+	if sc.Shards, err = cf.readShards(h.SearchShards); err != nil {
+		return err
+	}
+	sc.ShardBytes, sc.TopK = h.SearchShardBytes, h.SearchTopK
 	m.State.Search = sc
 	if h.HasRelated {
 		data, err := readSectionString(cf.f, cf.off[secRelated], cf.len[secRelated])
@@ -522,6 +534,23 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 		m.State.Related = ri
 	}
 	return nil
+}
+
+// readShards reads the n search shards of the shards section.
+func (cf *cacheFile) readShards(n int) ([]search.Shard, error) {
+	data, err := readSectionString(cf.f, cf.off[secSearchShards], cf.len[secSearchShards])
+	if err != nil {
+		return nil, err
+	}
+	if n > len(data) {
+		return nil, errors.New("more search shards than bytes")
+	}
+	r := newCacheReader(data)
+	shards := make([]search.Shard, n)
+	for i := range shards {
+		shards[i] = r.shard()
+	}
+	return shards, r.end()
 }
 
 // readTrees reads the records of the folders beside the destination,
@@ -589,7 +618,8 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	}
 	h := manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
 		World: st.World, Articles: st.Articles, Pages: st.Pages, Notes: st.Notes, Extras: extras,
-		Sources: nSources, Outputs: len(outputs), SearchTerms: len(sc.Terms), SearchEntries: len(sc.Entries)}
+		Sources: nSources, Outputs: len(outputs), SearchTerms: len(sc.Terms), SearchEntries: len(sc.Entries),
+		SearchShards: len(sc.Shards), SearchShardBytes: sc.ShardBytes, SearchTopK: sc.TopK}
 	if st.Related != nil {
 		h.HasRelated, h.RelatedKey, h.RelatedLists = true, st.Related.Key, len(st.Related.Lists)
 	}
@@ -649,6 +679,11 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	section(secSearchEntries, func() {
 		for i := range sc.Entries {
 			cw.entry(&sc.Entries[i])
+		}
+	})
+	section(secSearchShards, func() {
+		for i := range sc.Shards {
+			cw.shard(&sc.Shards[i])
 		}
 	})
 	section(secRelated, func() {

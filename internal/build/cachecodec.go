@@ -193,6 +193,14 @@ func (cw *cacheWriter) entry(e *search.Entry) {
 	cw.u64(e.Sum)
 }
 
+func (cw *cacheWriter) shard(sh *search.Shard) {
+	cw.str(sh.First)
+	cw.int(sh.Size)
+	cw.u64(sh.Sum)
+	cw.u64(math.Float64bits(sh.MinAvg))
+	cw.u64(math.Float64bits(sh.MaxAvg))
+}
+
 // A cacheReader reads records from a string: the strings it returns are
 // parts of it, so that reading tens of thousands of articles makes no
 // string of its own. The first error sticks; after it every read returns
@@ -309,6 +317,19 @@ func (r *cacheReader) hash() (h [16]byte) {
 	return h
 }
 
+func (r *cacheReader) u64() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	if len(r.data) < 8 {
+		r.fail("a number past the end")
+		return 0
+	}
+	v := binary.LittleEndian.Uint64([]byte(r.data[:8]))
+	r.data = r.data[8:]
+	return v
+}
+
 func (r *cacheReader) strs(name bool) []string {
 	n := r.count()
 	if n == 0 {
@@ -416,6 +437,11 @@ func (r *cacheReader) archived() *archived {
 
 func (r *cacheReader) output() cachedOutput {
 	return cachedOutput{Path: r.str(), Key: r.hash(), Sum: r.hash(), Stamp: r.stamp(), Extra: r.bool()}
+}
+
+func (r *cacheReader) shard() search.Shard {
+	return search.Shard{First: r.str(), Size: r.int(), Sum: r.u64(),
+		MinAvg: math.Float64frombits(r.u64()), MaxAvg: math.Float64frombits(r.u64())}
 }
 
 // readEntries reads n search analyses written by cacheWriter.entry.

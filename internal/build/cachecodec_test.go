@@ -116,13 +116,15 @@ func TestCacheArticleRoundTrip(t *testing.T) {
 	}
 }
 
-// Every field of the search index's analyses comes back from the build
-// cache as it went in. A field added to search.Entry fails this test until
-// cachecodec.go writes and reads it.
+// Every field of the search index's analyses and shards comes back from
+// the build cache as it went in. A field added to search.Entry or
+// search.Shard fails this test until cachecodec.go writes and reads it.
 func TestCacheSearchRoundTrip(t *testing.T) {
-	var entries []search.Entry // fillValue makes two
+	var entries []search.Entry // fillValue makes two of each
+	var shards []search.Shard
 	n := 0
 	fillValue(t, reflect.ValueOf(&entries).Elem(), "Entry", &n)
+	fillValue(t, reflect.ValueOf(&shards).Elem(), "Shard", &n)
 	var buf bytes.Buffer
 	cw := &cacheWriter{w: bufio.NewWriter(&buf)}
 	for i := range entries {
@@ -136,6 +138,23 @@ func TestCacheSearchRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, entries) {
 		t.Errorf("search entries read back as %+v, wrote %+v", got, entries)
+	}
+
+	buf.Reset()
+	cw = &cacheWriter{w: bufio.NewWriter(&buf)}
+	for i := range shards {
+		cw.shard(&shards[i])
+	}
+	cw.flush()
+	cw.w.Flush()
+	r := newCacheReader(buf.String())
+	for i, want := range shards {
+		if got := r.shard(); got != want {
+			t.Errorf("search shard %d read back as %+v, wrote %+v", i, got, want)
+		}
+	}
+	if err := r.end(); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -43,11 +43,14 @@ type outputs struct {
 	// For a build that remakes only what changed: skipFeed says which
 	// feeds (by folder) need not be made; docs, when not nil, are the
 	// search index's documents with their keys and whether to make their
-	// files, and searchCache the previous build's analyses. The index's
-	// analyses for the next build are left in newSearch.
+	// files, searchCache the previous build's analyses and shards, and
+	// keepShard keeps a term shard of the previous build's index as it is
+	// (search.Options.Keep), by output path. The index's analyses and
+	// shards for the next build are left in newSearch.
 	skipFeed    func(dir string) bool
 	docs        []search.Doc
 	searchCache *search.Cache
+	keepShard   func(name string) bool
 	newSearch   *search.Cache
 }
 
@@ -191,9 +194,12 @@ func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 			docs[i] = search.Doc{Article: a, File: true}
 		}
 	}
+	opt := search.Options{BasePath: s.site.Config.BasePath(), Body: s.body}
+	if s.keepShard != nil {
+		opt.Keep = func(name string) bool { return s.keepShard(dir + name) }
+	}
 	var err error
-	_, s.newSearch, err = search.Index(ctx, docs, search.Options{BasePath: s.site.Config.BasePath(), Body: s.body},
-		s.searchCache, func(name string, data []byte) error { return emit(dir+name, data) })
+	_, s.newSearch, err = search.Index(ctx, docs, opt, s.searchCache, func(name string, data []byte) error { return emit(dir+name, data) })
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -242,9 +248,9 @@ type extrasPlan struct {
 // (w.reused), and the search index analyzes only the articles whose
 // analysis is not in the cache; so only the articles of the feeds and
 // documents made again are read back. The sitemap, robots.txt and the
-// index's term shards and manifest are always made: they are cheap once
-// the analyses are there, and the writer leaves those whose bytes did not
-// change.
+// index's manifest is always made, and its term shards but those the
+// index finds it can keep (see makeExtras); the writer leaves the files
+// whose bytes did not change.
 func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	b := w.b
 	ks := b.extraKeys()
@@ -329,14 +335,17 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 // feed or search document, the key and hash of its bytes for the build
 // cache. save either writes the file into the staging folder at once (a
 // build that stages anyway: nothing is held until the writer takes it) or
-// keeps it in w.assets (a build that stages only if they changed).
-func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data []byte) error) error {
+// keeps it in w.assets (a build that stages only if they changed). A term
+// shard of the search index that would be made with the bytes the
+// previous build's has is offered to keep instead, which reports whether
+// it kept the previous file.
+func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data []byte) error, keep func(name string) bool) error {
 	b, plan := w.b, w.plan
 	if err := b.hydrate(ctx, plan.need); err != nil {
 		return err
 	}
 	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body,
-		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache}
+		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		k, keyed := plan.keys[name]
 		var sum sourceHash
@@ -365,6 +374,18 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 // beforeSavingExtra, when set by a test, is called before each made feed,
 // sitemap and search file is saved; its error fails the build there.
 var beforeSavingExtra func(name string) error
+
+// reuseExtra keeps the previous build's file name as it is, when it is as
+// that build left it, for the writer to link into a staging folder.
+func (w *siteWriter) reuseExtra(name string) bool {
+	if _, ok := w.prev[name]; !ok {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.reused[name] = true
+	return true
+}
 
 // keepExtra keeps a made file in w.assets, for the writer to compare with
 // the previous build's and stage if it changed.

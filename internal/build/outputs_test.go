@@ -7,10 +7,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -503,5 +505,129 @@ func TestSearchDocumentFilesFollowEdits(t *testing.T) {
 	}
 	if len(changedFiles) != 2 {
 		t.Errorf("the two edits changed %v; want one edit in each file", changedFiles)
+	}
+}
+
+// TestSearchShardsFollowEdits: on an archive whose search index has many
+// term shards, after a body, title, tag, date, added and deleted article,
+// the incremental build's index is the clean build's, byte for byte; the
+// shards an edit cannot change keep their files (same inode and mtime),
+// and a body edit keeps most of them.
+func TestSearchShardsFollowEdits(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	writeSiteFile(t, root, "sitegen.yaml", "title: Test archive\nbaseURL: https://example.org/\n")
+	rng := rand.New(rand.NewPCG(5, 5))
+	body := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			if i%40 == 39 {
+				b.WriteString("\n\n")
+			}
+			fmt.Fprintf(&b, "w%x ", rng.IntN(20000)*rng.IntN(20000)/20000) // many rare words, a few common
+		}
+		return b.String()
+	}
+	bodies := map[int]string{}
+	story := func(i int, title, date string, tags []string, text string) {
+		bodies[i] = text
+		writeSiteFile(t, root, fmt.Sprintf("content/story-%03d.md", i), testArticle(title, date, tags, text))
+	}
+	for i := range 300 {
+		story(i, fmt.Sprintf("Story %d", i), fmt.Sprintf("2024-%02d-%02d", 1+i%12, 1+i%28), []string{fmt.Sprint("Tag ", i%9)}, body(100+rng.IntN(200)))
+	}
+	ageFiles(t, root)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, dest)
+	shards := 0
+	for f := range before {
+		if strings.HasPrefix(f, "search/t/") {
+			shards++
+		}
+	}
+	if shards < 8 {
+		t.Fatalf("%d term shards: the test needs more", shards)
+	}
+	for _, e := range []struct {
+		name string
+		edit func()
+		keep bool // most shards must be kept
+	}{
+		{"body", func() {
+			// A word for another: the average length stays, which on an
+			// archive this small moves the impacts of most shards.
+			story(7, "Story 7", "2024-08-08", []string{"Tag 7"}, "Replaced"+bodies[7][strings.IndexByte(bodies[7], ' '):])
+		}, true},
+		{"title", func() { story(8, "A new headline", "2024-09-09", []string{"Tag 8"}, bodies[8]) }, false},
+		{"tag", func() { story(9, "Story 9", "2024-10-10", []string{"Tag 0", "Brand new"}, bodies[9]) }, false},
+		{"date", func() { story(10, "Story 10", "2023-01-01", []string{"Tag 1"}, bodies[10]) }, false},
+		{"added", func() { story(200, "Story 200", "2024-06-15", []string{"Tag 2"}, body(150)) }, false},
+		{"deleted", func() {
+			if err := os.Remove(filepath.Join(root, "content/story-011.md")); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+	} {
+		t.Run(e.name, func(t *testing.T) {
+			e.edit()
+			ageFiles(t, root)
+			// The shards the index makes, rather than keeps: those the
+			// build cache did not bring back are made, and left alone by
+			// the writer only after comparing their bytes.
+			var indexed atomic.Int32
+			beforeSavingExtra = func(name string) error {
+				if strings.HasPrefix(name, "search/t/") {
+					indexed.Add(1)
+				}
+				return nil
+			}
+			_, err := Run(ctx, Options{Source: root, Dest: dest})
+			beforeSavingExtra = nil
+			if err != nil {
+				t.Fatal(err)
+			}
+			clean := filepath.Join(t.TempDir(), "clean")
+			if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
+				t.Fatal(err)
+			}
+			got, want := readTree(t, dest), readTree(t, clean)
+			kept, made := 0, 0
+			for f, w := range want {
+				if !strings.HasPrefix(f, "search/") {
+					continue
+				}
+				g, b := got[f], before[f]
+				if !bytes.Equal(g.data, w.data) {
+					t.Errorf("%s differs from the clean build's", f)
+				}
+				if !strings.HasPrefix(f, "search/t/") {
+					continue
+				}
+				if g.ino == b.ino && g.mtime.Equal(b.mtime) {
+					kept++
+				} else {
+					made++
+					if bytes.Equal(g.data, b.data) {
+						t.Errorf("%s rewritten though its bytes did not change", f)
+					}
+				}
+			}
+			for f := range got {
+				if _, ok := want[f]; !ok {
+					t.Errorf("%s left in the incremental build, not in the clean one", f)
+				}
+			}
+			t.Logf("%d term shards kept, %d made; the index made %d", kept, made, indexed.Load())
+			if e.keep && kept <= made {
+				t.Errorf("a body edit kept %d term shards and made %d", kept, made)
+			}
+			if int(indexed.Load()) != made {
+				t.Errorf("the index made %d term shards, of which the writer kept %d: it should have kept them itself", indexed.Load(), int(indexed.Load())-made)
+			}
+			before = got
+		})
 	}
 }

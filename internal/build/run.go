@@ -297,7 +297,7 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 		// sitemap and the index's shards and manifest) and stage only if
 		// their bytes did. A build that stages anyway makes them in stage,
 		// writing each as it is made.
-		if err := w.makeExtras(ctx, w.keepExtra); err != nil {
+		if err := w.makeExtras(ctx, w.keepExtra, w.reuseExtra); err != nil {
 			return err
 		}
 		w.extrasMade = true
@@ -451,6 +451,21 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 		w.record(rel, key, data, outputStamp(fi))
 		return nil
 	}
+	// keep links a file of the previous site that the extras leave as it
+	// was (a search index shard).
+	keep := func(rel string) bool {
+		o, ok := prev[rel]
+		if !ok || st.Link(rel, filepath.Join(w.dest, filepath.FromSlash(rel))) != nil {
+			return false
+		}
+		w.mu.Lock()
+		w.outputs[rel] = o
+		w.kept++
+		w.mu.Unlock()
+		w.prog.total.Add(1)
+		w.prog.written.Add(1)
+		return true
+	}
 	for _, name := range assets {
 		if err := save(name, pageKey{}, w.assets[name]); err != nil {
 			return err
@@ -460,7 +475,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]c
 		// Each file is written as it is made: a cold build's feeds and
 		// search documents are a large part of its bytes, and holding
 		// them for the writer was most of its peak memory.
-		err := w.makeExtras(ctx, func(name string, data []byte) error { return save(name, pageKey{}, data) })
+		err := w.makeExtras(ctx, func(name string, data []byte) error { return save(name, pageKey{}, data) }, keep)
 		if err != nil {
 			return err
 		}
