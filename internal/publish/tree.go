@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -148,27 +147,35 @@ func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
 	if rec != nil && rec.ino != 0 && rec.ino == topStamp.ino {
 		recRoot = rec.root
 	}
-	l := &treeListing{files: map[string]uint64{}, dirs: map[string]bool{}}
 	nodes := make([]*treeDir, len(top))
+	walks := make([]*treeWalk, len(top))
 	fd := openDir(dir)
 	defer closeDir(fd)
-	var mu sync.Mutex
 	err = forEach(len(top), func(i int) error {
-		w := &treeWalk{dir: dir, fd: fd, listed: listed, now: now, files: map[string]uint64{}, dirs: map[string]bool{}}
+		w := &treeWalk{dir: dir, fd: fd, listed: listed, now: now}
+		walks[i] = w
 		node, err := w.visit(top[i].name, top[i], recRoot.child(top[i].name))
 		nodes[i] = node
-		mu.Lock()
-		defer mu.Unlock()
-		for k, v := range w.files {
-			l.files[k] = v
-		}
-		for k := range w.dirs {
-			l.dirs[k] = true
-		}
 		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The listing's maps are made once, at their size, from what the
+	// walks found: at 80,000 files and folders, growing them, or merging
+	// one map per walk into them, cost more than the walks' stats.
+	nf, nd := 0, 0
+	for _, w := range walks {
+		nf, nd = nf+len(w.files), nd+len(w.dirs)
+	}
+	l := &treeListing{files: make(map[string]uint64, nf), dirs: make(map[string]bool, nd)}
+	for _, w := range walks {
+		for _, f := range w.files {
+			l.files[f.rel] = f.ino
+		}
+		for _, d := range w.dirs {
+			l.dirs[d] = true
+		}
 	}
 	root := &treeDir{name: "."} // never trusted: every swap renames it
 	for _, n := range nodes {
@@ -192,24 +199,29 @@ type treeWalk struct {
 	listed  bool
 	now     time.Time
 	checked bool // a listed file's inode was compared with lstat's
-	files   map[string]uint64
-	dirs    map[string]bool
+	files   []listedFile
+	dirs    []string
+}
+
+// A listedFile is a file a treeWalk found: its path from the top and inode.
+type listedFile struct {
+	rel string
+	ino uint64
 }
 
 // visit notes the entry e at rel and, for a folder, everything under it,
 // taking the entries of each folder whose stamp rec records from rec. It
 // returns the folder's record for the next build, or nil for a file.
 func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error) {
-	abs := filepath.Join(w.dir, filepath.FromSlash(rel))
 	if !e.known {
-		fi, err := os.Lstat(abs)
+		fi, err := os.Lstat(w.abs(rel))
 		if err != nil {
 			return nil, err
 		}
 		e.dir, e.ino = fi.IsDir(), inode(fi)
 	} else if !e.dir && w.listed && !w.checked {
 		w.checked = true
-		fi, err := os.Lstat(abs)
+		fi, err := os.Lstat(w.abs(rel))
 		if err != nil {
 			return nil, err
 		}
@@ -218,12 +230,12 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 		}
 	}
 	if !e.dir {
-		w.files[rel] = e.ino
+		w.files = append(w.files, listedFile{rel, e.ino})
 		return nil, nil
 	}
-	w.dirs[rel] = true
+	w.dirs = append(w.dirs, rel)
 	// The stamp before the entries: a change in between shows next time.
-	st, err := statDirAt(w.fd, rel, abs)
+	st, err := statDirAt(w.fd, w.dir, rel)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +243,7 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 	if rec != nil && rec.stamp != (dirStamp{}) && rec.stamp == st {
 		node.stamp, node.files = st, rec.files
 		for _, f := range rec.files {
-			w.files[rel+"/"+f.name] = f.ino
+			w.files = append(w.files, listedFile{rel + "/" + f.name, f.ino})
 		}
 		for _, sub := range rec.dirs {
 			c, err := w.visit(rel+"/"+sub.name, dirEntry{name: sub.name, dir: true, known: true}, sub)
@@ -243,7 +255,7 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 		return node, nil
 	}
 	listedFolders.Add(1)
-	ents, err := readDir(abs, w.listed)
+	ents, err := readDir(w.abs(rel), w.listed)
 	if err != nil {
 		return nil, err
 	}
@@ -261,11 +273,14 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 		case sub != nil:
 			node.dirs = append(node.dirs, sub)
 		case node.stamp != (dirStamp{}):
-			node.files = append(node.files, treeFile{c.name, w.files[crel]})
+			node.files = append(node.files, treeFile{c.name, w.files[len(w.files)-1].ino})
 		}
 	}
 	return node, nil
 }
+
+// abs returns the path of the entry at rel.
+func (w *treeWalk) abs(rel string) string { return filepath.Join(w.dir, filepath.FromSlash(rel)) }
 
 // settled reports whether a folder with stamp st had not changed for
 // dirRacyWindow when the walk began, so that its stamp can be trusted.

@@ -3,13 +3,14 @@ package publish
 import (
 	"encoding/binary"
 	"os"
+	"path/filepath"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
 // statDir stamps the folder at dir.
-func statDir(dir string) (dirStamp, error) { return statDirAt(-1, dir, dir) }
+func statDir(dir string) (dirStamp, error) { return statDirAt(-1, dir, ".") }
 
 // openDir opens the folder dir for statDirAt, or returns -1.
 func openDir(dir string) int {
@@ -26,29 +27,29 @@ func closeDir(fd int) {
 	}
 }
 
-// statDirAt stamps the folder at rel under the folder open as fd (from
-// openDir), or at abs when fd is -1: relative to an open folder the
+// statDirAt stamps the folder at rel under dir, which fd holds open (from
+// openDir) unless it is -1: relative to an open folder the
 // kernel resolves only the relative part of the path, which is most of
 // the cost of stamping the 78,000 folders of a spare.
-func statDirAt(fd int, rel, abs string) (dirStamp, error) {
+func statDirAt(fd int, dir, rel string) (dirStamp, error) {
 	var st unix.Stat_t
 	for {
 		var err error
 		if fd >= 0 {
 			err = unix.Fstatat(fd, rel, &st, unix.AT_SYMLINK_NOFOLLOW)
 		} else {
-			err = unix.Lstat(abs, &st)
+			err = unix.Lstat(filepath.Join(dir, filepath.FromSlash(rel)), &st)
 		}
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return dirStamp{}, &os.PathError{Op: "lstat", Path: abs, Err: err}
+			return dirStamp{}, &os.PathError{Op: "lstat", Path: filepath.Join(dir, filepath.FromSlash(rel)), Err: err}
 		}
 		break
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-		return dirStamp{}, &os.PathError{Op: "lstat", Path: abs, Err: syscall.ENOTDIR}
+		return dirStamp{}, &os.PathError{Op: "lstat", Path: filepath.Join(dir, filepath.FromSlash(rel)), Err: syscall.ENOTDIR}
 	}
 	return dirStamp{ino: st.Ino, mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano()}, nil
 }

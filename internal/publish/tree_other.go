@@ -5,6 +5,7 @@ package publish
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 // statDir checks that dir is a folder. Its stamp is the zero stamp, which
@@ -21,8 +22,10 @@ func statDir(dir string) (dirStamp, error) {
 func openDir(string) int { return -1 }
 func closeDir(int)       {}
 
-// statDirAt is statDir of abs.
-func statDirAt(_ int, _, abs string) (dirStamp, error) { return statDir(abs) }
+// statDirAt is statDir of the folder at rel under dir.
+func statDirAt(_ int, dir, rel string) (dirStamp, error) {
+	return statDir(filepath.Join(dir, filepath.FromSlash(rel)))
+}
 
 // readDir lists a folder through os.ReadDir; the caller stats each file
 // for its inode.

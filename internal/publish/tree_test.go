@@ -308,3 +308,34 @@ func TestSpareRecordAcrossBuilds(t *testing.T) {
 		t.Errorf("%d folders listed; the record should have spared all but the changed ones", listed)
 	}
 }
+
+// BenchmarkListTreeWithRecord lists a tree shaped like a site's (a folder
+// per page, 26 years of days) whose record holds every folder: what an
+// incremental build's listing of the spare costs, its stats and the
+// listing's maps.
+func BenchmarkListTreeWithRecord(b *testing.B) {
+	old := dirRacyWindow
+	dirRacyWindow = 0
+	b.Cleanup(func() { dirRacyWindow = old })
+	dir := b.TempDir()
+	for i := range 10000 {
+		p := filepath.Join(dir, fmt.Sprint(2000+i%26), fmt.Sprintf("%02d", 1+i/26%12), fmt.Sprintf("%02d", 1+i/312%28), fmt.Sprintf("story-%d", i), "index.html")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	first, err := listTree(dir, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		l, err := listTree(dir, first.tree)
+		if err != nil || len(l.files) != 10000 {
+			b.Fatalf("listed %d files, %v", len(l.files), err)
+		}
+	}
+}
