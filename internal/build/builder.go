@@ -55,7 +55,6 @@ type Builder struct {
 	files     []string                // output files of pages, in render.Pages order
 	keys      map[string]pageKey      // by output file
 	txtTopics map[string]bool         // topic keys that raw text articles name, made on first need; see topicsKept
-	dups      *dupValues              // counts of the values duplicate detection compares, made on first need; see duplicatesKept
 	bodyPages *bodyIndex              // the pages that show each article's body, made on first need; see bodyPagesOf
 	probs     content.Problems        // problems() as last computed; nil: to compute again (sources or walkErrs changed)
 	unindexed bool                    // sources changed after the last reindex (an Update that failed halfway): no fast path
@@ -203,7 +202,7 @@ func (b *Builder) reindex() {
 		}
 		b.related = nil
 	}
-	b.txtTopics, b.dups, b.bodyPages, b.unindexed = nil, nil, nil, false
+	b.txtTopics, b.bodyPages, b.unindexed = nil, nil, false
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files = make([]string, len(all))

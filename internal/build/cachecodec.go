@@ -522,3 +522,10 @@ func readSection(f io.ReaderAt, off, n int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
