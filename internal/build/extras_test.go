@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,4 +179,61 @@ func TestCancelledBuildHandsOverItsStaging(t *testing.T) {
 		}
 		assertSameFiles(t, before, readTree(t, dest))
 	})
+}
+
+// TestSitemapKeptUnlessItsEntriesChange checks the sitemap's key: a build
+// makes the sitemap again when what it lists changed (here an article's
+// last modification time, which changes no page's path) or when its file
+// is not as the previous build left it, and keeps it otherwise; the site
+// is a clean build's either way (checkBuilds).
+func TestSitemapKeptUnlessItsEntriesChange(t *testing.T) {
+	root := agedSite(t, 24)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	// How many times each extra file is made: checkBuilds' clean build
+	// makes every one once, after the build under test.
+	var mu sync.Mutex
+	made := map[string]int{}
+	beforeSavingExtra = func(name string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		made[name]++
+		return nil
+	}
+	t.Cleanup(func() { beforeSavingExtra = nil })
+	story := func(lastmod, body string) func(t *testing.T, root string) []string {
+		return func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/01/story-005.md", fmt.Sprintf(
+				"---\ntitle: \"Story number 5\"\ndate: 2024-03-01\n%stags: [Iraq, Economy]\nsummary: Summary of Story number 5.\n---\n%s\n", lastmod, body))
+			return []string{"content/01/story-005.md"}
+		}
+	}
+	edits := []struct {
+		edit     siteEdit
+		handEdit bool // sitemap.xml replaced by hand before the build
+		remade   bool
+	}{
+		{siteEdit{"body", story("", "A rewritten body."), 0, true}, false, false},
+		{siteEdit{"last modified", story("lastmod: 2030-05-06\n", "A rewritten body."), 0, false}, false, true},
+		{siteEdit{"body again", story("lastmod: 2030-05-06\n", "Rewritten again."), 0, true}, false, false},
+		{siteEdit{"body, sitemap edited by hand", story("lastmod: 2030-05-06\n", "And again."), 0, true}, true, true},
+	}
+	for _, e := range edits {
+		if e.handEdit {
+			p := filepath.Join(dest, "sitemap.xml")
+			if err := os.WriteFile(p+".new", []byte("<urlset/>\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(p+".new", p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clear(made)
+		checkBuilds(t, root, dest, readTree(t, dest), []siteEdit{e.edit})
+		if remade := made["sitemap.xml"] > 1; remade != e.remade {
+			t.Errorf("%s: sitemap.xml made again: %v, want %v", e.edit.name, remade, e.remade)
+		}
+	}
 }

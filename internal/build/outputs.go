@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +49,8 @@ type outputs struct {
 	// (search.Options.Keep), by output path. The index's analyses and
 	// shards for the next build are left in newSearch.
 	skipFeed    func(dir string) bool
+	keepSitemap bool              // the sitemap's files are the previous build's: make only robots.txt
+	sitemapFile func(name string) // when not nil, told the name of each sitemap file made
 	docs        []search.Doc
 	searchCache *search.Cache
 	keepShard   func(name string) bool
@@ -154,34 +157,73 @@ func (s *outputs) writeFeed(spec feedSpec, emit Emit) error {
 func (s *outputs) writeSitemap(pages []*render.Page, emit Emit) error {
 	cfg := s.site.Config
 	abs := func(p string) string { return strings.TrimSuffix(cfg.BaseURL, "/") + p }
+	if !s.keepSitemap {
+		urls := make([]sitemap.URL, 0, len(pages))
+		sitemapEntries(s.site, pages, func(path string, lastMod time.Time) {
+			urls = append(urls, sitemap.URL{Loc: abs(path), LastMod: lastMod})
+		})
+		emitPart := emit
+		if s.sitemapFile != nil {
+			emitPart = func(name string, data []byte) error {
+				s.sitemapFile(name)
+				return emit(name, data)
+			}
+		}
+		err := sitemap.Write(urls, abs("/"), strings.TrimPrefix(render.SitemapPath, "/"),
+			func(n int) string { return "sitemap-" + strconv.Itoa(n) + ".xml" }, emitPart)
+		if err != nil {
+			return err
+		}
+	}
+	if s.hasAsset(strings.TrimPrefix(render.RobotsPath, "/")) {
+		return nil
+	}
+	return emit(strings.TrimPrefix(render.RobotsPath, "/"), sitemap.Robots(abs(render.SitemapPath)))
+}
+
+// sitemapEntries calls f with the path and last modification time of each
+// page the sitemap lists, in order: every page but the 404 page, each with
+// the time its newest article last changed.
+func sitemapEntries(st *site.Site, pages []*render.Page, f func(path string, lastMod time.Time)) {
 	var newestAll time.Time
-	for _, a := range s.site.Articles {
+	for _, a := range st.Articles {
 		newestAll = later(newestAll, modified(a))
 	}
-	urls := make([]sitemap.URL, 0, len(pages))
 	for _, p := range pages {
 		if p.Kind == render.KindMissing {
 			continue
 		}
-		u := sitemap.URL{Loc: abs(p.Path), LastMod: newestAll}
+		lastMod := newestAll
 		switch {
 		case p.Article != nil:
-			u.LastMod = modified(p.Article)
+			lastMod = modified(p.Article)
 		case p.List != nil:
-			u.LastMod = time.Time{}
+			lastMod = time.Time{}
 			for _, a := range p.List {
-				u.LastMod = later(u.LastMod, modified(a))
+				lastMod = later(lastMod, modified(a))
 			}
 		}
-		urls = append(urls, u)
+		f(p.Path, lastMod)
 	}
-	dir := abs("/")
-	err := sitemap.Write(urls, dir, strings.TrimPrefix(render.SitemapPath, "/"),
-		func(n int) string { return "sitemap-" + strconv.Itoa(n) + ".xml" }, emit)
-	if err != nil || s.hasAsset(strings.TrimPrefix(render.RobotsPath, "/")) {
-		return err
-	}
-	return emit(strings.TrimPrefix(render.RobotsPath, "/"), sitemap.Robots(abs(render.SitemapPath)))
+}
+
+// sitemapKey is the key the sitemap's files are made under: everything
+// sitemapEntries gives, the configuration (the base URL) and the program
+// (how the entries are written and split into files). A body edit leaves
+// it as it was, and the 82,000 entries of a 50,000-article site are then
+// not written again.
+func (b *Builder) sitemapKey() sourceHash {
+	var k keyWriter
+	k.str("sitemap")
+	k.hash(programKey())
+	k.hash(b.cfgHash)
+	var buf []byte
+	sitemapEntries(b.site, b.pageList(), func(path string, lastMod time.Time) {
+		k.str(path)
+		buf = lastMod.AppendFormat(buf[:0], time.RFC3339Nano)
+		k.bytes(buf)
+	})
+	return k.sum()
 }
 
 // writeSearch writes the search index into the search page's folder.
@@ -239,6 +281,9 @@ type extrasPlan struct {
 	docs     []search.Doc          // the search index's documents, File set for those to make
 	cache    *search.Cache         // the previous build's analyses, or nil
 	need     []*content.Article    // articles whose bodies the files to make read
+
+	sitemapKey  sourceHash // the key of the sitemap's files (see sitemapKey)
+	keepSitemap bool       // the previous build's sitemap files are kept (reused)
 }
 
 // planExtras decides which feeds, sitemap, robots.txt and search index
@@ -295,6 +340,27 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 			w.state.Extras[m.name] = extraMade{m.key, prev[m.name].Sum}
 		}
 	}
+	// The sitemap's files are kept together or made again together: each
+	// was recorded under the key of them all.
+	plan.sitemapKey = b.sitemapKey()
+	var sitemapFiles []string
+	for name, o := range prev {
+		if o.Key == plan.sitemapKey {
+			sitemapFiles = append(sitemapFiles, name)
+		}
+	}
+	plan.keepSitemap = len(sitemapFiles) > 0
+	for _, name := range sitemapFiles {
+		if _, intact := w.prev[name]; !intact {
+			plan.keepSitemap = false
+		}
+	}
+	if plan.keepSitemap {
+		for _, name := range sitemapFiles {
+			w.reused[name] = true
+			w.state.Extras[name] = extraMade{plan.sitemapKey, prev[name].Sum}
+		}
+	}
 
 	// Which articles need their bodies: those of the feeds made again,
 	// those whose document file is made again, those not analyzed before.
@@ -344,10 +410,16 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 	if err := b.hydrate(ctx, plan.need); err != nil {
 		return err
 	}
+	var sitemapFiles sync.Map // names of the sitemap files made, keyed by plan.sitemapKey
 	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body,
-		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep}
+		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep,
+		keepSitemap: plan.keepSitemap, sitemapFile: func(name string) { sitemapFiles.Store(name, true) }}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		k, keyed := plan.keys[name]
+		if _, ok := sitemapFiles.Load(name); ok {
+			k, keyed = plan.sitemapKey, true
+			w.prog.total.Add(1)
+		}
 		var sum sourceHash
 		if keyed {
 			sum = hashBytes(data)
