@@ -224,11 +224,12 @@ func checkDest(source, dest string) error {
 func uniqueFiles(pages []*render.Page) error {
 	seen := make(map[string]*render.Page, len(pages))
 	for _, p := range pages {
-		if q := seen[p.File()]; q != nil {
+		f := p.File()
+		if q := seen[f]; q != nil {
 			return fmt.Errorf("two pages would be written to %s: %s (%s) and %s (%s); change a slug or an alias",
-				p.File(), q.Path, q.Kind, p.Path, p.Kind)
+				f, q.Path, q.Kind, p.Path, p.Kind)
 		}
-		seen[p.File()] = p
+		seen[f] = p
 	}
 	return nil
 }

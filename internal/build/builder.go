@@ -208,7 +208,7 @@ func (b *Builder) reindex() {
 	b.files = make([]string, len(all))
 	for i, p := range all {
 		b.files[i] = p.File()
-		b.pages[p.File()] = p
+		b.pages[b.files[i]] = p
 	}
 	b.keys = b.pageKeys(all)
 }
