@@ -142,7 +142,9 @@ type tmplKeys struct {
 }
 
 func (b *Builder) newKeyer() *keyer {
-	kr := &keyer{b: b, arts: make(map[*content.Article]artKeys, len(b.site.Articles)), byTmpl: map[string]tmplKeys{}}
+	// arts is sized by prepare, which fills it: a keyer that keys the few
+	// pages an edit changes holds a few articles, not the site's.
+	kr := &keyer{b: b, arts: map[*content.Article]artKeys{}, byTmpl: map[string]tmplKeys{}}
 	var k keyWriter
 	k.hash(programKey())
 	k.hash(b.themeHash)
@@ -158,6 +160,9 @@ func (kr *keyer) prepare(pages []*render.Page) {
 	arts := kr.b.site.Articles
 	out := make([]artKeys, len(arts))
 	forEach(len(arts), func(k *keyWriter, i int) { out[i] = kr.articleKeys(k, arts[i]) })
+	if len(kr.arts) == 0 {
+		kr.arts = make(map[*content.Article]artKeys, len(arts))
+	}
 	for i, a := range arts {
 		kr.arts[a] = out[i]
 	}
