@@ -260,7 +260,7 @@ type siteWriter struct {
 	prev    map[string]*cachedOutput // the previous build's outputs still as it left them (checkOutputs)
 	spare   *publish.SpareListing    // the spare's listing, under way; nil: none
 	mu      sync.Mutex
-	outputs map[string]cachedOutput // what the destination holds after the build
+	outputs map[string]*cachedOutput // what the destination holds after the build; a kept file's is the cache's record (w.prev), never written through
 
 	written, kept, removed int
 }
@@ -274,7 +274,7 @@ type siteWriter struct {
 // site, keeping its inode and mtime. The previous site is then deleted in
 // the background (Options.RemoveOld).
 func (w *siteWriter) write(ctx context.Context, man *manifest) error {
-	w.outputs = make(map[string]cachedOutput, len(w.b.files)+len(w.assets)+len(w.reused)+len(w.plan.keys))
+	w.outputs = make(map[string]*cachedOutput, len(w.b.files)+len(w.assets)+len(w.reused)+len(w.plan.keys))
 	prev := w.prev
 	if man == nil {
 		if err := removeManifest(w.dest); err != nil { // unusable; it only takes room
@@ -285,7 +285,7 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 	var kept, pages, assets []string
 	for _, f := range w.b.files {
 		if o, ok := prev[f]; ok && o.Key == w.b.keys[f] {
-			w.outputs[f] = *o
+			w.outputs[f] = o
 			kept = append(kept, f)
 		} else {
 			pages = append(pages, f)
@@ -304,7 +304,7 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 	}
 	for name, data := range w.assets {
 		if o, ok := prev[name]; ok && o.Sum == hashBytes(data) {
-			w.outputs[name] = *o
+			w.outputs[name] = o
 			kept = append(kept, name)
 		} else {
 			assets = append(assets, name)
@@ -312,7 +312,7 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 	}
 	sort.Strings(assets)
 	for name := range w.reused {
-		w.outputs[name] = *prev[name]
+		w.outputs[name] = prev[name]
 		kept = append(kept, name)
 	}
 	if man != nil && w.extrasMade {
@@ -446,7 +446,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 				o := *p
 				o.Key = key // the link keeps the stamp: outputStamp leaves out the change time
 				w.mu.Lock()
-				w.outputs[rel] = o
+				w.outputs[rel] = &o
 				w.kept++
 				w.mu.Unlock()
 				w.prog.written.Add(1)
@@ -468,7 +468,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 			return false
 		}
 		w.mu.Lock()
-		w.outputs[rel] = *o
+		w.outputs[rel] = o
 		w.kept++
 		w.mu.Unlock()
 		w.prog.total.Add(1)
@@ -569,7 +569,7 @@ func (w *siteWriter) record(rel string, key pageKey, data []byte, st stamp) {
 	o := cachedOutput{Path: rel, Key: key, Sum: hashBytes(data), Stamp: st}
 	w.mu.Lock()
 	o.Extra = w.isExtra(rel)
-	w.outputs[rel] = o
+	w.outputs[rel] = &o
 	w.written++
 	w.mu.Unlock()
 	w.prog.written.Add(1)
@@ -632,7 +632,7 @@ func (w *siteWriter) saveIfChanged(man *manifest) error {
 		}
 	}
 	for _, o := range man.Outputs {
-		if n, ok := w.outputs[o.Path]; !ok || n != o {
+		if n, ok := w.outputs[o.Path]; !ok || *n != o {
 			same = false
 			break
 		}
@@ -666,7 +666,7 @@ func (w *siteWriter) saveManifest() error {
 	}
 	outputs := make([]cachedOutput, 0, len(w.outputs))
 	for _, p := range sortedKeys(w.outputs) {
-		outputs = append(outputs, w.outputs[p])
+		outputs = append(outputs, *w.outputs[p])
 	}
 	if err := writeManifest(mustAbs(w.b.root), w.dest, w.state, len(paths), sources, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
