@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestFailedExtrasLeaveSiteUntouched fails a build part-way through
@@ -41,9 +42,18 @@ func TestFailedExtrasLeaveSiteUntouched(t *testing.T) {
 			} else if len(found) == 1 {
 				dir = found[0]
 			}
+			// The extras are made on every core: a file whose hook has
+			// returned may still be being written by another worker, which
+			// nothing stops until this hook fails the build. Wait for it.
 			for _, f := range made {
-				if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
-					t.Errorf("%s was made but is not staged yet: %v", f, err)
+				p := filepath.Join(dir, filepath.FromSlash(f))
+				_, err := os.Stat(p)
+				for deadline := time.Now().Add(10 * time.Second); err != nil && time.Now().Before(deadline); {
+					time.Sleep(5 * time.Millisecond)
+					_, err = os.Stat(p)
+				}
+				if err != nil {
+					t.Errorf("%s was made but is not staged: %v", f, err)
 				}
 			}
 			return boom
