@@ -21,6 +21,15 @@ import (
 //	go test ./internal/search -run '^$' -bench Index -benchsite /tmp/speed/c10000
 var benchSite = flag.String("benchsite", "../..", "index the articles of this site")
 
+// The inversion's bounds, to see at a smaller archive the passes a large
+// one takes: at 50k, -invertmax 400000 makes the postings as many times
+// the bound as a million articles' are 8M, and -invertpasses 1000000000
+// is the fixed bound of before the passes were bounded.
+var (
+	invertMax    = flag.Int("invertmax", 0, "postings inverted in one pass (0: the default)")
+	invertPasses = flag.Int("invertpasses", 0, "passes over the entries aimed at (0: the default)")
+)
+
 var benchArts = sync.OnceValues(func() ([]*content.Article, error) {
 	b, err := build.NewBuilder(context.Background(), *benchSite)
 	if err != nil {
@@ -70,12 +79,17 @@ func discard(string, []byte) error { return nil }
 // shards, manifest and every document file, as a cold build does.
 func BenchmarkIndexCold(b *testing.B) {
 	arts := loadBenchArticles(b)
+	defer search.SetInvertBounds(*invertMax, *invertPasses)()
 	runtime.GC() // the loading's garbage
+	passes := 0
+	defer func() { b.ReportMetric(float64(passes)/float64(b.N), "passes/op") }()
 	defer start(b, len(arts))()
 	for range b.N {
-		if _, err := search.Write(context.Background(), arts, search.Options{}, discard); err != nil {
+		st, err := search.Write(context.Background(), arts, search.Options{}, discard)
+		if err != nil {
 			b.Fatal(err)
 		}
+		passes += st.InvertPasses
 	}
 }
 

@@ -35,9 +35,14 @@ const (
 	DefaultTopK       = 1000     // impacts kept for a frequent term
 )
 
-// maxPostings bounds the postings the index inverts at once: 64 MB. A
-// variable for tests.
-var maxPostings = 8 << 20
+// maxPostings bounds the postings the index inverts at once: 64 MB, or
+// more on an archive whose postings would otherwise take more than
+// maxInvertPasses passes over every entry (see shardWriter.limit).
+// Variables for tests.
+var (
+	maxPostings     = 8 << 20
+	maxInvertPasses = 8
+)
 
 // maxDocText bounds the body text stored per article for snippets. Longer
 // bodies are indexed in full but snippets come from their first part.
@@ -75,6 +80,7 @@ type Stats struct {
 	MaxShard      int   // the largest term shard
 	DocFiles      int   // document files (groups of DocsPerFile articles) made
 	DocBytes      int64 // the document files made, together
+	InvertPasses  int   // passes over every entry to gather the postings of the shards made
 }
 
 // Files returns the number of files Write emitted.

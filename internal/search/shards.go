@@ -63,6 +63,11 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 	sc.prepare()
 
 	sw := &shardWriter{ix: ix, sc: sc, order: order, df: df, emit: emit, slot: make([]int32, len(terms))}
+	var postings int
+	for _, id := range order {
+		postings += int(df[id])
+	}
+	sw.limit = max(maxPostings, (postings+maxInvertPasses-1)/maxInvertPasses)
 	sw.planReuse(avgLen)
 	if err := sw.run(ctx); err != nil {
 		return err
@@ -116,6 +121,13 @@ type shardWriter struct {
 	order []uint32 // the terms in use, in code-point order: a term's position in the index
 	df    []int32  // by term id
 	emit  func(string, []byte) error
+
+	// limit bounds the postings inverted in one pass over the entries:
+	// maxPostings, or a maxInvertPasses-th of them all when that is more.
+	// Each pass reads every entry, so with a fixed bound the passes, and
+	// the cost of each article, would grow with the archive: a million
+	// articles' 160 million postings took some 20 passes.
+	limit int
 
 	// Of the previous index, when its shards may be kept: old[k] is its
 	// shard k, keep[k] whether it may be kept, and oldShard[p] the shard
@@ -325,7 +337,7 @@ func (sw *shardWriter) add(first int, s Shard) error {
 }
 
 // invert gathers the postings of the terms from position p on that the
-// shards to make need, at most maxPostings of them (but for one very
+// shards to make need, at most sw.limit of them (but for one very
 // common term), in one pass over the entries: so that memory never holds
 // every posting of a big archive at once.
 func (sw *shardWriter) invert(p int) {
@@ -339,7 +351,7 @@ func (sw *shardWriter) invert(p int) {
 		if q > p && !sw.wanted(p, q) {
 			continue
 		}
-		if q > p && n+int(sw.df[id]) > maxPostings {
+		if q > p && n+int(sw.df[id]) > sw.limit {
 			break
 		}
 		sw.group = append(sw.group, id)
@@ -352,6 +364,7 @@ func (sw *shardWriter) invert(p int) {
 	}
 	sw.postings = sw.postings[:n]
 	next := slices.Clone(sw.starts)
+	sw.ix.stats.InvertPasses++
 	for doc, e := range sw.ix.entries {
 		for id, tf2 := range pairs(e.Terms) {
 			if i := sw.slot[id]; i > 0 {
