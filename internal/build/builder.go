@@ -56,6 +56,7 @@ type Builder struct {
 	keys      map[string]pageKey      // by output file
 	txtTopics map[string]bool         // topic keys that raw text articles name, made on first need; see topicsKept
 	bodyPages *bodyIndex              // the pages that show each article's body, made on first need; see bodyPagesOf
+	dups      *dupIndex               // the sources' articles by hash and fingerprint, made on first need; see duplicatesKept
 	probs     content.Problems        // problems() as last computed; nil: to compute again (sources or walkErrs changed)
 	unindexed bool                    // sources changed after the last reindex (an Update that failed halfway): no fast path
 	lastFast  bool                    // the last Update took the fast path for body edits (for tests)
@@ -137,7 +138,7 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 		scan = &contentScan{paths: paths, probs: probs}
 	}
 	b.loader.SkipMarkdownTopics = !slices.ContainsFunc(scan.paths, content.IsRawText)
-	b.probs = nil
+	b.probs, b.dups = nil, nil
 	b.sources = make(map[string]*source, len(scan.paths))
 	load := scan.paths
 	if scan.stamps != nil {
@@ -202,7 +203,7 @@ func (b *Builder) reindex() {
 		}
 		b.related = nil
 	}
-	b.txtTopics, b.bodyPages, b.unindexed = nil, nil, false
+	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files = make([]string, len(all))
@@ -419,7 +420,7 @@ func (b *Builder) saved() loaded {
 func (b *Builder) restore(l loaded) {
 	b.theme, b.themeHash, b.cfgHash, b.loader = l.theme, l.themeHash, l.cfgHash, l.loader
 	b.contentF, b.sources, b.walkErrs = l.contentF, l.sources, l.walkErrs
-	b.probs = nil
+	b.probs, b.dups = nil, nil
 }
 
 // relPath turns p into a slash-separated path relative to the site root.

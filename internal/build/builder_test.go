@@ -273,6 +273,10 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 	}
 	edits := []siteEdit{
 		{"md body, same meta", write("content/md/story-3.md", mdStory(3, long("topic 3", 3)+"An added sentence.")), 3, true},
+		// The first fast edit made the index of hashes and fingerprints
+		// and counted story 3's new text: a copy of it is a duplicate.
+		{"md body becoming a duplicate of one edited before", write("content/md/story-7.md", mdStory(7, long("topic 3", 3)+"An added sentence.")), 0, false},
+		{"and edited to differ again", write("content/md/story-7.md", mdStory(7, long("topic 7", 3)+"Differs.")), 0, false},
 		{"md body, a new name no raw text article has", write("content/md/story-4.md",
 			mdStory(4, long("topic 4", 3)+"Zebulon Quartz spoke. Zebulon Quartz left.")), 3, true},
 		{"md body naming a raw text article's topic", write("content/md/story-5.md",
