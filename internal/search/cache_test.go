@@ -139,7 +139,12 @@ func TestCacheCompaction(t *testing.T) {
 }
 
 // TestInvertInGroups: inverting a few postings at a time gives the same
-// index as inverting all at once.
+// index as inverting all at once. With the passes left unbounded, a small
+// maxPostings makes many; bounded, however small maxPostings is against
+// the archive's postings, the index reads every entry at most about
+// 2*maxInvertPasses times (a group ends before the term that would take
+// it over the bound, so two groups together always exceed it), not once
+// per maxPostings postings.
 func TestInvertInGroups(t *testing.T) {
 	arts := testArticles(300)
 	opt := Options{ShardBytes: 200, TopK: 50}
@@ -148,45 +153,29 @@ func TestInvertInGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func(n, k int) { maxPostings, maxInvertPasses = n, k }(maxPostings, maxInvertPasses)
-	maxPostings = 100 // "harbours", in every title, is a group of its own
-	maxInvertPasses = 1 << 30
-	got, emitGot := collect()
-	stats, err := Write(context.Background(), arts, opt, emitGot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !maps.EqualFunc(got, want, bytes.Equal) {
-		t.Error("the index inverted in groups differs")
-	}
-	if stats.InvertPasses < 10 {
-		t.Errorf("inverted in %d passes; the test means many", stats.InvertPasses)
-	}
-}
-
-// TestInvertPassesBounded: however small maxPostings is against the
-// archive's postings, the index reads every entry at most about
-// 2*maxInvertPasses times (a group ends before the term that would take it
-// over the bound, so two groups together always exceed it), not once per
-// maxPostings postings, and gives the same bytes.
-func TestInvertPassesBounded(t *testing.T) {
-	arts := testArticles(300)
-	opt := Options{ShardBytes: 200, TopK: 50}
-	want, emitWant := collect()
-	if _, err := Write(context.Background(), arts, opt, emitWant); err != nil {
-		t.Fatal(err)
-	}
-	defer func(n, k int) { maxPostings, maxInvertPasses = n, k }(maxPostings, maxInvertPasses)
-	maxPostings, maxInvertPasses = 100, 4
-	got, emitGot := collect()
-	stats, err := Write(context.Background(), arts, opt, emitGot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !maps.EqualFunc(got, want, bytes.Equal) {
-		t.Error("the index inverted in bounded passes differs")
-	}
-	if stats.InvertPasses < 2 || stats.InvertPasses > 2*maxInvertPasses+1 {
-		t.Errorf("inverted in %d passes, want 2 to %d", stats.InvertPasses, 2*maxInvertPasses+1)
+	for _, tc := range []struct {
+		name                 string
+		passes               int // maxInvertPasses
+		minPasses, maxPasses int // InvertPasses expected
+	}{
+		{"unbounded passes", 1 << 30, 10, 1 << 30},
+		{"bounded passes", 4, 2, 2*4 + 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			maxPostings = 100 // "harbours", in every title, is a group of its own
+			maxInvertPasses = tc.passes
+			got, emitGot := collect()
+			stats, err := Write(context.Background(), arts, opt, emitGot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.EqualFunc(got, want, bytes.Equal) {
+				t.Error("the index inverted in groups differs")
+			}
+			if stats.InvertPasses < tc.minPasses || stats.InvertPasses > tc.maxPasses {
+				t.Errorf("inverted in %d passes, want %d to %d", stats.InvertPasses, tc.minPasses, tc.maxPasses)
+			}
+		})
 	}
 }
 
