@@ -102,6 +102,12 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// HeadlineKey returns a headline as Normalize compares it: with the date,
+// to find copies of one story ("same headline and date"); alone, to
+// resolve "Read more:" lines. Two articles whose titles have the same key
+// are the same to Normalize.
+func HeadlineKey(title string) string { return normHeadline(title) }
+
 // normHeadline folds a headline for comparison: case, quotes, dashes,
 // punctuation and spacing do not count, so "Read more: US hits back at
 // Iran-linked militia" finds "US Hits Back at Iran–Linked Militia".

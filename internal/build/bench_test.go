@@ -272,8 +272,10 @@ func restoreFile(b *testing.B, p string, data []byte) {
 
 // BenchmarkBuilderUpdate is the preview server's path: an edit, Update,
 // and rendering every page Update reports. "body" adds a line to an
-// article's text, which Update's fast path takes (see updateBodies);
-// "title" changes a headline, which re-indexes the whole site.
+// article's text and "summary" changes its summary, which Update's fast
+// path takes (see updateBodies); "title" changes a headline, and with it
+// the URL (the benchmark's articles have no slug of their own), which
+// re-indexes the whole site.
 func BenchmarkBuilderUpdate(b *testing.B) {
 	root, _ := benchSiteRoot(b)
 	bl, err := NewBuilder(context.Background(), root)
@@ -290,6 +292,9 @@ func BenchmarkBuilderUpdate(b *testing.B) {
 		fast bool
 	}{
 		{"body", func(i int) []byte { return fmt.Appendf(nil, "%s\nEdit %d.\n", orig, i) }, true},
+		{"summary", func(i int) []byte {
+			return []byte(strings.Replace(string(orig), "\nsummary: \"", fmt.Sprintf("\nsummary: \"Edit %d ", i), 1))
+		}, true},
 		{"title", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\ntitle: \"", fmt.Sprintf("\ntitle: \"Edit %d ", i), 1))
 		}, false},

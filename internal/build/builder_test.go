@@ -261,6 +261,16 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 		"Muqtada al-Sadr called for calm in Baghdad.\n\nMuqtada al-Sadr told his followers to stay home. Baghdad was quiet on Wednesday.\n\nShops stayed closed."))
 	writeSiteFile(t, root, "content/raw/market.txt", raw("2024-02-03", "Market prices rise",
 		"Prices rose at the Shorja market.\n\nTraders at the Shorja market said flour cost more. The rise followed a poor harvest.\n\nBuyers were worried."))
+	// Articles with a slug of their own keep their URL when retitled; the
+	// raw text one names the second in a "Read more:" line.
+	slugged := func(slug, title, date, author string) string {
+		return fmt.Sprintf("---\ntitle: %q\nslug: %s\ndate: %s\ntags: [Council]\nauthor: %s\nsummary: A summary.\n---\n%s\n",
+			title, slug, date, author, long(slug, 2))
+	}
+	writeSiteFile(t, root, "content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ann Lee"))
+	writeSiteFile(t, root, "content/md/ferry.md", slugged("ferry", "Ferry service ends", "2024-01-06", "Ann Lee"))
+	writeSiteFile(t, root, "content/raw/floods.txt", raw("2024-02-04", "Floods close roads",
+		"Floods closed roads in Basra on Monday.\n\nRead more: Ferry service ends\n\nThe water fell by evening."))
 
 	write := func(rel, data string) func(t *testing.T, root string) []string {
 		return func(t *testing.T, root string) []string {
@@ -287,8 +297,9 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 			"Prices rose at the Shorja market.\n\nAhmed Tamimi said flour cost more. Ahmed Tamimi blamed a poor harvest.\n\nBuyers were worried.")), 0, false},
 		{"md body becoming a duplicate of another", write("content/md/story-6.md", mdStory(6, long("topic 2", 3))), 0, false},
 		{"duplicate edited to differ again", write("content/md/story-6.md", mdStory(6, long("topic 6", 3)+"Now different.")), 0, false},
+		// The summary is shown, not indexed: the pages that show it.
 		{"md body changing the derived summary", write("content/md/nosummary.md",
-			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph.\n"), 0, false},
+			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph.\n"), 12, true},
 		{"md body with a derived summary kept", write("content/md/nosummary.md",
 			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph, edited.\n"), 3, true},
 		{"two bodies at once", func(t *testing.T, root string) []string {
@@ -296,6 +307,15 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("topic 2", 4)))
 			return []string{"content/md/story-1.md", "content/md/story-2.md"}
 		}, 6, true},
+		{"byline", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 16, true},
+		{"headline, slug kept", write("content/md/bridge.md", slugged("bridge", "Bridge reopens to traffic", "2024-01-05", "Ben Ode")), 16, true},
+		{"headline and body at once", write("content/md/bridge.md", slugged("bridge", "Old bridge reopens to traffic", "2024-01-05", "Ben Ode")+"More."), 16, true},
+		{"headline only in case and punctuation", write("content/md/bridge.md", slugged("bridge", "Old Bridge Re-opens To Traffic!", "2024-01-05", "Ben Ode")), 16, true},
+		{"headline another article has", write("content/md/bridge.md", slugged("bridge", "Story number 4", "2024-01-05", "Ben Ode")), 0, false},
+		{"and edited away from it", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 0, false},
+		{"headline a Read more line names", write("content/md/ferry.md", slugged("ferry", "Ferry service resumes", "2024-01-06", "Ann Lee")), 0, false},
+		{"headline becoming one a Read more line names", write("content/md/bridge.md", slugged("bridge", "Ferry service ends", "2024-01-05", "Ben Ode")), 0, false},
+		{"headline changing the slug", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-01", []string{"Council"}, long("topic 0", 3))), 0, false},
 		{"two bodies becoming duplicates of each other", func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("same", 4)))
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("same", 4)))

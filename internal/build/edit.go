@@ -20,16 +20,20 @@ import (
 //
 //   - the file parses, as it did before, and is published (not a duplicate
 //     left out);
-//   - every field but the body is unchanged (its meta hash);
+//   - every field but the body is unchanged (its meta hash), or only
+//     fields that pages show and nothing indexes have changed (the
+//     headline, summary, credits, image, links and update time: see
+//     copyDisplay); a changed headline must also be one no other article
+//     has and no "Read more:" line names, before and after (headlinesKept);
 //   - what the archive-wide steps (package archive) derive from the body
 //     comes out the same for every article: its "Read more:" lines are the
 //     same; no other article shares its text fingerprint or source hash,
 //     old or new, so no article becomes or stops being a duplicate; and its
 //     topic candidates change no article's topic tags (see topicsKept),
 //
-// it puts the new body into the published article in place, keeps the
-// site, its pages and related stories, and recomputes the keys of only the
-// pages that can show that body. It returns the output files whose keys
+// it puts the new body and shown fields into the published article in
+// place, keeps the site, its pages and related stories, and recomputes the
+// keys of only the pages that can show what changed. It returns the output files whose keys
 // changed, sorted, and ok; or ok false, having changed nothing, when the
 // edit needs the full re-index. The caller holds b.mu.
 func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []string, ok bool, err error) {
@@ -52,7 +56,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	}
 	for i, p := range paths {
 		old, nw := b.sources[p], fresh[i]
-		if nw.art == nil || nw.prob != nil || nw.meta != old.meta ||
+		if nw.art == nil || nw.prob != nil || nw.meta != old.meta && !displayOnly(old.art, nw.art, old.meta) ||
 			!slices.Equal(nw.art.ReadMore, old.art.ReadMore) || !b.topicsKept(p, old.art, nw.art) {
 			return nil, false, nil
 		}
@@ -60,15 +64,20 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	if b.dups == nil {
 		b.dups = b.newDupIndex()
 	}
-	if !b.duplicatesKept(paths, fresh, editing) {
+	if !b.duplicatesKept(paths, fresh, editing) || !b.headlinesKept(paths, fresh) {
 		return nil, false, nil
 	}
 
 	changed := make(map[*content.Article]bool, len(paths))
+	shown := map[*content.Article]bool{} // those whose shown fields changed
 	for i, p := range paths {
 		old, nw, pub := b.sources[p], fresh[i], b.published[p]
 		b.dups.add(old.art, -1)
 		b.dups.add(nw.art, 1)
+		if nw.meta != old.meta {
+			copyDisplay(pub, nw.art)
+			shown[pub] = true
+		}
 		// The published copy's findings are the file's own, then those
 		// the archive-wide steps added (package archive appends them).
 		var added []content.Finding
@@ -83,9 +92,13 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	// Fragments of the "cache" template function are keyed by article,
 	// and these articles changed in place.
 	b.theme.renderer.ResetCache()
+	files := b.bodyPagesOf(changed)
+	if len(shown) > 0 {
+		files = b.addShownPagesOf(files, shown)
+	}
 	kr := b.newKeyer()
 	var k keyWriter
-	for _, f := range b.bodyPagesOf(changed) { // every other page's key is as it was
+	for _, f := range files { // every other page's key is as it was
 		if key := kr.key(&k, b.pages[f]); key != b.keys[f] {
 			b.keys[f] = key
 			pages = append(pages, f)
@@ -102,6 +115,10 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 type bodyIndex struct {
 	byArticle map[*content.Article][]string
 	all       []string
+	// shown lists by article the positions in Builder.files of the pages
+	// whose keys cover its shown fields (see shownArticles), but for
+	// those in all; made on first need by addShownPagesOf.
+	shown map[*content.Article][]int32
 }
 
 // bodyPagesOf returns, once each, the output files of the pages whose key
@@ -110,6 +127,25 @@ type bodyIndex struct {
 // every page, which an edit of one article at 50,000 articles would
 // otherwise make on every save.
 func (b *Builder) bodyPagesOf(changed map[*content.Article]bool) []string {
+	ix := b.bodyIndex()
+	seen := map[string]bool{}
+	out := slices.Clone(ix.all)
+	for _, f := range out {
+		seen[f] = true
+	}
+	for a := range changed {
+		for _, f := range ix.byArticle[a] {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// bodyIndex returns b.bodyPages, made first if need be.
+func (b *Builder) bodyIndex() *bodyIndex {
 	if b.bodyPages == nil {
 		ix := &bodyIndex{byArticle: map[*content.Article][]string{}}
 		deps := map[string]render.SiteDeps{}
@@ -133,20 +169,7 @@ func (b *Builder) bodyPagesOf(changed map[*content.Article]bool) []string {
 		}
 		b.bodyPages = ix
 	}
-	seen := map[string]bool{}
-	out := slices.Clone(b.bodyPages.all)
-	for _, f := range out {
-		seen[f] = true
-	}
-	for a := range changed {
-		for _, f := range b.bodyPages.byArticle[a] {
-			if !seen[f] {
-				seen[f] = true
-				out = append(out, f)
-			}
-		}
-	}
-	return out
+	return b.bodyPages
 }
 
 // A dupIndex counts the sources' articles by source hash and by text
@@ -157,6 +180,7 @@ func (b *Builder) bodyPagesOf(changed map[*content.Article]bool) []string {
 // 50,000 articles, following a pointer to each article.
 type dupIndex struct {
 	hashes, prints map[uint64]int32
+	heads          *headIndex // made on the first title edit; see headlinesKept
 }
 
 func (b *Builder) newDupIndex() *dupIndex {
@@ -175,6 +199,9 @@ func (d *dupIndex) add(a *content.Article, n int32) {
 	d.hashes[a.Hash] += n
 	if a.Fingerprint != 0 {
 		d.prints[a.Fingerprint] += n
+	}
+	if d.heads != nil {
+		d.heads.add(a, n)
 	}
 }
 
@@ -243,6 +270,178 @@ func (b *Builder) duplicatesKept(paths []string, fresh []*source, editing map[st
 		}
 	}
 	return true
+}
+
+// copyDisplay sets dst's shown fields to src's: those that only the pages
+// showing the article draw, which the site's indexes and the archive-wide
+// steps do not read, but for the headline (see headlinesKept). A field
+// added to content.Article is not among them until it is added here, so
+// an edit to it takes the full re-index.
+func copyDisplay(dst, src *content.Article) {
+	dst.Title, dst.Summary, dst.Updated, dst.Image = src.Title, src.Summary, src.Updated, src.Image
+	dst.Authors, dst.Agencies, dst.Initials, dst.Editor = src.Authors, src.Agencies, src.Initials, src.Editor
+	dst.Contributors, dst.Translation, dst.Links = src.Contributors, src.Translation, src.Links
+}
+
+// displayOnly reports whether nw, a new parse of the file whose parse old
+// had the meta hash meta, differs from old in shown fields alone, if in
+// anything but its body: nw with old's shown fields has old's meta hash.
+func displayOnly(old, nw *content.Article, meta sourceHash) bool {
+	c := *nw
+	copyDisplay(&c, old)
+	return metaHash(&c) == meta
+}
+
+// A headIndex counts the headline keys (archive.HeadlineKey) of the
+// sources' articles and of their "Read more:" lines.
+type headIndex struct{ titles, named map[string]int32 }
+
+func (b *Builder) newHeadIndex() *headIndex {
+	h := &headIndex{titles: make(map[string]int32, len(b.sources)), named: map[string]int32{}}
+	for _, s := range b.sources {
+		h.add(s.art, 1)
+	}
+	return h
+}
+
+// add counts a's keys n more times (n is 1 or -1); a nil a counts nothing.
+func (h *headIndex) add(a *content.Article, n int32) {
+	if a == nil {
+		return
+	}
+	h.titles[archive.HeadlineKey(a.Title)] += n
+	for _, r := range a.ReadMore {
+		h.named[archive.HeadlineKey(r)] += n
+	}
+}
+
+// headlinesKept reports whether the edited files' new headlines (paths,
+// now read as fresh) leave package archive's duplicates and "Read more:"
+// links as they were. It compares headlines as package archive does
+// (archive.HeadlineKey): an edit that keeps the key changes nothing there.
+// Otherwise, when no other article has the old or the new key and no Read
+// more line names either, no article is kept or left out differently and
+// every Read more line finds what it found before. It counts the keys in
+// b.dups, once, when there is one, and otherwise in a pass over the
+// sources; the caller has put the edited files' previous sources back.
+func (b *Builder) headlinesKept(paths []string, fresh []*source) bool {
+	claimed := map[string]string{} // key: the one edited file that may hold it
+	for i, p := range paths {
+		k0, k1 := archive.HeadlineKey(b.sources[p].art.Title), archive.HeadlineKey(fresh[i].art.Title)
+		if k0 == k1 {
+			continue
+		}
+		for _, k := range []string{k0, k1} {
+			if owner, ok := claimed[k]; ok && owner != p {
+				return false
+			}
+			claimed[k] = p
+		}
+	}
+	if len(claimed) == 0 {
+		return true
+	}
+	var h *headIndex
+	switch {
+	case b.dups == nil:
+		h = b.newHeadIndex()
+	case b.dups.heads == nil:
+		b.dups.heads = b.newHeadIndex()
+		fallthrough
+	default:
+		h = b.dups.heads
+	}
+	for k, p := range claimed {
+		n := h.titles[k]
+		if archive.HeadlineKey(b.sources[p].art.Title) == k {
+			n-- // the edited article itself, before the edit
+		}
+		if n != 0 || h.named[k] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// shownArticles calls f with each article whose meta key (all it shows
+// but its body) p's key covers: its article, neighbours and list, and the
+// related stories its template shows. It reports whether p's template reads
+// every article, when it calls f with none.
+func (b *Builder) shownArticles(p *render.Page, deps render.SiteDeps, f func(*content.Article)) (all bool) {
+	if deps&render.DepsAll != 0 {
+		return true
+	}
+	for _, a := range [...]*content.Article{p.Article, p.Older, p.Newer} {
+		if a != nil {
+			f(a)
+		}
+	}
+	for _, a := range p.List {
+		f(a)
+	}
+	if deps&render.DepsRelated != 0 && p.Article != nil {
+		for _, a := range b.site.Related(p.Article) {
+			f(a)
+		}
+	}
+	return false
+}
+
+// showsAnyOf reports whether p's key covers the shown fields of an
+// article in changed (see shownArticles).
+func (b *Builder) showsAnyOf(p *render.Page, changed map[*content.Article]bool) bool {
+	found := false
+	all := b.shownArticles(p, b.theme.renderer.Deps(p.Template()), func(a *content.Article) { found = found || changed[a] })
+	return all || found
+}
+
+// addShownPagesOf adds to files, once each, the output files of the pages
+// whose keys cover the shown fields of an article in changed (see
+// shownArticles), and gives the article and alias pages of those articles
+// their new titles. The index behind it is made on first need after a
+// re-index, like bodyPagesOf's.
+func (b *Builder) addShownPagesOf(files []string, changed map[*content.Article]bool) []string {
+	ix := b.bodyIndex()
+	if ix.shown == nil {
+		ix.shown = map[*content.Article][]int32{}
+		deps := map[string]render.SiteDeps{}
+		for i, f := range b.files {
+			p := b.pages[f]
+			d, ok := deps[p.Template()]
+			if !ok {
+				d = b.theme.renderer.Deps(p.Template())
+				deps[p.Template()] = d
+			}
+			b.shownArticles(p, d, func(a *content.Article) {
+				if l := ix.shown[a]; len(l) == 0 || l[len(l)-1] != int32(i) {
+					ix.shown[a] = append(l, int32(i))
+				}
+			})
+		}
+	}
+	seen := make(map[string]bool, len(files))
+	for _, f := range files {
+		seen[f] = true
+	}
+	for _, f := range ix.all {
+		if !seen[f] {
+			seen[f] = true
+			files = append(files, f)
+		}
+	}
+	for a := range changed {
+		for _, i := range ix.shown[a] {
+			f := b.files[i]
+			if p := b.pages[f]; p.Article == a && (p.Kind == render.KindArticle || p.Kind == render.KindAlias) {
+				p.Title = a.Title // as render.Pages sets it
+			}
+			if !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
+		}
+	}
+	return files
 }
 
 // topicsKept reports whether an article's new topic candidates leave every
@@ -336,8 +535,8 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		if s.bodyless || s.art == nil && c.Art == nil {
 			continue // from the cache, or unpublished before and after (bad or a draft)
 		}
-		if c.Art == nil || c.Prob != nil || c.Arch != nil && c.Arch.Left ||
-			s.art == nil || s.prob != nil || s.meta != c.Meta || !slices.Equal(s.art.ReadMore, c.Art.ReadMore) {
+		if c.Art == nil || c.Prob != nil || c.Arch != nil && c.Arch.Left || s.art == nil || s.prob != nil ||
+			s.meta != c.Meta && !displayOnly(c.Art, s.art, c.Meta) || !slices.Equal(s.art.ReadMore, c.Art.ReadMore) {
 			return false
 		}
 		paths = append(paths, c.Path)
@@ -360,7 +559,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	for _, p := range paths {
 		editing[p] = true
 	}
-	kept := len(paths) == 0 || b.duplicatesKept(paths, fresh, editing)
+	kept := len(paths) == 0 || b.duplicatesKept(paths, fresh, editing) && b.headlinesKept(paths, fresh)
 	for i, p := range paths {
 		kept = kept && b.topicsKept(p, old[i].art, fresh[i].art)
 		b.sources[p] = fresh[i]
@@ -392,8 +591,12 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		}
 	}
 	changed := make(map[*content.Article]bool, len(paths))
-	for _, p := range paths {
+	shown := map[*content.Article]bool{} // those whose shown fields changed
+	for i, p := range paths {
 		changed[b.published[p]] = true
+		if fresh[i].meta != old[i].meta {
+			shown[b.published[p]] = true
+		}
 	}
 	arts := make([]*content.Article, 0, len(b.published))
 	for _, a := range b.published {
@@ -433,7 +636,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	kr := b.newKeyer()
 	var k keyWriter
 	for _, f := range b.files {
-		if p := b.pages[f]; kr.showsBodyOf(p, changed) {
+		if p := b.pages[f]; kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) {
 			b.keys[f] = kr.key(&k, p)
 		}
 	}

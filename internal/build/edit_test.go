@@ -8,10 +8,10 @@ import (
 	"github.com/sitegen/sitegen/internal/content"
 )
 
-// The index of pages by the bodies they show gives, for any set of
-// articles, exactly the pages a walk over every page with showsBodyOf
-// finds.
-func TestBodyPagesOfMatchesWalk(t *testing.T) {
+// The indexes of pages by the bodies and by the other fields they show
+// give, for any set of articles, exactly the pages a walk over every page
+// with showsBodyOf and showsAnyOf finds.
+func TestPagesOfMatchWalk(t *testing.T) {
 	for _, theme := range []string{"", "all"} {
 		root := writeTestSite(t, 13)
 		if theme == "all" { // a list template that reads every article
@@ -39,6 +39,20 @@ func TestBodyPagesOfMatchesWalk(t *testing.T) {
 			slices.Sort(got)
 			if !slices.Equal(got, want) || len(got) == 0 {
 				t.Errorf("theme %q, %d articles: bodyPagesOf = %v, want %v", theme, len(set), got, want)
+			}
+			// The pages that show the articles' other fields, through the
+			// index and through a walk: the preview's and the build's ways.
+			want = want[:0]
+			for f, p := range b.pages {
+				if b.showsAnyOf(p, changed) {
+					want = append(want, f)
+				}
+			}
+			got = b.addShownPagesOf(nil, changed)
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) || len(got) <= len(set) {
+				t.Errorf("theme %q, %d articles: addShownPagesOf = %v, want %v", theme, len(set), got, want)
 			}
 		}
 		if (theme == "all") != (len(b.bodyPages.all) > 0) {
