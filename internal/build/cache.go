@@ -472,6 +472,8 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	r := newCacheReader(data)
 	m.Sources = make([]cachedSource, len(m.Stamps))
 	arts := make([]content.Article, 0, len(m.Stamps)) // one allocation for them all
+	prefault(m.Sources)
+	prefault(arts[:cap(arts)])
 	for i, st := range m.Stamps {
 		c := &m.Sources[i]
 		c.Path, c.Stamp, c.Prob = st.Path, st.Stamp, st.Prob
