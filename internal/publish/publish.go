@@ -41,15 +41,17 @@ type Staging struct {
 	leftovers []string
 
 	// Filling the spare (BeginReuse) instead of a fresh folder.
-	reuse    bool
-	existing map[string]uint64 // the files the spare held: inode by site path
-	oldDirs  map[string]bool   // the folders the spare held
-	needDirs map[string]bool   // after MakeDirs: the folders the new site needs
-	mu       sync.Mutex
-	staged   map[string]bool // the files staged so far
-	linked   atomic.Bool     // LinkFiles linked files of the previous site
-	tree     *Tree           // the record of the spare as listed; after Commit, of the site at dest
-	touched  map[string]bool // the spare's folders whose entries the build changed or tried to, under mu
+	reuse bool
+	spare *treeListing // the files and folders the spare held
+	// staged notes, by index in spare.files, the spare's files staged so
+	// far (taken as they are, or replaced); needed, by index in
+	// spare.dirs, the spare's folders the new site needs (MakeDirs). Each
+	// entry is written only by the goroutine staging that path.
+	staged, needed []bool
+	mu             sync.Mutex
+	linked         atomic.Bool     // LinkFiles linked files of the previous site
+	tree           *Tree           // the record of the spare as listed; after Commit, of the site at dest
+	touched        map[string]bool // the spare's folders whose entries the build changed or tried to, under mu
 
 	committed       bool
 	previousIsSpare bool // after Commit: see PreviousIsSpare
@@ -146,7 +148,7 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 	s := &Staging{dest: abs, leftovers: findLeftovers(abs), reuse: reuse}
 	if reuse {
 		if fi, err := os.Lstat(sparePath(abs)); err == nil && fi.IsDir() {
-			s.dir, s.staged, s.touched = sparePath(abs), map[string]bool{}, map[string]bool{}
+			s.dir, s.touched = sparePath(abs), map[string]bool{}
 			var l *treeListing
 			if listed != nil && listed.dir == s.dir {
 				listed.Wait()
@@ -155,7 +157,8 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 				l, err = listTree(s.dir, nil)
 			}
 			if err == nil {
-				s.existing, s.oldDirs, s.tree = l.files, l.dirs, l.tree
+				s.spare, s.tree = l, l.tree
+				s.staged, s.needed = make([]bool, len(l.files)), make([]bool, len(l.dirs))
 				return s, nil
 			}
 		}
@@ -171,7 +174,7 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 		os.RemoveAll(s.dir)
 		return nil, fmt.Errorf("creating staging folder: %w", err)
 	}
-	s.reuse, s.staged, s.touched = false, nil, nil
+	s.reuse, s.spare, s.touched = false, nil, nil
 	return s, nil
 }
 
@@ -255,14 +258,22 @@ func (s *Staging) WriteFile(rel string, data []byte) error {
 // made. In the spare (BeginReuse) it makes only the folders the spare
 // lacks, and notes which folders the new site needs.
 func (s *Staging) MakeDirs(files []string) error {
-	seen := map[string]bool{".": true}
-	var levels [][]string // levels[n]: the folders n+1 deep
+	made := map[string]bool{} // the folders to make
+	var levels [][]string     // levels[n]: the folders n+1 deep
 	for _, f := range files {
-		for d := path.Dir(f); !seen[d]; d = path.Dir(d) {
-			seen[d] = true
-			if s.oldDirs[d] {
+		// Up from the file's folder to the first one noted already.
+		for d := path.Dir(f); d != "."; d = path.Dir(d) {
+			if i, ok := s.spare.dir(d); ok {
+				if s.needed[i] {
+					break
+				}
+				s.needed[i] = true
 				continue
 			}
+			if made[d] {
+				break
+			}
+			made[d] = true
 			n := strings.Count(d, "/")
 			for len(levels) <= n {
 				levels = append(levels, nil)
@@ -277,7 +288,7 @@ func (s *Staging) MakeDirs(files []string) error {
 				return err
 			}
 			s.touch(dirs[i])
-			if _, ok := s.existing[dirs[i]]; ok {
+			if _, ok := s.spare.file(dirs[i]); ok {
 				os.Remove(p) // a file of the spare where the new site has a folder
 			}
 			if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -289,7 +300,7 @@ func (s *Staging) MakeDirs(files []string) error {
 			return err
 		}
 	}
-	s.needDirs, s.dirsMade = seen, true
+	s.dirsMade = true
 	return nil
 }
 
@@ -301,13 +312,13 @@ func (s *Staging) claim(rel, p string) error {
 		return nil
 	}
 	s.mu.Lock()
-	s.staged[rel] = true
 	s.touched[path.Dir(rel)] = true // a file goes in, and whatever stood there goes out
 	s.mu.Unlock()
 	var err error
-	if _, ok := s.existing[rel]; ok {
+	if i, ok := s.spare.file(rel); ok {
+		s.staged[i] = true
 		err = os.Remove(p)
-	} else if s.oldDirs[rel] && !s.needDirs[rel] {
+	} else if i, ok := s.spare.dir(rel); ok && !s.needed[i] {
 		err = os.RemoveAll(p)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
@@ -419,16 +430,15 @@ func (s *Staging) Link(rel, target string) error {
 // is one already (in the spare). known, when not 0, is target's inode as
 // the caller found it. It reports whether target was missing.
 func (s *Staging) link(rel, p, target string, known uint64) (missing bool, err error) {
-	if ino, ok := s.existing[rel]; ok && ino != 0 {
+	if i, ok := s.spare.file(rel); ok && s.spare.files[i].ino != 0 {
+		ino := s.spare.files[i].ino
 		same := known == ino
 		if known == 0 {
 			fi, err := os.Lstat(target)
 			same = err == nil && inode(fi) == ino
 		}
 		if same {
-			s.mu.Lock()
-			s.staged[rel] = true
-			s.mu.Unlock()
+			s.staged[i] = true
 			return false, nil
 		}
 	}
@@ -608,15 +618,15 @@ func (s *Staging) PreviousIsSpare() bool { return s.previousIsSpare }
 // prune deletes the files and folders of the spare that the new site
 // does not have.
 func (s *Staging) prune() {
-	for rel := range s.existing {
-		if !s.staged[rel] {
-			s.touch(rel)
-			os.Remove(filepath.Join(s.dir, filepath.FromSlash(rel)))
+	for i, f := range s.spare.files {
+		if !s.staged[i] {
+			s.touch(f.rel)
+			os.Remove(filepath.Join(s.dir, filepath.FromSlash(f.rel)))
 		}
 	}
-	dirs := make([]string, 0, len(s.oldDirs))
-	for d := range s.oldDirs {
-		if !s.needDirs[d] {
+	var dirs []string
+	for i, d := range s.spare.dirs {
+		if !s.needed[i] {
 			dirs = append(dirs, d)
 		}
 	}

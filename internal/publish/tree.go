@@ -110,11 +110,32 @@ func (t *Tree) distrust(rel string) {
 
 // A treeListing is what a folder tree holds, by forward-slash path
 // relative to it: every file with its inode and every folder below the
-// top; and the record of it for the next build.
+// top, in no particular order; and the record of it for the next build.
+// A nil listing holds nothing.
 type treeListing struct {
-	files map[string]uint64
-	dirs  map[string]bool
-	tree  *Tree
+	files  []listedFile
+	dirs   []string
+	fileAt map[string]int32 // index in files by path
+	dirAt  map[string]int32 // index in dirs by path
+	tree   *Tree
+}
+
+// file returns the index in l.files of the file at rel.
+func (l *treeListing) file(rel string) (int, bool) {
+	if l == nil {
+		return 0, false
+	}
+	i, ok := l.fileAt[rel]
+	return int(i), ok
+}
+
+// dir returns the index in l.dirs of the folder at rel.
+func (l *treeListing) dir(rel string) (int, bool) {
+	if l == nil {
+		return 0, false
+	}
+	i, ok := l.dirAt[rel]
+	return int(i), ok
 }
 
 // listTree returns every file under dir with its inode, and every folder,
@@ -168,13 +189,16 @@ func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
 	for _, w := range walks {
 		nf, nd = nf+len(w.files), nd+len(w.dirs)
 	}
-	l := &treeListing{files: make(map[string]uint64, nf), dirs: make(map[string]bool, nd)}
+	l := &treeListing{files: make([]listedFile, 0, nf), dirs: make([]string, 0, nd),
+		fileAt: make(map[string]int32, nf), dirAt: make(map[string]int32, nd)}
 	for _, w := range walks {
 		for _, f := range w.files {
-			l.files[f.rel] = f.ino
+			l.fileAt[f.rel] = int32(len(l.files))
+			l.files = append(l.files, f)
 		}
 		for _, d := range w.dirs {
-			l.dirs[d] = true
+			l.dirAt[d] = int32(len(l.dirs))
+			l.dirs = append(l.dirs, d)
 		}
 	}
 	root := &treeDir{name: "."} // never trusted: every swap renames it

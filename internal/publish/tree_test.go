@@ -40,12 +40,38 @@ func TestListTreeMatchesStat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !maps.Equal(got.files, want.files) || !maps.Equal(got.dirs, want.dirs) {
-		t.Errorf("listTree = %v %v, want %v %v", got.files, got.dirs, want.files, want.dirs)
+	gotFiles, gotDirs := contents(t, got)
+	wantFiles, wantDirs := contents(t, want)
+	if !maps.Equal(gotFiles, wantFiles) || !maps.Equal(gotDirs, wantDirs) {
+		t.Errorf("listTree = %v %v, want %v %v", gotFiles, gotDirs, wantFiles, wantDirs)
 	}
-	if len(got.files) != 8 || len(got.dirs) != 6 || got.files["z.txt"] != got.files["a/z.txt"] || got.files["z.txt"] == 0 {
-		t.Errorf("listTree = %v %v", got.files, got.dirs)
+	if len(gotFiles) != 8 || len(gotDirs) != 6 || gotFiles["z.txt"] != gotFiles["a/z.txt"] || gotFiles["z.txt"] == 0 {
+		t.Errorf("listTree = %v %v", gotFiles, gotDirs)
 	}
+}
+
+// contents returns what a listing holds: its files' inodes and its
+// folders, by path. It checks that the listing's indexes agree with its
+// lists.
+func contents(t *testing.T, l *treeListing) (map[string]uint64, map[string]bool) {
+	t.Helper()
+	files, dirs := map[string]uint64{}, map[string]bool{}
+	for i, f := range l.files {
+		if j, ok := l.file(f.rel); !ok || j != i {
+			t.Errorf("listed file %s at %d is found at %d, %v", f.rel, i, j, ok)
+		}
+		files[f.rel] = f.ino
+	}
+	for i, d := range l.dirs {
+		if j, ok := l.dir(d); !ok || j != i {
+			t.Errorf("listed folder %s at %d is found at %d, %v", d, i, j, ok)
+		}
+		dirs[d] = true
+	}
+	if len(files) != len(l.fileAt) || len(dirs) != len(l.dirAt) {
+		t.Errorf("%d files and %d folders indexed, %d and %d listed", len(l.fileAt), len(l.dirAt), len(files), len(dirs))
+	}
+	return files, dirs
 }
 
 // trustAllFolders makes every folder settled at once, for a test: it must
@@ -140,8 +166,10 @@ func TestListTreeWithRecord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !maps.Equal(got.files, want.files) || !maps.Equal(got.dirs, want.dirs) {
-				t.Errorf("listing with the record = %v %v\nwant %v %v", got.files, got.dirs, want.files, want.dirs)
+			gotFiles, gotDirs := contents(t, got)
+			wantFiles, wantDirs := contents(t, want)
+			if !maps.Equal(gotFiles, wantFiles) || !maps.Equal(gotDirs, wantDirs) {
+				t.Errorf("listing with the record = %v %v\nwant %v %v", gotFiles, gotDirs, wantFiles, wantDirs)
 			}
 			if c.name == "nothing" && listed != 0 {
 				t.Errorf("nothing changed, yet %d folders were listed again", listed)
