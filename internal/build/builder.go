@@ -53,6 +53,7 @@ type Builder struct {
 	site      *site.Site
 	pages     map[string]*render.Page // by output file
 	files     []string                // output files of pages, in render.Pages order
+	list      []*render.Page          // the pages in render.Pages order: list[i] is drawn into files[i]
 	keys      map[string]pageKey      // by output file
 	txtTopics map[string]bool         // topic keys that raw text articles name, made on first need; see topicsKept
 	bodyPages *bodyIndex              // the pages that show each article's body, made on first need; see bodyPagesOf
@@ -206,7 +207,7 @@ func (b *Builder) reindex() {
 	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
-	b.files = make([]string, len(all))
+	b.files, b.list = make([]string, len(all)), all
 	for i, p := range all {
 		b.files[i] = p.File()
 		b.pages[b.files[i]] = p

@@ -590,10 +590,12 @@ func (m *manifest) close() {
 }
 
 // writeManifest replaces the cache for dest atomically. sources yields the
-// content files' entries one chunk at a time; it is called twice. An
+// content files' entries one chunk at a time; it is called twice, first
+// for their paths, stamps and problems alone (full false), then for all
+// (full true). An
 // output that st.Extras says was made under a key, with the bytes it has,
 // is recorded with that key.
-func writeManifest(root, dest string, st *cacheState, nSources int, sources func(yield func([]cachedSource) error) error, outputs []cachedOutput) error {
+func writeManifest(root, dest string, st *cacheState, nSources int, sources func(full bool, yield func([]cachedSource) error) error, outputs []cachedOutput) error {
 	p := cachePath(dest)
 	// A build killed while writing the cache leaves its temporary file.
 	stale, _ := filepath.Glob(p + ".tmp-*")
@@ -637,7 +639,7 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	var serr error // from sources
 	section(secHeader, func() { cw.header(&h) })
 	section(secStamps, func() {
-		serr = sources(func(chunk []cachedSource) error {
+		serr = sources(false, func(chunk []cachedSource) error {
 			for _, c := range chunk {
 				cw.str(c.Path)
 				cw.stamp(c.Stamp)
@@ -657,7 +659,7 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 		if serr != nil {
 			return
 		}
-		serr = sources(func(chunk []cachedSource) error {
+		serr = sources(true, func(chunk []cachedSource) error {
 			for _, c := range chunk {
 				cw.hash(c.Hash)
 				cw.hash(c.Meta)

@@ -620,7 +620,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		}
 	}
 	b.pages = make(map[string]*render.Page, len(all))
-	b.files = make([]string, len(all))
+	b.files, b.list = make([]string, len(all)), all
 	b.keys = make(map[string]pageKey, len(all))
 	for i, p := range all {
 		f := p.File()

@@ -500,12 +500,14 @@ func (b *Builder) extraKeys() extraKeys {
 	arts := b.site.Articles
 	full := make([]sourceHash, len(arts)) // by site position
 	ks := extraKeys{docs: make([]sourceHash, len(arts)), analyses: make([][16]byte, len(arts))}
+	made := make([]bool, len(arts)) // computed here, not taken from b.articleExtras
 	forEach(len(arts), func(k *keyWriter, i int) {
 		a := arts[i]
 		if c, ok := b.articleExtras[a.Source]; ok {
 			full[i], ks.analyses[i] = c.full, c.analysis
 			return
 		}
+		made[i] = true
 		s := b.sources[a.Source]
 		k.hash(world)
 		k.str(a.Source)
@@ -534,9 +536,19 @@ func (b *Builder) extraKeys() extraKeys {
 		k.str(a.Date.Format("2006-01-02"))
 		ks.analyses[i] = k.sum()
 	})
-	b.articleExtras = make(map[string]articleExtras, len(arts))
+	// Every article's parts, in the map they were taken from when it
+	// holds no others (editFromCache's, at 50,000 articles a map of as
+	// many entries to make again otherwise).
+	if taken := len(arts) - count(made); b.articleExtras == nil || taken != len(b.articleExtras) {
+		b.articleExtras = make(map[string]articleExtras, len(arts))
+		for i := range made {
+			made[i] = true
+		}
+	}
 	for i, a := range arts {
-		b.articleExtras[a.Source] = articleExtras{full[i], ks.analyses[i]}
+		if made[i] {
+			b.articleExtras[a.Source] = articleExtras{full[i], ks.analyses[i]}
+		}
 	}
 	// A search document file's key is that of the articles it holds, by
 	// number: any of them edited, added or moved makes it again.
@@ -567,4 +579,15 @@ func (b *Builder) extraKeys() extraKeys {
 		ks.feeds = append(ks.feeds, k.sum())
 	}
 	return ks
+}
+
+// count returns how many of bs are true.
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }

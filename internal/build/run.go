@@ -135,8 +135,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			return rep, problemsErr
 		}
 	}
-	if err := uniqueFiles(b.pageList()); err != nil {
-		return rep, err
+	if len(b.pages) != len(b.files) { // two pages in one file
+		if err := uniqueFiles(b.pageList()); err != nil {
+			return rep, err
+		}
 	}
 	assets, err := b.assetFiles()
 	if err != nil {
@@ -168,14 +170,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 // index files rather than a page or an asset. The caller holds w.mu.
 func (w *siteWriter) isExtra(rel string) bool { return w.reused[rel] || w.made[rel] }
 
-// pageList returns the pages in render.Pages order.
-func (b *Builder) pageList() []*render.Page {
-	ps := make([]*render.Page, len(b.files))
-	for i, f := range b.files {
-		ps[i] = b.pages[f]
-	}
-	return ps
-}
+// pageList returns the pages in render.Pages order. The caller must not
+// change the slice.
+func (b *Builder) pageList() []*render.Page { return b.list }
 
 // assetFiles returns every asset output file and its bytes: the asset
 // folders' files (a later folder's replacing an earlier one's; names
@@ -645,14 +642,21 @@ func (w *siteWriter) saveIfChanged(man *manifest) error {
 
 func (w *siteWriter) saveManifest() error {
 	paths := sortedKeys(w.b.sources)
-	sources := func(yield func([]cachedSource) error) error {
+	srcs := make([]*source, len(paths)) // looked up once for both passes
+	for i, p := range paths {
+		srcs[i] = w.b.sources[p]
+	}
+	sources := func(full bool, yield func([]cachedSource) error) error {
 		chunk := make([]cachedSource, 0, cacheChunk)
 		for i, p := range paths {
-			s := w.b.sources[p]
-			c := cachedSource{Path: p, Stamp: s.stamp, Hash: s.hash, Meta: s.meta, Slug: s.slug, Prob: s.prob,
-				Art: s.art, Arch: archiveFields(s, w.b.published[p]), Extras: w.b.articleExtras[p]}
-			if s.art != nil && s.normalized {
-				c.parsed = &s.parsed // the cache keeps articles as parsed
+			s := srcs[i]
+			c := cachedSource{Path: p, Stamp: s.stamp, Prob: s.prob}
+			if full {
+				c.Hash, c.Meta, c.Slug, c.Art = s.hash, s.meta, s.slug, s.art
+				c.Arch, c.Extras = archiveFields(s, w.b.published[p]), w.b.articleExtras[p]
+				if s.art != nil && s.normalized {
+					c.parsed = &s.parsed // the cache keeps articles as parsed
+				}
 			}
 			chunk = append(chunk, c)
 			if len(chunk) == cacheChunk || i == len(paths)-1 {
