@@ -299,7 +299,7 @@ func (r *cacheReader) header() *manifestHeader {
 		return h
 	}
 	h.Program, h.Root, h.Dest, h.World = r.hash(), r.str(), r.str(), r.hash()
-	h.Articles, h.Pages, h.Notes = r.int(), r.int(), r.strs(false)
+	h.Articles, h.Pages, h.Notes = r.int(), r.int(), r.strs()
 	n := r.count()
 	h.Extras = make(map[string]extraMade, n)
 	for range n {

@@ -206,13 +206,12 @@ func (cw *cacheWriter) shard(sh *search.Shard) {
 // string of its own. The first error sticks; after it every read returns
 // a zero value.
 type cacheReader struct {
-	data   string
-	err    error
-	intern map[string]string // short strings that repeat (tag names, bylines), within one section
+	data string
+	err  error
 }
 
 func newCacheReader(data string) *cacheReader {
-	return &cacheReader{data: data, intern: map[string]string{}}
+	return &cacheReader{data: data}
 }
 
 func (r *cacheReader) fail(msg string) {
@@ -291,19 +290,6 @@ func (r *cacheReader) str() string {
 	return s
 }
 
-// name is str for a short string that repeats: made once per section.
-func (r *cacheReader) name() string {
-	s := r.str()
-	if len(s) > 64 {
-		return s
-	}
-	if v, ok := r.intern[s]; ok {
-		return v
-	}
-	r.intern[s] = s
-	return s
-}
-
 func (r *cacheReader) hash() (h [16]byte) {
 	if r.err != nil {
 		return h
@@ -330,18 +316,14 @@ func (r *cacheReader) u64() uint64 {
 	return v
 }
 
-func (r *cacheReader) strs(name bool) []string {
+func (r *cacheReader) strs() []string {
 	n := r.count()
 	if n == 0 {
 		return nil
 	}
 	out := make([]string, n)
 	for i := range out {
-		if name {
-			out[i] = r.name()
-		} else {
-			out[i] = r.str()
-		}
+		out[i] = r.str()
 	}
 	return out
 }
@@ -373,13 +355,13 @@ func (r *cacheReader) article(a *content.Article) {
 	a.Updated = r.time()
 	a.Slug = r.str()
 	a.Tags = r.tags()
-	a.Section = r.name()
-	a.Authors = r.strs(true)
-	a.Agencies = r.strs(true)
-	a.Initials = r.name()
-	a.Editor = r.name()
-	a.Contributors = r.strs(true)
-	a.Translation = r.name()
+	a.Section = r.str()
+	a.Authors = r.strs()
+	a.Agencies = r.strs()
+	a.Initials = r.str()
+	a.Editor = r.str()
+	a.Contributors = r.strs()
+	a.Translation = r.str()
 	a.Image = r.str()
 	a.Summary = r.str()
 	if n := r.count(); n > 0 {
@@ -389,12 +371,12 @@ func (r *cacheReader) article(a *content.Article) {
 		}
 	}
 	a.Draft = r.bool()
-	a.Aliases = r.strs(false)
-	a.ReadMore = r.strs(false)
+	a.Aliases = r.strs()
+	a.ReadMore = r.strs()
 	if n := r.count(); n > 0 {
 		a.Topics = make([]topics.Candidate, n)
 		for i := range a.Topics {
-			a.Topics[i] = topics.Candidate{Name: r.name(), Count: r.int()}
+			a.Topics[i] = topics.Candidate{Name: r.str(), Count: r.int()}
 		}
 	}
 	a.Fingerprint = r.uvarint()
@@ -410,7 +392,7 @@ func (r *cacheReader) tags() []content.Tag {
 	}
 	ts := make([]content.Tag, n)
 	for i := range ts {
-		ts[i] = content.Tag{Name: r.name(), Slug: r.name()}
+		ts[i] = content.Tag{Name: r.str(), Slug: r.str()}
 	}
 	return ts
 }
@@ -422,7 +404,7 @@ func (r *cacheReader) findings() []content.Finding {
 	}
 	fs := make([]content.Finding, n)
 	for i := range fs {
-		fs[i] = content.Finding{Path: r.str(), Line: r.int(), Kind: r.name(), Text: r.str()}
+		fs[i] = content.Finding{Path: r.str(), Line: r.int(), Kind: r.str(), Text: r.str()}
 	}
 	return fs
 }
@@ -431,8 +413,8 @@ func (r *cacheReader) archived() *archived {
 	if !r.bool() {
 		return nil
 	}
-	return &archived{Left: r.bool(), NewTags: r.bool(), Tags: r.tags(), Aliases: r.strs(false),
-		Findings: r.findings(), SeeAlso: r.strs(false)}
+	return &archived{Left: r.bool(), NewTags: r.bool(), Tags: r.tags(), Aliases: r.strs(),
+		Findings: r.findings(), SeeAlso: r.strs()}
 }
 
 func (r *cacheReader) output() cachedOutput {
