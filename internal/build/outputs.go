@@ -298,6 +298,10 @@ type extrasPlan struct {
 // whose bytes did not change.
 func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	b := w.b
+	// The sitemap's key, a pass over every page, on the other core
+	// meanwhile: the rest is a pass over every article.
+	sitemapKey := make(chan sourceHash, 1)
+	go func() { sitemapKey <- b.sitemapKey() }()
 	ks := b.extraKeys()
 	prev := map[string]cachedOutput{}
 	plan := &extrasPlan{keys: map[string]sourceHash{}, skipFeed: map[string]bool{}}
@@ -342,7 +346,7 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	}
 	// The sitemap's files are kept together or made again together: each
 	// was recorded under the key of them all.
-	plan.sitemapKey = b.sitemapKey()
+	plan.sitemapKey = <-sitemapKey
 	var sitemapFiles []string
 	for name, o := range prev {
 		if o.Key == plan.sitemapKey {
