@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"html/template"
+	"strings"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/topics"
@@ -76,5 +77,28 @@ type Link struct {
 
 // URLPath returns the article's site-relative URL: /YYYY/MM/DD/slug/.
 func (a *Article) URLPath() string {
-	return a.Date.Format("/2006/01/02/") + a.Slug + "/"
+	y, m, d := a.Date.Date()
+	if y < 0 || y > 9999 {
+		return a.Date.Format("/2006/01/02/") + a.Slug + "/"
+	}
+	// What Format gives, without parsing its layout: a build asks for
+	// every article's URL several times (URLs made unique, pages, keys,
+	// feeds, and templates).
+	var b strings.Builder
+	b.Grow(len("/2006/01/02/") + len(a.Slug) + 1)
+	b.WriteByte('/')
+	b.WriteByte(byte('0' + y/1000%10))
+	b.WriteByte(byte('0' + y/100%10))
+	b.WriteByte(byte('0' + y/10%10))
+	b.WriteByte(byte('0' + y%10))
+	b.WriteByte('/')
+	b.WriteByte(byte('0' + int(m)/10))
+	b.WriteByte(byte('0' + int(m)%10))
+	b.WriteByte('/')
+	b.WriteByte(byte('0' + d/10))
+	b.WriteByte(byte('0' + d%10))
+	b.WriteByte('/')
+	b.WriteString(a.Slug)
+	b.WriteByte('/')
+	return b.String()
 }
