@@ -465,6 +465,21 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 // readSources reads the sources, the search analyses and the related
 // stories.
 func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
+	// The search analyses, read and checked meanwhile on the other core.
+	var entries []search.Entry
+	var shards []search.Shard
+	var searchErr error
+	searchRead := make(chan struct{})
+	go func() {
+		defer close(searchRead)
+		var data []byte
+		if data, searchErr = readSection(cf.f, cf.off[secSearchEntries], cf.len[secSearchEntries]); searchErr == nil {
+			if entries, searchErr = readEntries(data, h.SearchEntries); searchErr == nil {
+				shards, searchErr = cf.readShards(h.SearchShards)
+			}
+		}
+	}()
+	defer func() { <-searchRead }() // no goroutine left behind, whatever the return
 	data, err := cf.sections(secSources, secSearchTerms)
 	if err != nil {
 		return err
@@ -499,16 +514,11 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	if err := r.end(); err != nil {
 		return err
 	}
-	entries, err := readSection(cf.f, cf.off[secSearchEntries], cf.len[secSearchEntries])
-	if err != nil {
-		return err
+	<-searchRead
+	if searchErr != nil {
+		return searchErr
 	}
-	if sc.Entries, err = readEntries(entries, h.SearchEntries); err != nil {
-		return err
-	}
-	if sc.Shards, err = cf.readShards(h.SearchShards); err != nil {
-		return err
-	}
+	sc.Entries, sc.Shards = entries, shards
 	sc.ShardBytes, sc.TopK = h.SearchShardBytes, h.SearchTopK
 	m.State.Search = sc
 	if h.HasRelated {
