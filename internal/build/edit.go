@@ -522,16 +522,16 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	}
 	var paths []string
 	var old, fresh []*source
-	arch := make(map[string]*archived, len(man.Sources))
+	// By position in man.Sources: the source, and whether it was read
+	// again (one of paths).
+	srcs, edited := make([]*source, len(man.Sources)), make([]bool, len(man.Sources))
 	for i := range man.Sources {
 		c := &man.Sources[i]
 		s := b.sources[c.Path]
 		if s == nil {
 			return false // a file came and another went
 		}
-		if c.Arch != nil {
-			arch[c.Path] = c.Arch
-		}
+		srcs[i] = s
 		if s.bodyless || s.art == nil && c.Art == nil {
 			continue // from the cache, or unpublished before and after (bad or a draft)
 		}
@@ -542,6 +542,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		paths = append(paths, c.Path)
 		old = append(old, c.source(b.loader.Location))
 		fresh = append(fresh, s)
+		edited[i] = true
 	}
 	// The checks of updateBodies look at the site before the edit; they
 	// read what the archive-wide steps do not change (topic candidates,
@@ -550,9 +551,14 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		b.sources[p] = old[i]
 	}
 	b.published = make(map[string]*content.Article, len(b.sources))
-	for p, s := range b.sources {
-		if s.art != nil && (arch[p] == nil || !arch[p].Left) {
-			b.published[p] = s.art
+	published := make([]bool, len(man.Sources)) // by position in man.Sources
+	for i, j := 0, 0; i < len(man.Sources); i++ {
+		c, s := &man.Sources[i], srcs[i]
+		if edited[i] {
+			s, j = old[j], j+1
+		}
+		if s.art != nil && (c.Arch == nil || !c.Arch.Left) {
+			b.published[c.Path], published[i] = s.art, true
 		}
 	}
 	editing := make(map[string]bool, len(paths))
@@ -571,18 +577,22 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// Each published article as the previous build published it, the
 	// changed ones with their new bodies: normalized in place with what
 	// the cache keeps of the archive-wide steps.
-	for p, s := range b.sources {
-		if b.published[p] != nil {
-			arch[p].apply(s)
-			b.published[p] = s.art
+	for i := range man.Sources {
+		if published[i] {
+			c, s := &man.Sources[i], srcs[i]
+			c.Arch.apply(s)
+			if edited[i] {
+				b.published[c.Path] = s.art
+			}
 		}
 	}
-	for p, ar := range arch {
-		a := b.published[p]
-		if a == nil {
+	for i := range man.Sources {
+		c := &man.Sources[i]
+		if !published[i] || c.Arch == nil {
 			continue
 		}
-		for _, src := range ar.SeeAlso {
+		a := srcs[i].art
+		for _, src := range c.Arch.SeeAlso {
 			r := b.published[src]
 			if r == nil {
 				return false // a link to an article not published: the cache does not hold together
@@ -599,8 +609,10 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		}
 	}
 	arts := make([]*content.Article, 0, len(b.published))
-	for _, a := range b.published {
-		arts = append(arts, a)
+	for i, s := range srcs {
+		if published[i] {
+			arts = append(arts, s.art)
+		}
 	}
 	b.theme.renderer.ResetCache()
 	b.site = site.New(b.theme.cfg, arts)
@@ -645,7 +657,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	b.articleExtras = make(map[string]articleExtras, len(man.Sources))
 	for i := range man.Sources {
 		c := &man.Sources[i]
-		if c.Extras != (articleExtras{}) && !editing[c.Path] && b.published[c.Path] != nil {
+		if c.Extras != (articleExtras{}) && !edited[i] && published[i] {
 			b.articleExtras[c.Path] = c.Extras
 		}
 	}
