@@ -520,6 +520,18 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	if len(man.Sources) != len(b.sources) {
 		return false
 	}
+	// The previous build's page keys by file, made meanwhile on the other
+	// core.
+	prevKeys := make(chan map[string]pageKey, 1)
+	go func() {
+		prev := make(map[string]pageKey, len(man.Outputs))
+		for _, o := range man.Outputs {
+			if !o.Extra {
+				prev[o.Path] = o.Key
+			}
+		}
+		prevKeys <- prev
+	}()
 	var paths []string
 	var old, fresh []*source
 	// By position in man.Sources: the source, and whether it was read
@@ -616,21 +628,20 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	}
 	b.theme.renderer.ResetCache()
 	b.site = site.New(b.theme.cfg, arts)
+	// The related stories taken from the cache on the other core while
+	// the pages are listed: neither reads what the other sets.
+	related := make(chan bool, 1)
+	go func() { related <- b.related == nil || b.site.KeepRelatedIndex(b.related) }()
+	all := render.Pages(b.site, b.theme.lang)
+	if !<-related {
+		return false
+	}
 	if b.related != nil {
-		if !b.site.KeepRelatedIndex(b.related) {
-			return false
-		}
 		relatedFromCache.Add(1)
 		b.related = nil
 	}
 	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
-	all := render.Pages(b.site, b.theme.lang)
-	prev := make(map[string]pageKey, len(man.Outputs))
-	for _, o := range man.Outputs {
-		if !o.Extra {
-			prev[o.Path] = o.Key
-		}
-	}
+	prev := <-prevKeys
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files, b.list = make([]string, len(all)), all
 	b.keys = make(map[string]pageKey, len(all))

@@ -505,7 +505,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	}
 	w.keepTrees(man, st)
 	w.removeLater(st)
-	return w.saveManifest()
+	return w.saveManifest(man)
 }
 
 // keepTrees notes for the build cache the records of the folders beside
@@ -637,10 +637,12 @@ func (w *siteWriter) saveIfChanged(man *manifest) error {
 	if same && len(man.Outputs) == len(w.outputs) {
 		return nil
 	}
-	return w.saveManifest()
+	return w.saveManifest(man)
 }
 
-func (w *siteWriter) saveManifest() error {
+// saveManifest writes the build cache for the site just published; man is
+// the previous build's cache (nil: none).
+func (w *siteWriter) saveManifest(man *manifest) error {
 	paths := sortedKeys(w.b.sources)
 	srcs := make([]*source, len(paths)) // looked up once for both passes
 	for i, p := range paths {
@@ -669,8 +671,23 @@ func (w *siteWriter) saveManifest() error {
 		return nil
 	}
 	outputs := make([]cachedOutput, 0, len(w.outputs))
-	for _, p := range sortedKeys(w.outputs) {
-		outputs = append(outputs, *w.outputs[p])
+	if man != nil && len(man.Outputs) == len(w.outputs) {
+		// Most builds write the files the previous one did: in the order
+		// its cache holds them, by path, without sorting them again.
+		for _, o := range man.Outputs {
+			n, ok := w.outputs[o.Path]
+			if !ok {
+				outputs = outputs[:0]
+				break
+			}
+			outputs = append(outputs, *n)
+		}
+	}
+	if len(outputs) != len(w.outputs) {
+		outputs = outputs[:0]
+		for _, p := range sortedKeys(w.outputs) {
+			outputs = append(outputs, *w.outputs[p])
+		}
 	}
 	if err := writeManifest(mustAbs(w.b.root), w.dest, w.state, len(paths), sources, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
