@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/topics"
@@ -48,9 +49,15 @@ func Normalize(ctx context.Context, arts []*content.Article, rules *topics.Rules
 		a.SeeAlso = nil
 	}
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Source < sorted[j].Source })
+	// Each headline folded once, for duplicates and Read more links.
+	heads := make([]string, len(sorted))
+	for i, a := range sorted {
+		heads[i] = normHeadline(a.Title)
+	}
 	res := &Result{}
-	res.Articles, res.Duplicates = dedupe(sorted)
-	resolveReadMore(res.Articles)
+	var keptHeads []string
+	res.Articles, keptHeads, res.Duplicates = dedupe(sorted, heads)
+	resolveReadMore(res.Articles, keptHeads)
 	if err := tag(ctx, res.Articles, rules); err != nil {
 		return nil, err
 	}
@@ -60,13 +67,13 @@ func Normalize(ctx context.Context, arts []*content.Article, rules *topics.Rules
 // dedupe keeps the first of each group of articles that are byte-identical,
 // share headline and date, or share their normalized text; the source path
 // that sorts first is kept, so the choice does not depend on load order.
-func dedupe(arts []*content.Article) (kept []*content.Article, dups []Duplicate) {
+func dedupe(arts []*content.Article, heads []string) (kept []*content.Article, keptHeads []string, dups []Duplicate) {
 	byHash := map[uint64]*content.Article{}
 	byTitle := map[string]*content.Article{}
 	byText := map[uint64]*content.Article{}
-	for _, a := range arts {
+	for i, a := range arts {
 		text := a.Fingerprint
-		title := normHeadline(a.Title) + "\x00" + a.Date.Format("2006-01-02")
+		title := heads[i] + "\x00" + a.Date.Format("2006-01-02")
 		var of *content.Article
 		var why string
 		switch {
@@ -88,9 +95,9 @@ func dedupe(arts []*content.Article) (kept []*content.Article, dups []Duplicate)
 		if text != 0 {
 			byText[text] = a
 		}
-		kept = append(kept, a)
+		kept, keptHeads = append(kept, a), append(keptHeads, heads[i])
 	}
-	return kept, dups
+	return kept, keptHeads, dups
 }
 
 func contains(list []string, s string) bool {
@@ -112,6 +119,35 @@ func HeadlineKey(title string) string { return normHeadline(title) }
 // punctuation and spacing do not count, so "Read more: US hits back at
 // Iran-linked militia" finds "US Hits Back at Iran–Linked Militia".
 func normHeadline(s string) string {
+	// ASCII, as most headlines are: the same folding a byte at a time,
+	// without decoding runes or lower-casing a copy first.
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return normHeadlineRunes(s)
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == '\'':
+			continue
+		default:
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// normHeadlineRunes is normHeadline for any text.
+func normHeadlineRunes(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range strings.ToLower(s) {
@@ -133,10 +169,11 @@ func normHeadline(s string) string {
 
 // resolveReadMore turns each "Read more: HEADLINE" into a link to the
 // article with that headline, or drops it when the archive has none.
-func resolveReadMore(arts []*content.Article) {
+// heads are the articles' headlines as normHeadline folds them.
+func resolveReadMore(arts []*content.Article, heads []string) {
 	byTitle := map[string]*content.Article{}
-	for _, a := range arts {
-		if k := normHeadline(a.Title); byTitle[k] == nil {
+	for i, a := range arts {
+		if k := heads[i]; byTitle[k] == nil {
 			byTitle[k] = a
 		}
 	}
