@@ -152,18 +152,22 @@ func TestInvertInGroups(t *testing.T) {
 	if _, err := Write(context.Background(), arts, opt, emitWant); err != nil {
 		t.Fatal(err)
 	}
-	defer func(n, k int) { maxPostings, maxInvertPasses = n, k }(maxPostings, maxInvertPasses)
+	defer func(n, k, s int) { maxPostings, maxInvertPasses, splitInvert = n, k, s }(maxPostings, maxInvertPasses, splitInvert)
 	for _, tc := range []struct {
 		name                 string
 		passes               int // maxInvertPasses
 		minPasses, maxPasses int // InvertPasses expected
+		split                int // splitInvert
 	}{
-		{"unbounded passes", 1 << 30, 10, 1 << 30},
-		{"bounded passes", 4, 2, 2*4 + 1},
+		{"unbounded passes", 1 << 30, 10, 1 << 30, 1 << 30},
+		{"bounded passes", 4, 2, 2*4 + 1, 1 << 30},
+		// Each pass shared by two goroutines, from both ends.
+		{"unbounded passes, split", 1 << 30, 10, 1 << 30, 1},
+		{"bounded passes, split", 4, 2, 2*4 + 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			maxPostings = 100 // "harbours", in every title, is a group of its own
-			maxInvertPasses = tc.passes
+			maxInvertPasses, splitInvert = tc.passes, tc.split
 			got, emitGot := collect()
 			stats, err := Write(context.Background(), arts, opt, emitGot)
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // A Shard describes one term shard of an index for the next index made
@@ -363,9 +364,34 @@ func (sw *shardWriter) invert(p int) {
 		sw.postings = make([]posting, n)
 	}
 	sw.postings = sw.postings[:n]
-	next := slices.Clone(sw.starts)
 	sw.ix.stats.InvertPasses++
-	for doc, e := range sw.ix.entries {
+	// Two goroutines share the pass. The first fills each term's postings
+	// from its start with the first half of the documents; the second
+	// fills them from their end with the other half, last document first.
+	// A term's postings are exactly its document frequency, so the two
+	// meet where the first half's end, in document order either way.
+	entries := sw.ix.entries
+	mid := len(entries)
+	var wg sync.WaitGroup
+	if len(entries) >= splitInvert {
+		mid = len(entries) / 2
+		ends := make([]int, len(sw.group))
+		for i, id := range sw.group {
+			ends[i] = sw.starts[i] + int(sw.df[id])
+		}
+		wg.Go(func() {
+			for doc := len(entries) - 1; doc >= mid; doc-- {
+				for id, tf2 := range pairs(entries[doc].Terms) {
+					if i := sw.slot[id]; i > 0 {
+						ends[i-1]--
+						sw.postings[ends[i-1]] = posting{uint32(doc), float32(tf2) / 2}
+					}
+				}
+			}
+		})
+	}
+	next := slices.Clone(sw.starts)
+	for doc, e := range entries[:mid] {
 		for id, tf2 := range pairs(e.Terms) {
 			if i := sw.slot[id]; i > 0 {
 				sw.postings[next[i-1]] = posting{uint32(doc), float32(tf2) / 2}
@@ -373,7 +399,12 @@ func (sw *shardWriter) invert(p int) {
 			}
 		}
 	}
+	wg.Wait()
 }
+
+// splitInvert is how many documents an index needs for invert to share
+// its pass between two goroutines.
+var splitInvert = 4096
 
 // wanted reports whether the term at position q is likely to be needed
 // by the shards made from position p on: any term when no shard is kept;
