@@ -54,6 +54,32 @@ func (b *Builder) unchanged(man *manifest, dest string) (*Report, *contentScan) 
 	if contentF == nil {
 		return nil, nil
 	}
+	// Sources first, all of them (the build that follows an edit takes
+	// their stamps): an edit is found without stamping every output. The
+	// files the cache lists are stamped while the folder is walked; when
+	// the walk finds those very files, as it mostly does, the stamps are
+	// theirs, and when it does not the stamping stops.
+	now := time.Now()
+	var changed, stop atomic.Bool
+	stamps := make([]stamp, len(man.Stamps))
+	stamped := make(chan struct{})
+	go func() {
+		defer close(stamped)
+		sources := openFolderStat(b.contentDir)
+		defer sources.close()
+		parallel(len(man.Stamps), func(i int) {
+			if stop.Load() {
+				return
+			}
+			c := man.Stamps[i]
+			st := stampAt(sources, c.Path, now)
+			stamps[i] = st
+			if !st.valid() || st != c.Stamp {
+				changed.Store(true)
+			}
+		})
+	}()
+	defer func() { stop.Store(true); <-stamped }() // no goroutine left behind
 	paths, walkProbs, err := b.theme.loader(contentF).Paths()
 	if err != nil {
 		return nil, nil
@@ -67,21 +93,8 @@ func (b *Builder) unchanged(man *manifest, dest string) (*Report, *contentScan) 
 			return nil, scan
 		}
 	}
-	// Sources first, all of them (the build that follows an edit takes
-	// their stamps): an edit is found without stamping every output.
-	now := time.Now()
-	var changed atomic.Bool
-	scan.stamps = make([]stamp, len(scan.paths))
-	sources := openFolderStat(b.contentDir)
-	defer sources.close()
-	parallel(len(man.Stamps), func(i int) {
-		c := man.Stamps[i]
-		st := stampAt(sources, c.Path, now)
-		scan.stamps[i] = st
-		if !st.valid() || st != c.Stamp {
-			changed.Store(true)
-		}
-	})
+	<-stamped
+	scan.stamps = stamps
 	if changed.Load() {
 		return nil, scan
 	}
