@@ -641,26 +641,43 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		b.related = nil
 	}
 	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
-	prev := <-prevKeys
-	b.pages = make(map[string]*render.Page, len(all))
 	b.files, b.list = make([]string, len(all)), all
-	b.keys = make(map[string]pageKey, len(all))
 	for i, p := range all {
-		f := p.File()
+		b.files[i] = p.File()
+	}
+	// The pages by file on the other core, while their keys are taken
+	// from the previous build's.
+	pages := make(chan map[string]*render.Page, 1)
+	go func() {
+		m := make(map[string]*render.Page, len(all))
+		for i, p := range all {
+			m[b.files[i]] = p
+		}
+		pages <- m
+	}()
+	prev := <-prevKeys
+	b.keys = make(map[string]pageKey, len(all))
+	made := true
+	for _, f := range b.files {
 		k, ok := prev[f]
 		if !ok || k == (pageKey{}) {
-			return false // a page the previous build did not make
+			made = false // a page the previous build did not make
+			break
 		}
-		b.files[i], b.pages[f], b.keys[f] = f, p, k
+		b.keys[f] = k
+	}
+	b.pages = <-pages
+	if !made {
+		return false
 	}
 	// The pages that show a changed body, found by a walk over every
 	// page: the index bodyPagesOf keeps for the next edit would be made for
 	// this one alone.
 	kr := b.newKeyer()
 	var k keyWriter
-	for _, f := range b.files {
-		if p := b.pages[f]; kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) {
-			b.keys[f] = kr.key(&k, p)
+	for i, p := range all {
+		if kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) {
+			b.keys[b.files[i]] = kr.key(&k, p)
 		}
 	}
 	// The feeds' and search documents' keys of every article but the
