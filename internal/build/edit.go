@@ -342,13 +342,12 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source) bool {
 		return true
 	}
 	var h *headIndex
-	switch {
-	case b.dups == nil:
+	if b.dups == nil {
 		h = b.newHeadIndex()
-	case b.dups.heads == nil:
-		b.dups.heads = b.newHeadIndex()
-		fallthrough
-	default:
+	} else {
+		if b.dups.heads == nil {
+			b.dups.heads = b.newHeadIndex()
+		}
 		h = b.dups.heads
 	}
 	for k, p := range claimed {
@@ -367,7 +366,8 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source) bool {
 // but its body) p's key covers: its article, neighbours and list, and the
 // related stories its template shows. It reports whether p's template reads
 // every article, when it calls f with none.
-func (b *Builder) shownArticles(p *render.Page, deps render.SiteDeps, f func(*content.Article)) (all bool) {
+func (b *Builder) shownArticles(p *render.Page, f func(*content.Article)) (all bool) {
+	deps := b.theme.renderer.Deps(p.Template())
 	if deps&render.DepsAll != 0 {
 		return true
 	}
@@ -391,7 +391,7 @@ func (b *Builder) shownArticles(p *render.Page, deps render.SiteDeps, f func(*co
 // article in changed (see shownArticles).
 func (b *Builder) showsAnyOf(p *render.Page, changed map[*content.Article]bool) bool {
 	found := false
-	all := b.shownArticles(p, b.theme.renderer.Deps(p.Template()), func(a *content.Article) { found = found || changed[a] })
+	all := b.shownArticles(p, func(a *content.Article) { found = found || changed[a] })
 	return all || found
 }
 
@@ -404,15 +404,8 @@ func (b *Builder) addShownPagesOf(files []string, changed map[*content.Article]b
 	ix := b.bodyIndex()
 	if ix.shown == nil {
 		ix.shown = map[*content.Article][]int32{}
-		deps := map[string]render.SiteDeps{}
 		for i, f := range b.files {
-			p := b.pages[f]
-			d, ok := deps[p.Template()]
-			if !ok {
-				d = b.theme.renderer.Deps(p.Template())
-				deps[p.Template()] = d
-			}
-			b.shownArticles(p, d, func(a *content.Article) {
+			b.shownArticles(b.pages[f], func(a *content.Article) {
 				if l := ix.shown[a]; len(l) == 0 || l[len(l)-1] != int32(i) {
 					ix.shown[a] = append(l, int32(i))
 				}
