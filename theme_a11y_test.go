@@ -62,6 +62,11 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// A profile and a TMPDIR of the test's own: Chromium makes its
+		// singleton socket's folder in TMPDIR and, killed at the end of a
+		// test, leaves it there.
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Env("TMPDIR=" + t.TempDir()),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)

@@ -47,6 +47,9 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
+		// Chromium makes its singleton socket's folder in TMPDIR and,
+		// killed at the end of a test, leaves it there.
+		chromedp.Env("TMPDIR=" + t.TempDir()),
 	}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
