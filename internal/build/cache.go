@@ -41,7 +41,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 10"
+const cacheFormat = "sitegen build cache 11"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -217,23 +217,24 @@ type cachedOutput struct {
 }
 
 // The cache file is a sequence of sections (see cachecodec.go for how
-// records are written), then a table of their places and a footer that
-// gives the table's place: a no-op build reads the header, the stamps and
-// the outputs, which come first, and nothing else; a build that reads
-// more reads each later section with one read. Writing streams the
-// sections through one buffer, so that it never holds a second copy of a
-// million-article archive in memory.
+// records are written), in the order of their numbers below, then a table
+// of their places and a footer that gives the table's place. The sections
+// that follow from the sources and the index come first, written while the
+// build publishes the site (see cacheWrite); then those that record what
+// the destination holds. A no-op build reads the stamps, the header and
+// the outputs, which follow each other, and nothing else; a build that
+// reads more reads each other section, or run of them, with one read.
 const (
-	secHeader        = iota // format, program, root and destination, cacheState's small fields, counts
-	secStamps               // cachedStamp, one per content file, by path
-	secOutputs              // cachedOutput, one per output file, by path
-	secSpareTree            // cacheState.SpareTree
-	secPublicTree           // cacheState.PublicTree
-	secSources              // the rest of each content file's cachedSource, in the order of secStamps
+	secSources       = iota // the rest of each content file's cachedSource, in the order of secStamps
 	secSearchTerms          // search.Cache.Terms
 	secSearchEntries        // search.Cache.Entries
 	secSearchShards         // search.Cache.Shards
 	secRelated              // cacheState.Related's lists
+	secStamps               // cachedStamp, one per content file, by path
+	secHeader               // format, program, root and destination, cacheState's small fields, counts
+	secOutputs              // cachedOutput, one per output file, by path
+	secSpareTree            // cacheState.SpareTree
+	secPublicTree           // cacheState.PublicTree
 	numSections
 )
 
@@ -407,11 +408,15 @@ func readManifest(root, dest string) *manifest {
 }
 
 func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
-	data, err := cf.sections(secHeader, secOutputs)
+	data, err := cf.sections(secStamps, secOutputs)
 	if err != nil {
 		return nil, err
 	}
-	r := newCacheReader(data[:cf.len[secHeader]])
+	at := func(sec int) string { // section sec of data
+		start := cf.off[sec] - cf.off[secStamps]
+		return data[start : start+cf.len[sec]]
+	}
+	r := newCacheReader(at(secHeader))
 	h := r.header()
 	if r.err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
 		return nil, nil // another program's or place's: not an error
@@ -422,13 +427,14 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
 		State:  cacheState{World: h.World, Articles: h.Articles, Pages: h.Pages, Notes: h.Notes, Extras: h.Extras},
 		Stamps: make([]cachedStamp, h.Sources), Outputs: make([]cachedOutput, h.Outputs)}
-	r = newCacheReader(data[cf.off[secStamps]:])
+	r = newCacheReader(at(secStamps))
 	for i := range m.Stamps {
 		m.Stamps[i] = cachedStamp{Path: r.str(), Stamp: r.stamp(), Prob: r.problem()}
 	}
-	if r.err == nil && int64(len(r.data)) != cf.len[secOutputs] {
-		r.fail("the stamps do not end where the outputs begin")
+	if err := r.end(); err != nil {
+		return nil, err
 	}
+	r = newCacheReader(at(secOutputs))
 	for i := range m.Outputs {
 		m.Outputs[i] = r.output()
 	}
@@ -599,13 +605,32 @@ func (m *manifest) close() {
 	}
 }
 
-// writeManifest replaces the cache for dest atomically. sources yields the
-// content files' entries one chunk at a time; it is called twice, first
-// for their paths, stamps and problems alone (full false), then for all
-// (full true). An
-// output that st.Extras says was made under a key, with the bytes it has,
-// is recorded with that key.
-func writeManifest(root, dest string, st *cacheState, nSources int, sources func(full bool, yield func([]cachedSource) error) error, outputs []cachedOutput) error {
+// A cacheWrite is a new build cache being written to a temporary file
+// beside the old one, in two parts. startCache writes the sections that
+// follow from the sources and the index (the sources, the search analyses,
+// the related stories, the stamps) on a goroutine of its own, while the
+// build swaps the new site in; finish then adds those that record what the
+// destination holds (the header, the outputs, the folder records) and
+// renames the file over the old cache. Each part streams its sections
+// through one buffer, so that neither holds a second copy of a
+// million-article archive in memory.
+type cacheWrite struct {
+	tmp      *os.File // nil when it could not be made
+	cw       *cacheWriter
+	table    [numSections][2]int64
+	nSources int
+	done     chan struct{} // closed when startCache's sections are written
+	err      error         // startCache's, read after done
+	ended    bool          // finish or abort ran
+}
+
+// startCache starts writing the cache for dest. sources yields the content
+// files' entries one chunk at a time; it is called twice, first for all
+// (full true), then for their paths, stamps and problems alone (full
+// false), on another goroutine, which reads st's Search and Related but
+// no other field. Finish or abort the returned write.
+func startCache(dest string, st *cacheState, nSources int, sources func(full bool, yield func([]cachedSource) error) error) *cacheWrite {
+	c := &cacheWrite{nSources: nSources, done: make(chan struct{})}
 	p := cachePath(dest)
 	// A build killed while writing the cache leaves its temporary file.
 	stale, _ := filepath.Glob(p + ".tmp-*")
@@ -614,61 +639,37 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp-")
 	if err != nil {
-		return err
+		c.err = err
+		close(c.done)
+		return c
 	}
-	if st == nil {
-		st = &cacheState{}
-	}
-	sc := st.Search
+	c.tmp, c.cw = tmp, &cacheWriter{w: bufio.NewWriterSize(tmp, 1<<20)}
+	search, related := st.Search, st.Related
+	go func() {
+		defer close(c.done)
+		c.err = c.writeSources(search, related, sources)
+	}()
+	return c
+}
+
+// section writes section i with write and notes its place in the table.
+func (c *cacheWrite) section(i int, write func()) {
+	cw := c.cw
+	cw.flush()
+	start := cw.n
+	write()
+	cw.flush()
+	c.table[i] = [2]int64{start, cw.n - start}
+}
+
+// writeSources writes the sections that come first in the file.
+func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, sources func(full bool, yield func([]cachedSource) error) error) error {
 	if sc == nil {
 		sc = &search.Cache{}
 	}
-	extras := map[string]extraMade{}
-	for i, o := range outputs {
-		if e, ok := st.Extras[o.Path]; ok && o.Extra && e.Sum == o.Sum {
-			outputs[i].Key = e.Key
-			extras[o.Path] = e
-		}
-	}
-	h := manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
-		World: st.World, Articles: st.Articles, Pages: st.Pages, Notes: st.Notes, Extras: extras,
-		Sources: nSources, Outputs: len(outputs), SearchTerms: len(sc.Terms), SearchEntries: len(sc.Entries),
-		SearchShards: len(sc.Shards), SearchShardBytes: sc.ShardBytes, SearchTopK: sc.TopK}
-	if st.Related != nil {
-		h.HasRelated, h.RelatedKey, h.RelatedLists = true, st.Related.Key, len(st.Related.Lists)
-	}
-	cw := &cacheWriter{w: bufio.NewWriterSize(tmp, 1<<20)}
-	var table [numSections][2]int64
-	section := func(i int, write func()) {
-		cw.flush()
-		start := cw.n
-		write()
-		cw.flush()
-		table[i] = [2]int64{start, cw.n - start}
-	}
-	var serr error // from sources
-	section(secHeader, func() { cw.header(&h) })
-	section(secStamps, func() {
-		serr = sources(false, func(chunk []cachedSource) error {
-			for _, c := range chunk {
-				cw.str(c.Path)
-				cw.stamp(c.Stamp)
-				cw.problem(c.Prob)
-			}
-			return cw.err
-		})
-	})
-	section(secOutputs, func() {
-		for i := range outputs {
-			cw.output(&outputs[i])
-		}
-	})
-	section(secSpareTree, func() { cw.buf = append(cw.buf, st.SpareTree...) })
-	section(secPublicTree, func() { cw.buf = append(cw.buf, st.PublicTree...) })
-	section(secSources, func() {
-		if serr != nil {
-			return
-		}
+	cw := c.cw
+	var serr error
+	c.section(secSources, func() {
 		serr = sources(true, func(chunk []cachedSource) error {
 			for _, c := range chunk {
 				cw.hash(c.Hash)
@@ -685,24 +686,24 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 			return cw.err
 		})
 	})
-	section(secSearchTerms, func() {
+	c.section(secSearchTerms, func() {
 		for _, t := range sc.Terms {
 			cw.str(t)
 		}
 	})
-	section(secSearchEntries, func() {
+	c.section(secSearchEntries, func() {
 		for i := range sc.Entries {
 			cw.entry(&sc.Entries[i])
 		}
 	})
-	section(secSearchShards, func() {
+	c.section(secSearchShards, func() {
 		for i := range sc.Shards {
 			cw.shard(&sc.Shards[i])
 		}
 	})
-	section(secRelated, func() {
-		if st.Related != nil {
-			for _, l := range st.Related.Lists {
+	c.section(secRelated, func() {
+		if related != nil {
+			for _, l := range related.Lists {
 				cw.uvarint(uint64(len(l)))
 				for _, v := range l {
 					cw.varint(int64(v))
@@ -710,8 +711,92 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 			}
 		}
 	})
+	c.section(secStamps, func() {
+		if serr != nil {
+			return
+		}
+		serr = sources(false, func(chunk []cachedSource) error {
+			for _, c := range chunk {
+				cw.str(c.Path)
+				cw.stamp(c.Stamp)
+				cw.problem(c.Prob)
+			}
+			return cw.err
+		})
+	})
+	return errors.Join(serr, cw.err)
+}
+
+// finish waits for startCache's sections, writes the rest and replaces the
+// cache for dest with the new one. An output that st.Extras says was made
+// under a key, with the bytes it has, is recorded with that key.
+func (c *cacheWrite) finish(root, dest string, st *cacheState, outputs []cachedOutput) error {
+	<-c.done
+	c.ended = true
+	err := c.err
+	if err == nil {
+		err = c.writeRest(root, dest, st, outputs)
+	}
+	if c.tmp != nil {
+		if cerr := c.tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(c.tmp.Name(), cachePath(dest))
+		}
+		if err != nil {
+			os.Remove(c.tmp.Name())
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("writing the build cache %s: %w", cachePath(dest), err)
+	}
+	return nil
+}
+
+// abort deletes the temporary file of a write not finished.
+func (c *cacheWrite) abort() {
+	if c == nil || c.ended {
+		return
+	}
+	<-c.done
+	c.ended = true
+	if c.tmp != nil {
+		c.tmp.Close()
+		os.Remove(c.tmp.Name())
+	}
+}
+
+func (c *cacheWrite) writeRest(root, dest string, st *cacheState, outputs []cachedOutput) error {
+	sc := st.Search
+	if sc == nil {
+		sc = &search.Cache{}
+	}
+	extras := map[string]extraMade{}
+	for i, o := range outputs {
+		if e, ok := st.Extras[o.Path]; ok && o.Extra && e.Sum == o.Sum {
+			outputs[i].Key = e.Key
+			extras[o.Path] = e
+		}
+	}
+	h := manifestHeader{Format: cacheFormat, Program: programKey(), Root: root, Dest: dest,
+		World: st.World, Articles: st.Articles, Pages: st.Pages, Notes: st.Notes, Extras: extras,
+		Sources: c.nSources, Outputs: len(outputs), SearchTerms: len(sc.Terms), SearchEntries: len(sc.Entries),
+		SearchShards: len(sc.Shards), SearchShardBytes: sc.ShardBytes, SearchTopK: sc.TopK}
+	if st.Related != nil {
+		h.HasRelated, h.RelatedKey, h.RelatedLists = true, st.Related.Key, len(st.Related.Lists)
+	}
+	cw := c.cw
+	c.section(secHeader, func() { cw.header(&h) })
+	c.section(secOutputs, func() {
+		for i := range outputs {
+			cw.output(&outputs[i])
+		}
+	})
+	c.section(secSpareTree, func() { cw.buf = append(cw.buf, st.SpareTree...) })
+	c.section(secPublicTree, func() { cw.buf = append(cw.buf, st.PublicTree...) })
 	tableAt := cw.n
-	for _, t := range table {
+	for _, t := range c.table {
 		cw.uvarint(uint64(t[0]))
 		cw.uvarint(uint64(t[1]))
 	}
@@ -720,21 +805,10 @@ func writeManifest(root, dest string, st *cacheState, nSources int, sources func
 	cw.buf = binary.LittleEndian.AppendUint64(cw.buf, uint64(cw.n-tableAt))
 	cw.buf = append(cw.buf, cacheFooter...)
 	cw.flush()
-	err = errors.Join(serr, cw.err)
-	if err == nil {
-		err = cw.w.Flush()
+	if cw.err != nil {
+		return cw.err
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), p)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing the build cache %s: %w", p, err)
-	}
-	return nil
+	return cw.w.Flush()
 }
 
 // removeManifest deletes the cache for dest, before a build changes the

@@ -270,3 +270,42 @@ func TestFolderStatMatchesStatStamp(t *testing.T) {
 		t.Error("a missing file was stamped")
 	}
 }
+
+// A cache write given up (the swap failed) leaves neither its temporary
+// file nor a cache; a finished one leaves the cache alone, readable.
+func TestCacheWriteAbort(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	sources := func(full bool, yield func([]cachedSource) error) error {
+		return yield([]cachedSource{{Path: "content/a.md", Hash: sourceHash{1}}})
+	}
+	left := func() []string {
+		t.Helper()
+		names, err := filepath.Glob(filepath.Join(filepath.Dir(dest), ".*"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+	st := &cacheState{Articles: 1}
+	c := startCache(dest, st, 1, sources)
+	c.abort()
+	c.abort() // a second time does nothing
+	if l := left(); len(l) != 0 {
+		t.Errorf("an aborted cache write left %v", l)
+	}
+	c = startCache(dest, st, 1, sources)
+	if err := c.finish("/site", dest, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.abort() // after finish: nothing to do
+	if l := left(); len(l) != 1 || l[0] != cachePath(dest) {
+		t.Errorf("a finished cache write left %v, want the cache alone", l)
+	}
+	man := readManifest("/site", dest)
+	if man == nil || !man.readRest() {
+		t.Fatal("the cache written is not read back")
+	}
+	if len(man.Sources) != 1 || man.Sources[0].Path != "content/a.md" || man.Sources[0].Hash != (sourceHash{1}) || man.State.Articles != 1 {
+		t.Errorf("read back %+v, state %+v", man.Sources, man.State)
+	}
+}

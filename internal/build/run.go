@@ -495,6 +495,10 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	if man != nil {
 		w.removed = w.countRemoved(man)
 	}
+	// The new cache's first sections are written meanwhile, on the other
+	// core.
+	cache := w.startCache(man)
+	defer cache.abort()
 	// From here the destination changes: a cache that still described the
 	// old site would be wrong if the build were killed before saving it.
 	if err := removeManifest(w.dest); err != nil {
@@ -505,7 +509,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	}
 	w.keepTrees(man, st)
 	w.removeLater(st)
-	return w.saveManifest(man)
+	return w.finishCache(cache, man)
 }
 
 // keepTrees notes for the build cache the records of the folders beside
@@ -643,10 +647,35 @@ func (w *siteWriter) saveIfChanged(man *manifest) error {
 // saveManifest writes the build cache for the site just published; man is
 // the previous build's cache (nil: none).
 func (w *siteWriter) saveManifest(man *manifest) error {
-	paths := sortedKeys(w.b.sources)
-	srcs := make([]*source, len(paths)) // looked up once for both passes
-	for i, p := range paths {
-		srcs[i] = w.b.sources[p]
+	return w.finishCache(w.startCache(man), man)
+}
+
+// startCache starts writing the build cache's sections that follow from
+// the sources and the index (see cacheWrite), which nothing changes once
+// the pages are rendered; finishCache writes the rest once the site is
+// published.
+func (w *siteWriter) startCache(man *manifest) *cacheWrite {
+	var paths []string
+	var srcs []*source // looked up once for both passes
+	if man != nil && len(man.Sources) == len(w.b.sources) {
+		// Most builds read the files the previous one did: in the order
+		// its cache holds them, by path, without sorting them again.
+		paths, srcs = make([]string, len(man.Sources)), make([]*source, len(man.Sources))
+		for i := range man.Sources {
+			p := man.Sources[i].Path
+			if srcs[i] = w.b.sources[p]; srcs[i] == nil {
+				paths = nil
+				break
+			}
+			paths[i] = p
+		}
+	}
+	if paths == nil {
+		paths = sortedKeys(w.b.sources)
+		srcs = make([]*source, len(paths))
+		for i, p := range paths {
+			srcs[i] = w.b.sources[p]
+		}
 	}
 	sources := func(full bool, yield func([]cachedSource) error) error {
 		chunk := make([]cachedSource, 0, cacheChunk)
@@ -670,6 +699,11 @@ func (w *siteWriter) saveManifest(man *manifest) error {
 		}
 		return nil
 	}
+	return startCache(w.dest, w.state, len(paths), sources)
+}
+
+// finishCache finishes the cache write c for the site just published.
+func (w *siteWriter) finishCache(c *cacheWrite, man *manifest) error {
 	outputs := make([]cachedOutput, 0, len(w.outputs))
 	if man != nil && len(man.Outputs) == len(w.outputs) {
 		// Most builds write the files the previous one did: in the order
@@ -689,7 +723,7 @@ func (w *siteWriter) saveManifest(man *manifest) error {
 			outputs = append(outputs, *w.outputs[p])
 		}
 	}
-	if err := writeManifest(mustAbs(w.b.root), w.dest, w.state, len(paths), sources, outputs); err != nil {
+	if err := c.finish(mustAbs(w.b.root), w.dest, w.state, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
 		slog.Warn("the next build will be a full one", "err", err)
 	}
