@@ -424,21 +424,28 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	if err := r.end(); err != nil {
 		return nil, err
 	}
+	if int64(h.Sources) > cf.len[secStamps] || int64(h.Outputs) > cf.len[secOutputs] {
+		return nil, errors.New("more records than bytes")
+	}
 	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
-		State:  cacheState{World: h.World, Articles: h.Articles, Pages: h.Pages, Notes: h.Notes, Extras: h.Extras},
-		Stamps: make([]cachedStamp, h.Sources), Outputs: make([]cachedOutput, h.Outputs)}
+		State: cacheState{World: h.World, Articles: h.Articles, Pages: h.Pages, Notes: h.Notes, Extras: h.Extras}}
+	// The outputs on the other core, idle this early, while the stamps
+	// are read.
+	outputsRead := make(chan error, 1)
+	go func() {
+		m.Outputs = make([]cachedOutput, h.Outputs)
+		r := newCacheReader(at(secOutputs))
+		for i := range m.Outputs {
+			m.Outputs[i] = r.output()
+		}
+		outputsRead <- r.end()
+	}()
+	m.Stamps = make([]cachedStamp, h.Sources)
 	r = newCacheReader(at(secStamps))
 	for i := range m.Stamps {
 		m.Stamps[i] = cachedStamp{Path: r.str(), Stamp: r.stamp(), Prob: r.problem()}
 	}
-	if err := r.end(); err != nil {
-		return nil, err
-	}
-	r = newCacheReader(at(secOutputs))
-	for i := range m.Outputs {
-		m.Outputs[i] = r.output()
-	}
-	if err := r.end(); err != nil {
+	if err := errors.Join(r.end(), <-outputsRead); err != nil {
 		return nil, err
 	}
 	m.file = cf.f

@@ -507,9 +507,17 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	if err := st.Commit(); err != nil {
 		return err
 	}
-	w.keepTrees(man, st)
+	// The new site's folder record is encoded while the outputs are
+	// listed.
+	trees := make(chan struct{})
+	go func() {
+		defer close(trees)
+		w.keepTrees(man, st)
+	}()
 	w.removeLater(st)
-	return w.finishCache(cache, man)
+	outputs := w.outputList(man)
+	<-trees
+	return w.finishCache(cache, outputs)
 }
 
 // keepTrees notes for the build cache the records of the folders beside
@@ -518,7 +526,11 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 // in the cache, when it has become the spare.
 func (w *siteWriter) keepTrees(man *manifest, st *publish.Staging) {
 	if t := st.Tree(); t != nil {
-		if data, err := t.MarshalBinary(); err == nil {
+		var size int // the record before, to encode this one without growing the buffer
+		if man != nil {
+			size = max(len(man.publicTree), len(man.spareData))
+		}
+		if data, err := t.AppendBinary(make([]byte, 0, size+size/16)); err == nil {
 			w.state.PublicTree = data
 		}
 	}
@@ -647,7 +659,7 @@ func (w *siteWriter) saveIfChanged(man *manifest) error {
 // saveManifest writes the build cache for the site just published; man is
 // the previous build's cache (nil: none).
 func (w *siteWriter) saveManifest(man *manifest) error {
-	return w.finishCache(w.startCache(man), man)
+	return w.finishCache(w.startCache(man), w.outputList(man))
 }
 
 // startCache starts writing the build cache's sections that follow from
@@ -702,8 +714,9 @@ func (w *siteWriter) startCache(man *manifest) *cacheWrite {
 	return startCache(w.dest, w.state, len(paths), sources)
 }
 
-// finishCache finishes the cache write c for the site just published.
-func (w *siteWriter) finishCache(c *cacheWrite, man *manifest) error {
+// outputList returns the records of the files the destination holds, by
+// path; man is the previous build's cache (nil: none).
+func (w *siteWriter) outputList(man *manifest) []cachedOutput {
 	outputs := make([]cachedOutput, 0, len(w.outputs))
 	if man != nil && len(man.Outputs) == len(w.outputs) {
 		// Most builds write the files the previous one did: in the order
@@ -723,6 +736,12 @@ func (w *siteWriter) finishCache(c *cacheWrite, man *manifest) error {
 			outputs = append(outputs, *w.outputs[p])
 		}
 	}
+	return outputs
+}
+
+// finishCache finishes the cache write c for the site just published,
+// whose files outputs records.
+func (w *siteWriter) finishCache(c *cacheWrite, outputs []cachedOutput) error {
 	if err := c.finish(mustAbs(w.b.root), w.dest, w.state, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
 		slog.Warn("the next build will be a full one", "err", err)

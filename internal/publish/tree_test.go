@@ -223,6 +223,9 @@ func TestTreeRecordDamaged(t *testing.T) {
 	if !bytes.Equal(again, data) {
 		t.Error("a record read back encodes differently")
 	}
+	if app, _ := back.AppendBinary([]byte("prefix")); string(app) != "prefix"+string(data) {
+		t.Error("AppendBinary does not append MarshalBinary's encoding")
+	}
 	for i := range data {
 		var rec Tree
 		if rec.UnmarshalBinary(data[:i]) == nil {

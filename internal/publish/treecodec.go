@@ -13,11 +13,16 @@ const treeFormat = "sitegen tree 1\n"
 // MarshalBinary encodes t, for a build cache to keep until the next build.
 // Folders are written depth first, each with its name, stamp, files and
 // number of folders; names are relative to the folder.
-func (t *Tree) MarshalBinary() ([]byte, error) {
+func (t *Tree) MarshalBinary() ([]byte, error) { return t.AppendBinary(nil) }
+
+// AppendBinary appends t's encoding (see MarshalBinary) to b: a caller that
+// knows about how long it is (the record of the build before) saves
+// growing a buffer of megabytes.
+func (t *Tree) AppendBinary(b []byte) ([]byte, error) {
 	if t == nil || t.root == nil {
 		return nil, errors.New("no tree to encode")
 	}
-	b := binary.AppendUvarint([]byte(treeFormat), t.ino)
+	b = binary.AppendUvarint(append(b, treeFormat...), t.ino)
 	return appendTreeDir(b, t.root), nil
 }
 
