@@ -418,7 +418,7 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	}
 	r := newCacheReader(at(secHeader))
 	h := r.header()
-	if r.err != nil || h.Format != cacheFormat || h.Program != programKey() || h.Root != root || h.Dest != dest {
+	if r.err != nil || h.Format != cacheFormat || h.Root != root || h.Dest != dest {
 		return nil, nil // another program's or place's: not an error
 	}
 	if err := r.end(); err != nil {
@@ -447,6 +447,10 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	}
 	if err := errors.Join(r.end(), <-outputsRead); err != nil {
 		return nil, err
+	}
+	// Checked last: Run hashes the executable meanwhile (see programKey).
+	if h.Program != programKey() {
+		return nil, nil
 	}
 	m.file = cf.f
 	m.trees = func() error {

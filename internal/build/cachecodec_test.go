@@ -309,3 +309,22 @@ func TestCacheWriteAbort(t *testing.T) {
 		t.Errorf("read back %+v, state %+v", man.Sources, man.State)
 	}
 }
+
+// The program's key is the hash of the running executable's bytes, read
+// in pieces, as if read whole.
+func TestProgramKeyHashesExecutable(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k keyWriter
+	k.str("sitegen build cache v1")
+	k.bytes(data)
+	if got, want := programKey(), k.sum(); got != want {
+		t.Errorf("programKey() = %x, want the hash of %s's %d bytes, %x", got, exe, len(data), want)
+	}
+}

@@ -3,6 +3,7 @@ package build
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
 	"io"
 	"os"
@@ -68,13 +69,10 @@ func programKey() sourceHash {
 	programOnce.Do(func() {
 		var k keyWriter
 		k.str("sitegen build cache v1")
-		exe, err := os.Executable()
+		err := hashExecutable(&k)
 		if err == nil {
-			if data, err := os.ReadFile(exe); err == nil {
-				k.bytes(data)
-				programHash = k.sum()
-				return
-			}
+			programHash = k.sum()
+			return
 		}
 		// Without the executable's bytes no key can be trusted across
 		// processes: make this process's keys its own.
@@ -83,6 +81,31 @@ func programKey() sourceHash {
 		programHash = k.sum()
 	})
 	return programHash
+}
+
+// hashExecutable writes the running executable's bytes to k as k.bytes
+// would, reading them in pieces: the whole file, held for a hash, was
+// 17 MB of fresh memory to fault in on every build.
+func hashExecutable(k *keyWriter) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	k.int(fi.Size())
+	n, err := io.Copy(k.h, f)
+	if err == nil && n != fi.Size() {
+		err = fmt.Errorf("%s changed while it was read", exe)
+	}
+	return err
 }
 
 // pageKeys computes every page's key, on all cores.

@@ -49,6 +49,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	prog := startProgress(opts.Progress, start)
 	defer prog.stop()
 
+	go programKey() // hashed on the other core while the cache is read
 	var man *manifest
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		if err := publish.Recover(dest); err != nil {
