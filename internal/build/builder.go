@@ -67,7 +67,8 @@ type Builder struct {
 	// For builds to disk: the content folder, to stamp files, and the
 	// previous build's sources by path, to reuse those whose stamp matches.
 	contentDir string
-	scan       *contentScan // content/ as the no-op check found it, for the first load; nil: walk it
+	scan       *contentScan   // content/ as the no-op check found it, for the first load; nil: walk it
+	contentRec *contentRecord // the first load's walk of content/, for the build cache
 	cache      map[string]*cachedSource
 	related    *site.RelatedIndex // the previous build's related stories, for the next reindex to keep
 	// articleExtras holds, by source path, each published article's parts
@@ -132,12 +133,12 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 	scan := b.scan
 	b.scan = nil
 	if scan == nil {
-		paths, probs, err := b.loader.Paths()
-		if err != nil {
+		var err error
+		if scan, err = b.scanContent(b.contentF, nil, nil); err != nil {
 			return err
 		}
-		scan = &contentScan{paths: paths, probs: probs}
 	}
+	b.contentRec = scan.record
 	b.loader.SkipMarkdownTopics = !slices.ContainsFunc(scan.paths, content.IsRawText)
 	b.probs, b.dups = nil, nil
 	b.sources = make(map[string]*source, len(scan.paths))

@@ -41,7 +41,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 11"
+const cacheFormat = "sitegen build cache 12"
 
 func cachePath(dest string) string {
 	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
@@ -91,6 +91,9 @@ type cacheState struct {
 	// dates and tags (a body or title edit) does not compute them again;
 	// nil when the templates show none.
 	Related *site.RelatedIndex
+	// Content is the walk of content/ that found the sources, for the
+	// next build to take if it holds; nil: none.
+	Content *contentRecord
 	// SpareTree and PublicTree are publish.Tree records, encoded, of the
 	// spare beside the destination and of the destination itself, left by
 	// the builds that filled them: the next build lists the spare with its
@@ -104,7 +107,8 @@ type cacheState struct {
 func (s *cacheState) same(o *cacheState) bool {
 	return s.World == o.World && s.Articles == o.Articles && s.Pages == o.Pages &&
 		slices.Equal(s.Notes, o.Notes) && maps.Equal(s.Extras, o.Extras) &&
-		(s.Related == nil) == (o.Related == nil) && (s.Related == nil || s.Related.Key == o.Related.Key)
+		(s.Related == nil) == (o.Related == nil) && (s.Related == nil || s.Related.Key == o.Related.Key) &&
+		s.Content.same(o.Content)
 }
 
 // An extraMade is a feed or search document file as made under a key.
@@ -221,8 +225,9 @@ type cachedOutput struct {
 // of their places and a footer that gives the table's place. The sections
 // that follow from the sources and the index come first, written while the
 // build publishes the site (see cacheWrite); then those that record what
-// the destination holds. A no-op build reads the stamps, the header and
-// the outputs, which follow each other, and nothing else; a build that
+// the destination holds. A no-op build reads the record of content/, the
+// stamps, the header and the outputs, which follow each other, and nothing
+// else; a build that
 // reads more reads each other section, or run of them, with one read.
 const (
 	secSources       = iota // the rest of each content file's cachedSource, in the order of secStamps
@@ -230,6 +235,7 @@ const (
 	secSearchEntries        // search.Cache.Entries
 	secSearchShards         // search.Cache.Shards
 	secRelated              // cacheState.Related's lists
+	secContent              // cacheState.Content
 	secStamps               // cachedStamp, one per content file, by path
 	secHeader               // format, program, root and destination, cacheState's small fields, counts
 	secOutputs              // cachedOutput, one per output file, by path
@@ -408,12 +414,12 @@ func readManifest(root, dest string) *manifest {
 }
 
 func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
-	data, err := cf.sections(secStamps, secOutputs)
+	data, err := cf.sections(secContent, secOutputs)
 	if err != nil {
 		return nil, err
 	}
 	at := func(sec int) string { // section sec of data
-		start := cf.off[sec] - cf.off[secStamps]
+		start := cf.off[sec] - cf.off[secContent]
 		return data[start : start+cf.len[sec]]
 	}
 	r := newCacheReader(at(secHeader))
@@ -445,7 +451,10 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	for i := range m.Stamps {
 		m.Stamps[i] = cachedStamp{Path: r.str(), Stamp: r.stamp(), Prob: r.problem()}
 	}
-	if err := errors.Join(r.end(), <-outputsRead); err != nil {
+	err = r.end()
+	r = newCacheReader(at(secContent))
+	m.State.Content = r.contentRecord()
+	if err := errors.Join(err, r.end(), <-outputsRead); err != nil {
 		return nil, err
 	}
 	// Checked last: Run hashes the executable meanwhile (see programKey).
@@ -655,10 +664,10 @@ func startCache(dest string, st *cacheState, nSources int, sources func(full boo
 		return c
 	}
 	c.tmp, c.cw = tmp, &cacheWriter{w: bufio.NewWriterSize(tmp, 1<<20)}
-	search, related := st.Search, st.Related
+	search, related, walk := st.Search, st.Related, st.Content
 	go func() {
 		defer close(c.done)
-		c.err = c.writeSources(search, related, sources)
+		c.err = c.writeSources(search, related, walk, sources)
 	}()
 	return c
 }
@@ -674,7 +683,7 @@ func (c *cacheWrite) section(i int, write func()) {
 }
 
 // writeSources writes the sections that come first in the file.
-func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, sources func(full bool, yield func([]cachedSource) error) error) error {
+func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, walk *contentRecord, sources func(full bool, yield func([]cachedSource) error) error) error {
 	if sc == nil {
 		sc = &search.Cache{}
 	}
@@ -722,6 +731,7 @@ func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, 
 			}
 		}
 	})
+	c.section(secContent, func() { cw.contentRecord(walk) })
 	c.section(secStamps, func() {
 		if serr != nil {
 			return

@@ -178,6 +178,21 @@ func (cw *cacheWriter) archived(ar *archived) {
 	cw.strs(ar.SeeAlso)
 }
 
+func (cw *cacheWriter) contentRecord(rec *contentRecord) {
+	if rec == nil {
+		rec = &contentRecord{}
+	}
+	cw.uvarint(uint64(len(rec.Dirs)))
+	for _, d := range rec.Dirs {
+		cw.str(d.Path)
+		cw.stamp(d.Stamp)
+	}
+	cw.uvarint(uint64(len(rec.Probs)))
+	for _, p := range rec.Probs {
+		cw.problem(p)
+	}
+}
+
 func (cw *cacheWriter) output(o *cachedOutput) {
 	cw.str(o.Path)
 	cw.hash(o.Key)
@@ -415,6 +430,27 @@ func (r *cacheReader) archived() *archived {
 	}
 	return &archived{Left: r.bool(), NewTags: r.bool(), Tags: r.tags(), Aliases: r.strs(),
 		Findings: r.findings(), SeeAlso: r.strs()}
+}
+
+// contentRecord reads a record written by cacheWriter.contentRecord; one
+// of no folders is nil.
+func (r *cacheReader) contentRecord() *contentRecord {
+	rec := &contentRecord{Dirs: make([]cachedDir, r.count())}
+	for i := range rec.Dirs {
+		rec.Dirs[i] = cachedDir{r.str(), r.stamp()}
+	}
+	if n := r.count(); n > 0 {
+		rec.Probs = make(content.Problems, n)
+		for i := range rec.Probs {
+			if rec.Probs[i] = r.problem(); rec.Probs[i] == nil {
+				r.fail("a walk problem missing")
+			}
+		}
+	}
+	if r.err != nil || len(rec.Dirs) == 0 {
+		return nil
+	}
+	return rec
 }
 
 func (r *cacheReader) output() cachedOutput {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +37,7 @@ type contentScan struct {
 	paths  []string
 	probs  content.Problems
 	stamps []stamp
+	record *contentRecord // for the next build; nil: none
 }
 
 // unchanged returns the report of a build that has nothing to do, or nil
@@ -80,11 +80,11 @@ func (b *Builder) unchanged(man *manifest, dest string) (*Report, *contentScan) 
 		})
 	}()
 	defer func() { stop.Store(true); <-stamped }() // no goroutine left behind
-	paths, walkProbs, err := b.theme.loader(contentF).Paths()
+	scan, err := b.scanContent(contentF, man.State.Content, man.Stamps)
 	if err != nil {
 		return nil, nil
 	}
-	scan := &contentScan{paths: slices.Sorted(slices.Values(paths)), probs: walkProbs}
+	paths, walkProbs := scan.paths, scan.probs
 	if len(paths) != len(man.Stamps) {
 		return nil, scan
 	}

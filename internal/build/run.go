@@ -149,7 +149,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	// documents whose articles changed are made again (planExtras), by the
 	// writer.
 	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts, made: map[string]bool{},
-		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes, Related: b.site.RelatedIndex()}}
+		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes, Related: b.site.RelatedIndex(), Content: b.contentRec}}
 	w.spare = spare
 	if checked != nil {
 		// One stat of each file the previous build left tells which are
