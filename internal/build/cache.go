@@ -320,7 +320,7 @@ func (r *cacheReader) header() *manifestHeader {
 	copy(h.RelatedKey[16:], k2[:])
 	h.RelatedLists = r.int()
 	for _, n := range []int{h.Sources, h.Outputs, h.SearchTerms, h.SearchEntries, h.SearchShards, h.SearchShardBytes, h.SearchTopK, h.RelatedLists} {
-		if n < 0 || n > 1<<40 {
+		if n < 0 || int64(n) > 1<<40 {
 			r.fail("a count out of range")
 		}
 	}
