@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sitegen/sitegen/internal/fsstat"
 )
 
 // A folderStat stamps files by their paths relative to one folder. On
@@ -13,15 +15,16 @@ import (
 // thousand stats, and the folder's own path is most of each one's.
 type folderStat struct {
 	dir string
-	fd  int // -1: stat by the whole path
+	fd  int  // -1: stat by the whole path
+	raw bool // the folder is on a local file system: see fsstat
 }
 
 func openFolderStat(dir string) *folderStat {
 	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		fd = -1
+		return &folderStat{dir: dir, fd: -1}
 	}
-	return &folderStat{dir: dir, fd: fd}
+	return &folderStat{dir: dir, fd: fd, raw: fsstat.Local(fd)}
 }
 
 func (s *folderStat) close() {
@@ -40,7 +43,7 @@ func (s *folderStat) stamp(rel string, follow bool) (st stamp, regular bool, err
 	}
 	for {
 		if s.fd >= 0 {
-			err = unix.Fstatat(s.fd, rel, &sys, flags)
+			err = fsstat.At(s.fd, rel, &sys, flags, s.raw)
 		} else {
 			err = unix.Fstatat(unix.AT_FDCWD, filepath.Join(s.dir, filepath.FromSlash(rel)), &sys, flags)
 		}

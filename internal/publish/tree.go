@@ -172,8 +172,9 @@ func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
 	walks := make([]*treeWalk, len(top))
 	fd := openDir(dir)
 	defer closeDir(fd)
+	raw := localDir(fd)
 	err = forEach(len(top), func(i int) error {
-		w := &treeWalk{dir: dir, fd: fd, listed: listed, now: now}
+		w := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now}
 		walks[i] = w
 		node, err := w.visit(top[i].name, top[i], recRoot.child(top[i].name))
 		nodes[i] = node
@@ -219,7 +220,8 @@ var listedFolders atomic.Int64
 // A treeWalk walks one top-level folder of a tree.
 type treeWalk struct {
 	dir     string
-	fd      int // dir open for statDirAt, or -1
+	fd      int  // dir open for statDirAt, or -1
+	raw     bool // statDirAt's
 	listed  bool
 	now     time.Time
 	checked bool // a listed file's inode was compared with lstat's
@@ -259,7 +261,7 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 	}
 	w.dirs = append(w.dirs, rel)
 	// The stamp before the entries: a change in between shows next time.
-	st, err := statDirAt(w.fd, w.dir, rel)
+	st, err := statDirAt(w.fd, w.raw, w.dir, rel)
 	if err != nil {
 		return nil, err
 	}

@@ -7,10 +7,12 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sitegen/sitegen/internal/fsstat"
 )
 
 // statDir stamps the folder at dir.
-func statDir(dir string) (dirStamp, error) { return statDirAt(-1, dir, ".") }
+func statDir(dir string) (dirStamp, error) { return statDirAt(-1, false, dir, ".") }
 
 // openDir opens the folder dir for statDirAt, or returns -1.
 func openDir(dir string) int {
@@ -30,13 +32,14 @@ func closeDir(fd int) {
 // statDirAt stamps the folder at rel under dir, which fd holds open (from
 // openDir) unless it is -1: relative to an open folder the
 // kernel resolves only the relative part of the path, which is most of
-// the cost of stamping the 78,000 folders of a spare.
-func statDirAt(fd int, dir, rel string) (dirStamp, error) {
+// the cost of stamping the 78,000 folders of a spare. With raw (fd is on
+// a local file system) the stat is made directly (see fsstat).
+func statDirAt(fd int, raw bool, dir, rel string) (dirStamp, error) {
 	var st unix.Stat_t
 	for {
 		var err error
 		if fd >= 0 {
-			err = unix.Fstatat(fd, rel, &st, unix.AT_SYMLINK_NOFOLLOW)
+			err = fsstat.At(fd, rel, &st, unix.AT_SYMLINK_NOFOLLOW, raw)
 		} else {
 			err = unix.Lstat(filepath.Join(dir, filepath.FromSlash(rel)), &st)
 		}
@@ -109,3 +112,7 @@ func readDir(dir string, listed bool) ([]dirEntry, error) {
 		}
 	}
 }
+
+// localDir reports whether the folder open as fd is on a local file
+// system, for statDirAt's raw.
+func localDir(fd int) bool { return fd >= 0 && fsstat.Local(fd) }

@@ -23,10 +23,12 @@ func openDir(string) int { return -1 }
 func closeDir(int)       {}
 
 // statDirAt is statDir of the folder at rel under dir.
-func statDirAt(_ int, dir, rel string) (dirStamp, error) {
+func statDirAt(_ int, _ bool, dir, rel string) (dirStamp, error) {
 	return statDir(filepath.Join(dir, filepath.FromSlash(rel)))
 }
 
 // readDir lists a folder through os.ReadDir; the caller stats each file
 // for its inode.
 func readDir(dir string, _ bool) ([]dirEntry, error) { return readDirPortable(dir) }
+
+func localDir(int) bool { return false }
