@@ -1,9 +1,7 @@
 package build
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -91,17 +89,5 @@ func TestContentRecord(t *testing.T) {
 	build(true)
 	build(false)
 
-	clean := filepath.Join(t.TempDir(), "clean")
-	if _, err := Run(ctx, Options{Source: root, Dest: clean, KeepGoing: true}); err != nil && !errors.Is(err, ErrProblems) {
-		t.Fatal(err)
-	}
-	got, want := readTree(t, dest), readTree(t, clean)
-	for f, w := range want {
-		if g, ok := got[f]; !ok || !bytes.Equal(g.data, w.data) {
-			t.Errorf("%s differs from a clean build's", f)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d files, a clean build has %d", len(got), len(want))
-	}
+	assertCleanBuild(t, root, dest, true)
 }

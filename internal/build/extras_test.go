@@ -104,19 +104,7 @@ func TestFailedExtrasLeaveSiteUntouched(t *testing.T) {
 	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
 		t.Fatal(err)
 	}
-	clean := filepath.Join(t.TempDir(), "clean")
-	if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
-		t.Fatal(err)
-	}
-	got, want := readTree(t, dest), readTree(t, clean)
-	for f, w := range want {
-		if string(got[f].data) != string(w.data) {
-			t.Errorf("%s differs from the clean build's", f)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("%d files, the clean build has %d", len(got), len(want))
-	}
+	assertCleanBuild(t, root, dest, false)
 }
 
 // TestCancelledBuildHandsOverItsStaging cancels a cold build part-way

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -199,5 +200,27 @@ func assertSameFiles(t *testing.T, before, after map[string]treeFile) {
 	}
 	if len(after) != len(before) {
 		t.Errorf("%d files after, %d before", len(after), len(before))
+	}
+}
+
+// assertCleanBuild builds root afresh (with KeepGoing as keepGoing) and
+// checks that dest holds the same files with the same bytes.
+func assertCleanBuild(t *testing.T, root, dest string, keepGoing bool) {
+	t.Helper()
+	clean := filepath.Join(t.TempDir(), "clean")
+	_, err := Run(context.Background(), Options{Source: root, Dest: clean, KeepGoing: keepGoing})
+	if err != nil && !(keepGoing && errors.Is(err, ErrProblems)) {
+		t.Fatal(err)
+	}
+	got, want := readTree(t, dest), readTree(t, clean)
+	for f, w := range want {
+		if g, ok := got[f]; !ok || !bytes.Equal(g.data, w.data) {
+			t.Errorf("%s differs from a clean build's", f)
+		}
+	}
+	for f := range got {
+		if _, ok := want[f]; !ok {
+			t.Errorf("%s: in the site, not in a clean build", f)
+		}
 	}
 }

@@ -165,21 +165,7 @@ func TestSpareRecordSpoiled(t *testing.T) {
 	os.WriteFile(filepath.Join(spare, filepath.Dir(pages[2]), "stray.html"), []byte("stray"), 0o644)
 	os.MkdirAll(filepath.Join(spare, filepath.Dir(pages[3]), "stray"), 0o755)
 	edit(4)
-	clean := filepath.Join(t.TempDir(), "clean")
-	if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
-		t.Fatal(err)
-	}
-	got, want := readTree(t, dest), readTree(t, clean)
-	for f, w := range want {
-		if g, ok := got[f]; !ok || !bytes.Equal(g.data, w.data) {
-			t.Errorf("%s differs from the clean build's", f)
-		}
-	}
-	for f := range got {
-		if _, ok := want[f]; !ok {
-			t.Errorf("%s: left in the site, not in the clean build", f)
-		}
-	}
+	assertCleanBuild(t, root, dest, false)
 	if err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() && d.Name() == "stray" {
 			t.Errorf("stray folder %s published", p)

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -84,17 +83,5 @@ func TestFirstRawTextArticle(t *testing.T) {
 	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
 		t.Fatal(err)
 	}
-	clean := filepath.Join(t.TempDir(), "clean")
-	if _, err := Run(ctx, Options{Source: root, Dest: clean}); err != nil {
-		t.Fatal(err)
-	}
-	got, want := readTree(t, dest), readTree(t, clean)
-	for f, w := range want {
-		if g, ok := got[f]; !ok || !bytes.Equal(g.data, w.data) {
-			t.Errorf("%s: differs from the clean build's", f)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("incremental build has %d files, clean build %d", len(got), len(want))
-	}
+	assertCleanBuild(t, root, dest, false)
 }
