@@ -81,8 +81,9 @@ type cacheState struct {
 	Notes    []string   // Report.Notes
 
 	// Extras holds, by output path, the key under which a feed or search
-	// document file was made and the hash of the bytes made: writeManifest
-	// gives an output file the key only when its bytes are those.
+	// document file was made and the hash of the bytes made: the cache
+	// (cacheWrite.finish) gives an output file the key only when its bytes
+	// are those.
 	Extras map[string]extraMade
 	// Search is the search index's per-article analyses.
 	Search *search.Cache
@@ -227,8 +228,8 @@ type cachedOutput struct {
 // build publishes the site (see cacheWrite); then those that record what
 // the destination holds. A no-op build reads the record of content/, the
 // stamps, the header and the outputs, which follow each other, and nothing
-// else; a build that
-// reads more reads each other section, or run of them, with one read.
+// else; a build that reads more reads each other section, or run of them,
+// with one read.
 const (
 	secSources       = iota // the rest of each content file's cachedSource, in the order of secStamps
 	secSearchTerms          // search.Cache.Terms
@@ -247,7 +248,7 @@ const (
 // cacheFooter ends the file: the table's offset and length, then this.
 const cacheFooter = "sgcache\n"
 
-// cacheChunk is how many sources a build hands writeManifest at a time.
+// cacheChunk is how many sources a build hands startCache at a time.
 const cacheChunk = 4096
 
 // A manifestHeader is the header section's content.
@@ -647,8 +648,8 @@ type cacheWrite struct {
 // startCache starts writing the cache for dest. sources yields the content
 // files' entries one chunk at a time; it is called twice, first for all
 // (full true), then for their paths, stamps and problems alone (full
-// false), on another goroutine, which reads st's Search and Related but
-// no other field. Finish or abort the returned write.
+// false), on another goroutine, which reads st's Search, Related and
+// Content but no other field. Finish or abort the returned write.
 func startCache(dest string, st *cacheState, nSources int, sources func(full bool, yield func([]cachedSource) error) error) *cacheWrite {
 	c := &cacheWrite{nSources: nSources, done: make(chan struct{})}
 	p := cachePath(dest)

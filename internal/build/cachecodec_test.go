@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -313,5 +314,17 @@ func TestProgramKeyHashesExecutable(t *testing.T) {
 	k.bytes(data)
 	if got, want := programKey(), k.sum(); got != want {
 		t.Errorf("programKey() = %x, want the hash of %s's %d bytes, %x", got, exe, len(data), want)
+	}
+}
+
+// sortedLike gives a map's keys sorted, taking the previous cache's order
+// when it lists exactly those keys and sorting when it does not.
+func TestSortedLike(t *testing.T) {
+	m := map[string]int{"b": 2, "a": 1, "c": 3}
+	for _, last := range [][]string{{"a", "b", "c"}, {"a", "b", "d"}, {"a", "b"}, nil, {"a", "b", "c", "d"}} {
+		keys, vals := sortedLike(m, len(last), func(i int) string { return last[i] })
+		if !slices.Equal(keys, []string{"a", "b", "c"}) || !slices.Equal(vals, []int{1, 2, 3}) {
+			t.Errorf("last %q: %q %v, want [a b c] [1 2 3]", last, keys, vals)
+		}
 	}
 }

@@ -668,28 +668,12 @@ func (w *siteWriter) saveManifest(man *manifest) error {
 // the pages are rendered; finishCache writes the rest once the site is
 // published.
 func (w *siteWriter) startCache(man *manifest) *cacheWrite {
-	var paths []string
-	var srcs []*source // looked up once for both passes
-	if man != nil && len(man.Sources) == len(w.b.sources) {
-		// Most builds read the files the previous one did: in the order
-		// its cache holds them, by path, without sorting them again.
-		paths, srcs = make([]string, len(man.Sources)), make([]*source, len(man.Sources))
-		for i := range man.Sources {
-			p := man.Sources[i].Path
-			if srcs[i] = w.b.sources[p]; srcs[i] == nil {
-				paths = nil
-				break
-			}
-			paths[i] = p
-		}
+	var last []cachedSource
+	if man != nil {
+		last = man.Sources
 	}
-	if paths == nil {
-		paths = sortedKeys(w.b.sources)
-		srcs = make([]*source, len(paths))
-		for i, p := range paths {
-			srcs[i] = w.b.sources[p]
-		}
-	}
+	// srcs looked up once for both passes.
+	paths, srcs := sortedLike(w.b.sources, len(last), func(i int) string { return last[i].Path })
 	sources := func(full bool, yield func([]cachedSource) error) error {
 		chunk := make([]cachedSource, 0, cacheChunk)
 		for i, p := range paths {
@@ -718,26 +702,40 @@ func (w *siteWriter) startCache(man *manifest) *cacheWrite {
 // outputList returns the records of the files the destination holds, by
 // path; man is the previous build's cache (nil: none).
 func (w *siteWriter) outputList(man *manifest) []cachedOutput {
-	outputs := make([]cachedOutput, 0, len(w.outputs))
-	if man != nil && len(man.Outputs) == len(w.outputs) {
-		// Most builds write the files the previous one did: in the order
-		// its cache holds them, by path, without sorting them again.
-		for _, o := range man.Outputs {
-			n, ok := w.outputs[o.Path]
-			if !ok {
-				outputs = outputs[:0]
-				break
-			}
-			outputs = append(outputs, *n)
-		}
+	var last []cachedOutput
+	if man != nil {
+		last = man.Outputs
 	}
-	if len(outputs) != len(w.outputs) {
-		outputs = outputs[:0]
-		for _, p := range sortedKeys(w.outputs) {
-			outputs = append(outputs, *w.outputs[p])
-		}
+	_, recs := sortedLike(w.outputs, len(last), func(i int) string { return last[i].Path })
+	outputs := make([]cachedOutput, len(recs))
+	for i, o := range recs {
+		outputs[i] = *o
 	}
 	return outputs
+}
+
+// sortedLike returns m's keys, sorted, and their values. When m holds
+// exactly the n paths last gives, which are sorted (the previous build's
+// cache lists them so), as most builds do, it takes them in that order
+// instead of sorting them again.
+func sortedLike[V any](m map[string]V, n int, last func(i int) string) ([]string, []V) {
+	keys, vals := make([]string, 0, len(m)), make([]V, 0, len(m))
+	if n == len(m) {
+		for i := range n {
+			v, ok := m[last(i)]
+			if !ok {
+				break
+			}
+			keys, vals = append(keys, last(i)), append(vals, v)
+		}
+	}
+	if len(keys) != len(m) {
+		keys, vals = sortedKeys(m), vals[:0]
+		for _, k := range keys {
+			vals = append(vals, m[k])
+		}
+	}
+	return keys, vals
 }
 
 // finishCache finishes the cache write c for the site just published,

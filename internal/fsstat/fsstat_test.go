@@ -29,11 +29,7 @@ func TestAtMatchesFstatat(t *testing.T) {
 	if err := os.Symlink("b.txt", filepath.Join(dir, "a/link")); err != nil {
 		t.Fatal(err)
 	}
-	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fd)
+	fd := openDir(t, dir)
 	t.Logf("Local: %v", Local(fd))
 	for _, c := range []struct {
 		rel   string
@@ -63,11 +59,7 @@ func TestAtRawAllocates(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a.txt"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fd)
+	fd := openDir(t, dir)
 	var st unix.Stat_t
 	if n := testing.AllocsPerRun(100, func() { At(fd, "a.txt", &st, 0, true) }); n != 0 {
 		t.Errorf("a raw stat made %v allocations", n)
@@ -88,11 +80,7 @@ func BenchmarkAt(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(dir, "2024/05/01/a-story/index.html"), nil, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer unix.Close(fd)
+	fd := openDir(b, dir)
 	for _, raw := range []bool{false, true} {
 		name := "wrapper"
 		if raw {
@@ -105,4 +93,15 @@ func BenchmarkAt(b *testing.B) {
 			}
 		})
 	}
+}
+
+// openDir opens dir as At's folder, until the test ends.
+func openDir(tb testing.TB, dir string) int {
+	tb.Helper()
+	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { unix.Close(fd) })
+	return fd
 }
