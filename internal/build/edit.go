@@ -148,13 +148,14 @@ func (b *Builder) bodyPagesOf(changed map[*content.Article]bool) []string {
 func (b *Builder) bodyIndex() *bodyIndex {
 	if b.bodyPages == nil {
 		ix := &bodyIndex{byArticle: map[*content.Article][]string{}}
-		deps := map[string]render.SiteDeps{}
+		deps := map[tmplKind]render.SiteDeps{}
 		for _, f := range b.files {
 			p := b.pages[f]
-			d, ok := deps[p.Template()]
+			tk := tmplKind{p.Template(), p.Kind == render.KindHome}
+			d, ok := deps[tk]
 			if !ok {
-				d = b.theme.renderer.Deps(p.Template())
-				deps[p.Template()] = d
+				d = b.theme.renderer.PageDeps(p)
+				deps[tk] = d
 			}
 			switch {
 			case d&render.DepsAll != 0:
@@ -367,7 +368,7 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source) bool {
 // related stories its template shows. It reports whether p's template reads
 // every article, when it calls f with none.
 func (b *Builder) shownArticles(p *render.Page, f func(*content.Article)) (all bool) {
-	deps := b.theme.renderer.Deps(p.Template())
+	deps := b.theme.renderer.PageDeps(p)
 	if deps&render.DepsAll != 0 {
 		return true
 	}

@@ -148,7 +148,7 @@ type keyer struct {
 	// once by prepare.
 	arts   map[*content.Article]artKeys
 	parts  siteParts
-	byTmpl map[string]tmplKeys
+	byTmpl map[tmplKind]tmplKeys
 	// frozen is set by prepare: arts holds every article of the site and
 	// byTmpl every template, so key may run on several goroutines at once.
 	frozen bool
@@ -156,18 +156,26 @@ type keyer struct {
 
 type artKeys struct{ meta, full sourceHash }
 
+// tmplKind is a page template and whether the page is a home page, whose
+// template may show more of the site (render.PageDeps).
+type tmplKind struct {
+	tmpl string
+	home bool
+}
+
 // tmplKeys is what a page template's key takes from the site.
 type tmplKeys struct {
 	site    sourceHash // the site-wide parts the template shows
 	bodies  bool       // the template shows bodies: article keys are full, not meta
 	related bool       // the template shows .Related
 	all     bool       // the template reads every article (render.DepsAll)
+	period  bool       // the template reads the page's period (render.DepsPagePeriod)
 }
 
 func (b *Builder) newKeyer() *keyer {
 	// arts is sized by prepare, which fills it: a keyer that keys the few
 	// pages an edit changes holds a few articles, not the site's.
-	kr := &keyer{b: b, arts: map[*content.Article]artKeys{}, byTmpl: map[string]tmplKeys{}}
+	kr := &keyer{b: b, arts: map[*content.Article]artKeys{}, byTmpl: map[tmplKind]tmplKeys{}}
 	var k keyWriter
 	k.hash(programKey())
 	k.hash(b.themeHash)
@@ -191,7 +199,7 @@ func (kr *keyer) prepare(pages []*render.Page) {
 	}
 	related := false
 	for _, p := range pages {
-		related = kr.template(p.Template()).related || related
+		related = kr.template(p).related || related
 	}
 	kr.parts.key(render.DepsPeriods)
 	if related && len(arts) > 0 {
@@ -230,25 +238,27 @@ func (kr *keyer) articleKeys(k *keyWriter, a *content.Article) artKeys {
 	return ak
 }
 
-// template returns what pages drawn by the template tmpl take from the site.
-func (kr *keyer) template(tmpl string) tmplKeys {
-	tk, ok := kr.byTmpl[tmpl]
+// template returns what pages of p's template and kind take from the site.
+func (kr *keyer) template(p *render.Page) tmplKeys {
+	tkind := tmplKind{p.Template(), p.Kind == render.KindHome}
+	tk, ok := kr.byTmpl[tkind]
 	if !ok {
-		d := kr.b.theme.renderer.Deps(tmpl)
+		d := kr.b.theme.renderer.PageDeps(p)
 		tk = tmplKeys{
-			site:    kr.parts.key(d &^ (render.DepsBodies | render.DepsRelated)),
+			site:    kr.parts.key(d &^ (render.DepsBodies | render.DepsRelated | render.DepsPagePeriod)),
 			bodies:  d&render.DepsBodies != 0,
 			related: d&render.DepsRelated != 0,
 			all:     d&render.DepsAll != 0,
+			period:  d&render.DepsPagePeriod != 0,
 		}
-		kr.byTmpl[tmpl] = tk
+		kr.byTmpl[tkind] = tk
 	}
 	return tk
 }
 
 // key computes p's key with k.
 func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
-	tk := kr.template(p.Template())
+	tk := kr.template(p)
 	k.hash(kr.global)
 	k.hash(tk.site)
 	writePage(k, p, func(a *content.Article) sourceHash {
@@ -262,7 +272,7 @@ func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
 			k.hash(kr.article(r).meta)
 		}
 	}
-	if p.Period != nil || p.Kind == render.KindHome {
+	if tk.period && (p.Period != nil || p.Kind == render.KindHome) {
 		k.hash(kr.parts.key(render.DepsPeriods))
 	}
 	return k.sum()
@@ -274,7 +284,7 @@ func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
 func (kr *keyer) showsBodyOf(p *render.Page, changed map[*content.Article]bool) bool {
 	// Only the template's flags: its site parts are hashed for the pages
 	// whose key is computed again, not for every page looked at.
-	d := kr.b.theme.renderer.Deps(p.Template())
+	d := kr.b.theme.renderer.PageDeps(p)
 	if d&render.DepsAll != 0 {
 		return true
 	}

@@ -45,8 +45,8 @@ type Renderer struct {
 	fragments fragmentCache // output of the "cache" function; see cache.go
 
 	depsOnce sync.Once
-	deps     map[string]SiteDeps // by page template; see Deps
-	bodies   map[string]BodyUse  // by page template; see Bodies
+	deps     map[string]depSets // by page template; see Deps
+	bodies   map[string]BodyUse // by page template; see Bodies
 }
 
 // New loads the template set: every .html file of th.Templates, each
