@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/render"
 )
 
 // writeTestSite writes a small archive of n Markdown articles, paginated
@@ -93,6 +96,11 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
 			[]string{"Brand new tag"}, "Body of story 8."))
 		return []string{"content/00/story-008.md"}
+	}, 0, false},
+	{"add", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "content/01/added.md", testArticle("An added story", "2024-02-03",
+			[]string{"Sport"}, "Body of the added story."))
+		return []string{"content/01/added.md"}
 	}, 0, false},
 	{"duplicate URL", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/again.md", testArticle("Story number 9", "2024-01-05",
@@ -220,6 +228,73 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 			}
 			before = want
 		})
+	}
+}
+
+// TestAddArticleChangesFewPages checks that adding an article changes the
+// keys of the pages that can show it and no others: with the default
+// theme, no page of a tag it does not have and no article page but its
+// own, its neighbours' and those whose related stories changed. (Until the
+// theme showed the article count on home pages only and the analysis read
+// home page tests, every page of the site changed.)
+func TestAddArticleChangesFewPages(t *testing.T) {
+	ctx := context.Background()
+	root := writeTestSite(t, 24)
+	b, err := NewBuilder(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	related := func() map[string]string {
+		out := map[string]string{}
+		for _, a := range b.site.Articles {
+			out[a.URLPath()] = fmt.Sprint(b.site.Related(a))
+		}
+		return out
+	}
+	before := related()
+	writeSiteFile(t, root, "content/01/added.md", testArticle("An added story", "2024-02-03",
+		[]string{"Sport"}, "Body of the added story."))
+	ch, err := b.Update(ctx, []string{"content/01/added.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := related()
+	var added *content.Article
+	for _, a := range b.site.Articles {
+		if a.Title == "An added story" {
+			added = a
+		}
+	}
+	if added == nil {
+		t.Fatal("the added article is not in the site")
+	}
+	may := map[string]bool{added.URLPath(): true}
+	older, newer := b.site.Neighbours(added)
+	for _, a := range []*content.Article{older, newer} {
+		if a != nil {
+			may[a.URLPath()] = true
+		}
+	}
+	for u, r := range after {
+		if before[u] != r {
+			may[u] = true
+		}
+	}
+	articles := 0
+	for _, f := range ch.Pages {
+		p := b.pages[f]
+		switch {
+		case p.Kind == render.KindTag && p.Tag.Slug != "sport":
+			t.Errorf("%s reported: the added article is not tagged %s", f, p.Tag.Name)
+		case p.Kind == render.KindArticle:
+			articles++
+			if !may[p.Article.URLPath()] {
+				t.Errorf("%s reported: neither the added article, a neighbour, nor one whose related stories changed", f)
+			}
+		}
+	}
+	if articles == 0 || articles > len(may) {
+		t.Errorf("%d article pages reported, want 1 to %d", articles, len(may))
 	}
 }
 
