@@ -283,7 +283,7 @@
     const posts = found.filter(Boolean).map((f) => f.post);
     let ranked, partial = false;
     if (!words.length) {
-      ranked = filter ? [...filter].filter(keep).sort((a, b) => a - b) : [];
+      ranked = filter ? [...filter].filter(keep).sort((a, b) => b - a) : []; // newest first
     } else {
       ranked = posts.length === words.length ? rank(posts, keep, true) : [];
       if (!ranked.length && posts.length > 0 && words.length > 1) {
@@ -310,7 +310,7 @@
     } else {
       for (const p of posts) for (const d of p.docs) if (keep(d)) scores.set(d, (scores.get(d) || 0) + p.score(d));
     }
-    return [...scores.keys()].sort((a, b) => scores.get(b) - scores.get(a) || a - b);
+    return [...scores.keys()].sort((a, b) => scores.get(b) - scores.get(a) || b - a);
   }
 
   // Drawing results: DOM nodes and textContent only, never innerHTML, so

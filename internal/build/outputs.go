@@ -231,9 +231,10 @@ func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 	dir := strings.TrimPrefix(render.SearchPath, "/")
 	docs := s.docs
 	if docs == nil {
-		docs = make([]search.Doc, len(s.site.Articles))
-		for i, a := range s.site.Articles {
-			docs[i] = search.Doc{Article: a, File: true}
+		n := len(s.site.Articles)
+		docs = make([]search.Doc, n)
+		for i, a := range s.site.Articles { // newest first; documents are numbered oldest first
+			docs[n-1-i] = search.Doc{Article: a, File: true}
 		}
 	}
 	opt := search.Options{BasePath: s.site.Config.BasePath(), Body: s.body}
@@ -330,10 +331,10 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 		}
 	}
 	dir := strings.TrimPrefix(render.SearchPath, "/")
-	for i := 0; i < len(b.site.Articles); i += search.DocsPerFile {
-		name := dir + search.DocFile(i)
-		if o, ok := prev[name]; ok && o.Key == ks.docs[i] {
-			maybe = append(maybe, want{name, ks.docs[i]})
+	for id := 0; id < len(b.site.Articles); id += search.DocsPerFile {
+		name := dir + search.DocFile(id)
+		if o, ok := prev[name]; ok && o.Key == ks.docs[id] {
+			maybe = append(maybe, want{name, ks.docs[id]})
 		}
 	}
 	w.reused = map[string]bool{}
@@ -386,14 +387,16 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 			analyzed[e.Key] = true
 		}
 	}
-	plan.docs = make([]search.Doc, len(b.site.Articles))
+	n := len(b.site.Articles)
+	plan.docs = make([]search.Doc, n)
 	for i, a := range b.site.Articles {
-		name := dir + search.DocFile(i)
-		plan.docs[i] = search.Doc{Article: a, Key: ks.analyses[i], File: !w.reused[name]}
-		if plan.docs[i].File {
-			plan.keys[name] = ks.docs[i]
+		id := n - 1 - i // documents are numbered oldest first (search.Index)
+		name := dir + search.DocFile(id)
+		plan.docs[id] = search.Doc{Article: a, Key: ks.analyses[i], File: !w.reused[name]}
+		if plan.docs[id].File {
+			plan.keys[name] = ks.docs[id]
 		}
-		if plan.docs[i].File || !analyzed[ks.analyses[i]] {
+		if plan.docs[id].File || !analyzed[ks.analyses[i]] {
 			plan.need = append(plan.need, a)
 		}
 	}
@@ -485,7 +488,7 @@ type articleExtras struct{ full, analysis sourceHash }
 type extraKeys struct {
 	feeds    []sourceHash // by feed, in outputs.feeds order
 	docs     []sourceHash // of the search document file that holds each document, by document number
-	analyses [][16]byte   // of what the search index reads of each article (search.Doc.Key), by document number
+	analyses [][16]byte   // of what the search index reads of each article (search.Doc.Key), by site position
 }
 
 // extraKeys computes the keys. An article's part is what the feeds and the
@@ -555,17 +558,20 @@ func (b *Builder) extraKeys() extraKeys {
 		}
 	}
 	// A search document file's key is that of the articles it holds, by
-	// number: any of them edited, added or moved makes it again.
-	for f := 0; f < len(arts); f += search.DocsPerFile {
-		end := min(f+search.DocsPerFile, len(arts))
+	// number (oldest first, see search.Index): any of them edited, added
+	// or moved makes it again; an article added after all others makes
+	// only the last file again.
+	n := len(arts)
+	for f := 0; f < n; f += search.DocsPerFile {
+		end := min(f+search.DocsPerFile, n)
 		k.str("search documents")
-		for i := f; i < end; i++ {
-			k.int(int64(i))
-			k.hash(full[i])
+		for id := f; id < end; id++ {
+			k.int(int64(id))
+			k.hash(full[n-1-id])
 		}
 		key := k.sum()
-		for i := f; i < end; i++ {
-			ks.docs[i] = key
+		for id := f; id < end; id++ {
+			ks.docs[id] = key
 		}
 	}
 	pos := make(map[*content.Article]int, len(arts))

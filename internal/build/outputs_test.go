@@ -463,7 +463,7 @@ func TestSearchDocumentFilesFollowEdits(t *testing.T) {
 		t.Fatalf("three document files for %d articles", search.DocsPerFile+6)
 	}
 	changedFiles := map[string]bool{}
-	for _, story := range []int{5, 0} { // the newest dates, the oldest
+	for _, story := range []int{14, 0} { // the newest date (document file 1: numbered oldest first), the oldest (file 0)
 		t.Run(fmt.Sprint("story ", story), func(t *testing.T) {
 			marker := fmt.Sprintf("Zeppelin%d", story)
 			writeSiteFile(t, root, fmt.Sprintf("content/%02d/story-%03d.md", story%4, story), testArticle(
@@ -506,6 +506,23 @@ func TestSearchDocumentFilesFollowEdits(t *testing.T) {
 	if len(changedFiles) != 2 {
 		t.Errorf("the two edits changed %v; want one edit in each file", changedFiles)
 	}
+
+	// An article newer than all the others takes the next number: the
+	// first file, full, is kept; the last is made again with it.
+	writeSiteFile(t, root, "content/00/newest.md", testArticle("The newest story", "2024-04-01",
+		[]string{"Iraq"}, "Body of the newest story, Zeppelin."))
+	ageFiles(t, root)
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	after := readTree(t, dest)
+	if a, b := after[files[0]], before[files[0]]; a.ino != b.ino || !a.mtime.Equal(b.mtime) {
+		t.Errorf("%s made again after an article was added after all others", files[0])
+	}
+	if a := after[files[1]]; !bytes.Contains(a.data, []byte("The newest story")) {
+		t.Errorf("%s lacks the added article", files[1])
+	}
+	assertCleanBuild(t, root, dest, false)
 }
 
 // TestSearchShardsFollowEdits: on an archive whose search index has many

@@ -95,7 +95,7 @@ func answerTo(q string) string {
   const done = () => {
     const form = document.getElementById('search');
     const status = document.getElementById('search-status').textContent;
-    if (new URLSearchParams(location.search).get('q') !== q || form.getAttribute('aria-busy') || !status) return false;
+    if ((new URLSearchParams(location.search).get('q') || '') !== q || form.getAttribute('aria-busy') || !status) return false;
     resolve({status, links: [...document.querySelectorAll('#search-results li h2 a')].map((a) => a.getAttribute('href')),
       marks: [...document.querySelectorAll('#search-results mark')].map((m) => m.textContent),
       docs: performance.getEntriesByType('resource').filter((r) => r.name.includes('/search/d/'))
@@ -246,7 +246,7 @@ var docFileURL = regexp.MustCompile(`^/search/d/[0-9]+\.bin$`)
 func TestSearchReadsAnEditedDocumentFile(t *testing.T) {
 	root := t.TempDir()
 	write := func(name, title, date, body string) {
-		src := "---\ntitle: " + title + "\ndate: " + date + "\n---\n" + body + "\n"
+		src := "---\ntitle: " + title + "\ndate: " + date + "\ntags: [Letters]\n---\n" + body + "\n"
 		if err := os.WriteFile(filepath.Join(root, "content", name), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -288,13 +288,32 @@ document.getElementById('search').requestSubmit();
 	if got := query("bravo"); len(got.Links) != 1 || !strings.Contains(got.Links[0], "bravo") {
 		t.Fatalf("bravo: %q (%s)", got.Links, got.Status)
 	}
-	// The page keeps the file's header; the edit moves Charlie's bytes.
-	write("a.md", "Alpha story", "2024-05-03", "Alpha text, "+strings.Repeat("much longer now, ", 20))
+	// Equal scores, or a tag and no words: newest first, though documents
+	// are numbered oldest first.
+	newestFirst := func(what string, got answer) {
+		t.Helper()
+		if len(got.Links) != 3 || !strings.Contains(got.Links[0], "alpha") ||
+			!strings.Contains(got.Links[1], "bravo") || !strings.Contains(got.Links[2], "charlie") {
+			t.Errorf("%s: %q (%s), want alpha, bravo and charlie, newest first", what, got.Links, got.Status)
+		}
+	}
+	newestFirst("story", query("story"))
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/search/?tag=letters")); err != nil {
+		t.Fatal(err)
+	}
+	tagged, err := chromedp.Run(ctx, chromedp.Evaluate[answer](answerTo(""), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newestFirst("tag letters", tagged)
+	// The page keeps the file's header; the edit of Charlie, the oldest
+	// and so the first document, moves Alpha's bytes.
+	write("c.md", "Charlie story", "2024-05-01", "Charlie text, "+strings.Repeat("much longer now, ", 20))
 	ageSite(t, root)
 	rebuild()
-	got := query("charlie")
-	if len(got.Links) != 1 || !strings.Contains(got.Links[0], "charlie") || !slices.Contains(got.Marks, "Charlie") {
-		t.Fatalf("charlie after the edit: %q, marks %q (%s)", got.Links, got.Marks, got.Status)
+	got := query("alpha")
+	if len(got.Links) != 1 || !strings.Contains(got.Links[0], "alpha") || !slices.Contains(got.Marks, "Alpha") {
+		t.Fatalf("alpha after the edit: %q, marks %q (%s)", got.Links, got.Marks, got.Status)
 	}
 	whole := false
 	for _, r := range got.Docs {

@@ -94,9 +94,10 @@ const (
 )
 
 // DocsPerFile is how many articles share one document file: documents
-// id/DocsPerFile*DocsPerFile up to the next multiple, in site order. A
-// cold build writes one file per 64 articles instead of one per article,
-// and a query still fetches only the documents it shows, by byte range.
+// id/DocsPerFile*DocsPerFile up to the next multiple, numbered oldest
+// first. A cold build writes one file per 64 articles instead of one per
+// article, and a query still fetches only the documents it shows, by byte
+// range.
 const DocsPerFile = 64
 
 // shardFile and docFile name the files a query fetches; search.js builds
@@ -108,10 +109,10 @@ func docFile(id int) string  { return docDir + strconv.Itoa(id/DocsPerFile) + ".
 // '#', so it cannot collide with a word.
 func tagTerm(slug string) string { return "#" + slug }
 
-// Write indexes arts, which must be in site order (newest first: a year is
-// then a contiguous range of document numbers), and passes each file of the
-// index to emit with its name relative to the search page's folder. emit
-// is called from several goroutines at once.
+// Write indexes arts, which must be in date order, oldest first (see
+// Index), and passes each file of the index to emit with its name relative
+// to the search page's folder. emit is called from several goroutines at
+// once.
 func Write(ctx context.Context, arts []*content.Article, opt Options, emit func(name string, data []byte) error) (Stats, error) {
 	docs := make([]Doc, len(arts))
 	for i, a := range arts {
@@ -170,6 +171,12 @@ func DocFile(id int) string { return docFile(id) }
 // the next index: the analyses of docs. Only the document files that hold
 // a doc with File set are emitted; the term shards and the manifest always
 // are.
+//
+// docs must be in date order, oldest first: a document's number is its
+// place in docs, a year is then a contiguous range of numbers, and an
+// article added to an archive, usually its newest, takes the next number
+// and changes no other document's, so only the last document file is made
+// again.
 func Index(ctx context.Context, docs []Doc, opt Options, cache *Cache, emit func(name string, data []byte) error) (Stats, *Cache, error) {
 	if opt.BasePath == "" {
 		opt.BasePath = "/"

@@ -223,7 +223,7 @@ func TestIndexRoundTrip(t *testing.T) {
 	if !(byTF[1] < byTF[2] && byTF[2] < byTF[3] && byTF[3] < byTF[4]) {
 		t.Errorf("impacts of filler by occurrences: %v, want increasing", byTF)
 	}
-	// Years are contiguous ranges of documents, newest first.
+	// Years are contiguous ranges of documents, in the order given.
 	if len(m.Years) != 3 || m.Years[0][0] != 2020 || m.Years[0][1] != 0 || m.Years[2][2] != n {
 		t.Errorf("years %v", m.Years)
 	}

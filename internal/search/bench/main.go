@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -80,7 +81,9 @@ func run(root, out string, queries []string, chromium string) error {
 	start = time.Now()
 	var mu sync.Mutex
 	var docFiles int
-	stats, err := search.Write(ctx, s.Site.Articles, search.Options{BasePath: s.Site.Config.BasePath()},
+	oldestFirst := slices.Clone(s.Site.Articles)
+	slices.Reverse(oldestFirst)
+	stats, err := search.Write(ctx, oldestFirst, search.Options{BasePath: s.Site.Config.BasePath()},
 		func(name string, data []byte) error {
 			mu.Lock()
 			docFiles++
