@@ -102,6 +102,13 @@ var siteEdits = []siteEdit{
 			[]string{"Sport"}, "Body of the added story."))
 		return []string{"content/01/added.md"}
 	}, 0, false},
+	{"add on a day of its own", func(t *testing.T, root string) []string {
+		// Between 5 February and 1 March: the days either side, their
+		// month and the month's other pages link or list a new day.
+		writeSiteFile(t, root, "content/02/lone.md", testArticle("A story on a day of its own", "2024-02-14",
+			[]string{"Health"}, "Body of the lone story."))
+		return []string{"content/02/lone.md"}
+	}, 0, false},
 	{"duplicate URL", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/again.md", testArticle("Story number 9", "2024-01-05",
 			[]string{"Iraq"}, "Same title and day as story 9."))
@@ -233,10 +240,12 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 
 // TestAddArticleChangesFewPages checks that adding an article changes the
 // keys of the pages that can show it and no others: with the default
-// theme, no page of a tag it does not have and no article page but its
-// own, its neighbours' and those whose related stories changed. (Until the
-// theme showed the article count on home pages only and the analysis read
-// home page tests, every page of the site changed.)
+// theme, no page of a tag it does not have, no date page but those of its
+// day, month and year, and no article page but its own, its neighbours'
+// and those whose related stories changed. (Until the theme showed the
+// article count on home pages only and the analysis read home page tests,
+// every page of the site changed; until it followed periods from a date
+// page's own, every date page.)
 func TestAddArticleChangesFewPages(t *testing.T) {
 	ctx := context.Background()
 	root := writeTestSite(t, 24)
@@ -286,6 +295,8 @@ func TestAddArticleChangesFewPages(t *testing.T) {
 		switch {
 		case p.Kind == render.KindTag && p.Tag.Slug != "sport":
 			t.Errorf("%s reported: the added article is not tagged %s", f, p.Tag.Name)
+		case p.Period != nil && !strings.HasPrefix("/2024/02/03/", p.Period.URLPath()):
+			t.Errorf("%s reported: the added article is on 3 February 2024, whose day, month and year already had articles", f)
 		case p.Kind == render.KindArticle:
 			articles++
 			if !may[p.Article.URLPath()] {

@@ -170,6 +170,11 @@ type tmplKeys struct {
 	related bool       // the template shows .Related
 	all     bool       // the template reads every article (render.DepsAll)
 	period  bool       // the template reads the page's period (render.DepsPagePeriod)
+	// The periods the template reads from a date page's own, when the
+	// analysis can tell (render.PeriodReads): those alone are keyed
+	// instead of every period of the site.
+	periodReads []render.PeriodRead
+	localPeriod bool
 }
 
 func (b *Builder) newKeyer() *keyer {
@@ -251,6 +256,7 @@ func (kr *keyer) template(p *render.Page) tmplKeys {
 			all:     d&render.DepsAll != 0,
 			period:  d&render.DepsPagePeriod != 0,
 		}
+		tk.periodReads, tk.localPeriod = kr.b.theme.renderer.PeriodReads(p.Template())
 		kr.byTmpl[tkind] = tk
 	}
 	return tk
@@ -272,10 +278,60 @@ func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
 			k.hash(kr.article(r).meta)
 		}
 	}
-	if tk.period && (p.Period != nil || p.Kind == render.KindHome) {
+	switch {
+	case !tk.period:
+	case p.Period != nil && tk.localPeriod:
+		writePeriodReads(k, p.Period, tk.periodReads)
+	case p.Period != nil || p.Kind == render.KindHome:
 		k.hash(kr.parts.key(render.DepsPeriods))
 	}
 	return k.sum()
+}
+
+// writePeriodReads feeds k what a date page's templates read of the
+// periods they reach from its own, own: for each path, every period it
+// reaches, in the order the templates meet them, with how many each step
+// found from each period before it (so that the same periods reached from
+// different ones key differently), their kinds and starts, and their
+// article counts when the templates read them.
+func writePeriodReads(k *keyWriter, own *site.Period, reads []render.PeriodRead) {
+	var at, next []*site.Period
+	for _, r := range reads {
+		k.str(r.Path)
+		at = append(at[:0], own)
+		for _, step := range []byte(r.Path) {
+			next = next[:0]
+			for _, p := range at {
+				n := len(next)
+				switch step {
+				case 'u':
+					next = appendPeriod(next, p.Parent)
+				case 'p':
+					next = appendPeriod(next, p.Prev)
+				case 'n':
+					next = appendPeriod(next, p.Next)
+				case 'c':
+					next = append(next, p.Children...)
+				}
+				k.int(int64(len(next) - n))
+			}
+			at, next = next, at
+		}
+		for _, p := range at {
+			k.int(int64(p.Kind))
+			k.int(p.Start.Unix())
+			if r.Count {
+				k.int(int64(len(p.Articles)))
+			}
+		}
+	}
+}
+
+func appendPeriod(ps []*site.Period, p *site.Period) []*site.Period {
+	if p != nil {
+		ps = append(ps, p)
+	}
+	return ps
 }
 
 // showsBodyOf reports whether p's key covers the body of an article in

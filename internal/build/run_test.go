@@ -224,3 +224,35 @@ func assertCleanBuild(t *testing.T, root, dest string, keepGoing bool) {
 		}
 	}
 }
+
+// TestFarPeriodsFollowEdits: a list template that shows the article count
+// of the day before the previous one (.Period.Prev.Prev) gets that count
+// right after articles are added to and deleted from that day, which
+// changes nothing else of the later day's page; the incremental builds'
+// bytes are a clean build's.
+func TestFarPeriodsFollowEdits(t *testing.T) {
+	ctx := context.Background()
+	root := writeTestSite(t, 24)
+	writeSiteFile(t, root, "templates/list.html", `{{define "main"}}<h1>{{.Title}}</h1>
+{{- with .Period}}{{with .Prev}}{{with .Prev}}<p>Two before: {{len .Articles}}</p>{{end}}{{end}}{{end}}
+{{- range .List}}<p>{{.Title}}</p>{{end}}{{end}}`)
+	ageFiles(t, root)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, dest)
+	if !bytes.Contains(before["2024/01/04/index.html"].data, []byte("Two before:")) {
+		t.Fatal("the day page of 4 January shows no count of 2 January")
+	}
+	add := func(name string) siteEdit {
+		return siteEdit{name: "add " + name, apply: func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/00/"+name+".md", testArticle("Another story "+name, "2024-01-02", []string{"Sport"}, "Text."))
+			return nil
+		}}
+	}
+	checkBuilds(t, root, dest, before, []siteEdit{add("a"), add("b"), {name: "delete", apply: func(t *testing.T, root string) []string {
+		os.Remove(filepath.Join(root, "content/00/a.md"))
+		return nil
+	}}})
+}

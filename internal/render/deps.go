@@ -77,6 +77,7 @@ type depSets struct{ all, home SiteDeps }
 func (r *Renderer) analyze() {
 	r.deps = map[string]depSets{}
 	r.bodies = map[string]BodyUse{}
+	r.periods = map[string][]PeriodRead{}
 	for name, t := range r.sets {
 		var w depsWalk
 		for _, tt := range t.Templates() {
@@ -86,6 +87,11 @@ func (r *Renderer) analyze() {
 		}
 		r.deps[name] = depSets{all: w.all, home: w.home &^ w.all}
 		r.bodies[name] = bodyUse(t, rootTemplate(name))
+		if w.all&(DepsPeriods|DepsAll) == 0 { // on pages but home pages, which have no period
+			if reads, ok := periodReads(t, rootTemplate(name)); ok {
+				r.periods[name] = reads
+			}
+		}
 	}
 }
 

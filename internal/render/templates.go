@@ -45,8 +45,9 @@ type Renderer struct {
 	fragments fragmentCache // output of the "cache" function; see cache.go
 
 	depsOnce sync.Once
-	deps     map[string]depSets // by page template; see Deps
-	bodies   map[string]BodyUse // by page template; see Bodies
+	deps     map[string]depSets      // by page template; see Deps
+	bodies   map[string]BodyUse      // by page template; see Bodies
+	periods  map[string][]PeriodRead // by page template, where the analysis can tell; see PeriodReads
 }
 
 // New loads the template set: every .html file of th.Templates, each

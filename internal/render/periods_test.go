@@ -1,0 +1,78 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	sitegen "github.com/sitegen/sitegen"
+	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/i18n"
+)
+
+// TestPeriodReads checks which periods the analysis finds a list template
+// reads from a date page's own, and that it gives up (ok false) where it
+// cannot follow them.
+func TestPeriodReads(t *testing.T) {
+	type reads = []PeriodRead
+	for _, tc := range []struct {
+		list string
+		want reads // nil: the analysis gives up
+	}{
+		{`{{define "main"}}{{.Title}}{{end}}`, reads{}},
+		{`{{define "main"}}{{len .Period.Articles}}{{end}}`, reads{{"", true}}},
+		{`{{define "main"}}{{with .Period}}{{with .Prev}}{{with .Prev}}{{len .Articles}}{{end}}{{end}}{{end}}{{end}}`,
+			reads{{"", false}, {"p", false}, {"pp", true}}},
+		{`{{define "main"}}{{range .Period.Children}}{{template "x" .}}{{end}}{{end}}{{define "x"}}{{.Next.URLPath}}{{end}}`,
+			reads{{"", false}, {"c", false}, {"cn", false}}},
+		{`{{define "main"}}{{$p := .Period}}{{$p.Parent.Start}}{{end}}`, reads{{"", false}, {"u", false}}},
+		{`{{define "main"}}{{range $i, $c := .Period.Children}}{{$i}} {{len $c.Articles}}{{end}}{{end}}`, reads{{"", false}, {"c", true}}},
+		{`{{define "main"}}{{cache "x" .Period.Parent}}{{end}}{{define "x"}}{{with .}}{{.Parent.Kind}}{{end}}{{end}}`,
+			reads{{"", false}, {"u", false}, {"uu", false}}},
+		{`{{define "main"}}{{with timeline .}}{{.Title}}{{end}}{{end}}`, reads{{"", false}, {"c", true}}},
+		{`{{define "main"}}{{with .Period}}{{$.Period.Next.Start}}{{end}}{{end}}`, reads{{"", false}, {"n", false}}},
+		{`{{define "main"}}{{if or .Period.Prev .Period.Next}}x{{end}}{{end}}`, reads{{"", false}, {"n", false}, {"p", false}}},
+		{`{{define "main"}}{{with index .Period.Children 0}}{{len .Articles}}{{end}}{{end}}`, reads{{"", false}, {"c", true}}},
+		{`{{define "main"}}{{range .List}}{{.URLPath}} {{.Title}}{{end}}{{with .Pager}}{{.Prev}}{{end}}{{end}}`, reads{}},
+		// What the analysis cannot follow.
+		{`{{define "main"}}{{.Period}}{{end}}`, nil},
+		{`{{define "main"}}{{with or .Period.Prev .Period.Next}}{{.Start}}{{end}}{{end}}`, nil},
+		{`{{define "main"}}{{printf "%v" .Period.Prev}}{{end}}`, nil},
+		{`{{define "main"}}{{template "up" .Period}}{{end}}{{define "up"}}{{with .Parent}}{{template "up" .}}{{end}}{{end}}`, nil},
+		{`{{define "main"}}{{$p := .Period}}{{if .Title}}{{$p = .Period.Prev}}{{end}}{{$p.Start}}{{end}}`, nil},
+		{`{{define "main"}}{{with .Period}}{{.Unknown}}{{end}}{{end}}`, nil},
+		{`{{define "main"}}{{range .Site.Years}}{{.Start}}{{end}}{{end}}`, nil},
+		{`{{define "main"}}{{range .Period.Articles}}{{.Title}}{{end}}{{end}}`, nil},
+		{`{{define "main"}}{{$x := .}}{{template "x" $x}}{{end}}{{define "x"}}{{.Period.Children}}{{end}}`, nil},
+	} {
+		got, ok := depsRenderer(t, tc.list).PeriodReads("list.html")
+		if tc.want == nil {
+			if ok {
+				t.Errorf("%s: reads %v, want the analysis to give up", tc.list, got)
+			}
+			continue
+		}
+		if !ok || !slices.Equal(got, tc.want) && len(got)+len(tc.want) > 0 {
+			t.Errorf("%s: reads %v (ok %v), want %v", tc.list, got, ok, tc.want)
+		}
+	}
+}
+
+// TestDefaultThemePeriodReads: the default theme's date pages read their
+// own period's count, its children's counts (sub-period lists, the
+// timeline), their neighbours, parent and grandparent (breadcrumbs).
+func TestDefaultThemePeriodReads(t *testing.T) {
+	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(config.Default(), Theme{Templates: sitegen.DefaultTemplates(), Lang: lang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := r.PeriodReads("list.html")
+	want := []PeriodRead{{"", true}, {"c", true}, {"n", false}, {"p", false}, {"u", false}, {"uu", false}}
+	if !ok || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("list.html reads %v (ok %v), want %v", got, ok, want)
+	}
+}
