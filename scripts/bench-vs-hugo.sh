@@ -8,8 +8,10 @@
 # alternation: a cold sitegen build into a fresh folder, a cold Hugo build
 # into a fresh folder, and the write limit (writing sitegen's output files
 # from memory, scripts/writelimit). Then, on the last sitegen output, a
-# no-op rebuild and two one-article edit rebuilds (the first makes the
-# spare, the next fills it, as later edits do). It prints one table row per
+# no-op rebuild, three one-article edit rebuilds (the first makes the
+# spare, the next fills it, as later edits do) and a rebuild after one
+# article is added, dated now, as a newsroom adds one (then removed, and
+# the site built again). It prints one table row per
 # N with medians; ratios are what to quote, since both tools ran in the same
 # minutes on the same machine. HUGO=0 skips Hugo (for the 1M run).
 #
@@ -39,8 +41,8 @@ measure() {
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 col() { awk -v c="$1" '{print $c}' "$2"; }
 
-printf '| N | sitegen wall | Hugo wall | Hugo/sitegen | sitegen peak RSS | Hugo peak RSS | write limit | sitegen/write limit | files | no-op rebuild | one-article edit, first / next | load avg |\n'
-printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+printf '| N | sitegen wall | Hugo wall | Hugo/sitegen | sitegen peak RSS | Hugo peak RSS | write limit | sitegen/write limit | files | no-op rebuild | one-article edit, first / next / third | article added | load avg |\n'
+printf '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for n in "${NS[@]}"; do
 	site="$WORK/c$n"
 	if [ ! -f "$site/.generated" ]; then
@@ -73,7 +75,19 @@ for n in "${NS[@]}"; do
 	# fills that spare, as every later edit does.
 	printf '\nAnother closing paragraph, edited at %s.\n' "$(date +%s%N)" >>"$article"
 	measure "$res.edit2" "$WORK/sitegen" build --quiet --source "$site" --dest "$last"
+	printf '\nA third closing paragraph, edited at %s.\n' "$(date +%s%N)" >>"$article"
+	measure "$res.edit3" "$WORK/sitegen" build --quiet --source "$site" --dest "$last"
 	cp "$WORK/article.bak" "$article"
+	# An article added, newer than all others, with tags of the edited one.
+	added="$(dirname "$article")/zz-added-by-bench.md"
+	{
+		printf -- '---\ntitle: "A story added by the benchmark at %s"\ndate: %s\n' "$(date +%s%N)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		grep -m1 '^tags:' "$article"
+		printf -- '---\nThe benchmark added this story at %s to see what one more article costs.\n' "$(date +%s%N)"
+	} >"$added"
+	sleep 1
+	measure "$res.add" "$WORK/sitegen" build --quiet --source "$site" --dest "$last"
+	rm "$added"
 	"$WORK/sitegen" build --quiet --source "$site" --dest "$last"
 
 	sg=$(col 1 "$res.sitegen" | median); sgm=$(col 2 "$res.sitegen" | median)
@@ -85,10 +99,11 @@ for n in "${NS[@]}"; do
 		hgm=$(awk -v k="$hgm" 'BEGIN{printf "%.0f MiB", k/1024}')
 		hg="$hg s"
 	fi
-	printf '| %s | %s s | %s | %s | %.0f MiB | %s | %s s | %.2fx | %s | %s s | %s s | %s |\n' \
+	printf '| %s | %s s | %s | %s | %.0f MiB | %s | %s s | %.2fx | %s | %s s | %s s | %s s | %s |\n' \
 		"$n" "$sg" "$hg" "$ratio" "$(awk -v k="$sgm" 'BEGIN{print k/1024}')" "$hgm" "$wl" \
 		"$(awk -v a="$sg" -v b="$wl" 'BEGIN{print a/b}')" "$files" \
-		"$(col 1 "$res.noop")" "$(col 1 "$res.edit") s / $(col 1 "$res.edit2")" "$load"
+		"$(col 1 "$res.noop")" "$(col 1 "$res.edit") s / $(col 1 "$res.edit2") s / $(col 1 "$res.edit3")" \
+		"$(col 1 "$res.add")" "$load"
 	mv "$WORK"/out-* "$WORK/trash/" 2>/dev/null || true
 done
 rm -rf "$WORK/trash" "$WORK"/.out-* 2>/dev/null || true
