@@ -275,7 +275,8 @@ func restoreFile(b *testing.B, p string, data []byte) {
 // article's text and "summary" changes its summary, which Update's fast
 // path takes (see updateBodies); "title" changes a headline, and with it
 // the URL (the benchmark's articles have no slug of their own), which
-// re-indexes the whole site.
+// re-indexes the whole site; "add" adds an article dated after all others
+// (deleted again, untimed, before the next).
 func BenchmarkBuilderUpdate(b *testing.B) {
 	root, _ := benchSiteRoot(b)
 	bl, err := NewBuilder(context.Background(), root)
@@ -313,14 +314,44 @@ func BenchmarkBuilderUpdate(b *testing.B) {
 				if bl.lastFast != c.fast {
 					b.Fatalf("Update took the fast path: %v, want %v", bl.lastFast, c.fast)
 				}
-				var sink strings.Builder
-				for _, f := range ch.Pages {
-					if err := bl.Render(&sink, f); err != nil {
-						b.Fatal(err)
-					}
-				}
+				renderChanged(b, bl, ch)
 			}
 		})
+	}
+	added := filepath.Join(filepath.Dir(article), "added-by-benchmark.md")
+	addedRel, _ := filepath.Rel(root, added)
+	defer os.Remove(added)
+	b.Run("add", func(b *testing.B) {
+		pages := 0
+		for i := range b.N {
+			b.StopTimer()
+			os.WriteFile(added, fmt.Appendf(nil, "---\ntitle: \"Added %d\"\ndate: 2100-01-01\ntags: [Benchmark]\n---\nAdded story %d.\n", i, i), 0o644)
+			b.StartTimer()
+			ch, err := bl.Update(context.Background(), []string{addedRel})
+			if err != nil {
+				b.Fatal(err)
+			}
+			renderChanged(b, bl, ch)
+			pages += len(ch.Pages)
+			b.StopTimer()
+			os.Remove(added)
+			if _, err := bl.Update(context.Background(), []string{addedRel}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(pages)/float64(b.N), "pages/op")
+	})
+}
+
+// renderChanged draws the pages ch reports, as the preview server does.
+func renderChanged(b *testing.B, bl *Builder, ch *Changes) {
+	var sink strings.Builder
+	for _, f := range ch.Pages {
+		sink.Reset()
+		if err := bl.Render(&sink, f); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
