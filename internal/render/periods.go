@@ -265,7 +265,10 @@ func (w *periodWalk) command(c *parse.CommandNode, s pscope, prev *pval) pval {
 			return pval{}
 		}
 	case "cache":
-		if name, ok := c.Args[1].(*parse.StringNode); ok && len(args) == 2 && prev == nil {
+		if len(c.Args) != 3 || prev != nil {
+			break // a piped or missing argument: any dot, if the page or a period
+		}
+		if name, ok := c.Args[1].(*parse.StringNode); ok {
 			w.use(args[1])
 			w.template(name.Text, args[1], args[1])
 			return pval{}

@@ -2,8 +2,10 @@ package render
 
 import (
 	"fmt"
+	"io/fs"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	sitegen "github.com/sitegen/sitegen"
 	"github.com/sitegen/sitegen/internal/config"
@@ -75,4 +77,48 @@ func TestDefaultThemePeriodReads(t *testing.T) {
 	if !ok || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("list.html reads %v (ok %v), want %v", got, ok, want)
 	}
+}
+
+// FuzzTemplateAnalysis runs the analyses of what page templates read
+// (Deps, PageDeps, PeriodReads, Bodies) on arbitrary list templates: a
+// site's own templates must never make them panic.
+func FuzzTemplateAnalysis(f *testing.F) {
+	list, err := fs.ReadFile(sitegen.DefaultTemplates(), "list.html")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(list))
+	for _, s := range []string{
+		`{{define "main"}}{{cache}}{{cache "x"}}{{. | cache "x"}}{{end}}`,
+		`{{define "main"}}{{with .Period}}{{range $i, $c := .Children}}{{template "main" $c}}{{end}}{{end}}{{end}}`,
+		`{{define "main"}}{{$x := .Period}}{{$x = $x.Prev}}{{if eq .Kind "home"}}{{len .Site.Articles}}{{end}}{{end}}`,
+		`{{define "main"}}{{(index .Period.Children 0).Parent.Next}}{{timeline}}{{timeline . .}}{{end}}`,
+	} {
+		f.Add(s)
+	}
+	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, list string) {
+		fsys := fstest.MapFS{
+			"base.html":    {Data: []byte(`{{template "main" .}}`)},
+			"article.html": {Data: []byte(`{{define "main"}}{{end}}`)},
+			"tags.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
+			"alias.html":   {Data: []byte(`{{.Article.URLPath}}`)},
+			"search.html":  {Data: []byte(`{{define "main"}}{{end}}`)},
+			"404.html":     {Data: []byte(`{{define "main"}}{{end}}`)},
+			"list.html":    {Data: []byte(list)},
+		}
+		r, err := New(config.Default(), Theme{Templates: fsys, Lang: lang})
+		if err != nil {
+			return // a template that does not parse: New reports it
+		}
+		r.Deps("list.html")
+		r.Bodies("list.html")
+		r.PeriodReads("list.html")
+		for _, kind := range []string{KindHome, KindYear, KindTag} {
+			r.PageDeps(&Page{Kind: kind, template: "list.html"})
+		}
+	})
 }
