@@ -62,6 +62,10 @@ type manifest struct {
 
 	rest  func() error // reads Sources and State.Search; nil once done
 	trees func() error // reads the folder records (see readTrees); nil once done
+
+	// otherProgram says the cache is another program's: only Outputs
+	// was read, for readCache to return.
+	otherProgram bool
 	file  *os.File     // the cache file, open until rest is done
 	// The records of the folders beside dest, from readTrees: the spare's
 	// decoded (nil: none, or not for this spare), the destination's as
@@ -396,22 +400,38 @@ func (cf *cacheFile) sections(first, last int) (string, error) {
 // none or it is not for this program, root and destination. It reads the
 // stamps and outputs; m.readTrees and m.readRest read the rest.
 func readManifest(root, dest string) *manifest {
+	m, _ := readCache(root, dest)
+	return m
+}
+
+// readCache is readManifest that also returns, when the cache is another
+// program's (an earlier or later sitegen) for this root and destination,
+// the output files it records. Nothing that program keyed, parsed or
+// computed is trusted, but what it says a file held is true of the file
+// as long as its stamp says it is as that build left it: a build by this
+// program links the files whose bytes it makes again instead of writing
+// them, and so keeps the previous site as the spare instead of deleting
+// it (see siteWriter.write).
+func readCache(root, dest string) (*manifest, []cachedOutput) {
 	cf, err := openCacheFile(cachePath(dest))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
 		}
-		return nil
+		return nil, nil
 	}
 	m, err := cf.readManifest(root, dest)
-	if err != nil || m == nil {
+	if err != nil || m == nil || m.otherProgram {
 		if err != nil {
 			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
 		}
 		cf.f.Close()
-		return nil
+		if m != nil && m.otherProgram {
+			return nil, m.Outputs
+		}
+		return nil, nil
 	}
-	return m
+	return m, nil
 }
 
 func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
@@ -460,7 +480,7 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	}
 	// Checked last: Run hashes the executable meanwhile (see programKey).
 	if h.Program != programKey() {
-		return nil, nil
+		return &manifest{Outputs: m.Outputs, otherProgram: true}, nil
 	}
 	m.file = cf.f
 	m.trees = func() error {

@@ -51,11 +51,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 
 	go programKey() // hashed on the other core while the cache is read
 	var man *manifest
+	var otherOutputs []cachedOutput // another program's cache's (see readCache)
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		if err := publish.Recover(dest); err != nil {
 			return nil, err
 		}
-		man = readManifest(root, dest)
+		man, otherOutputs = readCache(root, dest)
 	}
 	defer man.close()
 	b := &Builder{root: opts.Source, progress: &prog.read, contentDir: filepath.Join(root, "content")}
@@ -97,6 +98,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		go func(outs []cachedOutput) { checked <- checkOutputs(dest, outs) }(man.Outputs)
 		spare = publish.ListSpare(dest, man.spareTree)
 		defer spare.Wait() // a build that stops early leaves no goroutine behind
+	} else if otherOutputs != nil {
+		// A new sitegen: every page is drawn again, and those whose bytes
+		// did not change are linked from the previous site.
+		checked = make(chan map[string]*cachedOutput, 1)
+		go func() { checked <- checkOutputs(dest, otherOutputs) }()
 	}
 	if man != nil && !man.readRest() {
 		<-checked

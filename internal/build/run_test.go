@@ -256,3 +256,47 @@ func TestFarPeriodsFollowEdits(t *testing.T) {
 		return nil
 	}}})
 }
+
+// TestNewProgramLinksUnchangedFiles: a build by another sitegen (here, the
+// same one with its program key changed) trusts nothing of the cache but
+// what it says the output files held: it draws every page again, links
+// those whose bytes did not change (same inode and mtime), gives a clean
+// build's bytes and keeps the previous site as the spare instead of
+// handing it over to be deleted.
+func TestNewProgramLinksUnchangedFiles(t *testing.T) {
+	ctx := context.Background()
+	root := agedSite(t, 12)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, dest)
+	programKey()
+	was := programHash
+	programHash[0] ^= 1 // another sitegen
+	defer func() { programHash = was }()
+	var removed []string
+	rep, err := Run(ctx, Options{Source: root, Dest: dest, RemoveOld: func(dir string) {
+		removed = append(removed, dir)
+		os.RemoveAll(dir)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files != 0 || rep.Unchanged != len(before) {
+		t.Errorf("wrote %d files and kept %d, want 0 and %d", rep.Files, rep.Unchanged, len(before))
+	}
+	assertSameFiles(t, before, readTree(t, dest))
+	assertCleanBuild(t, root, dest, false)
+	if len(removed) != 0 {
+		t.Errorf("handed %q over to be deleted; the previous site should be the spare", removed)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dest), ".public.spare")); err != nil {
+		t.Errorf("no spare after the build: %v", err)
+	}
+	if man := readManifest(mustAbs(root), dest); man == nil {
+		t.Error("no cache of this program after the build")
+	} else {
+		man.close()
+	}
+}
