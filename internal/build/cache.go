@@ -62,16 +62,16 @@ type manifest struct {
 
 	rest  func() error // reads Sources and State.Search; nil once done
 	trees func() error // reads the folder records (see readTrees); nil once done
-
-	// otherProgram says the cache is another program's: only Outputs
-	// was read, for readCache to return.
-	otherProgram bool
 	file  *os.File     // the cache file, open until rest is done
 	// The records of the folders beside dest, from readTrees: the spare's
 	// decoded (nil: none, or not for this spare), the destination's as
 	// written, for the next cache to name as the spare's.
 	spareTree             *publish.Tree
 	spareData, publicTree []byte
+
+	// otherProgram says the cache is another program's: only Outputs
+	// was read, for readCache to return.
+	otherProgram bool
 }
 
 // A cacheState is what a build leaves in the cache besides its sources
