@@ -29,7 +29,9 @@ import (
 // It is trusted only as far as it can be checked, so that a stale cache
 // cannot produce wrong output:
 //   - it is keyed to the program (a hash of the executable), the site root
-//     and the destination; any other program or place ignores it;
+//     and the destination; any other place ignores it, and another program
+//     takes from it only what the output files held, for files still as
+//     they were (readCache);
 //   - a content file is reused only when its size, mtime, ctime and inode
 //     are all unchanged, and never when it was modified within a second of
 //     being read (an edit in the same clock tick would not move its mtime);
