@@ -3,11 +3,6 @@ package render
 import (
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	sitegen "github.com/sitegen/sitegen"
-	"github.com/sitegen/sitegen/internal/config"
-	"github.com/sitegen/sitegen/internal/i18n"
 )
 
 func TestBodies(t *testing.T) {
@@ -41,20 +36,10 @@ func TestBodies(t *testing.T) {
 		{`{{range .Site.Articles}}{{.Body}}{{end}}`, "", BodiesAny},
 		{`{{template "x" .}}`, `{{define "x"}}{{template "x" .}}{{end}}`, BodiesNone}, // recursion ends
 	} {
-		fsys := fstest.MapFS{
-			"base.html":    {Data: []byte(`<title>{{.Title}}</title>{{template "main" .}}`)},
-			"article.html": {Data: []byte(`{{define "main"}}` + tc.main + `{{end}}` + tc.more)},
-			"tags.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
-			"alias.html":   {Data: []byte(`{{.Article.URLPath}}`)},
-			"search.html":  {Data: []byte(`{{define "main"}}{{end}}`)},
-			"404.html":     {Data: []byte(`{{define "main"}}{{end}}`)},
-			"list.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
-		}
-		lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := New(config.Default(), Theme{Templates: fsys, Lang: lang})
+		r, err := templatesRenderer(map[string]string{
+			"base.html":    `<title>{{.Title}}</title>{{template "main" .}}`,
+			"article.html": `{{define "main"}}` + tc.main + `{{end}}` + tc.more,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,14 +58,7 @@ func TestBodies(t *testing.T) {
 // The default theme's article page shows its own story's body, and no
 // other page shows a body.
 func TestDefaultThemeBodies(t *testing.T) {
-	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(config.Default(), Theme{Templates: sitegen.DefaultTemplates(), Lang: lang})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := defaultRenderer(t)
 	for _, name := range pageTemplates {
 		want := BodiesNone
 		if name == "article.html" {

@@ -82,21 +82,47 @@ func TestPageDeps(t *testing.T) {
 // page templates read nothing of the site but an article's body.
 func depsRenderer(t *testing.T, list string) *Renderer {
 	t.Helper()
-	base := `<title>{{.Site.Config.Title}}</title>{{template "main" .}}`
+	r, err := templatesRenderer(map[string]string{
+		"base.html":    `<title>{{.Site.Config.Title}}</title>{{template "main" .}}`,
+		"article.html": `{{define "main"}}{{.Article.Body}}{{end}}`,
+		"list.html":    list,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// templatesRenderer returns a Renderer of the given page templates, the
+// others drawing nothing.
+func templatesRenderer(templates map[string]string) (*Renderer, error) {
 	fsys := fstest.MapFS{
-		"base.html":    {Data: []byte(base)},
-		"article.html": {Data: []byte(`{{define "main"}}{{.Article.Body}}{{end}}`)},
+		"base.html":    {Data: []byte(`{{template "main" .}}`)},
+		"article.html": {Data: []byte(`{{define "main"}}{{end}}`)},
 		"tags.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
 		"alias.html":   {Data: []byte(`{{.Article.URLPath}}`)},
 		"search.html":  {Data: []byte(`{{define "main"}}{{end}}`)},
 		"404.html":     {Data: []byte(`{{define "main"}}{{end}}`)},
-		"list.html":    {Data: []byte(list)},
+		"list.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
 	}
+	for name, text := range templates {
+		fsys[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return New(config.Default(), Theme{Templates: fsys, Lang: lang})
+}
+
+// defaultRenderer returns a Renderer of the default theme.
+func defaultRenderer(t testing.TB) *Renderer {
+	t.Helper()
 	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := New(config.Default(), Theme{Templates: fsys, Lang: lang})
+	r, err := New(config.Default(), Theme{Templates: sitegen.DefaultTemplates(), Lang: lang})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,11 +5,8 @@ import (
 	"io/fs"
 	"slices"
 	"testing"
-	"testing/fstest"
 
 	sitegen "github.com/sitegen/sitegen"
-	"github.com/sitegen/sitegen/internal/config"
-	"github.com/sitegen/sitegen/internal/i18n"
 )
 
 // TestPeriodReads checks which periods the analysis finds a list template
@@ -64,15 +61,7 @@ func TestPeriodReads(t *testing.T) {
 // own period's count, its children's counts (sub-period lists, the
 // timeline), their neighbours, parent and grandparent (breadcrumbs).
 func TestDefaultThemePeriodReads(t *testing.T) {
-	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(config.Default(), Theme{Templates: sitegen.DefaultTemplates(), Lang: lang})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, ok := r.PeriodReads("list.html")
+	got, ok := defaultRenderer(t).PeriodReads("list.html")
 	want := []PeriodRead{{"", true}, {"c", true}, {"n", false}, {"p", false}, {"u", false}, {"uu", false}}
 	if !ok || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("list.html reads %v (ok %v), want %v", got, ok, want)
@@ -96,21 +85,8 @@ func FuzzTemplateAnalysis(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
-	if err != nil {
-		f.Fatal(err)
-	}
 	f.Fuzz(func(t *testing.T, list string) {
-		fsys := fstest.MapFS{
-			"base.html":    {Data: []byte(`{{template "main" .}}`)},
-			"article.html": {Data: []byte(`{{define "main"}}{{end}}`)},
-			"tags.html":    {Data: []byte(`{{define "main"}}{{end}}`)},
-			"alias.html":   {Data: []byte(`{{.Article.URLPath}}`)},
-			"search.html":  {Data: []byte(`{{define "main"}}{{end}}`)},
-			"404.html":     {Data: []byte(`{{define "main"}}{{end}}`)},
-			"list.html":    {Data: []byte(list)},
-		}
-		r, err := New(config.Default(), Theme{Templates: fsys, Lang: lang})
+		r, err := templatesRenderer(map[string]string{"list.html": list})
 		if err != nil {
 			return // a template that does not parse: New reports it
 		}
