@@ -31,9 +31,10 @@ const (
 
 	// DepsPagePeriod is set when the templates read the page's own .Period
 	// or periods linked from one (.Parent, .Children, .Prev, .Next), or
-	// draw a timeline: every period's start and count, but only on the
-	// pages that have a period, and on home pages, whose timeline charts
-	// the whole archive. A page of any other kind has no period to start
+	// draw a timeline: only on the pages that have a period (those that
+	// PeriodReads says, or else every period's start and count), and on
+	// home pages, whose timeline charts the whole archive (every period's
+	// start and count). A page of any other kind has no period to start
 	// from, so adding an article, which changes some period's count,
 	// changes no article or tag page.
 	DepsPagePeriod
