@@ -24,6 +24,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // A Staging is a folder being filled with the next version of a site.
@@ -56,6 +57,12 @@ type Staging struct {
 	committed       bool
 	previousIsSpare bool // after Commit: see PreviousIsSpare
 	dirsMade        bool // MakeDirs made every folder WriteFileStat needs
+
+	// In a fresh staging folder: every file staged, by path, with its
+	// inode, 0 where it is not known (noted by claim, which every write
+	// makes first), for the record of the new site (madeTree). Under mu.
+	made    map[string]uint64
+	swapped time.Time // when Commit swapped the site in
 }
 
 // Begin creates a fresh staging folder beside dest. It first finishes an
@@ -175,6 +182,7 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 		return nil, fmt.Errorf("creating staging folder: %w", err)
 	}
 	s.reuse, s.spare, s.touched = false, nil, nil
+	s.made = map[string]uint64{}
 	return s, nil
 }
 
@@ -308,6 +316,11 @@ func (s *Staging) MakeDirs(files []string) error {
 // whatever file the spare holds there goes, and so does a folder that the
 // new site does not need.
 func (s *Staging) claim(rel, p string) error {
+	if s.made != nil {
+		s.mu.Lock()
+		s.made[rel] = 0 // its inode is noted once it is written (noteInode)
+		s.mu.Unlock()
+	}
 	if !s.reuse {
 		return nil
 	}
@@ -377,7 +390,19 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, writeError("writing", rel, err)
 	}
+	s.noteInode(rel, inode(fi))
 	return fi, nil
+}
+
+// noteInode notes, in a fresh staging folder, the inode of the file
+// staged at rel.
+func (s *Staging) noteInode(rel string, ino uint64) {
+	if s.made == nil {
+		return
+	}
+	s.mu.Lock()
+	s.made[rel] = ino
+	s.mu.Unlock()
 }
 
 // folderMissing reports whether err, from creating a file, may mean that
@@ -457,7 +482,16 @@ func (s *Staging) link(rel, p, target string, known uint64) (missing bool, err e
 			err = os.Link(target, p)
 		}
 	}
-	if err == nil || isDiskFull(err) {
+	if err == nil {
+		if known == 0 && s.made != nil {
+			if fi, err := os.Lstat(p); err == nil {
+				known = inode(fi)
+			}
+		}
+		s.noteInode(rel, known)
+		return false, nil
+	}
+	if isDiskFull(err) {
 		return false, err
 	}
 	// No hard links here (another device, a file system without them):
@@ -466,7 +500,10 @@ func (s *Staging) link(rel, p, target string, known uint64) (missing bool, err e
 	if rerr != nil {
 		return true, err
 	}
-	_, err = writeFileStat(p, data, false)
+	fi, err := writeFileStat(p, data, false)
+	if err == nil {
+		s.noteInode(rel, inode(fi))
+	}
 	return false, err
 }
 
@@ -581,6 +618,7 @@ func (s *Staging) Commit() error {
 	if s.reuse {
 		s.prune()
 	}
+	s.swapped = time.Now()
 	old, err := swap(s.dir, s.dest, oldPrefix(s.dest))
 	if err != nil {
 		return fmt.Errorf("publishing %s: %w", s.dest, err)
@@ -656,11 +694,15 @@ func (s *Staging) touchDir(dir string) {
 
 // Tree returns, after Commit, the record of the site now at the
 // destination for the build that will fill it as the spare (ListSpare),
-// or nil when there is none: a site staged into a fresh folder has none,
-// every one of its folders being new.
+// or nil when there is none. For a site staged into a fresh folder it is
+// made from what the staging wrote (see madeTree); it may be called once.
 func (s *Staging) Tree() *Tree {
 	if !s.committed {
 		return nil
+	}
+	if s.tree == nil && s.made != nil {
+		s.tree = s.madeTree()
+		s.made = nil
 	}
 	return s.tree
 }

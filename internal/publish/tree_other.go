@@ -27,6 +27,12 @@ func statDirAt(_ int, _ bool, dir, rel string) (dirStamp, error) {
 	return statDir(filepath.Join(dir, filepath.FromSlash(rel)))
 }
 
+// statDirLinks is statDirAt with no link count (0), which matches none.
+func statDirLinks(fd int, raw bool, dir, rel string) (dirStamp, uint64, error) {
+	st, err := statDirAt(fd, raw, dir, rel)
+	return st, 0, err
+}
+
 // readDir lists a folder through os.ReadDir; the caller stats each file
 // for its inode.
 func readDir(dir string, _ bool) ([]dirEntry, error) { return readDirPortable(dir) }

@@ -321,19 +321,25 @@ func TestSpareRecordAcrossBuilds(t *testing.T) {
 	}
 	writeTree(t, dest, site(1))
 	tick()
-	if rec := build(site(2), nil); rec != nil {
-		t.Error("a site staged into a fresh folder has a record")
+	recA := build(site(2), nil) // a fresh folder: its record is what it wrote (madeTree)
+	if recA == nil {
+		t.Fatal("a site staged into a fresh folder has no record")
 	}
 	recB := build(site(3), nil) // fills the spare, listing it
 	if recB == nil {
 		t.Fatal("a site staged into the spare has no record")
 	}
-	build(site(4), nil)
+	// The spare is now the site of build 2, which recA describes.
+	n := listedFolders.Load()
+	build(site(4), recA)
+	if listed := listedFolders.Load() - n; listed > 3 {
+		t.Errorf("%d folders listed; the fresh folder's record should have spared all but the changed ones", listed)
+	}
 	// The spare is now the site of build 3, which recB describes.
 	os.Remove(filepath.Join(spare, "d4/p7/index.html"))
 	writeTree(t, spare, map[string]string{"d1/p1/stray.html": "stray", "d2/p5/index.html": "half written", "d0/extra/index.html": "stray"})
 	tick()
-	n := listedFolders.Load()
+	n = listedFolders.Load()
 	build(site(5), recB)
 	if listed := listedFolders.Load() - n; listed > 10 {
 		t.Errorf("%d folders listed; the record should have spared all but the changed ones", listed)
