@@ -12,7 +12,8 @@ import (
 // s.made names every file in the folder, with its inode where the write
 // knew it. A folder is recorded with its stamp only when
 //   - every file noted in it has a known inode;
-//   - it had not changed for dirRacyWindow when the site was swapped in:
+//   - it had not changed for its racy window (see dirRacyWindow) when the
+//     site was swapped in:
 //     whatever changes it after the swap (a hand, a later build) moves its
 //     stamp past that;
 //   - its link count says it holds exactly the folders noted: a folder
@@ -59,11 +60,10 @@ func (s *Staging) madeTree() *Tree {
 	fd := openDir(s.dest)
 	defer closeDir(fd)
 	raw := localDir(fd)
-	limit := s.swapped.Add(-dirRacyWindow).UnixNano()
 	forEach(len(rels), func(i int) error {
 		d := dirs[rels[i]]
 		st, links, err := statDirLinks(fd, raw, s.dest, rels[i])
-		trusted := err == nil && !unknown[rels[i]] && st.mtime < limit && st.ctime < limit &&
+		trusted := err == nil && !unknown[rels[i]] && settledAt(st, s.swapped) &&
 			links == uint64(2+len(d.dirs))
 		if trusted {
 			d.stamp = st

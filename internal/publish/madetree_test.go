@@ -129,7 +129,7 @@ func TestMadeTreeMatchesListing(t *testing.T) {
 	os.RemoveAll(prev)
 }
 
-// Folders changed within dirRacyWindow of the swap are not vouched for:
+// Folders changed within their racy window of the swap are not vouched for:
 // a change right after it could keep their stamps.
 func TestMadeTreeRacyFolders(t *testing.T) {
 	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {

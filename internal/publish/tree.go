@@ -68,8 +68,28 @@ type dirStamp struct {
 // dirRacyWindow is how long a folder must have stayed unchanged to be
 // recorded with its stamp: times move in clock ticks (a second or two on
 // some file systems), so a change within the tick of the look would not
-// show. Tests set it to 0.
-var dirRacyWindow = 2 * time.Second
+// show. Where a stamp's times have a fraction of a second, the file system
+// keeps nanoseconds (ext4, XFS, Btrfs, tmpfs) and its times move with the
+// kernel's clock tick, at most 10 ms: dirRacyWindowFine, ten times that,
+// is enough there. Tests set both to 0.
+var (
+	dirRacyWindow     = 2 * time.Second
+	dirRacyWindowFine = 100 * time.Millisecond
+)
+
+// settledAt reports whether a folder with stamp st had not changed for
+// its racy window at the time t, so that its stamp can be trusted.
+func settledAt(st dirStamp, t time.Time) bool {
+	if st == (dirStamp{}) {
+		return false
+	}
+	window := dirRacyWindow
+	if st.mtime%int64(time.Second) != 0 || st.ctime%int64(time.Second) != 0 {
+		window = dirRacyWindowFine
+	}
+	limit := t.Add(-window).UnixNano()
+	return st.mtime < limit && st.ctime < limit
+}
 
 // child returns d's folder named name, or nil.
 func (d *treeDir) child(name string) *treeDir {
@@ -308,12 +328,9 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 // abs returns the path of the entry at rel.
 func (w *treeWalk) abs(rel string) string { return filepath.Join(w.dir, filepath.FromSlash(rel)) }
 
-// settled reports whether a folder with stamp st had not changed for
-// dirRacyWindow when the walk began, so that its stamp can be trusted.
-func (w *treeWalk) settled(st dirStamp) bool {
-	limit := w.now.Add(-dirRacyWindow).UnixNano()
-	return st != (dirStamp{}) && st.mtime < limit && st.ctime < limit
-}
+// settled reports whether a folder with stamp st had not changed for its
+// racy window when the walk began, so that its stamp can be trusted.
+func (w *treeWalk) settled(st dirStamp) bool { return settledAt(st, w.now) }
 
 // readDirPortable lists a folder through os.ReadDir: names and types, no
 // inodes.

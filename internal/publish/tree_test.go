@@ -77,9 +77,9 @@ func contents(t *testing.T, l *treeListing) (map[string]uint64, map[string]bool)
 // trustAllFolders makes every folder settled at once, for a test: it must
 // wait a few clock ticks between recording a tree and changing it.
 func trustAllFolders(t *testing.T) {
-	old := dirRacyWindow
-	dirRacyWindow = 0
-	t.Cleanup(func() { dirRacyWindow = old })
+	old, oldFine := dirRacyWindow, dirRacyWindowFine
+	dirRacyWindow, dirRacyWindowFine = 0, 0
+	t.Cleanup(func() { dirRacyWindow, dirRacyWindowFine = old, oldFine })
 }
 
 // tick waits long enough for a folder changed now to get other times than
@@ -351,9 +351,9 @@ func TestSpareRecordAcrossBuilds(t *testing.T) {
 // incremental build's listing of the spare costs, its stats and the
 // listing's maps.
 func BenchmarkListTreeWithRecord(b *testing.B) {
-	old := dirRacyWindow
-	dirRacyWindow = 0
-	b.Cleanup(func() { dirRacyWindow = old })
+	old, oldFine := dirRacyWindow, dirRacyWindowFine
+	dirRacyWindow, dirRacyWindowFine = 0, 0
+	b.Cleanup(func() { dirRacyWindow, dirRacyWindowFine = old, oldFine })
 	dir := b.TempDir()
 	for i := range 10000 {
 		p := filepath.Join(dir, fmt.Sprint(2000+i%26), fmt.Sprintf("%02d", 1+i/26%12), fmt.Sprintf("%02d", 1+i/312%28), fmt.Sprintf("story-%d", i), "index.html")
@@ -373,6 +373,31 @@ func BenchmarkListTreeWithRecord(b *testing.B) {
 		l, err := listTree(dir, first.tree)
 		if err != nil || len(l.files) != 10000 {
 			b.Fatalf("listed %d files, %v", len(l.files), err)
+		}
+	}
+}
+
+// A stamp with a fraction of a second comes from a file system that keeps
+// nanoseconds, whose times move with the kernel's clock tick: it is
+// trusted after dirRacyWindowFine; a stamp of whole seconds only after
+// dirRacyWindow.
+func TestSettledAt(t *testing.T) {
+	now := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	at := func(ago time.Duration) int64 { return now.Add(-ago).UnixNano() }
+	for _, tc := range []struct {
+		name string
+		st   dirStamp
+		want bool
+	}{
+		{"fine, 500 ms ago", dirStamp{ino: 1, mtime: at(500*time.Millisecond + 7), ctime: at(500*time.Millisecond + 7)}, true},
+		{"fine, 50 ms ago", dirStamp{ino: 1, mtime: at(50*time.Millisecond + 7), ctime: at(50*time.Millisecond + 7)}, false},
+		{"fine mtime, changed 50 ms ago", dirStamp{ino: 1, mtime: at(time.Second + 7), ctime: at(50*time.Millisecond + 7)}, false},
+		{"whole seconds, 1 s ago", dirStamp{ino: 1, mtime: at(time.Second), ctime: at(time.Second)}, false},
+		{"whole seconds, 3 s ago", dirStamp{ino: 1, mtime: at(3 * time.Second), ctime: at(3 * time.Second)}, true},
+		{"no stamp", dirStamp{}, false},
+	} {
+		if got := settledAt(tc.st, now); got != tc.want {
+			t.Errorf("%s: settled %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
