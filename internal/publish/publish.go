@@ -695,7 +695,7 @@ func (s *Staging) touchDir(dir string) {
 // Tree returns, after Commit, the record of the site now at the
 // destination for the build that will fill it as the spare (ListSpare),
 // or nil when there is none. For a site staged into a fresh folder it is
-// made from what the staging wrote (see madeTree); it may be called once.
+// made from what the staging wrote (see madeTree), on the first call.
 func (s *Staging) Tree() *Tree {
 	if !s.committed {
 		return nil
