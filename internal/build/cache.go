@@ -70,10 +70,6 @@ type manifest struct {
 	// written, for the next cache to name as the spare's.
 	spareTree             *publish.Tree
 	spareData, publicTree []byte
-
-	// otherProgram says the cache is another program's: only Outputs
-	// was read, for readCache to return.
-	otherProgram bool
 }
 
 // A cacheState is what a build leaves in the cache besides its sources
@@ -422,24 +418,23 @@ func readCache(root, dest string) (*manifest, []cachedOutput) {
 		}
 		return nil, nil
 	}
-	m, err := cf.readManifest(root, dest)
-	if err != nil || m == nil || m.otherProgram {
+	m, other, err := cf.readManifest(root, dest)
+	if err != nil || m == nil {
 		if err != nil {
 			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
 		}
 		cf.f.Close()
-		if m != nil && m.otherProgram {
-			return nil, m.Outputs
-		}
-		return nil, nil
+		return nil, other
 	}
 	return m, nil
 }
 
-func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
+// readManifest reads the manifest, or, when the cache is another
+// program's, only the outputs it records (see readCache).
+func (cf *cacheFile) readManifest(root, dest string) (m *manifest, otherOutputs []cachedOutput, err error) {
 	data, err := cf.sections(secContent, secOutputs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	at := func(sec int) string { // section sec of data
 		start := cf.off[sec] - cf.off[secContent]
@@ -448,15 +443,15 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	r := newCacheReader(at(secHeader))
 	h := r.header()
 	if r.err != nil || h.Format != cacheFormat || h.Root != root || h.Dest != dest {
-		return nil, nil // another program's or place's: not an error
+		return nil, nil, nil // another place's, or format's: not an error
 	}
 	if err := r.end(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if int64(h.Sources) > cf.len[secStamps] || int64(h.Outputs) > cf.len[secOutputs] {
-		return nil, errors.New("more records than bytes")
+		return nil, nil, errors.New("more records than bytes")
 	}
-	m := &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
+	m = &manifest{Format: h.Format, Program: h.Program, Root: h.Root, Dest: h.Dest,
 		State: cacheState{World: h.World, Articles: h.Articles, Pages: h.Pages, Notes: h.Notes, Extras: h.Extras}}
 	// The outputs on the other core, idle this early, while the stamps
 	// are read.
@@ -478,11 +473,11 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 	r = newCacheReader(at(secContent))
 	m.State.Content = r.contentRecord()
 	if err := errors.Join(err, r.end(), <-outputsRead); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Checked last: Run hashes the executable meanwhile (see programKey).
 	if h.Program != programKey() {
-		return &manifest{Outputs: m.Outputs, otherProgram: true}, nil
+		return nil, m.Outputs, nil
 	}
 	m.file = cf.f
 	m.trees = func() error {
@@ -508,7 +503,7 @@ func (cf *cacheFile) readManifest(root, dest string) (*manifest, error) {
 		}
 		return m.readSources(cf, h)
 	}
-	return m, nil
+	return m, nil, nil
 }
 
 // readSources reads the sources, the search analyses and the related
