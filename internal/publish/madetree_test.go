@@ -158,3 +158,48 @@ func TestMadeTreeRacyFolders(t *testing.T) {
 		}
 	}
 }
+
+// A file linked under an inode the caller found before it was replaced is
+// recorded under the inode it has: the record names what the folder
+// holds.
+func TestMadeTreeRecordsLinkedInode(t *testing.T) {
+	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {
+		t.Skip("no folder stamps on this system: every folder is listed")
+	}
+	trustAllFolders(t)
+	root := t.TempDir()
+	prev := filepath.Join(root, "prev")
+	writeTree(t, prev, map[string]string{"a/index.html": "old"})
+	fi, err := os.Lstat(filepath.Join(prev, "a/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := inode(fi)
+	// Replaced by hand after the caller looked; the old file, kept under
+	// another name, keeps its inode from being given to the new one.
+	if err := os.Link(filepath.Join(prev, "a/index.html"), filepath.Join(prev, "old.html")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(prev, "a/index.html"))
+	writeTree(t, prev, map[string]string{"a/index.html": "new"})
+	st, err := Begin(filepath.Join(root, "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LinkKnownFiles([]string{"a/index.html"}, []uint64{found}, prev); err != nil {
+		t.Fatal(err)
+	}
+	tick()
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	st.Cleanup()
+	d := st.Tree().root.find("a")
+	now, err := os.Lstat(filepath.Join(root, "public/a/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d == nil || d.stamp == (dirStamp{}) || len(d.files) != 1 || d.files[0].ino != inode(now) {
+		t.Errorf("a: recorded %+v; the file there has inode %d (the caller found %d)", d, inode(now), found)
+	}
+}

@@ -483,12 +483,16 @@ func (s *Staging) link(rel, p, target string, known uint64) (missing bool, err e
 		}
 	}
 	if err == nil {
-		if known == 0 && s.made != nil {
+		if s.made != nil {
+			// The inode linked, not known: should target have been
+			// replaced since the caller found it, the record must name
+			// the file the folder holds.
+			var ino uint64
 			if fi, err := os.Lstat(p); err == nil {
-				known = inode(fi)
+				ino = inode(fi)
 			}
+			s.noteInode(rel, ino)
 		}
-		s.noteInode(rel, known)
 		return false, nil
 	}
 	if isDiskFull(err) {
