@@ -276,13 +276,16 @@ func restoreFile(b *testing.B, p string, data []byte) {
 // path takes (see updateBodies); "title" changes a headline, and with it
 // the URL (the benchmark's articles have no slug of their own), which
 // re-indexes the whole site; "add" adds an article dated after all others
-// (deleted again, untimed, before the next).
+// (deleted again, untimed, before the next). Every page is drawn once
+// first, untimed, as the preview server does before it serves: the list
+// entries of the articles an edit leaves alone are then drawn already.
 func BenchmarkBuilderUpdate(b *testing.B) {
 	root, _ := benchSiteRoot(b)
 	bl, err := NewBuilder(context.Background(), root)
 	if err != nil {
 		b.Fatal(err)
 	}
+	renderChanged(b, bl, &Changes{Pages: bl.Files()})
 	article := firstArticle(b, root)
 	rel, _ := filepath.Rel(root, article)
 	orig, _ := os.ReadFile(article)

@@ -51,16 +51,17 @@ type Builder struct {
 	sources   map[string]*source // by path under content/
 	walkErrs  content.Problems   // files in content/ that are not articles
 	site      *site.Site
-	pages     map[string]*render.Page // by output file
-	files     []string                // output files of pages, in render.Pages order
-	list      []*render.Page          // the pages in render.Pages order: list[i] is drawn into files[i]
-	keys      map[string]pageKey      // by output file
-	txtTopics map[string]bool         // topic keys that raw text articles name, made on first need; see topicsKept
-	bodyPages *bodyIndex              // the pages that show each article's body, made on first need; see bodyPagesOf
-	dups      *dupIndex               // the sources' articles by hash and fingerprint, made on first need; see duplicatesKept
-	probs     content.Problems        // problems() as last computed; nil: to compute again (sources or walkErrs changed)
-	unindexed bool                    // sources changed after the last reindex (an Update that failed halfway): no fast path
-	lastFast  bool                    // the last Update took the fast path for body edits (for tests)
+	pages     map[string]*render.Page      // by output file
+	files     []string                     // output files of pages, in render.Pages order
+	list      []*render.Page               // the pages in render.Pages order: list[i] is drawn into files[i]
+	keys      map[string]pageKey           // by output file
+	artKeys   map[*content.Article]artKeys // by published article, as the last full keying found them; nil: none (see articleID)
+	txtTopics map[string]bool              // topic keys that raw text articles name, made on first need; see topicsKept
+	bodyPages *bodyIndex                   // the pages that show each article's body, made on first need; see bodyPagesOf
+	dups      *dupIndex                    // the sources' articles by hash and fingerprint, made on first need; see duplicatesKept
+	probs     content.Problems             // problems() as last computed; nil: to compute again (sources or walkErrs changed)
+	unindexed bool                         // sources changed after the last reindex (an Update that failed halfway): no fast path
+	lastFast  bool                         // the last Update took the fast path for body edits (for tests)
 
 	progress *atomic.Int64 // articles read, for the progress line; may be nil
 
@@ -120,6 +121,7 @@ func (b *Builder) loadTheme() error {
 		return err
 	}
 	cfgBytes, _ := fs.ReadFile(rootFS, config.FileName)
+	th.renderer.IdentifyArticles(b.articleID)
 	b.theme, b.themeHash, b.cfgHash, b.rules = th, h, hashBytes(cfgBytes), rules
 	return nil
 }
@@ -187,7 +189,6 @@ func (b *Builder) reindex() {
 	}
 	// site.New sorts by date with ties broken by source path, so the order
 	// of arts does not matter.
-	b.theme.renderer.ResetCache() // list fragments are keyed by article, and articles changed
 	// The archive-wide steps (duplicates, Read more links, topic tags)
 	// work in place on articles given back their fields as parsed, so
 	// they run afresh on every update; with no cancellation they cannot
@@ -214,6 +215,28 @@ func (b *Builder) reindex() {
 		b.pages[b.files[i]] = p
 	}
 	b.keys = b.pageKeys(all)
+	// List fragments drawn from articles keep by their keys (articleID);
+	// the others may show what changed in place.
+	var live map[render.ArticleID]bool // made on first need: a first build has no fragments yet
+	b.theme.renderer.KeepFragments(func(id render.ArticleID) bool {
+		if live == nil {
+			live = make(map[render.ArticleID]bool, len(b.artKeys))
+			for _, ak := range b.artKeys {
+				live[render.ArticleID(ak.full)] = true
+			}
+		}
+		return live[id]
+	})
+}
+
+// articleID names a published article's content for the renderer's
+// fragment cache (render.Renderer.IdentifyArticles): its key with the
+// body, which covers everything the article's page shows of it (see
+// articleKeys). It knows the articles of the last full keying, and those
+// updateBodies changed since.
+func (b *Builder) articleID(a *content.Article) (render.ArticleID, bool) {
+	ak, ok := b.artKeys[a]
+	return render.ArticleID(ak.full), ok && ak.full != (sourceHash{})
 }
 
 // relatedFromCache counts the indexes that kept the related stories of the

@@ -410,3 +410,32 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 	}
 	return root, edits
 }
+
+// TestUpdateKeepsFragmentsRight: the renderer keeps what the "cache"
+// template function drew across updates (render.Renderer.KeepFragments)
+// only where it cannot have changed: an article's fragments under its key,
+// a tag's under its value. A fragment cached under .Chrome, which points at
+// the site whose articles updateBodies changes in place, must be drawn
+// again; so must an article's after any edit that changes what it shows.
+func TestUpdateKeepsFragmentsRight(t *testing.T) {
+	root, edits := bodyEditSite(t)
+	writeSiteFile(t, root, "templates/list.html", `{{define "main"}}<h1>{{.Title}}</h1>
+{{- cache "every-summary" .Chrome}}
+{{- range .List}}{{cache "entry" .}}{{end}}{{end}}
+{{define "every-summary"}}<ol>{{range .Site.Articles}}<li>{{.Summary}}</li>{{end}}</ol>{{end}}
+{{define "entry"}}<p>{{.Title}}, {{range .Authors}}{{.}} {{end}}: {{.Summary}} ({{len .Body}} bytes) {{range .Tags}}{{cache "tag" .}}{{end}}</p>{{end}}
+{{define "tag"}}<a href="/tags/{{.Slug}}/">{{.Name}}</a>{{end}}`)
+	for i := range edits {
+		edits[i].most = 0 // every list page shows every summary
+	}
+	edits = append(edits,
+		siteEdit{name: "add", apply: func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/md/added.md", testArticle("An added story", "2024-01-09", []string{"Council", "Roads"}, "Added text."))
+			return []string{"content/md/added.md"}
+		}},
+		siteEdit{name: "retag", apply: func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/md/added.md", testArticle("An added story", "2024-01-09", []string{"Council", "Bridges"}, "Added text."))
+			return []string{"content/md/added.md"}
+		}})
+	checkUpdates(t, root, edits)
+}

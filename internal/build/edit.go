@@ -89,9 +89,6 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		b.sources[p] = nw
 		changed[pub] = true
 	}
-	// Fragments of the "cache" template function are keyed by article,
-	// and these articles changed in place.
-	b.theme.renderer.ResetCache()
 	files := b.bodyPagesOf(changed)
 	if len(shown) > 0 {
 		files = b.addShownPagesOf(files, shown)
@@ -104,6 +101,15 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 			pages = append(pages, f)
 		}
 	}
+	// These articles changed in place: fragments drawn from them are
+	// kept by their new keys from now on, and those whose arguments
+	// point at them are forgotten.
+	if b.artKeys != nil {
+		for a := range changed {
+			b.artKeys[a] = kr.article(a)
+		}
+	}
+	b.theme.renderer.KeepFragments(nil)
 	slices.Sort(pages)
 	return pages, true, nil
 }
@@ -620,7 +626,8 @@ func (b *Builder) editFromCache(man *manifest) bool {
 			arts = append(arts, s.art)
 		}
 	}
-	b.theme.renderer.ResetCache()
+	b.artKeys = nil // no full keying: fragments are kept by article pointer (see articleID)
+	b.theme.renderer.KeepFragments(nil)
 	b.site = site.New(b.theme.cfg, arts)
 	// The related stories taken from the cache on the other core while
 	// the pages are listed: neither reads what the other sets.

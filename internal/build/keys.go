@@ -108,10 +108,12 @@ func hashExecutable(k *keyWriter) error {
 	return err
 }
 
-// pageKeys computes every page's key, on all cores.
+// pageKeys computes every page's key, on all cores, and notes every
+// article's in b.artKeys.
 func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
 	kr := b.newKeyer()
 	kr.prepare(pages)
+	b.artKeys = kr.arts
 	out := make([]pageKey, len(pages))
 	forEach(len(pages), func(k *keyWriter, i int) { out[i] = kr.key(k, pages[i]) })
 	keys := make(map[string]pageKey, len(pages))

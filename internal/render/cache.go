@@ -6,29 +6,103 @@ import (
 	"html/template"
 	"reflect"
 	"sync"
+
+	"github.com/sitegen/sitegen/internal/content"
 )
 
 // A fragmentCache holds the output of the "cache" template function.
 //
 // An archive's list pages show each article again and again (on the home
 // page, its tags' pages and its year, month and day pages): the default
-// list template draws an article's entry once per build with
+// list template draws an article's entry once with
 // {{cache "article-item" .}} and reuses the bytes. A cached template must
 // depend on its argument alone, which holds for a template that reads only
 // its dot, and must be called where HTML text may go.
 //
+// Fragments outlive an update of the site (Renderer.KeepFragments) when
+// nothing they show can have changed: their argument is a value that holds
+// no pointer (a content.Tag), or an article the caller names by its content
+// (Renderer.IdentifyArticles). The preview server then draws again only the
+// list entries of the articles an edit changed, not those of every article
+// on the pages it moved (adding an article moves every home page). A
+// fragment whose argument holds any other pointer (a period, a page's
+// .Chrome with its site) is forgotten, for what it points to may have been
+// changed in place.
+//
 // It is read far more often than written (every list entry of every page,
-// drawn once): a map under a read-write lock, which looks up about three
+// drawn once): maps under a read-write lock, which look up about three
 // times faster than a sync.Map with these interface keys.
 type fragmentCache struct {
-	mu sync.RWMutex
-	m  map[fragmentKey]template.HTML
+	mu       sync.RWMutex
+	durable  map[fragmentKey]template.HTML // argument a value without pointers, or an article by ID
+	fleeting map[fragmentKey]template.HTML // argument holds some other pointer
+	ids      func(*content.Article) (ArticleID, bool)
 }
 
 type fragmentKey struct {
 	set  *template.Template
 	name string
-	arg  any
+	arg  any       // nil for an article named by id
+	id   ArticleID // the article's, when byID
+	byID bool
+}
+
+// An ArticleID names what an article holds: two articles with the same ID
+// draw the same fragments. See Renderer.IdentifyArticles.
+type ArticleID [16]byte
+
+// pointerFree remembers, by type, whether a value of the type holds no
+// pointer (strings aside, which cannot change): see holdsNoPointer.
+var pointerFree sync.Map // reflect.Type -> bool
+
+// holdsNoPointer reports whether a value of type t holds no pointer, slice,
+// map, interface, channel or function, at any depth: whether two equal
+// values must draw the same fragment whatever happens to the site.
+func holdsNoPointer(t reflect.Type) bool {
+	if v, ok := pointerFree.Load(t); ok {
+		return v.(bool)
+	}
+	var free func(reflect.Type) bool
+	free = func(t reflect.Type) bool {
+		switch t.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
+			return true
+		case reflect.Array:
+			return free(t.Elem())
+		case reflect.Struct:
+			for i := range t.NumField() {
+				if !free(t.Field(i).Type) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
+	v := free(t)
+	pointerFree.Store(t, v)
+	return v
+}
+
+// key returns the key that name drawn from arg is kept under in set and
+// whether it outlives an update; ok is false for an argument that cannot
+// be a key (nil, or a type without ==). The caller holds c.mu.
+func (c *fragmentCache) key(set *template.Template, name string, arg any) (k fragmentKey, durable, ok bool) {
+	if a, isArt := arg.(*content.Article); isArt && a != nil && c.ids != nil {
+		if id, known := c.ids(a); known {
+			return fragmentKey{set: set, name: name, id: id, byID: true}, true, true
+		}
+	}
+	if arg == nil {
+		return k, false, false
+	}
+	t := reflect.TypeOf(arg)
+	if !t.Comparable() {
+		return k, false, false
+	}
+	return fragmentKey{set: set, name: name, arg: arg}, holdsNoPointer(t), true
 }
 
 // fragmentBufs are where fragments are drawn, grown once instead of for
@@ -37,16 +111,22 @@ var fragmentBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // cacheFunc returns the "cache" function for the template set t.
 func (r *Renderer) cacheFunc(t *template.Template) func(name string, arg any) (template.HTML, error) {
+	c := &r.fragments
 	return func(name string, arg any) (template.HTML, error) {
-		cacheable := arg != nil && reflect.TypeOf(arg).Comparable()
-		key := fragmentKey{t, name, arg}
+		c.mu.RLock()
+		key, durable, cacheable := c.key(t, name, arg)
+		var h template.HTML
+		var found bool
 		if cacheable {
-			r.fragments.mu.RLock()
-			h, ok := r.fragments.m[key]
-			r.fragments.mu.RUnlock()
-			if ok {
-				return h, nil
+			if durable {
+				h, found = c.durable[key]
+			} else {
+				h, found = c.fleeting[key]
 			}
+		}
+		c.mu.RUnlock()
+		if found {
+			return h, nil
 		}
 		buf := fragmentBufs.Get().(*bytes.Buffer)
 		defer fragmentBufs.Put(buf)
@@ -54,24 +134,64 @@ func (r *Renderer) cacheFunc(t *template.Template) func(name string, arg any) (t
 		if err := t.ExecuteTemplate(buf, name, arg); err != nil {
 			return "", fmt.Errorf("cache %q: %w", name, err)
 		}
-		h := template.HTML(buf.String())
+		h = template.HTML(buf.String())
 		if cacheable {
-			r.fragments.mu.Lock()
-			if r.fragments.m == nil {
-				r.fragments.m = map[fragmentKey]template.HTML{}
+			c.mu.Lock()
+			m := &c.fleeting
+			if durable {
+				m = &c.durable
 			}
-			r.fragments.m[key] = h
-			r.fragments.mu.Unlock()
+			if *m == nil {
+				*m = map[fragmentKey]template.HTML{}
+			}
+			(*m)[key] = h
+			c.mu.Unlock()
 		}
 		return h, nil
 	}
 }
 
-// ResetCache forgets every fragment drawn with the "cache" template
-// function. Call it whenever the articles change: fragments are keyed by
-// the article they draw, which an update may have changed in place.
-func (r *Renderer) ResetCache() {
+// IdentifyArticles has fragments drawn from an article (its dot a
+// *content.Article) kept by what id names it, rather than by the article
+// pointer, so that they outlive an update (see KeepFragments). id must
+// give two articles the same ID only when every fragment template would
+// draw the same bytes from them, and it is called while pages are drawn:
+// it must not change until the caller calls KeepFragments. An article it
+// does not know (ok false) is kept by its pointer. Pages are drawn with
+// articles keyed by pointer until IdentifyArticles is called.
+func (r *Renderer) IdentifyArticles(id func(a *content.Article) (ArticleID, bool)) {
 	r.fragments.mu.Lock()
-	clear(r.fragments.m)
+	r.fragments.ids = id
 	r.fragments.mu.Unlock()
+}
+
+// KeepFragments forgets the fragments drawn with the "cache" template
+// function that an update of the site may have made wrong: every one whose
+// argument holds a pointer, for the data behind it may have been changed
+// in place, except articles named by IdentifyArticles. Of those it keeps
+// only the articles live reports true for (nil: all of them). Call it
+// whenever the site changes, before drawing pages again.
+func (r *Renderer) KeepFragments(live func(ArticleID) bool) {
+	c := &r.fragments
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.fleeting)
+	if live == nil {
+		return
+	}
+	for k := range c.durable {
+		if k.byID && !live(k.id) {
+			delete(c.durable, k)
+		}
+	}
+}
+
+// ResetCache forgets every fragment drawn with the "cache" template
+// function, those KeepFragments would keep included.
+func (r *Renderer) ResetCache() {
+	c := &r.fragments
+	c.mu.Lock()
+	clear(c.durable)
+	clear(c.fleeting)
+	c.mu.Unlock()
 }
