@@ -237,8 +237,9 @@ func (k *killer) run(from, to string, n, finishEvery int) {
 	t.Logf("%s<->%s (%v a build): %d kills: %s", from, to, took.Round(time.Millisecond), n, strings.Join(outcomes, " "))
 }
 
-// checkLeftovers fails when anything but public/, the build cache and the
-// spare (the previous site, which the next small build fills) is left
+// checkLeftovers fails when anything but public/, the build cache, the
+// saved fragments and the spare (the previous site, which the next small
+// build fills) is left
 // beside public/ once the background deletion of previous sites has
 // had time to finish.
 func checkLeftovers(t *testing.T, dest string) {
@@ -248,7 +249,8 @@ func checkLeftovers(t *testing.T, dest string) {
 		entries, _ := os.ReadDir(filepath.Dir(dest))
 		names = names[:0]
 		for _, e := range entries {
-			if n := e.Name(); n != filepath.Base(dest) && n != "."+filepath.Base(dest)+".sitegen-cache" && n != "."+filepath.Base(dest)+".spare" {
+			if n := e.Name(); n != filepath.Base(dest) && n != "."+filepath.Base(dest)+".sitegen-cache" && n != "."+filepath.Base(dest)+".spare" &&
+				n != "."+filepath.Base(dest)+".sitegen-fragments" {
 				names = append(names, n)
 			}
 		}

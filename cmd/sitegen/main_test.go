@@ -136,7 +136,7 @@ func assertNoLeftovers(t *testing.T, root string) {
 		left = left[:0]
 		entries, _ := os.ReadDir(root)
 		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".public.") && e.Name() != ".public.sitegen-cache" { // the build cache stays
+			if strings.HasPrefix(e.Name(), ".public.") && e.Name() != ".public.sitegen-cache" && e.Name() != ".public.sitegen-fragments" { // the build cache stays
 				left = append(left, e.Name())
 			}
 		}

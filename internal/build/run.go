@@ -50,6 +50,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	defer prog.stop()
 
 	go programKey() // hashed on the other core while the cache is read
+	removeUnsavedFragments(dest)
 	var man *manifest
 	var otherOutputs []cachedOutput // another program's cache's (see readCache)
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
@@ -495,10 +496,19 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 		w.extrasMade = true
 		slog.Debug("build: feeds, sitemap and search index staged", "elapsed", time.Since(w.prog.start))
 	}
+	w.b.readFragments(w.dest, len(pages))
 	if err := w.renderPages(ctx, pages, save); err != nil {
 		return err
 	}
 	slog.Debug("build: rendered and staged", "elapsed", time.Since(w.prog.start))
+	// The fragments drawn are saved for later builds on the other core
+	// while the site is published.
+	fragments := make(chan struct{})
+	go func() {
+		defer close(fragments)
+		w.b.saveFragments(w.dest)
+	}()
+	defer func() { <-fragments }()
 	if man != nil {
 		w.removed = w.countRemoved(man)
 	}

@@ -34,17 +34,26 @@ import (
 // times faster than a sync.Map with these interface keys.
 type fragmentCache struct {
 	mu       sync.RWMutex
-	durable  map[fragmentKey]template.HTML // argument a value without pointers, or an article by ID
-	fleeting map[fragmentKey]template.HTML // argument holds some other pointer
+	articles map[articleFragment]template.HTML // drawn from an article named by ids
+	durable  map[fragmentKey]template.HTML     // argument a value without pointers
+	fleeting map[fragmentKey]template.HTML     // argument holds some other pointer
 	ids      func(*content.Article) (ArticleID, bool)
+
+	drawnByID int // fragments drawn (not read) into articles, for ArticleFragments
 }
 
 type fragmentKey struct {
 	set  *template.Template
 	name string
-	arg  any       // nil for an article named by id
-	id   ArticleID // the article's, when byID
-	byID bool
+	arg  any
+}
+
+// An articleFragment is the key of a fragment drawn from an article that
+// ids named, by that name.
+type articleFragment struct {
+	set  *template.Template
+	name string
+	id   ArticleID
 }
 
 // An ArticleID names what an article holds: two articles with the same ID
@@ -86,23 +95,78 @@ func holdsNoPointer(t reflect.Type) bool {
 	return v
 }
 
-// key returns the key that name drawn from arg is kept under in set and
-// whether it outlives an update; ok is false for an argument that cannot
-// be a key (nil, or a type without ==). The caller holds c.mu.
-func (c *fragmentCache) key(set *template.Template, name string, arg any) (k fragmentKey, durable, ok bool) {
+// A fragmentSlot is where a fragment is kept: in one of the three maps of
+// a fragmentCache, under its key there; or nowhere, for an argument that
+// cannot be a key (nil, or a type without ==).
+type fragmentSlot struct {
+	kind int // slotNone, slotArticle, slotDurable or slotFleeting
+	art  articleFragment
+	key  fragmentKey
+}
+
+const (
+	slotNone = iota
+	slotArticle
+	slotDurable
+	slotFleeting
+)
+
+// slot returns where name drawn from arg in set is kept. The caller holds
+// c.mu.
+func (c *fragmentCache) slot(set *template.Template, name string, arg any) fragmentSlot {
 	if a, isArt := arg.(*content.Article); isArt && a != nil && c.ids != nil {
 		if id, known := c.ids(a); known {
-			return fragmentKey{set: set, name: name, id: id, byID: true}, true, true
+			return fragmentSlot{kind: slotArticle, art: articleFragment{set, name, id}}
 		}
 	}
 	if arg == nil {
-		return k, false, false
+		return fragmentSlot{}
 	}
 	t := reflect.TypeOf(arg)
 	if !t.Comparable() {
-		return k, false, false
+		return fragmentSlot{}
 	}
-	return fragmentKey{set: set, name: name, arg: arg}, holdsNoPointer(t), true
+	if holdsNoPointer(t) {
+		return fragmentSlot{kind: slotDurable, key: fragmentKey{set, name, arg}}
+	}
+	return fragmentSlot{kind: slotFleeting, key: fragmentKey{set, name, arg}}
+}
+
+// get returns the fragment kept in s. The caller holds c.mu.
+func (c *fragmentCache) get(s *fragmentSlot) (h template.HTML, ok bool) {
+	switch s.kind {
+	case slotArticle:
+		h, ok = c.articles[s.art]
+	case slotDurable:
+		h, ok = c.durable[s.key]
+	case slotFleeting:
+		h, ok = c.fleeting[s.key]
+	}
+	return h, ok
+}
+
+// put keeps h in s. The caller holds c.mu for writing.
+func (c *fragmentCache) put(s *fragmentSlot, h template.HTML) {
+	switch s.kind {
+	case slotArticle:
+		if c.articles == nil {
+			c.articles = map[articleFragment]template.HTML{}
+		}
+		if _, had := c.articles[s.art]; !had {
+			c.drawnByID++
+		}
+		c.articles[s.art] = h
+	case slotDurable:
+		if c.durable == nil {
+			c.durable = map[fragmentKey]template.HTML{}
+		}
+		c.durable[s.key] = h
+	case slotFleeting:
+		if c.fleeting == nil {
+			c.fleeting = map[fragmentKey]template.HTML{}
+		}
+		c.fleeting[s.key] = h
+	}
 }
 
 // fragmentBufs are where fragments are drawn, grown once instead of for
@@ -114,16 +178,8 @@ func (r *Renderer) cacheFunc(t *template.Template) func(name string, arg any) (t
 	c := &r.fragments
 	return func(name string, arg any) (template.HTML, error) {
 		c.mu.RLock()
-		key, durable, cacheable := c.key(t, name, arg)
-		var h template.HTML
-		var found bool
-		if cacheable {
-			if durable {
-				h, found = c.durable[key]
-			} else {
-				h, found = c.fleeting[key]
-			}
-		}
+		slot := c.slot(t, name, arg)
+		h, found := c.get(&slot)
 		c.mu.RUnlock()
 		if found {
 			return h, nil
@@ -135,16 +191,9 @@ func (r *Renderer) cacheFunc(t *template.Template) func(name string, arg any) (t
 			return "", fmt.Errorf("cache %q: %w", name, err)
 		}
 		h = template.HTML(buf.String())
-		if cacheable {
+		if slot.kind != slotNone {
 			c.mu.Lock()
-			m := &c.fleeting
-			if durable {
-				m = &c.durable
-			}
-			if *m == nil {
-				*m = map[fragmentKey]template.HTML{}
-			}
-			(*m)[key] = h
+			c.put(&slot, h)
 			c.mu.Unlock()
 		}
 		return h, nil
@@ -179,9 +228,9 @@ func (r *Renderer) KeepFragments(live func(ArticleID) bool) {
 	if live == nil {
 		return
 	}
-	for k := range c.durable {
-		if k.byID && !live(k.id) {
-			delete(c.durable, k)
+	for k := range c.articles {
+		if !live(k.id) {
+			delete(c.articles, k)
 		}
 	}
 }
@@ -191,6 +240,7 @@ func (r *Renderer) KeepFragments(live func(ArticleID) bool) {
 func (r *Renderer) ResetCache() {
 	c := &r.fragments
 	c.mu.Lock()
+	clear(c.articles)
 	clear(c.durable)
 	clear(c.fleeting)
 	c.mu.Unlock()
