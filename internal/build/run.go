@@ -390,6 +390,14 @@ func checkOutputs(dest string, outs []cachedOutput) map[string]*cachedOutput {
 // linked too); assets, the changed ones of w.assets, written. prev holds
 // the previous site's files that are as it left them.
 func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*cachedOutput, kept, pages, assets []string) (err error) {
+	// The list entries a previous build saved are read meanwhile, for the
+	// pages drawn last.
+	fragments := make(chan struct{})
+	go func() {
+		defer close(fragments)
+		w.b.readFragments(w.dest, len(pages))
+	}()
+	defer func() { <-fragments }()
 	if len(pages) == len(w.b.files) {
 		if err := w.b.hydrate(ctx, w.b.site.Articles); err != nil {
 			return err
@@ -496,19 +504,19 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 		w.extrasMade = true
 		slog.Debug("build: feeds, sitemap and search index staged", "elapsed", time.Since(w.prog.start))
 	}
-	w.b.readFragments(w.dest, len(pages))
+	<-fragments
 	if err := w.renderPages(ctx, pages, save); err != nil {
 		return err
 	}
 	slog.Debug("build: rendered and staged", "elapsed", time.Since(w.prog.start))
 	// The fragments drawn are saved for later builds on the other core
 	// while the site is published.
-	fragments := make(chan struct{})
+	saved := make(chan struct{})
 	go func() {
-		defer close(fragments)
+		defer close(saved)
 		w.b.saveFragments(w.dest)
 	}()
-	defer func() { <-fragments }()
+	defer func() { <-saved }()
 	if man != nil {
 		w.removed = w.countRemoved(man)
 	}
