@@ -217,8 +217,15 @@ func (b *Builder) reindex() {
 	b.keys = b.pageKeys(all)
 	// List fragments drawn from articles keep by their keys (articleID);
 	// the others may show what changed in place.
-	var live map[render.ArticleID]bool // made on first need: a first build has no fragments yet
-	b.theme.renderer.KeepFragments(func(id render.ArticleID) bool {
+	b.theme.renderer.KeepFragments(b.liveArticles())
+}
+
+// liveArticles reports whether an ArticleID is the key of one of the
+// site's articles as the last full keying found them. The set is made on
+// first need: a first build has no fragments to ask about.
+func (b *Builder) liveArticles() func(render.ArticleID) bool {
+	var live map[render.ArticleID]bool
+	return func(id render.ArticleID) bool {
 		if live == nil {
 			live = make(map[render.ArticleID]bool, len(b.artKeys))
 			for _, ak := range b.artKeys {
@@ -226,7 +233,7 @@ func (b *Builder) reindex() {
 			}
 		}
 		return live[id]
-	})
+	}
 }
 
 // articleID names a published article's content for the renderer's

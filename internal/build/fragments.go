@@ -81,6 +81,9 @@ func (b *Builder) saveFragments(dest string) {
 	if _, drawn := b.theme.renderer.ArticleFragments(); drawn < fragmentsSaveMin {
 		return
 	}
+	// Only the site's articles as they are: those read back from an older
+	// file may include articles edited or deleted since.
+	b.theme.renderer.KeepFragments(b.liveArticles())
 	path := fragmentsPath(dest)
 	tmp := path + ".new"
 	err := func() error {

@@ -306,7 +306,9 @@ func TestNewProgramLinksUnchangedFiles(t *testing.T) {
 // fragments it holds and reading back those the previous one saved,
 // whatever the number of pages: each build's output must still be a clean
 // build's, byte for byte, after edits to articles, templates and the
-// configuration (whose fragments the stamp must keep apart).
+// configuration (whose fragments the stamp must keep apart); the file
+// keeps no fragment of an article edited or deleted since; and a file
+// left half saved goes at the next build.
 func TestSavedFragmentsMatchCleanBuild(t *testing.T) {
 	defer func(r, s int) { fragmentsReadMin, fragmentsSaveMin = r, s }(fragmentsReadMin, fragmentsSaveMin)
 	fragmentsReadMin, fragmentsSaveMin = 1, 1
@@ -320,10 +322,46 @@ func TestSavedFragmentsMatchCleanBuild(t *testing.T) {
 		t.Fatalf("no fragments saved: %v", err)
 	}
 	read := fragmentsRead.Load()
-	checkBuilds(t, root, dest, readTree(t, dest), siteEdits)
+	// Edits to the articles first, which keep the stamp, then those to the
+	// theme, which change it.
+	var articles, theme []siteEdit
+	for _, e := range siteEdits {
+		switch e.name {
+		case "template", "template and article at once", "asset", "config":
+			theme = append(theme, e)
+		default:
+			articles = append(articles, e)
+		}
+	}
+	checkBuilds(t, root, dest, readTree(t, dest), articles)
 	if fragmentsRead.Load() == read {
 		t.Errorf("no build read saved fragments")
 	}
+	// After the edits to articles the file holds no fragment of an article
+	// as it was before an edit, or deleted: no more than a clean build saves.
+	clean := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: clean, KeepGoing: true}); err != nil && !errors.Is(err, ErrProblems) {
+		t.Fatal(err)
+	}
+	saved := func(dest string) int {
+		b := &Builder{root: root}
+		if err := b.loadTheme(); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(fragmentsPath(dest))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := b.theme.renderer.ReadFragments(data, b.fragmentsStamp())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got, want := saved(dest), saved(clean); got > want || want == 0 {
+		t.Errorf("after the edits the saved file holds %d fragments, a clean build's %d", got, want)
+	}
+	checkBuilds(t, root, dest, readTree(t, dest), theme)
 	// What a build killed while saving leaves goes at the next build,
 	// even one with nothing to do.
 	writeSiteFile(t, filepath.Dir(dest), filepath.Base(fragmentsPath(dest))+".new", "half saved")

@@ -133,10 +133,16 @@ func (r *Renderer) ReadFragments(data []byte, stamp []byte) (int, error) {
 		return 0, errors.New("saved fragments: not a fragments file")
 	}
 	body := data[:len(data)-4]
+	// The stamp first: a file saved by another program or theme is not
+	// worth a checksum.
+	head := body[len(fragmentsMagic):]
+	if n, w := binary.Uvarint(head); w > 0 && n <= uint64(len(head)-w) && string(head[w:w+int(n)]) != string(stamp) {
+		return 0, ErrFragmentsStamp
+	}
 	if crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(data[len(data)-4:]) {
 		return 0, errors.New("saved fragments: damaged (checksum)")
 	}
-	all := string(body[len(fragmentsMagic):]) // one copy; fragments are slices of it
+	all := string(head) // one copy; fragments are slices of it
 	// The data is walked twice: once to check it holds together, then to
 	// add its fragments, so that damaged data adds none without a second
 	// map of them all.
