@@ -3,10 +3,12 @@ package build
 import (
 	"bufio"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 )
 
@@ -60,7 +62,7 @@ func (b *Builder) readFragments(dest string, pages int) {
 	if pages < fragmentsReadMin || b.artKeys == nil {
 		return
 	}
-	data, err := os.ReadFile(fragmentsPath(dest))
+	data, err := readString(fragmentsPath(dest))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			slog.Debug("build: saved fragments not read", "err", err)
@@ -114,4 +116,20 @@ func (b *Builder) saveFragments(dest string) {
 // fragments left beside dest.
 func removeUnsavedFragments(dest string) {
 	os.Remove(fragmentsPath(dest) + ".new")
+}
+
+// readString reads the file at path into a string, held once: the
+// fragments read from it are slices of it.
+func readString(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var sb strings.Builder
+	if fi, err := f.Stat(); err == nil {
+		sb.Grow(int(fi.Size()) + 1) // +1: the read that finds the end
+	}
+	_, err = io.Copy(&sb, f)
+	return sb.String(), err
 }

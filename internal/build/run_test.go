@@ -352,7 +352,7 @@ func TestSavedFragmentsMatchCleanBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := b.theme.renderer.ReadFragments(data, b.fragmentsStamp())
+		n, err := b.theme.renderer.ReadFragments(string(data), b.fragmentsStamp())
 		if err != nil {
 			t.Fatal(err)
 		}

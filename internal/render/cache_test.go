@@ -138,19 +138,19 @@ func TestSaveFragments(t *testing.T) {
 	a.Title, b.Title, other.Title = "A2", "B2", "Other2"
 
 	r := fragmentsRenderer(t, ids)
-	if _, err := r.ReadFragments(saved.Bytes(), []byte("another stamp")); !errors.Is(err, ErrFragmentsStamp) {
+	if _, err := r.ReadFragments(saved.String(), []byte("another stamp")); !errors.Is(err, ErrFragmentsStamp) {
 		t.Errorf("ReadFragments with another stamp: %v, want ErrFragmentsStamp", err)
 	}
 	data := saved.Bytes()
 	for i := range data {
 		damaged := bytes.Clone(data)
 		damaged[i] ^= 0x20
-		if n, err := r.ReadFragments(damaged, []byte("stamp")); err == nil {
+		if n, err := r.ReadFragments(string(damaged), []byte("stamp")); err == nil {
 			t.Fatalf("ReadFragments of data with byte %d changed: %d fragments, no error", i, n)
 		}
 	}
 	for _, cut := range []int{0, 1, len(data) / 2, len(data) - 1} {
-		if _, err := r.ReadFragments(data[:cut], []byte("stamp")); err == nil {
+		if _, err := r.ReadFragments(string(data[:cut]), []byte("stamp")); err == nil {
 			t.Errorf("ReadFragments of the first %d bytes: no error", cut)
 		}
 	}
@@ -159,7 +159,7 @@ func TestSaveFragments(t *testing.T) {
 	}
 
 	r = fragmentsRenderer(t, ids)
-	if n, err := r.ReadFragments(data, []byte("stamp")); err != nil || n != 2 {
+	if n, err := r.ReadFragments(string(data), []byte("stamp")); err != nil || n != 2 {
 		t.Fatalf("ReadFragments = %d, %v, want 2, nil", n, err)
 	}
 	if got, want := draw(r), "[A][B &lt;b&gt;][Other2]"; got != want {
@@ -193,7 +193,7 @@ func FuzzReadFragments(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r.ResetCache()
 		r2.ResetCache()
-		n, err := r.ReadFragments(data, []byte("s"))
+		n, err := r.ReadFragments(string(data), []byte("s"))
 		if err != nil {
 			return
 		}
@@ -201,7 +201,7 @@ func FuzzReadFragments(f *testing.F) {
 		if err := r.WriteFragments(&out, []byte("s")); err != nil {
 			t.Fatal(err)
 		}
-		if n2, err := r2.ReadFragments(out.Bytes(), []byte("s")); err != nil || n2 != n {
+		if n2, err := r2.ReadFragments(out.String(), []byte("s")); err != nil || n2 != n {
 			t.Fatalf("read %d fragments, wrote them and read back %d (%v)", n, n2, err)
 		}
 	})

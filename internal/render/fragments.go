@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // The fragments drawn from articles (see IdentifyArticles) can be saved
@@ -122,27 +123,41 @@ func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
+// checksum is the CRC-32 (Castagnoli) of s, through a small buffer rather
+// than a copy of s as a byte slice.
+func checksum(s string) uint32 {
+	var buf [32 << 10]byte
+	crc := uint32(0)
+	for len(s) > 0 {
+		n := copy(buf[:], s)
+		crc = crc32.Update(crc, castagnoli, buf[:n])
+		s = s[n:]
+	}
+	return crc
+}
+
 // ReadFragments adds the fragments that data, as WriteFragments wrote it
 // with the same stamp, holds for this renderer's page templates, to be
 // used as if drawn here, and returns how many it added. Data saved under
 // another stamp gives ErrFragmentsStamp, and damaged data an error; either
 // adds nothing. Fragments of a page template this renderer does not have
-// are skipped, and those it holds already kept as they are.
-func (r *Renderer) ReadFragments(data []byte, stamp []byte) (int, error) {
-	if len(data) < len(fragmentsMagic)+4 || !bytes.HasPrefix(data, []byte(fragmentsMagic)) {
+// are skipped, and those it holds already kept as they are. The fragments
+// are slices of data, which is a string so that a file read into one (see
+// strings.Builder) is held once, not copied.
+func (r *Renderer) ReadFragments(data string, stamp []byte) (int, error) {
+	if len(data) < len(fragmentsMagic)+4 || !strings.HasPrefix(data, fragmentsMagic) {
 		return 0, errors.New("saved fragments: not a fragments file")
 	}
 	body := data[:len(data)-4]
 	// The stamp first: a file saved by another program or theme is not
 	// worth a checksum.
-	head := body[len(fragmentsMagic):]
-	if n, w := binary.Uvarint(head); w > 0 && n <= uint64(len(head)-w) && string(head[w:w+int(n)]) != string(stamp) {
+	all := body[len(fragmentsMagic):]
+	if n, w := binary.Uvarint([]byte(all[:min(len(all), binary.MaxVarintLen64)])); w > 0 && n <= uint64(len(all)-w) && all[w:w+int(n)] != string(stamp) {
 		return 0, ErrFragmentsStamp
 	}
-	if crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(data[len(data)-4:]) {
+	if checksum(body) != binary.BigEndian.Uint32([]byte(data[len(data)-4:])) {
 		return 0, errors.New("saved fragments: damaged (checksum)")
 	}
-	all := string(head) // one copy; fragments are slices of it
 	// The data is walked twice: once to check it holds together, then to
 	// add its fragments, so that damaged data adds none without a second
 	// map of them all.
