@@ -25,8 +25,8 @@ import (
 var (
 	// fragmentsReadMin is how many pages a build must draw before the
 	// saved fragments are worth reading: at 50,000 articles the file is
-	// about 60 MB, read and decoded in some 50 ms, where drawing a page
-	// takes about 100 us on one core.
+	// 42 MB, read and checked in about 0.1 s, where drawing a page takes
+	// about 100 us on one core.
 	fragmentsReadMin = 500
 	// fragmentsSaveMin is how many article fragments a build must have
 	// drawn (not read) before it saves them all: a cold build, a new

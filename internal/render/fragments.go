@@ -123,6 +123,21 @@ func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
+// uvarint decodes the uvarint s starts with, as binary.Uvarint does.
+func uvarint(s string) (uint64, int) {
+	return binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
+}
+
+// cutString returns the string s starts with (as appendString writes it)
+// and what follows it; ok is false when s does not start with a whole one.
+func cutString(s string) (v, rest string, ok bool) {
+	n, w := uvarint(s)
+	if w <= 0 || n > uint64(len(s)-w) {
+		return "", s, false
+	}
+	return s[w : w+int(n)], s[w+int(n):], true
+}
+
 // checksum is the CRC-32 (Castagnoli) of s, through a small buffer rather
 // than a copy of s as a byte slice.
 func checksum(s string) uint32 {
@@ -152,7 +167,7 @@ func (r *Renderer) ReadFragments(data string, stamp []byte) (int, error) {
 	// The stamp first: a file saved by another program or theme is not
 	// worth a checksum.
 	all := body[len(fragmentsMagic):]
-	if n, w := binary.Uvarint([]byte(all[:min(len(all), binary.MaxVarintLen64)])); w > 0 && n <= uint64(len(all)-w) && all[w:w+int(n)] != string(stamp) {
+	if got, _, ok := cutString(all); ok && got != string(stamp) {
 		return 0, ErrFragmentsStamp
 	}
 	if checksum(body) != binary.BigEndian.Uint32([]byte(data[len(data)-4:])) {
@@ -183,14 +198,9 @@ func (r *Renderer) ReadFragments(data string, stamp []byte) (int, error) {
 // the checksum, and calls add, when not nil, with each fragment of a page
 // template r has. It returns how many fragments add took.
 func (r *Renderer) walkFragments(s string, stamp []byte, add func(articleFragment, template.HTML) bool) (int, error) {
-	next := func() (string, bool) {
-		n, w := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
-		if w <= 0 || n > uint64(len(s)-w) {
-			return "", false
-		}
-		v := s[w : w+int(n)]
-		s = s[w+int(n):]
-		return v, true
+	next := func() (v string, ok bool) {
+		v, s, ok = cutString(s)
+		return v, ok
 	}
 	damaged := errors.New("saved fragments: damaged")
 	got, ok := next()
@@ -213,7 +223,7 @@ func (r *Renderer) walkFragments(s string, stamp []byte, add func(articleFragmen
 		if !ok {
 			return 0, damaged
 		}
-		n, w := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
+		n, w := uvarint(s)
 		if w <= 0 || n > uint64(len(s)) {
 			return 0, damaged
 		}
