@@ -711,9 +711,11 @@ func (s *Staging) Tree() *Tree {
 	return s.tree
 }
 
-// moveAside renames the folder p, if there is one, to a fresh name that
-// marks it for deletion, and returns that name. Renamed, it can be deleted
-// in the background while a later build makes p anew.
+// moveAside moves the folder p, if there is one, into a fresh folder whose
+// name marks it for deletion, and returns that folder's name. Moved, it
+// can be deleted in the background while a later build makes p anew. (It
+// goes inside the fresh folder, not over it: os.Rename will not replace a
+// folder, even an empty one.)
 func moveAside(dest, p string) string {
 	if _, err := os.Lstat(p); err != nil {
 		return ""
@@ -722,7 +724,7 @@ func moveAside(dest, p string) string {
 	if err != nil {
 		return ""
 	}
-	if err := os.Rename(p, aside); err != nil { // over the empty folder just made
+	if err := os.Rename(p, filepath.Join(aside, filepath.Base(p))); err != nil {
 		os.Remove(aside)
 		return ""
 	}

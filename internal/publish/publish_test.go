@@ -1,6 +1,9 @@
 package publish
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,4 +222,120 @@ func TestWritesIntoFoldersNotMade(t *testing.T) {
 		assertTree(t, dest, map[string]string{"late/x/0.bin": "made late", "b/c/index.html": "c v1"})
 		st.Cleanup()
 	}
+}
+
+// siteFiles returns every file under dir by forward-slash path, with its
+// inode, and every folder.
+func siteFiles(t *testing.T, dir string) (files map[string]uint64, dirs map[string]bool) {
+	t.Helper()
+	files, dirs = map[string]uint64{}, map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if p == dir && errors.Is(err, fs.ErrNotExist) {
+			return nil // none: nothing in it
+		}
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			dirs[rel] = true
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files[rel] = inode(fi)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, dirs
+}
+
+// stageFresh publishes files at dest through a fresh staging folder, as a
+// cold build does, and returns the record of the site.
+func stageFresh(t *testing.T, dest string, files map[string]string) *Tree {
+	t.Helper()
+	st, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rel, data := range files {
+		if _, err := st.WriteFileStat(rel, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tick()
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Cleanup(); err != nil {
+		t.Fatal(err)
+	}
+	return st.Tree()
+}
+
+func sampleSite() map[string]string {
+	files := map[string]string{"index.html": "home", "css/site.css": "body {}"}
+	for d := range 5 {
+		for p := range 4 {
+			files[fmt.Sprintf("2024/%02d/p%d/index.html", d+1, p)] = fmt.Sprintf("page %d %d", d, p)
+		}
+	}
+	return files
+}
+
+// A site written whole shares no file with the spare: the spare goes,
+// with the previous site, and a build that links files keeps the previous
+// site as the next spare in its place.
+func TestFreshSiteMovesSpareAside(t *testing.T) {
+	for _, linked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("linked=%v", linked), func(t *testing.T) {
+			dest := filepath.Join(t.TempDir(), "public")
+			stageFresh(t, dest, sampleSite())
+			writeTree(t, sparePath(dest), map[string]string{"stale.html": "the site before"})
+			prev, _ := siteFiles(t, dest)
+			st, err := Begin(dest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if linked {
+				if _, err := st.LinkFiles([]string{"index.html"}, dest); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := st.WriteFile("new.html", []byte("new")); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.Cleanup(); err != nil {
+				t.Fatal(err)
+			}
+			spare, _ := siteFiles(t, sparePath(dest))
+			switch {
+			case spare["stale.html"] != 0:
+				t.Error("the old spare stayed")
+			case linked && (len(spare) != len(prev) || spare["index.html"] != prev["index.html"]):
+				t.Errorf("the spare holds %d files, not the previous site's %d", len(spare), len(prev))
+			case !linked && len(spare) > 0:
+				t.Errorf("a spare after a site written whole: %v", spare)
+			}
+			ents, _ := os.ReadDir(filepath.Dir(dest))
+			if want := 1 + btoi(linked); len(ents) != want {
+				t.Errorf("beside the site: %v", ents)
+			}
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
