@@ -4,6 +4,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 )
 
 // madeTree is the record (see Tree) of a site staged into a fresh folder,
@@ -22,7 +23,12 @@ import (
 //
 // Every other folder is listed by the build that next fills the site as
 // the spare, as before.
-func (s *Staging) madeTree() *Tree {
+func (s *Staging) madeTree() *Tree { return recordMade(s.dest, s.made, s.swapped) }
+
+// recordMade is the record of the folder tree at dir whose files, by
+// forward-slash path, are made with their inodes (0: not known), none
+// having been written since the time settled: the rules of madeTree.
+func recordMade(dir string, made map[string]uint64, settled time.Time) *Tree {
 	root := &treeDir{name: "."} // never trusted: every swap renames it
 	dirs := map[string]*treeDir{".": root}
 	unknown := map[string]bool{}
@@ -37,7 +43,7 @@ func (s *Staging) madeTree() *Tree {
 		parent.dirs = append(parent.dirs, d)
 		return d
 	}
-	for rel, ino := range s.made {
+	for rel, ino := range made {
 		dir := path.Dir(rel)
 		d := folder(dir)
 		d.files = append(d.files, treeFile{path.Base(rel), ino})
@@ -53,17 +59,17 @@ func (s *Staging) madeTree() *Tree {
 			rels = append(rels, rel)
 		}
 	}
-	top, err := statDir(s.dest)
+	top, err := statDir(dir)
 	if err != nil || top == (dirStamp{}) {
 		return nil
 	}
-	fd := openDir(s.dest)
+	fd := openDir(dir)
 	defer closeDir(fd)
 	raw := localDir(fd)
 	forEach(len(rels), func(i int) error {
 		d := dirs[rels[i]]
-		st, links, err := statDirLinks(fd, raw, s.dest, rels[i])
-		trusted := err == nil && !unknown[rels[i]] && settledAt(st, s.swapped) &&
+		st, links, err := statDirLinks(fd, raw, dir, rels[i])
+		trusted := err == nil && !unknown[rels[i]] && settledAt(st, settled) &&
 			links == uint64(2+len(d.dirs))
 		if trusted {
 			d.stamp = st

@@ -92,10 +92,12 @@ func BeginReuse(dest string) (*Staging, error) {
 // A SpareListing is the listing of the spare beside a destination, made in
 // the background by ListSpare while the caller does other work.
 type SpareListing struct {
-	dir     string
-	done    chan struct{}
-	listing *treeListing
-	err     error
+	dir      string
+	done     chan struct{}
+	stop     chan struct{} // closed by Stop
+	stopOnce sync.Once
+	listing  *treeListing
+	err      error
 }
 
 // ListSpare starts listing the spare beside dest, which BeginReuse would
@@ -107,7 +109,9 @@ type SpareListing struct {
 // of a second of system calls, which a build can overlap with reading its
 // cache and indexing its site. The spare is checked file by file against
 // the previous site all the same, as BeginReuse checks it: a listing made
-// earlier is as good as one made later.
+// earlier is as good as one made later. A spare that MakeSpare is still
+// making is waited for first (see spare.go), and listed with the record
+// MakeSpare left when rec is not that folder's.
 func ListSpare(dest string, rec *Tree) *SpareListing {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -116,10 +120,10 @@ func ListSpare(dest string, rec *Tree) *SpareListing {
 	if fi, err := os.Lstat(sparePath(abs)); err != nil || !fi.IsDir() {
 		return nil
 	}
-	l := &SpareListing{dir: sparePath(abs), done: make(chan struct{})}
+	l := &SpareListing{dir: sparePath(abs), done: make(chan struct{}), stop: make(chan struct{})}
 	go func() {
 		defer close(l.done)
-		l.listing, l.err = listTree(l.dir, rec)
+		l.listing, l.err = listSpare(abs, l.dir, rec, l.stop)
 	}()
 	return l
 }
@@ -127,6 +131,16 @@ func ListSpare(dest string, rec *Tree) *SpareListing {
 // Wait waits for the listing to end. It may be called any number of times.
 func (l *SpareListing) Wait() {
 	if l != nil {
+		<-l.done
+	}
+}
+
+// Stop ends the listing early, should it still be waiting for a spare
+// being made, and waits for it to end: for a build that returns without
+// staging.
+func (l *SpareListing) Stop() {
+	if l != nil {
+		l.stopOnce.Do(func() { close(l.stop) })
 		<-l.done
 	}
 }
@@ -160,8 +174,9 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 			if listed != nil && listed.dir == s.dir {
 				listed.Wait()
 				l, err = listed.listing, listed.err
-			} else {
-				l, err = listTree(s.dir, nil)
+			}
+			if listed == nil || listed.dir != s.dir || errors.Is(err, errStopped) {
+				l, err = listSpare(abs, s.dir, nil, nil)
 			}
 			if err == nil {
 				s.spare, s.tree = l, l.tree
@@ -199,6 +214,13 @@ func findLeftovers(dest string) []string {
 	for _, prefix := range []string{stagingPrefix(dest), oldPrefix(dest)} {
 		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), prefix+"*"))
 		found = append(found, matches...)
+	}
+	// A spare that a killed MakeSpare made but never named the spare.
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), spareMakingPrefix(dest)+"*"))
+	for _, m := range matches {
+		if aside := moveAside(dest, m); aside != "" {
+			found = append(found, aside)
+		}
 	}
 	return found
 }
@@ -628,6 +650,7 @@ func (s *Staging) Commit() error {
 		return fmt.Errorf("publishing %s: %w", s.dest, err)
 	}
 	s.committed = true
+	removeSpareRecord(s.dest) // of a folder that is the spare no longer, if any
 	if s.reuse && s.tree != nil {
 		// What the spare held as listed, but for the folders this build
 		// changed (or tried to): the record of the site now at dest.

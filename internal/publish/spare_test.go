@@ -1,0 +1,275 @@
+//go:build linux
+
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// MakeSpare makes beside a site a spare of links to every one of its
+// files, in every one of its folders, and a record of it that the next
+// listing uses whole; a build then fills it as it fills any spare.
+func TestMakeSpare(t *testing.T) {
+	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {
+		t.Skip("no folder stamps on this system")
+	}
+	trustAllFolders(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	files := sampleSite()
+	rec := stageFresh(t, dest, files)
+	if rec == nil {
+		t.Fatal("no record of the site staged")
+	}
+	if err := MakeSpare(dest, rec); err != nil {
+		t.Fatal(err)
+	}
+	site, siteDirs := siteFiles(t, dest)
+	spare, spareDirs := siteFiles(t, sparePath(dest))
+	if len(spare) != len(site) || len(spareDirs) != len(siteDirs) {
+		t.Fatalf("the spare holds %d files in %d folders, the site %d in %d", len(spare), len(spareDirs), len(site), len(siteDirs))
+	}
+	for rel, ino := range site {
+		if spare[rel] != ino {
+			t.Errorf("%s: the spare's is not a link to the site's", rel)
+		}
+	}
+	if readSpareRecord(dest) == nil {
+		t.Fatal("no record of the spare left")
+	}
+	spareIno := spareDirIno(t, dest)
+
+	// A second call leaves the spare as it is.
+	if err := MakeSpare(dest, rec); err != nil {
+		t.Fatal(err)
+	}
+	if spareDirIno(t, dest) != spareIno {
+		t.Error("MakeSpare replaced a spare that was there")
+	}
+
+	// The next build lists it with the record: no folder read.
+	tick()
+	n := listedFolders.Load()
+	l := ListSpare(dest, nil)
+	l.Wait()
+	if l.err != nil {
+		t.Fatal(l.err)
+	}
+	if listed := listedFolders.Load() - n; listed != 0 {
+		t.Errorf("%d folders of the spare listed; its record vouches for all", listed)
+	}
+	st, err := BeginReuseListed(dest, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Dir() != sparePath(dest) {
+		t.Fatalf("staged into %s, not the spare", st.Dir())
+	}
+	var kept []string
+	for rel := range files {
+		if rel != "2024/03/p1/index.html" && rel != "2024/05/p3/index.html" {
+			kept = append(kept, rel)
+		}
+	}
+	if err := st.MakeDirs(append(kept, "2024/03/p1/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if missing, err := st.LinkFiles(kept, dest); err != nil || len(missing) > 0 {
+		t.Fatal(missing, err)
+	}
+	if _, err := st.WriteFileStat("2024/03/p1/index.html", []byte("edited")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := siteFiles(t, dest)
+	for _, rel := range kept {
+		if got[rel] != site[rel] {
+			t.Errorf("%s: not the previous site's file", rel)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "2024/03/p1/index.html")); string(data) != "edited" {
+		t.Errorf("edited page holds %q", data)
+	}
+	if _, ok := got["2024/05/p3/index.html"]; ok || len(got) != len(files)-1 {
+		t.Errorf("the site holds %d files, want %d, the removed page gone", len(got), len(files)-1)
+	}
+	if _, err := os.Lstat(spareRecordPath(dest)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the spare's record outlived the spare: %v", err)
+	}
+}
+
+func spareDirIno(t *testing.T, dest string) uint64 {
+	t.Helper()
+	fi, err := os.Lstat(sparePath(dest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
+}
+
+// A build waits for a spare being made before it lists it, and a build
+// that returns early stops waiting.
+func TestListSpareWaitsForMaker(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	stageFresh(t, dest, sampleSite())
+	spare := sparePath(dest)
+	writeTree(t, spare, map[string]string{"index.html": "old"})
+	fd, err := unix.Open(spare, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if err := unix.Flock(fd, unix.LOCK_EX); err != nil { // as MakeSpare holds it
+		t.Fatal(err)
+	}
+	l := ListSpare(dest, nil)
+	stopped := ListSpare(dest, nil)
+	select {
+	case <-l.done:
+		t.Fatal("the spare was listed while being made")
+	case <-time.After(100 * time.Millisecond):
+	}
+	stopped.Stop()
+	if !errors.Is(stopped.err, errStopped) {
+		t.Errorf("a stopped listing ended with %v", stopped.err)
+	}
+	writeTree(t, spare, map[string]string{"late.html": "made last"})
+	if err := unix.Flock(fd, unix.LOCK_UN); err != nil {
+		t.Fatal(err)
+	}
+	l.Wait()
+	if l.err != nil {
+		t.Fatal(l.err)
+	}
+	if _, ok := l.listing.file("late.html"); !ok {
+		t.Error("the listing missed the file made last")
+	}
+	// BeginReuse after a stopped listing lists the spare itself.
+	st, err := BeginReuseListed(dest, stopped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.spare.file("late.html"); !ok {
+		t.Error("BeginReuse after a stopped listing missed the file made last")
+	}
+}
+
+// A record of a spare that is damaged in any way, or is another folder's,
+// is not used.
+func TestSpareRecordChecked(t *testing.T) {
+	trustAllFolders(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	rec := stageFresh(t, dest, sampleSite())
+	if err := MakeSpare(dest, rec); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(spareRecordPath(dest))
+	if err != nil {
+		t.Skipf("no record made on this system: %v", err)
+	}
+	if _, err := decodeSpareRecord(data); err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		bad := append([]byte(nil), data...)
+		bad[i] ^= 0x20
+		if _, err := decodeSpareRecord(bad); err == nil {
+			t.Fatalf("byte %d changed: record accepted", i)
+		}
+	}
+	for _, n := range []int{0, 4, len(spareRecordFormat), len(data) / 2, len(data) - 1} {
+		if _, err := decodeSpareRecord(data[:n]); err == nil {
+			t.Errorf("cut to %d bytes: record accepted", n)
+		}
+	}
+	// Another spare in its place: the record is not its.
+	if err := os.Rename(sparePath(dest), filepath.Join(filepath.Dir(dest), "elsewhere")); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, sparePath(dest), map[string]string{"2024/01/p0/index.html": "other"})
+	tick()
+	n := listedFolders.Load()
+	l := ListSpare(dest, nil)
+	l.Wait()
+	if l.err != nil {
+		t.Fatal(l.err)
+	}
+	if listedFolders.Load() == n {
+		t.Error("a spare was taken from another folder's record")
+	}
+	if len(l.listing.files) != 1 {
+		t.Errorf("listed %d files, want the 1 the spare holds", len(l.listing.files))
+	}
+}
+
+// A folder that a killed MakeSpare made and never named the spare goes
+// with the next build's leftovers.
+func TestSpareMakingLeftover(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	stageFresh(t, dest, sampleSite())
+	left := filepath.Join(filepath.Dir(dest), spareMakingPrefix(dest)+"123")
+	writeTree(t, left, map[string]string{"a/index.html": "half made"})
+	st, err := Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.WriteFile("index.html", []byte("home"))
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Cleanup(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(left); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a killed MakeSpare's folder outlived the next build: %v", err)
+	}
+	ents, _ := os.ReadDir(filepath.Dir(dest))
+	if len(ents) != 1 {
+		t.Errorf("beside the site: %v", ents)
+	}
+}
+
+// Making the spare stops soon after a build moved it aside: deleting it
+// then races with filling it.
+func TestFillSpareStopsWhenMovedAside(t *testing.T) {
+	site := t.TempDir()
+	files := map[string]string{}
+	for i := range 1100 {
+		files[fmt.Sprintf("d%d/p%d.html", i%10, i)] = "page"
+	}
+	writeTree(t, site, files)
+	l, err := listTree(site, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := openDir(site)
+	defer closeDir(src)
+	for _, moved := range []bool{false, true} {
+		dir := t.TempDir()
+		dst, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		made, err := fillSpare(src, dst, l, func() bool { return !moved })
+		unix.Close(dst)
+		switch {
+		case moved && !errors.Is(err, errMovedAside):
+			t.Errorf("moved aside: %v, want errMovedAside", err)
+		case !moved && (err != nil || len(made) != len(files)):
+			t.Errorf("in place: %d files made, want %d (%v)", len(made), len(files), err)
+		}
+		if got, _ := siteFiles(t, dir); moved && len(got) > 1024 {
+			t.Errorf("moved aside: %d files linked before it stopped", len(got))
+		}
+	}
+}
