@@ -98,7 +98,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		checked = make(chan map[string]*cachedOutput, 1)
 		go func(outs []cachedOutput) { checked <- checkOutputs(dest, outs) }(man.Outputs)
 		spare = publish.ListSpare(dest, man.spareTree)
-		defer spare.Wait() // a build that stops early leaves no goroutine behind
+		defer spare.Stop() // a build that stops early leaves no goroutine behind
 	} else if otherOutputs != nil {
 		// A new sitegen: every page is drawn again, and those whose bytes
 		// did not change are linked from the previous site.
@@ -542,7 +542,14 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	w.removeLater(st)
 	outputs := w.outputList(man)
 	<-trees
-	return w.finishCache(cache, outputs)
+	if err := w.finishCache(cache, outputs); err != nil {
+		return err
+	}
+	if !st.PreviousIsSpare() && len(outputs) >= spareAheadMin && w.opts.MakeSpare != nil {
+		// No spare: the next build would make a whole staging folder.
+		w.opts.MakeSpare(w.b.root, w.dest)
+	}
+	return nil
 }
 
 // keepTrees notes for the build cache the records of the folders beside
