@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // removeTreeEnv names the folder that a background sitegen process started
@@ -43,7 +44,37 @@ func removeTree(dir string) {
 	if !strings.HasPrefix(base, ".") || !strings.Contains(base, ".old-") && !strings.Contains(base, ".staging-") {
 		return
 	}
-	os.RemoveAll(dir)
+	// A spare moved aside while a background MakeSpare was still filling
+	// it may gain an entry during the walk; that process stops soon after.
+	for try := 0; os.RemoveAll(dir) != nil && try < 5; try++ {
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// makeSpareEnv and makeSpareSourceEnv name the destination and source of
+// the build whose spare a background sitegen process started by
+// makeSpareInBackground makes, instead of running a command.
+const (
+	makeSpareEnv       = "SITEGEN_MAKE_SPARE"
+	makeSpareSourceEnv = "SITEGEN_MAKE_SPARE_SOURCE"
+)
+
+// makeSpareInBackground makes the spare beside dest (build.MakeSpare) in a
+// process of its own that outlives this one: a few seconds of making
+// folders that the next edit would otherwise spend. If the process cannot
+// start, no spare is made; the next build makes its folder as before.
+func makeSpareInBackground(source, dest string) {
+	exe, err := os.Executable()
+	if err == nil {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), makeSpareEnv+"="+dest, makeSpareSourceEnv+"="+source)
+		detach(cmd)
+		if err = cmd.Start(); err == nil {
+			cmd.Process.Release()
+			return
+		}
+	}
+	slog.Debug("no spare made ahead", "err", err)
 }
 
 // isTerminal reports whether w is a terminal, where a progress line that

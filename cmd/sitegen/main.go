@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -40,6 +41,12 @@ serve   previews the site at http://127.0.0.1:1313/ (or --addr), rebuilding
 func main() {
 	if dir := os.Getenv(removeTreeEnv); dir != "" {
 		removeTree(dir)
+		return
+	}
+	if dest := os.Getenv(makeSpareEnv); dest != "" {
+		if err := build.MakeSpare(os.Getenv(makeSpareSourceEnv), dest); err != nil {
+			slog.Debug("making the spare", "err", err)
+		}
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -100,7 +107,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var rep *build.Report
 	var err error
 	if cmd == "build" {
-		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground}
+		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing,
+			RemoveOld: removeInBackground, MakeSpare: makeSpareInBackground}
 		if !*quiet && isTerminal(stderr) {
 			opts.Progress = stderr
 		}

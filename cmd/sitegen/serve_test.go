@@ -15,10 +15,11 @@ import (
 
 // TestMain lets the test binary stand in for the sitegen command: run with
 // SITEGEN_RUN_MAIN=1 it is main itself, signal handling included, and it
-// is the background remover that builds run in tests (os.Executable is the
-// test binary), which must delete its folder and not run the tests again.
+// is the background remover and spare maker that builds run in tests
+// (os.Executable is the test binary), which must do their work and not run
+// the tests again.
 func TestMain(m *testing.M) {
-	if os.Getenv("SITEGEN_RUN_MAIN") == "1" || os.Getenv(removeTreeEnv) != "" {
+	if os.Getenv("SITEGEN_RUN_MAIN") == "1" || os.Getenv(removeTreeEnv) != "" || os.Getenv(makeSpareEnv) != "" {
 		main()
 		return
 	}
