@@ -32,7 +32,9 @@ import (
 // changed and writes only the files whose bytes changed. Every build that
 // changes anything stages a whole new site beside the destination, with
 // the files it does not write hard-linked from the previous site (so they
-// keep their inodes and mtimes), and swaps it in with one rename.
+// keep their inodes and mtimes), and swaps it in with one rename. A build
+// holds a lock beside the destination (lockDest) while it runs: a second
+// build of the same destination waits for the first to end.
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	start := time.Now()
 	if opts.Dest == "" {
@@ -46,6 +48,11 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
+	unlock, err := lockDest(ctx, dest)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	prog := startProgress(opts.Progress, start)
 	defer prog.stop()
 
