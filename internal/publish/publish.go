@@ -304,11 +304,7 @@ func (s *Staging) MakeDirs(files []string) error {
 				break
 			}
 			made[d] = true
-			n := strings.Count(d, "/")
-			for len(levels) <= n {
-				levels = append(levels, nil)
-			}
-			levels[n] = append(levels[n], d)
+			levels = appendByDepth(levels, d)
 		}
 	}
 	for _, dirs := range levels {
@@ -332,6 +328,17 @@ func (s *Staging) MakeDirs(files []string) error {
 	}
 	s.dirsMade = true
 	return nil
+}
+
+// appendByDepth appends the folder d to levels[n], where n+1 is its depth:
+// folders made level by level, parents first, can be made on all cores.
+func appendByDepth(levels [][]string, d string) [][]string {
+	n := strings.Count(d, "/")
+	for len(levels) <= n {
+		levels = append(levels, nil)
+	}
+	levels[n] = append(levels[n], d)
+	return levels
 }
 
 // claim notes that rel is staged and, in the spare, clears its place:

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -114,11 +113,7 @@ func fillSpare(src, dst int, site *treeListing, inPlace func() bool) (map[string
 	}
 	var levels [][]string // levels[n]: the folders n+1 deep
 	for _, d := range site.dirs {
-		n := strings.Count(d, "/")
-		for len(levels) <= n {
-			levels = append(levels, nil)
-		}
-		levels[n] = append(levels[n], d)
+		levels = appendByDepth(levels, d)
 	}
 	for _, dirs := range levels {
 		err := forEach(len(dirs), func(i int) error {
