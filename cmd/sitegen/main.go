@@ -25,12 +25,15 @@ import (
 )
 
 const usage = `usage:
-  sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet]
+  sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet] [--spare-ahead=false]
   sitegen check [--source DIR]
   sitegen serve [--source DIR] [--addr HOST:PORT]
 
 build   builds the site at --source (default: the current folder) into --dest
         (default: SOURCE/public), replacing it only when the build succeeds.
+        After a full build of a large site a background process makes the
+        folder the next small build fills (.public.spare); --spare-ahead=false
+        skips it, for one-off builds such as in CI.
 check   validates every article as build would, writing nothing, and lists
         file by file what normalization removed or changed (boilerplate,
         credits, encodings, duplicates), then a summary.
@@ -67,12 +70,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	source := fl.String("source", ".", "site root holding content/, templates/, assets/ and sitegen.yaml")
 	var dest *string
-	var keepGoing, quiet *bool
+	var keepGoing, quiet, spareAhead *bool
 	switch cmd {
 	case "build":
 		dest = fl.String("dest", "", "output folder (default SOURCE/public)")
 		keepGoing = fl.Bool("keep-going", false, "publish the good articles even when some are bad; still exit 1")
 		quiet = fl.Bool("quiet", false, "print only errors")
+		spareAhead = fl.Bool("spare-ahead", true, "after a full build of 2,000 files or more, make in the background the folder the next small build fills; false for one-off builds")
 	case "check":
 		quiet = fl.Bool("quiet", false, "print only errors")
 	case "serve":
@@ -107,8 +111,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var rep *build.Report
 	var err error
 	if cmd == "build" {
-		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing,
-			RemoveOld: removeInBackground, MakeSpare: makeSpareInBackground}
+		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground}
+		if *spareAhead {
+			opts.MakeSpare = makeSpareInBackground
+		}
 		if !*quiet && isTerminal(stderr) {
 			opts.Progress = stderr
 		}

@@ -104,3 +104,22 @@ func waitForSpare(t *testing.T, dest string) string {
 		}
 	}
 }
+
+// With --spare-ahead=false a cold build leaves nothing but the site and
+// its cache beside it.
+func TestNoSpareAhead(t *testing.T) {
+	root := t.TempDir()
+	writeCorpus(t, root, 500, 7)
+	if code, _, stderr := sitegen("build", "--quiet", "--spare-ahead=false", "--source", root); code != 0 {
+		t.Fatalf("build: %d\n%s", code, stderr)
+	}
+	time.Sleep(2 * time.Second) // a maker, had one started, would have named its folder by now
+	ents, _ := os.ReadDir(root)
+	for _, e := range ents {
+		switch e.Name() {
+		case "content", "public", ".public.sitegen-cache", ".public.sitegen-fragments":
+		default:
+			t.Errorf("beside the site: %s", e.Name())
+		}
+	}
+}
