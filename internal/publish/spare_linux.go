@@ -179,8 +179,10 @@ func inPlace(p string, fd int) bool {
 }
 
 // waitSpare waits until no MakeSpare holds the spare at dir (one that
-// cannot be opened is not waited for: listing it says why). With stop
-// nil it blocks; otherwise it polls, and gives up when stop is closed.
+// cannot be opened is not waited for: listing it says why; where the file
+// system has no locks, MakeSpare makes no spare, so there is nothing to
+// wait for). With stop nil it blocks; otherwise it polls, and gives up
+// when stop is closed.
 func waitSpare(dir string, stop <-chan struct{}) error {
 	var fd int
 	err := retry(func() (err error) {
@@ -192,12 +194,12 @@ func waitSpare(dir string, stop <-chan struct{}) error {
 	}
 	defer unix.Close(fd)
 	if stop == nil {
-		return flock(fd, unix.LOCK_SH)
+		flock(fd, unix.LOCK_SH)
+		return nil
 	}
 	for {
-		err := flock(fd, unix.LOCK_SH|unix.LOCK_NB)
-		if !errors.Is(err, unix.EWOULDBLOCK) {
-			return err
+		if err := flock(fd, unix.LOCK_SH|unix.LOCK_NB); !errors.Is(err, unix.EWOULDBLOCK) {
+			return nil
 		}
 		select {
 		case <-stop:
