@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet]
+//	sitegen build [--source DIR] [--dest DIR] [--keep-going] [--quiet] [--spare-ahead=false]
 //	sitegen check [--source DIR]
 //	sitegen serve [--source DIR] [--addr HOST:PORT]
 //
@@ -108,6 +108,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	if *quiet {
+		// Notes such as "waiting for another sitegen build" are not errors.
+		defer slog.SetLogLoggerLevel(slog.SetLogLoggerLevel(slog.LevelWarn))
+	}
 	var rep *build.Report
 	var err error
 	if cmd == "build" {
