@@ -416,6 +416,9 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	if len(kept) > 0 {
 		// The spare: the site before, mostly linked already.
 		begin = func(dest string) (*publish.Staging, error) { return publish.BeginReuseListed(dest, w.spare) }
+		if w.spare.Making() {
+			slog.Info("waiting for the spare folder that sitegen makes in the background after a full build (it is the work this build would do otherwise)")
+		}
 	}
 	st, err := begin(w.dest)
 	if err != nil {

@@ -96,6 +96,7 @@ type SpareListing struct {
 	done     chan struct{}
 	stop     chan struct{} // closed by Stop
 	stopOnce sync.Once
+	making   atomic.Bool // a MakeSpare held the spare when the listing began
 	listing  *treeListing
 	err      error
 }
@@ -123,9 +124,23 @@ func ListSpare(dest string, rec *Tree) *SpareListing {
 	l := &SpareListing{dir: sparePath(abs), done: make(chan struct{}), stop: make(chan struct{})}
 	go func() {
 		defer close(l.done)
-		l.listing, l.err = listSpare(abs, l.dir, rec, l.stop)
+		l.listing, l.err = listSpare(abs, l.dir, rec, l.stop, &l.making)
 	}()
 	return l
+}
+
+// Making reports whether the listing is waiting for a MakeSpare that is
+// still making the spare, for a caller that would say why it waits.
+func (l *SpareListing) Making() bool {
+	if l == nil {
+		return false
+	}
+	select {
+	case <-l.done:
+		return false
+	default:
+		return l.making.Load()
+	}
 }
 
 // Wait waits for the listing to end. It may be called any number of times.
@@ -176,7 +191,7 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 				l, err = listed.listing, listed.err
 			}
 			if listed == nil || listed.dir != s.dir || errors.Is(err, errStopped) {
-				l, err = listSpare(abs, s.dir, nil, nil)
+				l, err = listSpare(abs, s.dir, nil, nil, nil)
 			}
 			if err == nil {
 				s.spare, s.tree = l, l.tree

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 )
 
 // The spare made ahead (MakeSpare).
@@ -99,11 +100,12 @@ func removeSpareRecord(dest string) {
 }
 
 // listSpare lists the spare at dir, beside dest, once no MakeSpare holds
-// it (waitSpare; stop, when closed, ends the wait with errStopped). rec,
-// when it is the record of that folder, saves listing the folders it
-// vouches for; otherwise the record MakeSpare left is used, if it is.
-func listSpare(dest, dir string, rec *Tree, stop <-chan struct{}) (*treeListing, error) {
-	if err := waitSpare(dir, stop); err != nil {
+// it (waitSpare; stop, when closed, ends the wait with errStopped, and
+// making, when not nil, is set while it waits). rec, when it is the record
+// of that folder, saves listing the folders it vouches for; otherwise the
+// record MakeSpare left is used, if it is.
+func listSpare(dest, dir string, rec *Tree, stop <-chan struct{}, making *atomic.Bool) (*treeListing, error) {
+	if err := waitSpare(dir, stop, making); err != nil {
 		return nil, err
 	}
 	if top, err := statDir(dir); err == nil && (rec == nil || rec.ino != top.ino) {

@@ -182,8 +182,9 @@ func inPlace(p string, fd int) bool {
 // cannot be opened is not waited for: listing it says why; where the file
 // system has no locks, MakeSpare makes no spare, so there is nothing to
 // wait for). With stop nil it blocks; otherwise it polls, and gives up
-// when stop is closed.
-func waitSpare(dir string, stop <-chan struct{}) error {
+// when stop is closed; making, when not nil, is set while it waits for a
+// MakeSpare.
+func waitSpare(dir string, stop <-chan struct{}, making *atomic.Bool) error {
 	var fd int
 	err := retry(func() (err error) {
 		fd, err = unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
@@ -197,9 +198,17 @@ func waitSpare(dir string, stop <-chan struct{}) error {
 		flock(fd, unix.LOCK_SH)
 		return nil
 	}
+	defer func() {
+		if making != nil {
+			making.Store(false)
+		}
+	}()
 	for {
 		if err := flock(fd, unix.LOCK_SH|unix.LOCK_NB); !errors.Is(err, unix.EWOULDBLOCK) {
 			return nil
+		}
+		if making != nil {
+			making.Store(true)
 		}
 		select {
 		case <-stop:

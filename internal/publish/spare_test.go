@@ -139,6 +139,9 @@ func TestListSpareWaitsForMaker(t *testing.T) {
 		t.Fatal("the spare was listed while being made")
 	case <-time.After(100 * time.Millisecond):
 	}
+	if !l.Making() {
+		t.Error("a listing waiting for the maker does not say so")
+	}
 	stopped.Stop()
 	if !errors.Is(stopped.err, errStopped) {
 		t.Errorf("a stopped listing ended with %v", stopped.err)
@@ -150,6 +153,9 @@ func TestListSpareWaitsForMaker(t *testing.T) {
 	l.Wait()
 	if l.err != nil {
 		t.Fatal(l.err)
+	}
+	if l.Making() {
+		t.Error("a listing done still says it waits for the maker")
 	}
 	if _, ok := l.listing.file("late.html"); !ok {
 		t.Error("the listing missed the file made last")
