@@ -139,8 +139,10 @@ func TestListSpareWaitsForMaker(t *testing.T) {
 		t.Fatal("the spare was listed while being made")
 	case <-time.After(100 * time.Millisecond):
 	}
-	if !l.Making() {
-		t.Error("a listing waiting for the maker does not say so")
+	for deadline := time.Now().Add(5 * time.Second); !l.Making(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("a listing waiting for the maker does not say so")
+		}
 	}
 	stopped.Stop()
 	if !errors.Is(stopped.err, errStopped) {
