@@ -19,9 +19,9 @@ import (
 // after such a build, while the user is busy editing. Builds meet it
 // through a lock:
 //
-//   - MakeSpare makes the spare under a name of its own, locks it and only
-//     then renames it into place; it holds the lock until the spare is
-//     whole and its record written.
+//   - MakeSpare makes an empty folder under a name of its own, locks it
+//     and only then renames it into place as the spare; it holds the lock
+//     until it has filled it and written its record.
 //   - A build that fills the spare (BeginReuse, ListSpare) waits for the
 //     lock before it lists the spare: a spare being made is worth waiting
 //     for, being the very folders the build would otherwise make.
