@@ -22,18 +22,27 @@ const removeTreeEnv = "SITEGEN_REMOVE_OLD_SITE"
 // process cannot start, the folder is deleted here; a folder left by a
 // killed remover is handed to the remover of the next build that publishes.
 func removeInBackground(dir string) {
-	exe, err := os.Executable()
-	if err == nil {
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), removeTreeEnv+"="+dir)
-		detach(cmd)
-		if err = cmd.Start(); err == nil {
-			cmd.Process.Release()
-			return
-		}
+	if err := startBackground(removeTreeEnv + "=" + dir); err != nil {
+		slog.Debug("deleting the previous site in the foreground", "err", err)
+		os.RemoveAll(dir)
 	}
-	slog.Debug("deleting the previous site in the foreground", "err", err)
-	os.RemoveAll(dir)
+}
+
+// startBackground starts this executable again, with env added to the
+// environment naming its work (see main), in a session of its own, and
+// does not wait for it.
+func startBackground(env string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), env)
+	detach(cmd)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	return cmd.Process.Release()
 }
 
 // removeTree is the background process's work. It deletes only what
@@ -51,30 +60,19 @@ func removeTree(dir string) {
 	}
 }
 
-// makeSpareEnv and makeSpareSourceEnv name the destination and source of
-// the build whose spare a background sitegen process started by
-// makeSpareInBackground makes, instead of running a command.
-const (
-	makeSpareEnv       = "SITEGEN_MAKE_SPARE"
-	makeSpareSourceEnv = "SITEGEN_MAKE_SPARE_SOURCE"
-)
+// makeSpareEnv names the destination whose spare a background sitegen
+// process started by makeSpareInBackground makes, instead of running a
+// command.
+const makeSpareEnv = "SITEGEN_MAKE_SPARE"
 
 // makeSpareInBackground makes the spare beside dest (build.MakeSpare) in a
 // process of its own that outlives this one: a few seconds of making
 // folders that the next edit would otherwise spend. If the process cannot
 // start, no spare is made; the next build makes its folder as before.
-func makeSpareInBackground(source, dest string) {
-	exe, err := os.Executable()
-	if err == nil {
-		cmd := exec.Command(exe)
-		cmd.Env = append(os.Environ(), makeSpareEnv+"="+dest, makeSpareSourceEnv+"="+source)
-		detach(cmd)
-		if err = cmd.Start(); err == nil {
-			cmd.Process.Release()
-			return
-		}
+func makeSpareInBackground(dest string) {
+	if err := startBackground(makeSpareEnv + "=" + dest); err != nil {
+		slog.Debug("no spare made ahead", "err", err)
 	}
-	slog.Debug("no spare made ahead", "err", err)
 }
 
 // isTerminal reports whether w is a terminal, where a progress line that

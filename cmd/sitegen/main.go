@@ -47,7 +47,7 @@ func main() {
 		return
 	}
 	if dest := os.Getenv(makeSpareEnv); dest != "" {
-		if err := build.MakeSpare(os.Getenv(makeSpareSourceEnv), dest); err != nil {
+		if err := build.MakeSpare(dest); err != nil {
 			slog.Debug("making the spare", "err", err)
 		}
 		return

@@ -46,12 +46,12 @@ type Options struct {
 	// cancelled 1M build) and slows the file system for a while, and
 	// nothing waits on it.
 	RemoveOld func(dir string)
-	// MakeSpare, when not nil, is called with Source and Dest after a
-	// build of a large site that left no spare beside the destination
-	// (a cold build), to run the package's MakeSpare where it suits: the
-	// CLI runs it in a background process, so that the next build that
-	// changes a few files finds its folders made. nil: none is made ahead.
-	MakeSpare func(source, dest string)
+	// MakeSpare, when not nil, is called with the destination after a
+	// build of a large site that left no spare beside it (a cold build),
+	// to run the package's MakeSpare where it suits: the CLI runs it in a
+	// background process, so that the next build that changes a few
+	// files finds its folders made. nil: none is made ahead.
+	MakeSpare func(dest string)
 }
 
 // A Report says what a build or check did.

@@ -45,8 +45,14 @@ import (
 // Deleting the file is always safe: the next build is a full one.
 const cacheFormat = "sitegen build cache 12"
 
-func cachePath(dest string) string {
-	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-cache")
+func cachePath(dest string) string { return besideDest(dest, ".sitegen-cache") }
+
+// besideDest is the path of a file that sitegen keeps beside the
+// destination dest: ".public" and suffix, for public/. Such names start
+// with a dot, so that a site's folder listing and most tools pass over
+// them.
+func besideDest(dest, suffix string) string {
+	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+suffix)
 }
 
 // A manifest is the cache file's content. readManifest fills in all but

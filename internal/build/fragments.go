@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 )
@@ -40,9 +39,7 @@ var fragmentsRead atomic.Int64
 
 // fragmentsPath is the file beside the destination that holds the saved
 // fragments: ".public.sitegen-fragments" for public/.
-func fragmentsPath(dest string) string {
-	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-fragments")
-}
+func fragmentsPath(dest string) string { return besideDest(dest, ".sitegen-fragments") }
 
 // fragmentsStamp names what fragments depend on besides their articles:
 // the program and the theme (sitegen.yaml, templates/, i18n/, assets/).

@@ -11,9 +11,7 @@ import (
 
 // lockPath is the file that a build holds locked while it runs, beside
 // the destination dest. It holds nothing, and goes when the build ends.
-func lockPath(dest string) string {
-	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".sitegen-lock")
-}
+func lockPath(dest string) string { return besideDest(dest, ".sitegen-lock") }
 
 // lockDest takes the lock of the destination dest for a build (see
 // lockFile), waiting while another build holds it, until ctx is done, and

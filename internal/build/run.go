@@ -557,7 +557,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	}
 	if !st.PreviousIsSpare() && len(outputs) >= spareAheadMin && w.opts.MakeSpare != nil {
 		// No spare: the next build would make a whole staging folder.
-		w.opts.MakeSpare(w.b.root, w.dest)
+		w.opts.MakeSpare(w.dest)
 	}
 	return nil
 }

@@ -18,9 +18,9 @@ func TestSpareMadeAhead(t *testing.T) {
 	root := agedSite(t, 24)
 	var asked int
 	opts := func(dest string) Options {
-		return Options{Source: root, Dest: dest, MakeSpare: func(source, dest string) {
+		return Options{Source: root, Dest: dest, MakeSpare: func(dest string) {
 			asked++
-			if err := MakeSpare(source, dest); err != nil {
+			if err := MakeSpare(dest); err != nil {
 				t.Error(err)
 			}
 		}}
@@ -66,4 +66,32 @@ func folderIno(t *testing.T, dir string) uint64 {
 		t.Fatal(err)
 	}
 	return statStamp(fi).Ino
+}
+
+// The spare's maker finds the record of the site the cold build left in
+// the build cache, without reading the rest of it.
+func TestReadPublicTree(t *testing.T) {
+	root := agedSite(t, 6)
+	dest := filepath.Join(t.TempDir(), "public")
+	if readPublicTree(dest) != nil {
+		t.Error("a record read with no cache")
+	}
+	if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	if readPublicTree(dest) == nil {
+		t.Error("no record read from the cold build's cache")
+	}
+	// The same cache beside another destination is not its.
+	other := filepath.Join(filepath.Dir(dest), "other")
+	data, err := os.ReadFile(cachePath(dest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cachePath(other), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if readPublicTree(other) != nil {
+		t.Error("a record read for another destination")
+	}
 }
