@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -18,14 +19,23 @@ import (
 )
 
 // BenchmarkRebuildAfterEdit measures what an editor waits for: the time
-// from writing one edited article to the preview serving the new bytes of
-// its page, quiet time of the watcher included. It runs on a generated
+// from writing a change to the preview serving the new bytes of a page it
+// changes, quiet time of the watcher included. It runs on a generated
 // archive, by default /tmp/serve10k:
 //
 //	python3 /work/shared/bench/gencorpus.py --n 10000 --site /tmp/serve10k --seed 42
 //	go test ./internal/serve -run '^$' -bench RebuildAfterEdit -benchtime 50x
 //
-// SITEGEN_BENCH_SITE names another site. The article is restored afterwards.
+// SITEGEN_BENCH_SITE names another site. The changes, each timed to the
+// page that shows it:
+//   - body: a line added to an article in the middle of the archive (its
+//     page), the path most saves take;
+//   - tag: a tag of its own added to that article (its page), which
+//     changes the indexes: the whole site is indexed again;
+//   - add: a new article, the newest (the home page, which then moves every
+//     page of the home list by one).
+//
+// The article is restored and added articles deleted afterwards.
 func BenchmarkRebuildAfterEdit(b *testing.B) {
 	root := os.Getenv("SITEGEN_BENCH_SITE")
 	if root == "" {
@@ -51,6 +61,7 @@ func BenchmarkRebuildAfterEdit(b *testing.B) {
 	}()
 	arts := s.builder.b.Site().Articles
 	b.Logf("%d articles, first build and start in %v", len(arts), time.Since(start).Round(time.Millisecond))
+	base := strings.TrimSuffix(s.URL(), "/")
 
 	// An article in the middle of the archive, so that it has neighbours.
 	a := arts[len(arts)/2]
@@ -60,56 +71,117 @@ func BenchmarkRebuildAfterEdit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer os.WriteFile(file, orig, 0o644)
-	url := strings.TrimSuffix(s.URL(), "/") + a.URLPath()
+	tagged := regexp.MustCompile(`(?m)^tags: \[`)
+	if !tagged.Match(orig) {
+		b.Fatalf("%s has no tags line like %q", file, "tags: [")
+	}
+	added := filepath.Join(filepath.Dir(file), "added-by-benchmark.md")
+	defer os.Remove(added)
 
-	var lat []time.Duration
-	cpu0 := cpuTime()
-	b.ResetTimer()
-	for i := range b.N {
-		token := fmt.Sprintf("Edit number %d of the benchmark.", i)
-		edited := append(slices.Clip(orig), "\n"+token+"\n"...)
-		// As an open tab does: wait for the reload event, then fetch.
-		st, _ := s.current()
-		events, stop, err := openEvents(s, st.gen)
+	edits := 0 // across runs, so that every write changes the file
+	for _, c := range []struct {
+		name string
+		// change writes edit number i and returns the page that shows it
+		// and the text that page then holds.
+		change func(i int) (url, token string)
+		// undo puts the site back, untimed; nil: nothing to undo.
+		undo func()
+	}{
+		{"body", func(i int) (string, string) {
+			token := fmt.Sprintf("Edit number %d of the benchmark.", i)
+			write(b, file, append(slices.Clip(orig), "\n"+token+"\n"...))
+			return base + a.URLPath(), token
+		}, nil},
+		{"tag", func(i int) (string, string) {
+			token := fmt.Sprintf("Benchmark tag %d", i)
+			write(b, file, tagged.ReplaceAll(orig, []byte(`tags: ["`+token+`", `)))
+			return base + a.URLPath(), token
+		}, func() { write(b, file, orig) }},
+		{"add", func(i int) (string, string) {
+			token := fmt.Sprintf("Added by the benchmark %d", i)
+			write(b, added, fmt.Appendf(nil, "---\ntitle: %q\ndate: 2100-01-01\ntags: [Benchmark]\n---\nAdded story %d.\n", token, i))
+			return base + "/", token
+		}, func() { os.Remove(added) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var lat []time.Duration
+			var cpu time.Duration
+			for range b.N {
+				edits++
+				st, _ := s.current()
+				events, stop, err := openEvents(s, st.gen)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cpu0, t0 := cpuTime(), time.Now()
+				url, token := c.change(edits)
+				waitFor(b, s, url, token, &events, &stop)
+				lat = append(lat, time.Since(t0))
+				cpu += cpuTime() - cpu0
+				stop()
+				if c.undo != nil {
+					b.StopTimer()
+					settle(b, s, c.undo)
+					b.StartTimer()
+				}
+			}
+			b.ReportMetric(float64(cpu)/1e6/float64(b.N), "cpu-ms/edit")
+			slices.Sort(lat)
+			ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
+			b.ReportMetric(ms(lat[len(lat)/2]), "ms-p50")
+			b.ReportMetric(ms(lat[len(lat)*9/10]), "ms-p90")
+			b.ReportMetric(ms(lat[len(lat)-1]), "ms-max")
+		})
+	}
+}
+
+// write writes a benchmark's change.
+func write(b *testing.B, file string, data []byte) {
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// waitFor waits, as an open tab does, for reload events on *events until
+// url serves a page holding token. A reload of a rebuild that began before
+// the change was written does not hold it yet: the stream is opened again
+// for the next.
+func waitFor(b *testing.B, s *Server, url, token string, events *<-chan event, stop *func()) {
+	for {
+		ev, ok := <-*events
+		if !ok {
+			b.Fatal("event stream ended")
+		}
+		if ev.name != "reload" {
+			continue
+		}
+		body, err := fetch(url)
 		if err != nil {
 			b.Fatal(err)
 		}
-		t0 := time.Now()
-		if err := os.WriteFile(file, edited, 0o644); err != nil {
-			b.Fatal(err)
+		if strings.Contains(body, token) {
+			return
 		}
-		for {
-			ev, ok := <-events
-			if !ok {
-				b.Fatalf("edit %d: event stream ended", i)
-			}
-			if ev.name != "reload" {
-				continue
-			}
-			body, err := fetch(url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if strings.Contains(body, token) {
-				break
-			}
-			// A rebuild that began before the write ended: wait for the next.
-			stop()
-			st, _ := s.current()
-			if events, stop, err = openEvents(s, st.gen); err != nil {
-				b.Fatal(err)
-			}
+		(*stop)()
+		st, _ := s.current()
+		var err2 error
+		if *events, *stop, err2 = openEvents(s, st.gen); err2 != nil {
+			b.Fatal(err2)
 		}
-		lat = append(lat, time.Since(t0))
-		stop()
 	}
-	b.StopTimer()
-	b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/edit")
-	slices.Sort(lat)
-	ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
-	b.ReportMetric(ms(lat[len(lat)/2]), "ms-p50")
-	b.ReportMetric(ms(lat[len(lat)*9/10]), "ms-p90")
-	b.ReportMetric(ms(lat[len(lat)-1]), "ms-max")
+}
+
+// settle makes a change and waits until the server has published a site
+// after it and is idle again.
+func settle(b *testing.B, s *Server, change func()) {
+	_, changed := s.current()
+	change()
+	select {
+	case <-changed:
+	case <-time.After(time.Minute):
+		b.Fatal("no rebuild within a minute of undoing a change")
+	}
+	time.Sleep(100 * time.Millisecond) // a second batch of the same change, if the watcher split it
 }
 
 // fetch GETs url and returns the body.
