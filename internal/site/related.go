@@ -31,6 +31,11 @@ type related struct {
 	done     atomic.Bool          // of is filled
 	of       [][]*content.Article // by site position
 	bySource map[string]int       // site position by source path
+	// scan is what they were computed from, kept for KeepRelated to find
+	// which articles a later site's edits can affect; nil when they came
+	// from a RelatedIndex, until FixRelatedInputs makes it.
+	scan       *relatedScan
+	recomputed int // articles whose related stories this site computed, for tests
 
 	keyOnce sync.Once
 	key     [sha256.Size]byte // of everything the related stories depend on; see inputsKey
@@ -42,25 +47,12 @@ type related struct {
 func (s *Site) Related(a *content.Article) []*content.Article {
 	s.rel.once.Do(func() {
 		s.indexSources()
-		rs := s.newRelatedScan()
-		var wg sync.WaitGroup
-		workers := runtime.GOMAXPROCS(0)
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sc := &relatedScratch{score: make([]float64, len(s.Articles))}
-				for i := w; i < len(s.Articles); i += workers {
-					ps := s.relatedTo(rs, sc, int32(i), RelatedCount)
-					out := make([]*content.Article, len(ps))
-					for j, p := range ps {
-						out[j] = s.Articles[p]
-					}
-					s.rel.of[i] = out
-				}
-			}()
+		s.rel.scan = s.newRelatedScan()
+		every := make([]int32, len(s.Articles))
+		for i := range every {
+			every[i] = int32(i)
 		}
-		wg.Wait()
+		s.computeRelated(s.rel.scan, every)
 		s.rel.done.Store(true)
 	})
 	i, ok := s.position[a]
@@ -83,15 +75,43 @@ func (s *Site) indexSources() {
 	}
 }
 
+// computeRelated computes the related stories of the articles at the
+// given site positions on all cores.
+func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
+	s.rel.recomputed = len(positions)
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(positions))
+	for w := range workers {
+		wg.Go(func() {
+			sc := &relatedScratch{score: make([]float64, len(s.Articles))}
+			for k := w; k < len(positions); k += workers {
+				i := positions[k]
+				ps := s.relatedTo(rs, sc, i, RelatedCount)
+				out := make([]*content.Article, len(ps))
+				for j, p := range ps {
+					out[j] = s.Articles[p]
+				}
+				s.rel.of[i] = out
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // KeepRelated gives s the related stories prev has computed when they are
 // certain to be the same: when both sites hold the same articles (by source
 // path) in the same order with the same dates and tags, which is all that
 // relatedTo reads. An edit to an article's title or body then costs no
-// recomputation of every article's related stories. prev may be nil. Call
-// it before s is shared.
+// recomputation of every article's related stories. When only dates, tags
+// or the order differ, it computes again those of the articles an edit can
+// have changed (see updateRelated). prev may be nil. Call it before s is
+// shared.
 func (s *Site) KeepRelated(prev *Site) {
-	if prev == nil || !prev.rel.done.Load() || len(prev.Articles) != len(s.Articles) ||
-		prev.relatedInputs() != s.relatedInputs() {
+	if prev == nil || !prev.rel.done.Load() || len(prev.Articles) != len(s.Articles) {
+		return
+	}
+	if prev.relatedInputs() != s.relatedInputs() {
+		s.updateRelated(prev)
 		return
 	}
 	s.rel.once.Do(func() {
@@ -103,6 +123,101 @@ func (s *Site) KeepRelated(prev *Site) {
 			}
 			s.rel.of[i] = out // the same position: the order is the same
 		}
+		s.rel.scan = prev.rel.scan // the same inputs: the same scan
+		s.rel.done.Store(true)
+	})
+}
+
+// updateRelated gives s the related stories prev has computed, computing
+// again only those of the articles an edit can have changed, when both
+// sites hold the same articles by source path (so the same count, on which
+// every tag's weight depends) and prev kept the scan its stories were
+// computed from. An article's related stories are read from its own date
+// and tags, and from the lists of articles of its tags (which, where, in
+// what order: site order, which follows dates) and those articles' dates
+// and source paths. An article whose date or tags (the ones relatedTo
+// reads, in order) differ is moved; a tag of a moved article is changed,
+// and so is a tag whose articles are not the same in the same order; the
+// articles to compute again are the moved ones and those that carry a
+// changed tag. (Those that carried a tag and no longer do are moved; a tag
+// a moved article left has other articles than before, or is carried by one
+// article only, which relatedTo does not read and whose remaining article
+// is then moved.) Every other article reads
+// exactly what it read in prev. A date or tag edit then computes again the
+// related stories of the articles sharing the edited article's tags, not
+// those of the whole archive.
+func (s *Site) updateRelated(prev *Site) {
+	old := prev.rel.scan
+	if old == nil {
+		return
+	}
+	oldPos := make([]int32, len(s.Articles)) // by site position: the position in prev
+	for i, a := range s.Articles {
+		p, ok := prev.rel.bySource[a.Source]
+		if !ok {
+			return // not the same articles
+		}
+		oldPos[i] = int32(p)
+	}
+	s.rel.once.Do(func() {
+		s.indexSources()
+		rs := s.newRelatedScan()
+		s.rel.scan = rs
+		oldNumber := make(map[string]int32, len(old.slugs))
+		for t, slug := range old.slugs {
+			oldNumber[slug] = int32(t)
+		}
+		number := make(map[string]int32, len(rs.slugs))
+		for t, slug := range rs.slugs {
+			number[slug] = int32(t)
+		}
+		redo := make([]bool, len(s.Articles))
+		changed := map[string]bool{} // slugs
+		for i := range s.Articles {
+			was := oldPos[i]
+			if rs.dates[i].Equal(old.dates[was]) &&
+				slices.EqualFunc(rs.tagsOf[i], old.tagsOf[was], func(t, u int32) bool { return rs.slugs[t] == old.slugs[u] }) {
+				continue
+			}
+			redo[i] = true
+			for _, t := range rs.tagsOf[i] {
+				changed[rs.slugs[t]] = true
+			}
+		}
+		// A tag whose list is not the same articles in the same order
+		// (site order breaks ties in date on slugs, which an edit may
+		// change) is changed too.
+		for t, list := range rs.tags {
+			slug := rs.slugs[t]
+			if changed[slug] {
+				continue
+			}
+			u, ok := oldNumber[slug]
+			if !ok || !slices.EqualFunc(list, old.tags[u], func(p, q int32) bool { return oldPos[p] == q }) {
+				changed[slug] = true
+			}
+		}
+		for slug := range changed {
+			if t, ok := number[slug]; ok {
+				for _, p := range rs.tags[t] {
+					redo[p] = true
+				}
+			}
+		}
+		var positions []int32
+		for i := range s.Articles {
+			if redo[i] {
+				positions = append(positions, int32(i))
+				continue
+			}
+			rs := prev.rel.of[oldPos[i]]
+			out := make([]*content.Article, len(rs))
+			for j, r := range rs {
+				out[j] = s.Articles[s.rel.bySource[r.Source]]
+			}
+			s.rel.of[i] = out
+		}
+		s.computeRelated(rs, positions)
 		s.rel.done.Store(true)
 	})
 }
@@ -177,11 +292,15 @@ func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
 
 // FixRelatedInputs computes now, once, the hash of what s's related
 // stories are computed from (see relatedInputs), when they have been
-// computed: a caller about to change s's articles in place calls it so
-// that a later KeepRelated(s) compares what they were computed from.
+// computed, and the scan they were computed from when they were kept from
+// a RelatedIndex: a caller about to change s's articles in place calls it
+// so that a later KeepRelated(s) compares what they were computed from.
 func (s *Site) FixRelatedInputs() {
 	if s.rel.done.Load() {
 		s.relatedInputs()
+		if s.rel.scan == nil { // kept from a RelatedIndex: made now, before the articles change
+			s.rel.scan = s.newRelatedScan()
+		}
 	}
 }
 
@@ -287,6 +406,7 @@ type relatedScan struct {
 	dates  []time.Time // by site position
 	tags   [][]int32   // by tag number: the site positions of the tag's articles, ascending
 	idf    []float64   // by tag number: ln(1+N/df)
+	slugs  []string    // by tag number: the tag's slug
 	tagsOf [][]int32   // by site position: the article's tags' numbers in its own order; tags on one article only left out
 }
 
@@ -302,6 +422,7 @@ func (s *Site) newRelatedScan() *relatedScan {
 		number[ti] = int32(len(rs.tags))
 		rs.tags = append(rs.tags, nil)
 		rs.idf = append(rs.idf, math.Log1p(total/float64(len(ti.Articles))))
+		rs.slugs = append(rs.slugs, ti.Slug)
 		npos += len(ti.Articles)
 	}
 	flat := make([]int32, 0, npos)

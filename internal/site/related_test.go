@@ -2,6 +2,8 @@ package site
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -90,7 +92,7 @@ func TestKeepRelated(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		edit func(i int, a *content.Article)
-		kept bool
+		kept bool // all of prev's related stories, none computed; otherwise some are computed again
 	}{
 		{"same inputs, new titles", func(i int, a *content.Article) { a.Title += " (edited)" }, true},
 		{"a tag changed", func(i int, a *content.Article) {
@@ -108,6 +110,11 @@ func TestKeepRelated(t *testing.T) {
 				a.Date = a.Date.Add(time.Hour)
 			}
 		}, false},
+		{"a slug changed, moving an article among its day's", func(i int, a *content.Article) {
+			if i == 3 { // on the same day as 53
+				a.Slug = "zzz"
+			}
+		}, false},
 		{"an article renamed", func(i int, a *content.Article) {
 			if i == 12 {
 				a.Source = "renamed.md"
@@ -117,8 +124,12 @@ func TestKeepRelated(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := New(config.Default(), archive(c.edit))
 			s.KeepRelated(prev)
-			if got := s.rel.done.Load(); got != c.kept {
-				t.Fatalf("kept the previous related stories: %v, want %v", got, c.kept)
+			renamed := c.name == "an article renamed"
+			if got := s.rel.done.Load(); got == renamed {
+				t.Fatalf("took the previous related stories: %v, want %v", got, !renamed)
+			}
+			if got := s.rel.recomputed; !renamed && (got == 0) != c.kept {
+				t.Fatalf("computed %d articles' related stories again, kept: %v", got, c.kept)
 			}
 			fresh := New(config.Default(), archive(c.edit))
 			// From the index, through a build cache, the same.
@@ -186,5 +197,101 @@ func TestKeepRelated(t *testing.T) {
 	}
 	if !New(config.Default(), archive(nil)).KeepRelatedIndex(bad(func(*RelatedIndex) {})) {
 		t.Error("a copy of a good related index was not used")
+	}
+}
+
+// TestUpdateRelatedMatchesFresh makes edits to one site's articles in place,
+// as build.Builder does, and checks after each that the related stories
+// KeepRelated takes from the site before, computing some again, are every
+// article's related stories as a site made afresh computes them. The
+// archive has few dates (ties, broken on slugs; in two runs a single day,
+// where slugs alone order a tag's articles, in one of them with one tag
+// only, so that which articles a window holds decides), tags of every
+// frequency,
+// including tags on one article and one on more articles than relatedTo's
+// windows span, and edits of dates, tags, their order and slugs.
+func TestUpdateRelatedMatchesFresh(t *testing.T) {
+	for _, c := range []struct {
+		days  int
+		tiers int // tags t1...tN besides "wide"; 0: none, so every score is wide's and ties fall to source paths
+	}{{40, 8}, {1, 8}, {1, 0}} {
+		t.Run(fmt.Sprintf("%d days, %d tiers", c.days, c.tiers), func(t *testing.T) {
+			days := c.days
+			r := rand.New(rand.NewPCG(6, 1))
+			day := func(d int) time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+			tagName := func() string {
+				if r.IntN(3) == 0 || c.tiers == 0 {
+					return "wide" // on more articles than relatedTo's windows span
+				}
+				return fmt.Sprint("t", int(math.Pow(2, r.Float64()*float64(c.tiers)))) // t1 often, t255 rarely
+			}
+			var arts []*content.Article
+			for i := range 600 {
+				a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", r.IntN(500)),
+					Source: fmt.Sprintf("s%03d.md", i), Date: day(r.IntN(days))}
+				for range 1 + r.IntN(3) {
+					a.Tags = append(a.Tags, content.MakeTag(tagName()))
+				}
+				arts = append(arts, a)
+			}
+			// fresh makes a site of copies of the articles as they are now.
+			fresh := func() *Site {
+				copies := make([]*content.Article, len(arts))
+				for i, a := range arts {
+					c := *a
+					c.Tags = slices.Clone(a.Tags)
+					copies[i] = &c
+				}
+				return New(config.Default(), copies)
+			}
+			edits := []struct {
+				name string
+				do   func(a *content.Article)
+			}{
+				{"date", func(a *content.Article) { a.Date = day(r.IntN(days)) }},
+				{"time of day", func(a *content.Article) { a.Date = a.Date.Add(time.Minute) }},
+				{"tag added", func(a *content.Article) { a.Tags = append(slices.Clip(a.Tags), content.MakeTag(tagName())) }},
+				{"tag removed", func(a *content.Article) {
+					if len(a.Tags) > 0 {
+						a.Tags = slices.Delete(slices.Clone(a.Tags), 0, 1)
+					}
+				}},
+				{"tags reordered", func(a *content.Article) { slices.Reverse(a.Tags) }},
+				{"tag of its own", func(a *content.Article) {
+					a.Tags = append(slices.Clip(a.Tags), content.MakeTag(fmt.Sprint("own ", r.Int())))
+				}},
+				{"slug", func(a *content.Article) { a.Slug = fmt.Sprint("story-", r.IntN(500)) }},
+				{"title", func(a *content.Article) { a.Title += "!" }},
+			}
+			prev := New(config.Default(), slices.Clone(arts))
+			prev.Related(prev.Articles[0])
+			partial := 0
+			for round := range 120 {
+				e := edits[r.IntN(len(edits))]
+				prev.FixRelatedInputs()
+				for range 1 + r.IntN(2) {
+					e.do(arts[r.IntN(len(arts))])
+				}
+				s := New(config.Default(), slices.Clone(arts))
+				s.KeepRelated(prev)
+				if !s.rel.done.Load() {
+					t.Fatalf("round %d (%s): the related stories were not taken from the site before", round, e.name)
+				}
+				if s.rel.recomputed < len(arts) {
+					partial++
+				}
+				want := fresh()
+				for i, a := range s.Articles {
+					got, w := sources(s.Related(a)), sources(want.Related(want.Articles[i]))
+					if !slices.Equal(got, w) {
+						t.Fatalf("round %d (%s), %s: related %v, computed afresh %v (%d computed again)", round, e.name, a.Source, got, w, s.rel.recomputed)
+					}
+				}
+				prev = s
+			}
+			if partial < 60 {
+				t.Errorf("only %d of 120 edits computed fewer than every article's related stories", partial)
+			}
+		})
 	}
 }
