@@ -275,7 +275,8 @@ func restoreFile(b *testing.B, p string, data []byte) {
 // article's text and "summary" changes its summary, which Update's fast
 // path takes (see updateBodies); "title" changes a headline, and with it
 // the URL (the benchmark's articles have no slug of their own), which
-// re-indexes the whole site; "add" adds an article dated after all others
+// re-indexes the whole site; "tag" gives the article a tag of its own,
+// which re-indexes it too; "add" adds an article dated after all others
 // (deleted again, untimed, before the next). Every page is drawn once
 // first, untimed, as the preview server does before it serves: the list
 // entries of the articles an edit leaves alone are then drawn already.
@@ -301,6 +302,9 @@ func BenchmarkBuilderUpdate(b *testing.B) {
 		}, true},
 		{"title", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\ntitle: \"", fmt.Sprintf("\ntitle: \"Edit %d ", i), 1))
+		}, false},
+		{"tag", func(i int) []byte {
+			return []byte(strings.Replace(string(orig), "\ntags: [", fmt.Sprintf("\ntags: [\"Edit %d\", ", i), 1))
 		}, false},
 	} {
 		edits := 0 // across runs, so that every edit changes the file
