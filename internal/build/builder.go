@@ -306,6 +306,14 @@ func (b *Builder) Files() []string {
 	return append([]string(nil), b.files...)
 }
 
+// HasPage reports whether file is the output file of one of the site's
+// pages ("2019/12/30/slug/index.html").
+func (b *Builder) HasPage(file string) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.pages[file] != nil
+}
+
 // Assets returns the asset folders, default assets first; a later folder's
 // file replaces an earlier one's of the same name.
 func (b *Builder) Assets() []fs.FS {

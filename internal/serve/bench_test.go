@@ -181,7 +181,10 @@ func settle(b *testing.B, s *Server, change func()) {
 	case <-time.After(time.Minute):
 		b.Fatal("no rebuild within a minute of undoing a change")
 	}
-	time.Sleep(100 * time.Millisecond) // a second batch of the same change, if the watcher split it
+	// A second batch of the same change, if the watcher split it, and the
+	// pages drawn after the site is served: an editor's next save comes
+	// later than that.
+	time.Sleep(time.Second)
 }
 
 // fetch GETs url and returns the body.

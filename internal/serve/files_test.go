@@ -32,13 +32,13 @@ func TestFileSetMatchesMap(t *testing.T) {
 			t.Fatalf("round %d: %d files %v, want %d %v", round, s.len(), got, len(want), want)
 		}
 		for k, v := range want {
-			if d, ok := s.get(k); !ok || string(d) != string(v) {
+			if d, ok, _ := s.get(k); !ok || string(d) != string(v) {
 				t.Fatalf("round %d: get(%s) = %v %v", round, k, d, ok)
 			}
 		}
 		for k := range changes {
 			if _, ok := want[k]; !ok {
-				if _, ok := s.get(k); ok {
+				if s.has(k) {
 					t.Fatalf("round %d: removed %s still there", round, k)
 				}
 			}

@@ -835,6 +835,18 @@ func TestShutdownWithOpenTabs(t *testing.T) {
 // a full build makes; a failed rebuild leaves the last good one in place,
 // and the edits made while the site was broken all show once it is fixed.
 func TestIncrementalRebuildMatchesFullBuild(t *testing.T) {
+	// Drawn before the new site is served, and every changed page drawn
+	// on request or in the background after it is.
+	for _, deferAbove := range []int{deferPagesAbove, -1} {
+		t.Run(fmt.Sprint("deferring above ", deferAbove), func(t *testing.T) {
+			defer func(was int) { deferPagesAbove = was }(deferPagesAbove)
+			deferPagesAbove = deferAbove
+			testIncrementalRebuild(t)
+		})
+	}
+}
+
+func testIncrementalRebuild(t *testing.T) {
 	p := startPreview(t, newSite(t), 0)
 	rebuilds := func() int { return strings.Count(p.out.String(), " changed: ") }
 	for _, step := range []struct {
@@ -894,4 +906,62 @@ func TestIncrementalRebuildMatchesFullBuild(t *testing.T) {
 			t.Errorf("a body edit rendered %d pages, all %d of them", st.site.rendered, full.rendered)
 		}
 	}
+}
+
+// A page served after it was drawn is drawn as its snapshot has it, even
+// when nothing asked for it before the next rebuild began: that rebuild
+// draws it before it changes the site.
+func TestDeferredPagesShowTheirSnapshot(t *testing.T) {
+	defer func(above int, behind bool) { deferPagesAbove, drawBehind = above, behind }(deferPagesAbove, drawBehind)
+	deferPagesAbove, drawBehind = -1, false
+	dir := newSite(t)
+	sb := &siteBuilder{root: dir}
+	defer sb.finishDrawing()
+	snap, err := sb.next(context.Background(), nil, changeSet{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = "content/posts/harbour.md"
+	const page = "2024/05/02/harbour-reopens-after-storm/index.html"
+	var snaps []*snapshot
+	for _, body := range []string{"First edit.", "Second edit."} {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(article("Harbour reopens after storm", "2024-05-02", "Ports, Weather", body)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var cs changeSet
+		cs.add(file)
+		if snap, err = sb.next(context.Background(), snap, cs); err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, snap)
+	}
+	for i, want := range []string{"First edit.", "Second edit."} {
+		data, ok, err := snaps[i].files.get(page)
+		if !ok || err != nil {
+			t.Fatalf("snapshot %d: %s: %v %v", i+1, page, ok, err)
+		}
+		if !strings.Contains(string(data), want) {
+			t.Errorf("snapshot %d: %s does not hold %q:\n%s", i+1, page, want, data)
+		}
+	}
+}
+
+// A deferred page that cannot be drawn is answered with the error, and the
+// rest of the site is served; the next edit that changes it draws it again.
+func TestDeferredPageThatFailsIsAnError(t *testing.T) {
+	defer func(above int) { deferPagesAbove = above }(deferPagesAbove)
+	deferPagesAbove = -1
+	const page = "/2024/05/02/harbour-reopens-after-storm/"
+	p := startPreview(t, newSite(t), 0)
+	p.writeAtomic("templates/article.html", `{{define "main"}}<h1>{{.Article.Title}}</h1>{{if eq (len .Article.Tags) 3}}{{index .Article.Tags 9}}{{end}}<p>Template 2</p>{{.Article.Body}}{{end}}`)
+	p.waitContains(page, "Template 2")
+	p.writeAtomic("content/posts/harbour.md", article("Harbour reopens after storm", "2024-05-02", "Ports, Weather, Storms", "Three tags now."))
+	p.waitFor(page, "500 naming the page and the error", func(code int, body string) bool {
+		return code == 500 && strings.Contains(body, "drawing 2024/05/02/harbour-reopens-after-storm/index.html") && strings.Contains(body, "index out of range")
+	})
+	if code, body := p.get("/"); code != 200 || !strings.Contains(body, "Harbour reopens after storm") {
+		t.Errorf("GET /: %d\n%s", code, body)
+	}
+	p.writeAtomic("content/posts/harbour.md", article("Harbour reopens after storm", "2024-05-02", "Ports", "One tag again."))
+	p.waitContains(page, "One tag again.")
 }

@@ -142,6 +142,7 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	stopWatching()
 	wg.Wait()
+	s.builder.finishDrawing()
 	err = errors.Join(err, s.watch.close())
 	return err
 }
@@ -202,6 +203,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	file, body, redirect, err := st.site.lookup(r.URL.Path)
 	switch {
+	case err != nil && file != "":
+		http.Error(w, "drawing "+file+": "+err.Error(), http.StatusInternalServerError)
+		return
 	case err != nil:
 		http.Error(w, "making the feeds, sitemap and search index: "+err.Error(), http.StatusInternalServerError)
 		return
@@ -238,10 +242,10 @@ func (snap *snapshot) lookup(urlPath string) (file string, data []byte, redirect
 	} else if strings.HasSuffix(urlPath, "/") {
 		rel += "/index.html"
 	}
-	if data, ok := snap.files.get(rel); ok {
-		return rel, data, "", nil
+	if data, ok, err := snap.files.get(rel); ok {
+		return rel, data, "", err
 	}
-	if _, ok := snap.files.get(rel + "/index.html"); ok && !strings.HasSuffix(urlPath, "/") {
+	if snap.files.has(rel+"/index.html") && !strings.HasSuffix(urlPath, "/") {
 		return "", nil, urlPath + "/", nil
 	}
 	if snap.outputs == nil {
