@@ -374,11 +374,17 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 	// candidates per article, of which five are kept, on every article of
 	// the archive, make a full sort the costliest part of a build's index.
 	cands := make([]scored, 0, n+1)
-	date := rs.dates[pos]
 	for _, b := range sc.touched {
-		apart := date.Sub(rs.dates[b]).Abs()
-		c := scored{b, sc.score[b] + closeness(apart), apart}
+		score := sc.score[b]
 		sc.score[b] = 0
+		// closeness is at most 1, and adding floats is monotonic: a
+		// candidate whose tags with 1 added score below the worst kept
+		// cannot be kept, whatever its date.
+		if len(cands) == n && score+1 < cands[n-1].score {
+			continue
+		}
+		apart := rs.apart(pos, b)
+		c := scored{b, score + closeness(apart), apart}
 		if len(cands) == n && !better(c, cands[n-1]) {
 			continue
 		}
@@ -404,6 +410,8 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 // archive too big for the CPU's caches cost more than the scoring itself.
 type relatedScan struct {
 	dates  []time.Time // by site position
+	secs   []int64     // by site position: the date's Unix seconds
+	nsecs  []int32     // by site position: the date's nanoseconds
 	tags   [][]int32   // by tag number: the site positions of the tag's articles, ascending
 	idf    []float64   // by tag number: ln(1+N/df)
 	slugs  []string    // by tag number: the tag's slug
@@ -411,7 +419,8 @@ type relatedScan struct {
 }
 
 func (s *Site) newRelatedScan() *relatedScan {
-	rs := &relatedScan{dates: make([]time.Time, len(s.Articles)), tagsOf: make([][]int32, len(s.Articles))}
+	rs := &relatedScan{dates: make([]time.Time, len(s.Articles)), tagsOf: make([][]int32, len(s.Articles)),
+		secs: make([]int64, len(s.Articles)), nsecs: make([]int32, len(s.Articles))}
 	total := float64(len(s.Articles))
 	number := make(map[*Tag]int32, len(s.Tags))
 	npos := 0
@@ -440,6 +449,7 @@ func (s *Site) newRelatedScan() *relatedScan {
 	var of []int32
 	for i, a := range s.Articles {
 		rs.dates[i] = a.Date
+		rs.secs[i], rs.nsecs[i] = a.Date.Unix(), int32(a.Date.Nanosecond())
 		start := len(of)
 		for _, tag := range a.Tags {
 			if t, ok := number[s.tagBySlug[tag.Slug]]; ok {
@@ -449,6 +459,20 @@ func (s *Site) newRelatedScan() *relatedScan {
 		rs.tagsOf[i] = of[start:len(of):len(of)]
 	}
 	return rs
+}
+
+// apart returns how far apart in time the articles at site positions a
+// and b are: rs.dates[a].Sub(rs.dates[b]).Abs(), without time.Time's
+// conversions when the difference fits a Duration, which it does for any
+// two dates less than 285 years apart. Article dates carry no monotonic
+// clock reading, so Sub would compare wall times too.
+func (rs *relatedScan) apart(a, b int32) time.Duration {
+	const maxSecs = 9e9 // 9e18 ns and a second's nanoseconds fit in an int64
+	// Sub subtracts seconds as int64s too, wrapping as this does.
+	if ds := rs.secs[a] - rs.secs[b]; -maxSecs < ds && ds < maxSecs {
+		return (time.Duration(ds)*time.Second + time.Duration(rs.nsecs[a]-rs.nsecs[b])).Abs()
+	}
+	return rs.dates[a].Sub(rs.dates[b]).Abs()
 }
 
 // A relatedScratch is one goroutine's working space for relatedTo.

@@ -129,3 +129,37 @@ func BenchmarkRelated(b *testing.B) {
 		})
 	}
 }
+
+// relatedScan.apart is time.Time.Sub made cheaper: the same Duration for
+// dates near and far, with nanoseconds, at the ends of what Unix seconds
+// and Durations hold.
+func TestApartMatchesSub(t *testing.T) {
+	dates := []time.Time{
+		time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2020, 1, 1, 0, 0, 0, 999999999, time.UTC),
+		time.Date(2019, 12, 31, 23, 59, 59, 1, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1677, 9, 21, 0, 12, 43, 145224191, time.UTC),
+		time.Date(1737, 1, 1, 0, 0, 0, 5, time.UTC), // 283 and 284 years from 2020: either side of the fast path's limit
+		time.Date(1736, 1, 1, 0, 0, 0, 5, time.UTC),
+		time.Date(2262, 4, 11, 23, 47, 16, 854775807, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Unix(1<<62, 0).UTC(),
+		time.Unix(-1<<62, 999).UTC(),
+		time.Unix(math.MaxInt64-62135596800, 0).UTC(),
+		time.Unix(math.MaxInt64-5, 0).UTC(), // seconds that wrap around
+		time.Unix(math.MinInt64+5, 0).UTC(),
+		time.Date(2020, 6, 1, 12, 0, 0, 0, time.FixedZone("east", 5*3600)),
+	}
+	rs := &relatedScan{dates: dates}
+	for _, d := range dates {
+		rs.secs, rs.nsecs = append(rs.secs, d.Unix()), append(rs.nsecs, int32(d.Nanosecond()))
+	}
+	for a := range dates {
+		for b := range dates {
+			if got, want := rs.apart(int32(a), int32(b)), dates[a].Sub(dates[b]).Abs(); got != want {
+				t.Errorf("apart(%v, %v) = %v, want %v", dates[a], dates[b], got, want)
+			}
+		}
+	}
+}
