@@ -27,15 +27,18 @@ const RelatedCount = 5
 // related holds every article's related stories, computed once on first
 // use: article pages ask for them, and so do build caches that hash them.
 type related struct {
-	once     sync.Once
-	done     atomic.Bool          // of is filled
-	of       [][]*content.Article // by site position
-	bySource map[string]int       // site position by source path
+	once sync.Once
+	done atomic.Bool          // pos and of are filled
+	pos  [][]int32            // by site position: the related stories' site positions, best first; never changed once set
+	of   [][]*content.Article // by site position: the same stories
 	// scan is what they were computed from, kept for KeepRelated to find
 	// which articles a later site's edits can affect; nil when they came
 	// from a RelatedIndex, until FixRelatedInputs makes it.
 	scan       *relatedScan
 	recomputed int // articles whose related stories this site computed, for tests
+
+	sourcesOnce sync.Once
+	bySource    map[string]int32 // site position by source path, made on first need
 
 	keyOnce sync.Once
 	key     [sha256.Size]byte // of everything the related stories depend on; see inputsKey
@@ -46,37 +49,59 @@ type related struct {
 // for concurrent use; the first call computes them all, on all cores.
 func (s *Site) Related(a *content.Article) []*content.Article {
 	s.rel.once.Do(func() {
-		s.indexSources()
 		s.rel.scan = s.newRelatedScan()
 		every := make([]int32, len(s.Articles))
 		for i := range every {
 			every[i] = int32(i)
 		}
+		s.rel.pos = make([][]int32, len(s.Articles))
 		s.computeRelated(s.rel.scan, every)
-		s.rel.done.Store(true)
+		s.setRelated()
 	})
-	i, ok := s.position[a]
-	if !ok {
-		// A copy of a site article, such as a build's with its body read
-		// back from disk: the same story, found by its source path.
-		i, ok = s.rel.bySource[a.Source]
-	}
+	i, ok := s.positionOf(a)
 	if !ok {
 		return nil
 	}
 	return s.rel.of[i]
 }
 
-func (s *Site) indexSources() {
-	s.rel.of = make([][]*content.Article, len(s.Articles))
-	s.rel.bySource = make(map[string]int, len(s.Articles))
-	for i, a := range s.Articles {
-		s.rel.bySource[a.Source] = i
+// positionOf returns a's site position: a itself, or a copy of a site
+// article, such as a build's with its body read back from disk, found by
+// its source path.
+func (s *Site) positionOf(a *content.Article) (int32, bool) {
+	if i, ok := s.position[a]; ok {
+		return int32(i), true
 	}
+	s.rel.sourcesOnce.Do(func() {
+		s.rel.bySource = make(map[string]int32, len(s.Articles))
+		for i, a := range s.Articles {
+			s.rel.bySource[a.Source] = int32(i)
+		}
+	})
+	i, ok := s.rel.bySource[a.Source]
+	return i, ok
+}
+
+// setRelated fills s.rel.of from s.rel.pos and marks them done.
+func (s *Site) setRelated() {
+	n := 0
+	for _, l := range s.rel.pos {
+		n += len(l)
+	}
+	flat := make([]*content.Article, 0, n)
+	s.rel.of = make([][]*content.Article, len(s.rel.pos))
+	for i, l := range s.rel.pos {
+		start := len(flat)
+		for _, p := range l {
+			flat = append(flat, s.Articles[p])
+		}
+		s.rel.of[i] = flat[start:len(flat):len(flat)]
+	}
+	s.rel.done.Store(true)
 }
 
 // computeRelated computes the related stories of the articles at the
-// given site positions on all cores.
+// given site positions on all cores, into s.rel.pos.
 func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 	s.rel.recomputed = len(positions)
 	var wg sync.WaitGroup
@@ -86,12 +111,7 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 			sc := &relatedScratch{score: make([]float64, len(s.Articles))}
 			for k := w; k < len(positions); k += workers {
 				i := positions[k]
-				ps := s.relatedTo(rs, sc, i, RelatedCount)
-				out := make([]*content.Article, len(ps))
-				for j, p := range ps {
-					out[j] = s.Articles[p]
-				}
-				s.rel.of[i] = out
+				s.rel.pos[i] = s.relatedTo(rs, sc, i, RelatedCount)
 			}
 		})
 	}
@@ -99,39 +119,36 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 }
 
 // KeepRelated gives s the related stories prev has computed when they are
-// certain to be the same: when both sites hold the same articles (by source
-// path) in the same order with the same dates and tags, which is all that
-// relatedTo reads. An edit to an article's title or body then costs no
-// recomputation of every article's related stories. When only dates, tags
-// or the order differ, it computes again those of the articles an edit can
-// have changed (see updateRelated). prev may be nil. Call it before s is
-// shared.
+// certain to be the same, computing again only those of the articles an
+// edit can have changed (see updateRelated): when both sites hold the
+// same articles (by source path), whatever their dates, tags and order. An
+// edit to an article's title or body then costs no recomputation of
+// related stories, an edit to its tags or date those of the articles
+// sharing its tags. prev may be nil. Call it before s is shared; prev's
+// articles may have changed in place since its related stories were
+// computed if FixRelatedInputs was called before.
 func (s *Site) KeepRelated(prev *Site) {
 	if prev == nil || !prev.rel.done.Load() || len(prev.Articles) != len(s.Articles) {
 		return
 	}
-	if prev.relatedInputs() != s.relatedInputs() {
+	if prev.rel.scan != nil {
 		s.updateRelated(prev)
 		return
 	}
+	// Kept from a RelatedIndex, and not fixed: the same inputs only.
+	if prev.relatedInputs() != s.relatedInputs() {
+		return
+	}
 	s.rel.once.Do(func() {
-		s.indexSources()
-		for i, rs := range prev.rel.of {
-			out := make([]*content.Article, len(rs))
-			for j, r := range rs {
-				out[j] = s.Articles[s.rel.bySource[r.Source]]
-			}
-			s.rel.of[i] = out // the same position: the order is the same
-		}
-		s.rel.scan = prev.rel.scan // the same inputs: the same scan
-		s.rel.done.Store(true)
+		s.rel.pos = prev.rel.pos // the same order: the same positions
+		s.setRelated()
 	})
 }
 
 // updateRelated gives s the related stories prev has computed, computing
 // again only those of the articles an edit can have changed, when both
 // sites hold the same articles by source path (so the same count, on which
-// every tag's weight depends) and prev kept the scan its stories were
+// every tag's weight depends); prev has kept the scan its stories were
 // computed from. An article's related stories are read from its own date
 // and tags, and from the lists of articles of its tags (which, where, in
 // what order: site order, which follows dates) and those articles' dates
@@ -142,83 +159,80 @@ func (s *Site) KeepRelated(prev *Site) {
 // changed tag. (Those that carried a tag and no longer do are moved; a tag
 // a moved article left has other articles than before, or is carried by one
 // article only, which relatedTo does not read and whose remaining article
-// is then moved.) Every other article reads
-// exactly what it read in prev. A date or tag edit then computes again the
-// related stories of the articles sharing the edited article's tags, not
-// those of the whole archive.
+// is then moved.) Every other article reads exactly what it read in prev.
+// A date or tag edit then computes again the related stories of the
+// articles sharing the edited article's tags, not those of the whole
+// archive.
 func (s *Site) updateRelated(prev *Site) {
 	old := prev.rel.scan
-	if old == nil {
-		return
-	}
 	oldPos := make([]int32, len(s.Articles)) // by site position: the position in prev
+	newPos := make([]int32, len(s.Articles)) // by position in prev: the site position
 	for i, a := range s.Articles {
-		p, ok := prev.rel.bySource[a.Source]
+		p, ok := prev.positionOf(a)
 		if !ok {
 			return // not the same articles
 		}
-		oldPos[i] = int32(p)
+		oldPos[i], newPos[p] = p, int32(i)
 	}
 	s.rel.once.Do(func() {
-		s.indexSources()
 		rs := s.newRelatedScan()
 		s.rel.scan = rs
 		oldNumber := make(map[string]int32, len(old.slugs))
 		for t, slug := range old.slugs {
 			oldNumber[slug] = int32(t)
 		}
-		number := make(map[string]int32, len(rs.slugs))
-		for t, slug := range rs.slugs {
-			number[slug] = int32(t)
-		}
 		redo := make([]bool, len(s.Articles))
-		changed := map[string]bool{} // slugs
+		changed := make([]bool, len(rs.tags)) // by tag number
 		for i := range s.Articles {
 			was := oldPos[i]
-			if rs.dates[i].Equal(old.dates[was]) &&
+			if rs.secs[i] == old.secs[was] && rs.nsecs[i] == old.nsecs[was] &&
 				slices.EqualFunc(rs.tagsOf[i], old.tagsOf[was], func(t, u int32) bool { return rs.slugs[t] == old.slugs[u] }) {
 				continue
 			}
 			redo[i] = true
 			for _, t := range rs.tagsOf[i] {
-				changed[rs.slugs[t]] = true
+				changed[t] = true
 			}
 		}
 		// A tag whose list is not the same articles in the same order
 		// (site order breaks ties in date on slugs, which an edit may
 		// change) is changed too.
 		for t, list := range rs.tags {
-			slug := rs.slugs[t]
-			if changed[slug] {
+			if changed[t] {
 				continue
 			}
-			u, ok := oldNumber[slug]
+			u, ok := oldNumber[rs.slugs[t]]
 			if !ok || !slices.EqualFunc(list, old.tags[u], func(p, q int32) bool { return oldPos[p] == q }) {
-				changed[slug] = true
+				changed[t] = true
 			}
 		}
-		for slug := range changed {
-			if t, ok := number[slug]; ok {
+		for t, c := range changed {
+			if c {
 				for _, p := range rs.tags[t] {
 					redo[p] = true
 				}
 			}
 		}
+		s.rel.pos = make([][]int32, len(s.Articles))
 		var positions []int32
+		var flat []int32
 		for i := range s.Articles {
 			if redo[i] {
 				positions = append(positions, int32(i))
 				continue
 			}
-			rs := prev.rel.of[oldPos[i]]
-			out := make([]*content.Article, len(rs))
-			for j, r := range rs {
-				out[j] = s.Articles[s.rel.bySource[r.Source]]
+			l := prev.rel.pos[oldPos[i]]
+			if flat == nil {
+				flat = make([]int32, 0, len(s.Articles)*RelatedCount)
 			}
-			s.rel.of[i] = out
+			start := len(flat)
+			for _, p := range l {
+				flat = append(flat, newPos[p])
+			}
+			s.rel.pos[i] = flat[start:len(flat):len(flat)]
 		}
 		s.computeRelated(rs, positions)
-		s.rel.done.Store(true)
+		s.setRelated()
 	})
 }
 
@@ -227,7 +241,7 @@ func (s *Site) updateRelated(prev *Site) {
 // keeps of them from one process to the next (see KeepRelatedIndex).
 type RelatedIndex struct {
 	Key   [sha256.Size]byte // of every article's source path, date and tags, in site order
-	Lists [][]int32         // by site position: the site positions of the article's related stories, best first
+	Lists [][]int32         // by site position: the site positions of the article's related stories, best first; not to be changed
 }
 
 // RelatedIndex returns the related stories s has computed or kept, or nil
@@ -236,20 +250,7 @@ func (s *Site) RelatedIndex() *RelatedIndex {
 	if !s.rel.done.Load() {
 		return nil
 	}
-	n := 0
-	for _, rs := range s.rel.of {
-		n += len(rs)
-	}
-	flat := make([]int32, 0, n)
-	ri := &RelatedIndex{Key: s.relatedInputs(), Lists: make([][]int32, len(s.rel.of))}
-	for i, rs := range s.rel.of {
-		start := len(flat)
-		for _, r := range rs {
-			flat = append(flat, int32(s.position[r]))
-		}
-		ri.Lists[i] = flat[start:len(flat):len(flat)]
-	}
-	return ri
+	return &RelatedIndex{Key: s.relatedInputs(), Lists: s.rel.pos}
 }
 
 // KeepRelatedIndex gives s the related stories in ri, as KeepRelated does
@@ -261,7 +262,6 @@ func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
 	if ri == nil || len(ri.Lists) != len(s.Articles) || ri.Key != s.relatedInputs() {
 		return false
 	}
-	n := 0
 	for i, l := range ri.Lists {
 		if len(l) > RelatedCount {
 			return false
@@ -271,36 +271,23 @@ func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
 				return false
 			}
 		}
-		n += len(l)
 	}
 	kept := false
 	s.rel.once.Do(func() {
-		s.indexSources()
-		flat := make([]*content.Article, 0, n)
-		for i, l := range ri.Lists {
-			start := len(flat)
-			for _, p := range l {
-				flat = append(flat, s.Articles[p])
-			}
-			s.rel.of[i] = flat[start:len(flat):len(flat)]
-		}
-		s.rel.done.Store(true)
+		s.rel.pos = ri.Lists
+		s.setRelated()
 		kept = true
 	})
 	return kept
 }
 
-// FixRelatedInputs computes now, once, the hash of what s's related
-// stories are computed from (see relatedInputs), when they have been
-// computed, and the scan they were computed from when they were kept from
-// a RelatedIndex: a caller about to change s's articles in place calls it
-// so that a later KeepRelated(s) compares what they were computed from.
+// FixRelatedInputs makes now, once, the scan s's related stories are
+// computed from, when they were kept from a RelatedIndex and not computed:
+// a caller about to change s's articles in place calls it so that a later
+// KeepRelated(s) compares what they were computed from.
 func (s *Site) FixRelatedInputs() {
-	if s.rel.done.Load() {
-		s.relatedInputs()
-		if s.rel.scan == nil { // kept from a RelatedIndex: made now, before the articles change
-			s.rel.scan = s.newRelatedScan()
-		}
+	if s.rel.done.Load() && s.rel.scan == nil {
+		s.rel.scan = s.newRelatedScan()
 	}
 }
 
@@ -419,41 +406,27 @@ type relatedScan struct {
 }
 
 func (s *Site) newRelatedScan() *relatedScan {
-	rs := &relatedScan{dates: make([]time.Time, len(s.Articles)), tagsOf: make([][]int32, len(s.Articles)),
-		secs: make([]int64, len(s.Articles)), nsecs: make([]int32, len(s.Articles))}
-	total := float64(len(s.Articles))
-	number := make(map[*Tag]int32, len(s.Tags))
-	npos := 0
+	n := len(s.Articles)
+	rs := &relatedScan{dates: make([]time.Time, n), secs: make([]int64, n), nsecs: make([]int32, n), tagsOf: make([][]int32, n)}
+	total := float64(n)
 	for _, ti := range s.Tags {
 		if len(ti.Articles) < 2 {
+			ti.number = -1
 			continue
 		}
-		number[ti] = int32(len(rs.tags))
-		rs.tags = append(rs.tags, nil)
+		ti.number = int32(len(rs.tags))
+		rs.tags = append(rs.tags, ti.positions) // never changed once New made them
 		rs.idf = append(rs.idf, math.Log1p(total/float64(len(ti.Articles))))
 		rs.slugs = append(rs.slugs, ti.Slug)
-		npos += len(ti.Articles)
 	}
-	flat := make([]int32, 0, npos)
-	for _, ti := range s.Tags {
-		t, ok := number[ti]
-		if !ok {
-			continue
-		}
-		start := len(flat)
-		for _, a := range ti.Articles {
-			flat = append(flat, int32(s.position[a]))
-		}
-		rs.tags[t] = flat[start:len(flat):len(flat)]
-	}
-	var of []int32
+	of := make([]int32, 0, len(s.artTags))
 	for i, a := range s.Articles {
 		rs.dates[i] = a.Date
 		rs.secs[i], rs.nsecs[i] = a.Date.Unix(), int32(a.Date.Nanosecond())
 		start := len(of)
-		for _, tag := range a.Tags {
-			if t, ok := number[s.tagBySlug[tag.Slug]]; ok {
-				of = append(of, t)
+		for _, ti := range s.artTags[s.tagsAt[i]:s.tagsAt[i+1]] {
+			if ti.number >= 0 {
+				of = append(of, ti.number)
 			}
 		}
 		rs.tagsOf[i] = of[start:len(of):len(of)]

@@ -157,7 +157,7 @@ func TestKeepRelated(t *testing.T) {
 					t.Errorf("%s: related %v, computed afresh %v", a.Source, sources(got), sources(want))
 				}
 				for _, r := range got {
-					if s.position[r] != fresh.position[fresh.Articles[fresh.rel.bySource[r.Source]]] || s.Articles[s.position[r]] != r {
+					if s.position[r] != func() int { p, _ := fresh.positionOf(r); return int(p) }() || s.Articles[s.position[r]] != r {
 						t.Errorf("%s: related story %s is not the new site's article", a.Source, r.Source)
 					}
 				}

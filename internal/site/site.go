@@ -31,12 +31,19 @@ type Site struct {
 	tagBySlug map[string]*Tag
 	rel       related // every article's related stories, computed on first use
 	position  map[*content.Article]int
+	// The tags of the article at site position i are artTags[tagsAt[i]:tagsAt[i+1]],
+	// in its own order, as New found them: what related stories are computed from.
+	artTags []*Tag
+	tagsAt  []int32
 }
 
 // A Tag is one tag and the articles that carry it.
 type Tag struct {
 	content.Tag                    // Name and Slug
 	Articles    []*content.Article // newest first
+
+	positions []int32 // the site positions of Articles
+	number    int32   // in the site's relatedScan; -1 when left out of it
 }
 
 // URLPath is the tag page's site-relative URL.
@@ -50,6 +57,7 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 	sortByDate(arts)
 	s.dedupeURLs()
 	s.position = make(map[*content.Article]int, len(arts))
+	s.tagsAt = make([]int32, len(arts)+1)
 	for i, a := range arts {
 		s.position[a] = i
 		for _, t := range a.Tags {
@@ -60,7 +68,10 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 				s.Tags = append(s.Tags, ti)
 			}
 			ti.Articles = append(ti.Articles, a)
+			ti.positions = append(ti.positions, int32(i))
+			s.artTags = append(s.artTags, ti)
 		}
+		s.tagsAt[i+1] = int32(len(s.artTags))
 	}
 	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
 	s.Years = periods(arts)
