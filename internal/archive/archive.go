@@ -225,9 +225,7 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 	makeTag := func(name string) content.Tag {
 		t, ok := made[name]
 		if !ok {
-			if n := rules.Canonical(name); n != "" {
-				t = content.MakeTag(n)
-			}
+			t = ruledTag(name, rules)
 			made[name] = t
 		}
 		return t
@@ -241,19 +239,50 @@ func tag(ctx context.Context, arts []*content.Article, rules *topics.Rules) erro
 		if GetsTopicTags(a.Source) {
 			names = append(names, ex.Tags(idx[i])...)
 		}
-		tags = tags[:0]
-		seen := map[string]bool{}
-		for _, n := range names {
-			t := makeTag(n) // zero when the rules block it
-			if t.Slug == "" || seen[t.Slug] {
-				continue
-			}
-			seen[t.Slug] = true
-			tags = append(tags, t)
-		}
+		tags = appendTags(tags[:0], names, makeTag)
 		if !slices.Equal(tags, a.Tags) { // most articles' tags are as loaded: they keep their slice
 			a.Tags = slices.Clone(tags)
 		}
 	}
 	return nil
+}
+
+// ruledTag makes the tag name stands for under rules; the zero Tag when
+// the rules block it.
+func ruledTag(name string, rules *topics.Rules) content.Tag {
+	if n := rules.Canonical(name); n != "" {
+		return content.MakeTag(n)
+	}
+	return content.Tag{}
+}
+
+// appendTags appends to tags those named, made by makeTag, once each by
+// slug, leaving out the blocked.
+func appendTags(tags []content.Tag, names []string, makeTag func(string) content.Tag) []content.Tag {
+	seen := map[string]bool{}
+	for _, n := range names {
+		t := makeTag(n) // zero when the rules block it
+		if t.Slug == "" || seen[t.Slug] {
+			continue
+		}
+		seen[t.Slug] = true
+		tags = append(tags, t)
+	}
+	return tags
+}
+
+// OwnTags returns the tags Normalize gives an article that gets no topic
+// tags (see GetsTopicTags): its own, as parsed, each mapped through the
+// rules, once each by slug. They depend on the article alone, so an edit
+// to them changes no other article's.
+func OwnTags(a *content.Article, rules *topics.Rules) []content.Tag {
+	names := make([]string, len(a.Tags))
+	for i, t := range a.Tags {
+		names[i] = t.Name
+	}
+	tags := appendTags(nil, names, func(n string) content.Tag { return ruledTag(n, rules) })
+	if slices.Equal(tags, a.Tags) {
+		return a.Tags
+	}
+	return tags
 }

@@ -276,7 +276,7 @@ func restoreFile(b *testing.B, p string, data []byte) {
 // path takes (see updateBodies); "title" changes a headline, and with it
 // the URL (the benchmark's articles have no slug of their own), which
 // re-indexes the whole site; "tag" gives the article a tag of its own,
-// which re-indexes it too; "add" adds an article dated after all others
+// which makes the tag index again (tagPath); "add" adds an article dated after all others
 // (deleted again, untimed, before the next). Every page is drawn once
 // first, untimed, as the preview server does before it serves: the list
 // entries of the articles an edit leaves alone are then drawn already.
@@ -294,21 +294,22 @@ func BenchmarkBuilderUpdate(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		edit func(i int) []byte
-		fast bool
+		path updatePath
 	}{
-		{"body", func(i int) []byte { return fmt.Appendf(nil, "%s\nEdit %d.\n", orig, i) }, true},
+		{"body", func(i int) []byte { return fmt.Appendf(nil, "%s\nEdit %d.\n", orig, i) }, bodyPath},
 		{"summary", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\nsummary: \"", fmt.Sprintf("\nsummary: \"Edit %d ", i), 1))
-		}, true},
+		}, bodyPath},
 		{"title", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\ntitle: \"", fmt.Sprintf("\ntitle: \"Edit %d ", i), 1))
-		}, false},
+		}, fullPath},
 		{"tag", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\ntags: [", fmt.Sprintf("\ntags: [\"Edit %d\", ", i), 1))
-		}, false},
+		}, tagPath},
 	} {
 		edits := 0 // across runs, so that every edit changes the file
 		b.Run(c.name, func(b *testing.B) {
+			pages := 0
 			for range b.N {
 				b.StopTimer()
 				edits++
@@ -318,11 +319,13 @@ func BenchmarkBuilderUpdate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if bl.lastFast != c.fast {
-					b.Fatalf("Update took the fast path: %v, want %v", bl.lastFast, c.fast)
+				if bl.lastPath != c.path {
+					b.Fatalf("Update took path %d, want %d", bl.lastPath, c.path)
 				}
 				renderChanged(b, bl, ch)
+				pages += len(ch.Pages)
 			}
+			b.ReportMetric(float64(pages)/float64(b.N), "pages/op")
 		})
 	}
 	added := filepath.Join(filepath.Dir(article), "added-by-benchmark.md")

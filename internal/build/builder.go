@@ -61,7 +61,7 @@ type Builder struct {
 	dups      *dupIndex                    // the sources' articles by hash and fingerprint, made on first need; see duplicatesKept
 	probs     content.Problems             // problems() as last computed; nil: to compute again (sources or walkErrs changed)
 	unindexed bool                         // sources changed after the last reindex (an Update that failed halfway): no fast path
-	lastFast  bool                         // the last Update took the fast path for body edits (for tests)
+	lastPath  updatePath                   // the path the last Update took (for tests)
 
 	progress *atomic.Int64 // articles read, for the progress line; may be nil
 
@@ -206,7 +206,13 @@ func (b *Builder) reindex() {
 		}
 		b.related = nil
 	}
-	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
+	b.txtTopics, b.dups, b.unindexed = nil, nil, false
+	b.paginate()
+}
+
+// paginate makes the pages of b.site and their keys.
+func (b *Builder) paginate() {
+	b.bodyPages = nil
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
 	b.files, b.list = make([]string, len(all)), all
@@ -245,6 +251,15 @@ func (b *Builder) articleID(a *content.Article) (render.ArticleID, bool) {
 	ak, ok := b.artKeys[a]
 	return render.ArticleID(ak.full), ok && ak.full != (sourceHash{})
 }
+
+// An updatePath is the way Update took to the new site.
+type updatePath int
+
+const (
+	fullPath updatePath = iota // reload the changed files, index the whole site again
+	bodyPath                   // updateBodies: new bodies and shown fields put in place
+	tagPath                    // updateBodies, and the site's tag index made again (site.Site.Retag)
+)
 
 // relatedFromCache counts the indexes that kept the related stories of the
 // build cache rather than computing them, for tests.
@@ -392,39 +407,42 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 		}
 		b.rules = rules
 	}
-	b.lastFast = false
+	b.lastPath = fullPath
 	if !reloadAll && !rescan && !reloadRules {
-		pages, ok, err := b.updateBodies(ctx, contentPaths)
+		pages, path, err := b.updateBodies(ctx, contentPaths)
 		if err != nil {
 			return nil, err
 		}
-		if b.lastFast = ok; ok {
+		if b.lastPath = path; path == bodyPath {
 			ch.Pages, ch.Notes, ch.Problems = pages, b.site.Notes, b.problems()
 			return ch, nil
 		}
 	}
-	if reloadAll {
-		prev := b.saved()
-		if err := b.loadTheme(); err != nil {
-			b.restore(prev)
-			return nil, err
-		}
-		if prev.cfgHash != b.cfgHash {
-			// Dates, time zones and paging depend on the configuration.
-			if err := b.loadAllContent(ctx); err != nil {
+	// Otherwise updateBodies indexed the site's tags again (tagPath).
+	if b.lastPath == fullPath {
+		if reloadAll {
+			prev := b.saved()
+			if err := b.loadTheme(); err != nil {
 				b.restore(prev)
 				return nil, err
 			}
+			if prev.cfgHash != b.cfgHash {
+				// Dates, time zones and paging depend on the configuration.
+				if err := b.loadAllContent(ctx); err != nil {
+					b.restore(prev)
+					return nil, err
+				}
+			} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
+				// Articles changed with the theme in one batch (a checkout).
+				b.restore(prev)
+				return nil, err
+			}
+			ch.All = true
 		} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
-			// Articles changed with the theme in one batch (a checkout).
-			b.restore(prev)
 			return nil, err
 		}
-		ch.All = true
-	} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
-		return nil, err
+		b.reindex()
 	}
-	b.reindex()
 	for f, k := range b.keys {
 		if old, ok := oldKeys[f]; !ok || old != k {
 			ch.Pages = append(ch.Pages, f)

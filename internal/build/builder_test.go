@@ -70,10 +70,11 @@ type siteEdit struct {
 	// that a Builder which reports every page for every edit fails; 0 means
 	// any number.
 	most int
-	// fast says whether Builder.Update may take its fast path for body
-	// edits (see updateBodies) on this edit: it must when true, and must
-	// not when false.
-	fast bool
+	// path is the way Builder.Update must take on this edit: the fast
+	// path for body edits (see updateBodies), the same with the tag index
+	// made again, or the full re-index. A build to disk takes its fast
+	// path (editFromCache) for bodyPath edits alone.
+	path updatePath
 }
 
 var siteEdits = []siteEdit{
@@ -81,81 +82,106 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "content/01/story-005.md", testArticle("Story number 5", "2024-03-01",
 			[]string{"Iraq", "Economy"}, "A rewritten body."))
 		return []string{"content/01/story-005.md"}
-	}, 3, true}, // the article page, and its neighbours' pages: the templates could show their bodies
+	}, 3, bodyPath}, // the article page, and its neighbours' pages: the templates could show their bodies
 	{"title", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/02/story-006.md", testArticle("A new headline", "2024-01-02",
 			[]string{"Economy", "Health"}, "Body of story 6."))
 		return []string{"content/02/story-006.md"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"date", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/03/story-007.md", testArticle("Story number 7", "2023-12-31",
 			[]string{"Sport", "Climate"}, "Body of story 7."))
 		return []string{"content/03/story-007.md"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"tag", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
 			[]string{"Brand new tag"}, "Body of story 8."))
 		return []string{"content/00/story-008.md"}
-	}, 0, false},
+	}, 0, tagPath},
+	{"tag dropped, its page gone", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
+			[]string{"Climate", "Iraq"}, "Body of story 8."))
+		return []string{"content/00/story-008.md"}
+	}, 0, tagPath},
+	{"tag spelled another way by the newest article carrying it", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
+			[]string{"Climate", "IRAQ"}, "Body of story 8."))
+		return []string{"content/00/story-008.md"}
+	}, 0, tagPath},
+	{"tags reordered, with the body", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
+			[]string{"Iraq", "Climate"}, "Body of story 8, edited with its tags."))
+		return []string{"content/00/story-008.md"}
+	}, 0, tagPath},
+	{"tags with a headline that moves the URL", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story eight", "2024-03-04",
+			[]string{"Iraq"}, "Body of story 8, edited with its tags."))
+		return []string{"content/00/story-008.md"}
+	}, 0, fullPath},
 	{"add", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/01/added.md", testArticle("An added story", "2024-02-03",
 			[]string{"Sport"}, "Body of the added story."))
 		return []string{"content/01/added.md"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"add on a day of its own", func(t *testing.T, root string) []string {
 		// Between 5 February and 1 March: the days either side, their
 		// month and the month's other pages link or list a new day.
 		writeSiteFile(t, root, "content/02/lone.md", testArticle("A story on a day of its own", "2024-02-14",
 			[]string{"Health"}, "Body of the lone story."))
 		return []string{"content/02/lone.md"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"duplicate URL", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/again.md", testArticle("Story number 9", "2024-01-05",
 			[]string{"Iraq"}, "Same title and day as story 9."))
 		return []string{"content/00/again.md"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"draft", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/01/story-001.md", "---\ntitle: Story number 1\ndate: 2024-02-02\ndraft: true\n---\nText.\n")
 		return []string{"content/01/story-001.md"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"delete", func(t *testing.T, root string) []string {
 		if err := os.Remove(filepath.Join(root, "content/02/story-010.md")); err != nil {
 			t.Fatal(err)
 		}
 		return []string{filepath.Join(root, "content/02/story-010.md")} // absolute paths work too
-	}, 0, false},
+	}, 0, fullPath},
 	{"bad file", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/03/story-011.md", "---\ntitle: [unclosed\n---\nText.\n")
 		return []string{"content/03/story-011.md"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"delete folder", func(t *testing.T, root string) []string {
 		if err := os.RemoveAll(filepath.Join(root, "content/03")); err != nil {
 			t.Fatal(err)
 		}
 		return []string{"content/03"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"tag rules", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "tags.yaml", "aliases:\n  Economy: Business\nblock: [Health]\n")
 		return []string{"tags.yaml"}
-	}, 0, false},
+	}, 0, fullPath},
+	{"tags mapped and blocked by the rules", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story eight", "2024-03-04",
+			[]string{"Economy", "Health", "Iraq"}, "Body of story 8, edited with its tags."))
+		return []string{"content/00/story-008.md"}
+	}, 0, tagPath},
 	{"template", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"template and article at once", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>Every one of the {{len .Site.Tags}} tags</h1>{{end}}`)
 		writeSiteFile(t, root, "content/01/story-013.md", testArticle("Story 13, retitled with the template", "2024-02-04",
 			[]string{"Iraq"}, "Body of story 13."))
 		return []string{"content/01/story-013.md", "templates/tags.html"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"asset", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "assets/style.css", "body { color: navy }\n")
 		return []string{"assets/style.css"}
-	}, 0, false},
+	}, 0, fullPath},
 	{"config", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "sitegen.yaml", "title: Renamed archive\nbaseURL: https://example.org/news/\npaginate: 2\n")
 		return []string{"sitegen.yaml"}
-	}, 0, false},
+	}, 0, fullPath},
 }
 
 // TestUpdateMatchesFreshLoad applies edits one after another to a site
@@ -180,8 +206,8 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b.lastFast != e.fast {
-				t.Errorf("Update took the fast path: %v, want %v", b.lastFast, e.fast)
+			if b.lastPath != e.path {
+				t.Errorf("Update took path %d, want %d", b.lastPath, e.path)
 			}
 			fresh, err := NewBuilder(ctx, root)
 			if err != nil {
@@ -368,45 +394,45 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 		return testArticle(fmt.Sprintf("Story number %d", i), fmt.Sprintf("2024-01-%02d", 1+i), []string{"Council"}, body)
 	}
 	edits := []siteEdit{
-		{"md body, same meta", write("content/md/story-3.md", mdStory(3, long("topic 3", 3)+"An added sentence.")), 3, true},
+		{"md body, same meta", write("content/md/story-3.md", mdStory(3, long("topic 3", 3)+"An added sentence.")), 3, bodyPath},
 		// The first fast edit made the index of hashes and fingerprints
 		// and counted story 3's new text: a copy of it is a duplicate.
-		{"md body becoming a duplicate of one edited before", write("content/md/story-7.md", mdStory(7, long("topic 3", 3)+"An added sentence.")), 0, false},
-		{"and edited to differ again", write("content/md/story-7.md", mdStory(7, long("topic 7", 3)+"Differs.")), 0, false},
+		{"md body becoming a duplicate of one edited before", write("content/md/story-7.md", mdStory(7, long("topic 3", 3)+"An added sentence.")), 0, fullPath},
+		{"and edited to differ again", write("content/md/story-7.md", mdStory(7, long("topic 7", 3)+"Differs.")), 0, fullPath},
 		{"md body, a new name no raw text article has", write("content/md/story-4.md",
-			mdStory(4, long("topic 4", 3)+"Zebulon Quartz spoke. Zebulon Quartz left.")), 3, true},
+			mdStory(4, long("topic 4", 3)+"Zebulon Quartz spoke. Zebulon Quartz left.")), 3, bodyPath},
 		{"md body naming a raw text article's topic", write("content/md/story-5.md",
-			mdStory(5, long("topic 5", 3)+"Muqtada al-Sadr spoke.")), 0, false},
+			mdStory(5, long("topic 5", 3)+"Muqtada al-Sadr spoke.")), 0, fullPath},
 		{"txt body, same topics", write("content/raw/militia.txt", raw("2024-02-01", "Militia leader killed in Baghdad",
-			"Kataib Hezbollah said its leader was killed in Baghdad on Tuesday.\n\nKataib Hezbollah blamed the United States. Officials in Baghdad said the strike hit a car.\n\nThe group said it would answer soon.")), 3, true},
+			"Kataib Hezbollah said its leader was killed in Baghdad on Tuesday.\n\nKataib Hezbollah blamed the United States. Officials in Baghdad said the strike hit a car.\n\nThe group said it would answer soon.")), 3, bodyPath},
 		{"txt body changing its topic tags", write("content/raw/market.txt", raw("2024-02-03", "Market prices rise",
-			"Prices rose at the Shorja market.\n\nAhmed Tamimi said flour cost more. Ahmed Tamimi blamed a poor harvest.\n\nBuyers were worried.")), 0, false},
-		{"md body becoming a duplicate of another", write("content/md/story-6.md", mdStory(6, long("topic 2", 3))), 0, false},
-		{"duplicate edited to differ again", write("content/md/story-6.md", mdStory(6, long("topic 6", 3)+"Now different.")), 0, false},
+			"Prices rose at the Shorja market.\n\nAhmed Tamimi said flour cost more. Ahmed Tamimi blamed a poor harvest.\n\nBuyers were worried.")), 0, fullPath},
+		{"md body becoming a duplicate of another", write("content/md/story-6.md", mdStory(6, long("topic 2", 3))), 0, fullPath},
+		{"duplicate edited to differ again", write("content/md/story-6.md", mdStory(6, long("topic 6", 3)+"Now different.")), 0, fullPath},
 		// The summary is shown, not indexed: the pages that show it.
 		{"md body changing the derived summary", write("content/md/nosummary.md",
-			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph.\n"), 12, true},
+			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph.\n"), 12, bodyPath},
 		{"md body with a derived summary kept", write("content/md/nosummary.md",
-			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph, edited.\n"), 3, true},
+			"---\ntitle: No summary\ndate: 2024-01-20\n---\nA new first sentence. More text follows.\n\nA later paragraph, edited.\n"), 3, bodyPath},
 		{"two bodies at once", func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("topic 1", 4)))
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("topic 2", 4)))
 			return []string{"content/md/story-1.md", "content/md/story-2.md"}
-		}, 6, true},
-		{"byline", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 16, true},
-		{"headline, slug kept", write("content/md/bridge.md", slugged("bridge", "Bridge reopens to traffic", "2024-01-05", "Ben Ode")), 16, true},
-		{"headline and body at once", write("content/md/bridge.md", slugged("bridge", "Old bridge reopens to traffic", "2024-01-05", "Ben Ode")+"More."), 16, true},
-		{"headline only in case and punctuation", write("content/md/bridge.md", slugged("bridge", "Old Bridge Re-opens To Traffic!", "2024-01-05", "Ben Ode")), 16, true},
-		{"headline another article has", write("content/md/bridge.md", slugged("bridge", "Story number 4", "2024-01-05", "Ben Ode")), 0, false},
-		{"and edited away from it", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 0, false},
-		{"headline a Read more line names", write("content/md/ferry.md", slugged("ferry", "Ferry service resumes", "2024-01-06", "Ann Lee")), 0, false},
-		{"headline becoming one a Read more line names", write("content/md/bridge.md", slugged("bridge", "Ferry service ends", "2024-01-05", "Ben Ode")), 0, false},
-		{"headline changing the slug", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-01", []string{"Council"}, long("topic 0", 3))), 0, false},
+		}, 6, bodyPath},
+		{"byline", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 16, bodyPath},
+		{"headline, slug kept", write("content/md/bridge.md", slugged("bridge", "Bridge reopens to traffic", "2024-01-05", "Ben Ode")), 16, bodyPath},
+		{"headline and body at once", write("content/md/bridge.md", slugged("bridge", "Old bridge reopens to traffic", "2024-01-05", "Ben Ode")+"More."), 16, bodyPath},
+		{"headline only in case and punctuation", write("content/md/bridge.md", slugged("bridge", "Old Bridge Re-opens To Traffic!", "2024-01-05", "Ben Ode")), 16, bodyPath},
+		{"headline another article has", write("content/md/bridge.md", slugged("bridge", "Story number 4", "2024-01-05", "Ben Ode")), 0, fullPath},
+		{"and edited away from it", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 0, fullPath},
+		{"headline a Read more line names", write("content/md/ferry.md", slugged("ferry", "Ferry service resumes", "2024-01-06", "Ann Lee")), 0, fullPath},
+		{"headline becoming one a Read more line names", write("content/md/bridge.md", slugged("bridge", "Ferry service ends", "2024-01-05", "Ben Ode")), 0, fullPath},
+		{"headline changing the slug", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-01", []string{"Council"}, long("topic 0", 3))), 0, fullPath},
 		{"two bodies becoming duplicates of each other", func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("same", 4)))
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("same", 4)))
 			return []string{"content/md/story-1.md", "content/md/story-2.md"}
-		}, 0, false},
+		}, 0, fullPath},
 	}
 	return root, edits
 }
@@ -436,6 +462,6 @@ func TestUpdateKeepsFragmentsRight(t *testing.T) {
 		siteEdit{name: "retag", apply: func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/added.md", testArticle("An added story", "2024-01-09", []string{"Council", "Bridges"}, "Added text."))
 			return []string{"content/md/added.md"}
-		}})
+		}, path: tagPath})
 	checkUpdates(t, root, edits)
 }

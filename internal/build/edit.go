@@ -36,38 +36,50 @@ import (
 // keys of only the pages that can show what changed. It returns the output files whose keys
 // changed, sorted, and ok; or ok false, having changed nothing, when the
 // edit needs the full re-index. The caller holds b.mu.
-func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []string, ok bool, err error) {
+func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []string, path updatePath, err error) {
 	if len(paths) == 0 || b.site == nil || b.unindexed {
-		return nil, false, nil
+		return nil, fullPath, nil
 	}
 	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
 	for _, p := range paths {
 		if s := b.sources[p]; s == nil || s.art == nil || b.published[p] == nil {
-			return nil, false, nil // new, bad, draft or duplicate before the edit
+			return nil, fullPath, nil // new, bad, draft or duplicate before the edit
 		}
 	}
 	fresh, err := loadSources(ctx, paths, b.loader, "", nil, nil, nil)
 	if err != nil {
-		return nil, false, err
+		return nil, fullPath, err
 	}
 	editing := make(map[string]bool, len(paths))
 	for _, p := range paths {
 		editing[p] = true
 	}
+	retag := false // some edit changed tags too
 	for i, p := range paths {
 		old, nw := b.sources[p], fresh[i]
-		if nw.art == nil || nw.prob != nil || nw.meta != old.meta && !displayOnly(old.art, nw.art, old.meta) ||
+		if nw.art == nil || nw.prob != nil ||
 			!slices.Equal(nw.art.ReadMore, old.art.ReadMore) || !b.topicsKept(p, old.art, nw.art) {
-			return nil, false, nil
+			return nil, fullPath, nil
+		}
+		switch {
+		case nw.meta == old.meta, displayOnly(old.art, nw.art, old.meta):
+		case !archive.GetsTopicTags(p) && tagsAndDisplayOnly(old, nw.art):
+			retag = true
+		default:
+			return nil, fullPath, nil
 		}
 	}
 	if b.dups == nil {
 		b.dups = b.newDupIndex()
 	}
 	if !b.duplicatesKept(paths, fresh, editing) || !b.headlinesKept(paths, fresh) {
-		return nil, false, nil
+		return nil, fullPath, nil
 	}
 
+	prev := b.site
+	if retag {
+		prev.FixRelatedInputs() // before the articles' tags change in place
+	}
 	changed := make(map[*content.Article]bool, len(paths))
 	shown := map[*content.Article]bool{} // those whose shown fields changed
 	for i, p := range paths {
@@ -77,6 +89,9 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		if nw.meta != old.meta {
 			copyDisplay(pub, nw.art)
 			shown[pub] = true
+		}
+		if retag {
+			pub.Tags = archive.OwnTags(nw.art, b.rules)
 		}
 		// The published copy's findings are the file's own, then those
 		// the archive-wide steps added (package archive appends them).
@@ -88,6 +103,16 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		pub.Body, pub.Hash, pub.Fingerprint, pub.Topics = nw.art.Body, nw.art.Hash, nw.art.Fingerprint, nw.art.Topics
 		b.sources[p] = nw
 		changed[pub] = true
+	}
+	if retag {
+		// Tags change the tag index, the pages and related stories: made
+		// again (related stories those sharing the changed tags), with
+		// every page's key. What package archive and site.New made of the
+		// rest is as it was.
+		b.site = prev.Retag()
+		b.site.KeepRelated(prev)
+		b.paginate()
+		return nil, tagPath, nil
 	}
 	files := b.bodyPagesOf(changed)
 	if len(shown) > 0 {
@@ -111,7 +136,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	}
 	b.theme.renderer.KeepFragments(nil)
 	slices.Sort(pages)
-	return pages, true, nil
+	return pages, bodyPath, nil
 }
 
 // A bodyIndex lists the pages whose keys cover article bodies: by article,
@@ -288,6 +313,17 @@ func copyDisplay(dst, src *content.Article) {
 	dst.Title, dst.Summary, dst.Updated, dst.Image = src.Title, src.Summary, src.Updated, src.Image
 	dst.Authors, dst.Agencies, dst.Initials, dst.Editor = src.Authors, src.Agencies, src.Initials, src.Editor
 	dst.Contributors, dst.Translation, dst.Links = src.Contributors, src.Translation, src.Links
+}
+
+// tagsAndDisplayOnly reports whether nw, a new parse of old's file,
+// differs from old's parse in its tags and shown fields alone, if in
+// anything but its body: nw with old's shown fields and tags as parsed has
+// old's meta hash.
+func tagsAndDisplayOnly(old *source, nw *content.Article) bool {
+	c := *nw
+	copyDisplay(&c, old.art)
+	c.Tags = old.parsedTags()
+	return metaHash(&c) == old.meta
 }
 
 // displayOnly reports whether nw, a new parse of the file whose parse old

@@ -213,10 +213,10 @@ func TestSitemapKeptUnlessItsEntriesChange(t *testing.T) {
 		handEdit bool // sitemap.xml replaced by hand before the build
 		remade   bool
 	}{
-		{siteEdit{"body", story("", "A rewritten body."), 0, true}, false, false},
-		{siteEdit{"last modified", story("lastmod: 2030-05-06\n", "A rewritten body."), 0, true}, false, true}, // a shown field: the fast path
-		{siteEdit{"body again", story("lastmod: 2030-05-06\n", "Rewritten again."), 0, true}, false, false},
-		{siteEdit{"body, sitemap edited by hand", story("lastmod: 2030-05-06\n", "And again."), 0, true}, true, true},
+		{siteEdit{"body", story("", "A rewritten body."), 0, bodyPath}, false, false},
+		{siteEdit{"last modified", story("lastmod: 2030-05-06\n", "A rewritten body."), 0, bodyPath}, false, true}, // a shown field: the fast path
+		{siteEdit{"body again", story("lastmod: 2030-05-06\n", "Rewritten again."), 0, bodyPath}, false, false},
+		{siteEdit{"body, sitemap edited by hand", story("lastmod: 2030-05-06\n", "And again."), 0, bodyPath}, true, true},
 	}
 	for _, e := range edits {
 		if e.handEdit {

@@ -65,6 +65,15 @@ func (s *source) asParsed() {
 	a.Slug = s.slug // site.New renames duplicates afresh every time
 }
 
+// parsedTags returns s.art's tags as parsed, before package archive
+// mapped them through the rules and added topic tags.
+func (s *source) parsedTags() []content.Tag {
+	if s.normalized {
+		return s.parsed.tags
+	}
+	return s.art.Tags
+}
+
 // parsedFindings returns s.art's findings as parsed, without those the
 // archive-wide steps added.
 func (s *source) parsedFindings() []content.Finding {

@@ -62,7 +62,7 @@ func TestFirstRawTextArticle(t *testing.T) {
 	checkUpdates(t, root, []siteEdit{{"first raw text article", func(t *testing.T, root string) []string {
 		addRawText()
 		return []string{"content/wire/2024-02-03-rockets.txt"}
-	}, 0, false}})
+	}, 0, fullPath}})
 	fresh, err := NewBuilder(context.Background(), root)
 	if err != nil {
 		t.Fatal(err)

@@ -57,9 +57,32 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 	sortByDate(arts)
 	s.dedupeURLs()
 	s.position = make(map[*content.Article]int, len(arts))
-	s.tagsAt = make([]int32, len(arts)+1)
 	for i, a := range arts {
 		s.position[a] = i
+	}
+	s.indexTags()
+	s.Years = periods(arts)
+	s.resolveAliases()
+	return s
+}
+
+// Retag returns a site of s's articles, in s's order, with its tag index
+// made afresh from their tags as they are now, and the rest (URLs, date
+// archives, aliases, notes) as s has them: the site New would make after
+// an edit that changed articles' tags and nothing New reads besides.
+// Related stories are computed on first use, or kept from s by KeepRelated.
+func (s *Site) Retag() *Site {
+	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes,
+		tagBySlug: map[string]*Tag{}, position: s.position}
+	n.indexTags()
+	return n
+}
+
+// indexTags makes s's tag index from its articles' tags, and records them
+// for related stories (artTags).
+func (s *Site) indexTags() {
+	s.tagsAt = make([]int32, len(s.Articles)+1)
+	for i, a := range s.Articles {
 		for _, t := range a.Tags {
 			ti := s.tagBySlug[t.Slug]
 			if ti == nil {
@@ -74,9 +97,6 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 		s.tagsAt[i+1] = int32(len(s.artTags))
 	}
 	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
-	s.Years = periods(arts)
-	s.resolveAliases()
-	return s
 }
 
 // dedupeURLs gives colliding articles distinct slugs. The article whose
