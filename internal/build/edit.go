@@ -20,11 +20,12 @@ import (
 //
 //   - the file parses, as it did before, and is published (not a duplicate
 //     left out);
-//   - every field but the body is unchanged (its meta hash), or only
-//     fields that pages show and nothing indexes have changed (the
-//     headline, summary, credits, image, links and update time: see
-//     copyDisplay); a changed headline must also be one no other article
-//     has and no "Read more:" line names, before and after (headlinesKept);
+//   - every field but the body is unchanged (its meta hash), or only its
+//     tags (see below) and fields that pages show and nothing indexes have
+//     changed (the headline, summary, credits, image, links and update
+//     time: see copyDisplay); a changed headline must also be one no other
+//     article has and no "Read more:" line names, before and after
+//     (headlinesKept);
 //   - what the archive-wide steps (package archive) derive from the body
 //     comes out the same for every article: its "Read more:" lines are the
 //     same; no other article shares its text fingerprint or source hash,
@@ -33,9 +34,20 @@ import (
 //
 // it puts the new body and shown fields into the published article in
 // place, keeps the site, its pages and related stories, and recomputes the
-// keys of only the pages that can show what changed. It returns the output files whose keys
-// changed, sorted, and ok; or ok false, having changed nothing, when the
-// edit needs the full re-index. The caller holds b.mu.
+// keys of only the pages that can show what changed. It returns the output
+// files whose keys changed, sorted, and bodyPath.
+//
+// A Markdown article's tags may change too (tagsAndDisplayOnly): package
+// archive gives such an article its own tags mapped through the rules,
+// which no other article's depend on (archive.OwnTags), and site.New reads
+// nothing else of them than its tag index. Then the tag index is made
+// again over the site's order, URLs and date archives (site.Site.Retag),
+// related stories are computed again for the articles sharing a changed
+// tag (site.Site.KeepRelated), and the pages and every page key are made
+// again; it returns tagPath, and the caller compares the keys.
+//
+// It returns fullPath, having changed nothing, when the edit needs the
+// full re-index. The caller holds b.mu.
 func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []string, path updatePath, err error) {
 	if len(paths) == 0 || b.site == nil || b.unindexed {
 		return nil, fullPath, nil
