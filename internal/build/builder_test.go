@@ -104,14 +104,24 @@ var siteEdits = []siteEdit{
 		return []string{"content/00/story-008.md"}
 	}, 0, tagPath},
 	{"tag spelled another way by the newest article carrying it", func(t *testing.T, root string) []string {
-		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
-			[]string{"Climate", "IRAQ"}, "Body of story 8."))
-		return []string{"content/00/story-008.md"}
+		writeSiteFile(t, root, "content/02/story-014.md", testArticle("Story number 14", "2024-03-05",
+			[]string{"Health", "CLIMATE"}, "Body of story 14.\n\nA second paragraph."))
+		return []string{"content/02/story-014.md"}
 	}, 0, tagPath},
 	{"tags reordered, with the body", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
 			[]string{"Iraq", "Climate"}, "Body of story 8, edited with its tags."))
 		return []string{"content/00/story-008.md"}
+	}, 0, tagPath},
+	{"two articles trading a tag", func(t *testing.T, root string) []string {
+		// Story 11, Economy's newest, leaves it and story 18, older than
+		// most, joins it: Economy's count is as it was, and its first page
+		// holds neither but others than before.
+		writeSiteFile(t, root, "content/03/story-011.md", testArticle("Story number 11", "2024-03-02",
+			[]string{"Health"}, "Body of story 11.\n\nA second paragraph."))
+		writeSiteFile(t, root, "content/02/story-018.md", testArticle("Story number 18", "2024-01-04",
+			[]string{"Climate", "Iraq", "Economy"}, "Body of story 18.\n\nA second paragraph."))
+		return []string{"content/03/story-011.md", "content/02/story-018.md"}
 	}, 0, tagPath},
 	{"tags with a headline that moves the URL", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story eight", "2024-03-04",

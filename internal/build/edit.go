@@ -117,13 +117,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		changed[pub] = true
 	}
 	if retag {
-		// Tags change the tag index, the pages and related stories: made
-		// again (related stories those sharing the changed tags), with
-		// every page's key. What package archive and site.New made of the
-		// rest is as it was.
-		b.site = prev.Retag()
-		b.site.KeepRelated(prev)
-		b.paginate()
+		b.retag(prev, changed)
 		return nil, tagPath, nil
 	}
 	files := b.bodyPagesOf(changed)
@@ -325,6 +319,81 @@ func copyDisplay(dst, src *content.Article) {
 	dst.Title, dst.Summary, dst.Updated, dst.Image = src.Title, src.Summary, src.Updated, src.Image
 	dst.Authors, dst.Agencies, dst.Initials, dst.Editor = src.Authors, src.Agencies, src.Initials, src.Editor
 	dst.Contributors, dst.Translation, dst.Links = src.Contributors, src.Translation, src.Links
+}
+
+// retag is updateBodies' path for edits that changed tags: the articles
+// in changed have their new tags (and bodies and shown fields) in place.
+// What package archive and site.New made of the rest is as it was. The tag
+// index is made again over prev's order, URLs and date archives, related
+// stories again for the articles sharing a changed tag, and the pages
+// again. A page's key can change only if it is new, is the tag index, is
+// the page of a tag whose name, article count or page of articles
+// changed, its template reads the site's tags or every article, it shows
+// a changed article (as its article, a neighbour, in its list or its
+// related stories), or it shows related stories that changed: those keys
+// are computed again, the others kept. (Every list but a tag's holds the
+// same articles in the same order as before.)
+func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) {
+	oldKeys, oldArts := b.keys, b.artKeys
+	b.site = prev.Retag()
+	b.site.KeepRelated(prev)
+	all := render.Pages(b.site, b.theme.lang)
+	b.bodyPages = nil
+	b.pages = make(map[string]*render.Page, len(all))
+	b.files, b.list = make([]string, len(all)), all
+	for i, p := range all {
+		b.files[i] = p.File()
+		b.pages[b.files[i]] = p
+	}
+	kr := b.newKeyer()
+	for a, ak := range oldArts {
+		if !changed[a] {
+			kr.arts[a] = ak
+		}
+	}
+	b.keys = make(map[string]pageKey, len(all))
+	var k keyWriter
+	for i, p := range all {
+		f := b.files[i]
+		if old, ok := oldKeys[f]; ok && !b.retagChanges(kr, prev, p, changed) {
+			b.keys[f] = old
+			continue
+		}
+		b.keys[f] = kr.key(&k, p)
+	}
+	for _, a := range b.site.Articles {
+		kr.article(a) // every article's, for articleID and liveArticles
+	}
+	b.artKeys = kr.arts
+	b.theme.renderer.KeepFragments(b.liveArticles())
+}
+
+// retagChanges reports whether p's key can differ from the key of the
+// page of the same file before retag (see there).
+func (b *Builder) retagChanges(kr *keyer, prev *site.Site, p *render.Page, changed map[*content.Article]bool) bool {
+	tk := kr.template(p)
+	switch {
+	case tk.tags, tk.all, p.Kind == render.KindTags:
+		return true
+	case p.Tag != nil:
+		t := prev.Tag(p.Tag.Slug)
+		if t == nil || t.Name != p.Tag.Name || len(t.Articles) != len(p.Tag.Articles) || p.Pager == nil {
+			return true
+		}
+		size := b.site.Config.Paginate // as render.Pages cuts lists
+		start := min((p.Pager.Number-1)*size, len(t.Articles))
+		if !slices.Equal(p.List, t.Articles[start:min(start+size, len(t.Articles))]) {
+			return true
+		}
+	}
+	if changed[p.Article] || changed[p.Older] || changed[p.Newer] || slices.ContainsFunc(p.List, func(a *content.Article) bool { return changed[a] }) {
+		return true
+	}
+	if tk.related && p.Article != nil {
+		rel := b.site.Related(p.Article)
+		return !slices.Equal(rel, prev.Related(p.Article)) || slices.ContainsFunc(rel, func(a *content.Article) bool { return changed[a] })
+	}
+	return false
 }
 
 // tagsAndDisplayOnly reports whether nw, a new parse of old's file,

@@ -171,6 +171,7 @@ type tmplKeys struct {
 	bodies  bool       // the template shows bodies: article keys are full, not meta
 	related bool       // the template shows .Related
 	all     bool       // the template reads every article (render.DepsAll)
+	tags    bool       // the template reads the site's tags (render.DepsTags)
 	period  bool       // the template reads the page's period (render.DepsPagePeriod)
 	// The periods the template reads from a date page's own, when the
 	// analysis can tell (render.PeriodReads): those alone are keyed
@@ -256,6 +257,7 @@ func (kr *keyer) template(p *render.Page) tmplKeys {
 			bodies:  d&render.DepsBodies != 0,
 			related: d&render.DepsRelated != 0,
 			all:     d&render.DepsAll != 0,
+			tags:    d&render.DepsTags != 0,
 			period:  d&render.DepsPagePeriod != 0,
 		}
 		tk.periodReads, tk.localPeriod = kr.b.theme.renderer.PeriodReads(p.Template())
