@@ -409,40 +409,37 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 	}
 	b.lastPath = fullPath
 	if !reloadAll && !rescan && !reloadRules {
-		pages, path, err := b.updateBodies(ctx, contentPaths)
+		pages, removed, path, err := b.updateBodies(ctx, contentPaths)
 		if err != nil {
 			return nil, err
 		}
-		if b.lastPath = path; path == bodyPath {
-			ch.Pages, ch.Notes, ch.Problems = pages, b.site.Notes, b.problems()
+		if b.lastPath = path; path != fullPath {
+			ch.Pages, ch.Removed, ch.Notes, ch.Problems = pages, removed, b.site.Notes, b.problems()
 			return ch, nil
 		}
 	}
-	// Otherwise updateBodies indexed the site's tags again (tagPath).
-	if b.lastPath == fullPath {
-		if reloadAll {
-			prev := b.saved()
-			if err := b.loadTheme(); err != nil {
-				b.restore(prev)
-				return nil, err
-			}
-			if prev.cfgHash != b.cfgHash {
-				// Dates, time zones and paging depend on the configuration.
-				if err := b.loadAllContent(ctx); err != nil {
-					b.restore(prev)
-					return nil, err
-				}
-			} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
-				// Articles changed with the theme in one batch (a checkout).
-				b.restore(prev)
-				return nil, err
-			}
-			ch.All = true
-		} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
+	if reloadAll {
+		prev := b.saved()
+		if err := b.loadTheme(); err != nil {
+			b.restore(prev)
 			return nil, err
 		}
-		b.reindex()
+		if prev.cfgHash != b.cfgHash {
+			// Dates, time zones and paging depend on the configuration.
+			if err := b.loadAllContent(ctx); err != nil {
+				b.restore(prev)
+				return nil, err
+			}
+		} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
+			// Articles changed with the theme in one batch (a checkout).
+			b.restore(prev)
+			return nil, err
+		}
+		ch.All = true
+	} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
+		return nil, err
 	}
+	b.reindex()
 	for f, k := range b.keys {
 		if old, ok := oldKeys[f]; !ok || old != k {
 			ch.Pages = append(ch.Pages, f)

@@ -3,7 +3,9 @@ package build
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -236,6 +238,11 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 			for f := range before {
 				if _, ok := want[f]; !ok && !slices.Contains(ch.Removed, f) {
 					t.Errorf("%s is gone but Update did not report it removed", f)
+				}
+			}
+			for _, f := range ch.Removed {
+				if err := b.Render(io.Discard, f); !errors.Is(err, ErrNoPage) {
+					t.Errorf("%s was removed, but Render gives %v", f, err)
 				}
 			}
 			if len(got) != len(want) {

@@ -43,24 +43,26 @@ import (
 // nothing else of them than its tag index. Then the tag index is made
 // again over the site's order, URLs and date archives (site.Site.Retag),
 // related stories are computed again for the articles sharing a changed
-// tag (site.Site.KeepRelated), and the pages and every page key are made
-// again; it returns tagPath, and the caller compares the keys.
+// tag (site.Site.KeepRelated), the tag pages made again, and the keys of
+// the pages the edit can change computed again (see retag); it returns
+// the output files whose keys changed and those no longer pages, sorted,
+// and tagPath.
 //
 // It returns fullPath, having changed nothing, when the edit needs the
 // full re-index. The caller holds b.mu.
-func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []string, path updatePath, err error) {
+func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, removed []string, path updatePath, err error) {
 	if len(paths) == 0 || b.site == nil || b.unindexed {
-		return nil, fullPath, nil
+		return nil, nil, fullPath, nil
 	}
 	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
 	for _, p := range paths {
 		if s := b.sources[p]; s == nil || s.art == nil || b.published[p] == nil {
-			return nil, fullPath, nil // new, bad, draft or duplicate before the edit
+			return nil, nil, fullPath, nil // new, bad, draft or duplicate before the edit
 		}
 	}
 	fresh, err := loadSources(ctx, paths, b.loader, "", nil, nil, nil)
 	if err != nil {
-		return nil, fullPath, err
+		return nil, nil, fullPath, err
 	}
 	editing := make(map[string]bool, len(paths))
 	for _, p := range paths {
@@ -71,21 +73,21 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		old, nw := b.sources[p], fresh[i]
 		if nw.art == nil || nw.prob != nil ||
 			!slices.Equal(nw.art.ReadMore, old.art.ReadMore) || !b.topicsKept(p, old.art, nw.art) {
-			return nil, fullPath, nil
+			return nil, nil, fullPath, nil
 		}
 		switch {
 		case nw.meta == old.meta, displayOnly(old.art, nw.art, old.meta):
 		case !archive.GetsTopicTags(p) && tagsAndDisplayOnly(old, nw.art):
 			retag = true
 		default:
-			return nil, fullPath, nil
+			return nil, nil, fullPath, nil
 		}
 	}
 	if b.dups == nil {
 		b.dups = b.newDupIndex()
 	}
 	if !b.duplicatesKept(paths, fresh, editing) || !b.headlinesKept(paths, fresh) {
-		return nil, fullPath, nil
+		return nil, nil, fullPath, nil
 	}
 
 	prev := b.site
@@ -117,8 +119,8 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 		changed[pub] = true
 	}
 	if retag {
-		b.retag(prev, changed)
-		return nil, tagPath, nil
+		pages, removed := b.retag(prev, changed)
+		return pages, removed, tagPath, nil
 	}
 	files := b.bodyPagesOf(changed)
 	if len(shown) > 0 {
@@ -142,7 +144,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages []str
 	}
 	b.theme.renderer.KeepFragments(nil)
 	slices.Sort(pages)
-	return pages, bodyPath, nil
+	return pages, nil, bodyPath, nil
 }
 
 // A bodyIndex lists the pages whose keys cover article bodies: by article,
@@ -333,39 +335,67 @@ func copyDisplay(dst, src *content.Article) {
 // related stories), or it shows related stories that changed: those keys
 // are computed again, the others kept. (Every list but a tag's holds the
 // same articles in the same order as before.)
-func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) {
-	oldKeys, oldArts := b.keys, b.artKeys
+func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pages, removed []string) {
 	b.site = prev.Retag()
 	b.site.KeepRelated(prev)
-	all := render.Pages(b.site, b.theme.lang)
-	b.bodyPages = nil
-	b.pages = make(map[string]*render.Page, len(all))
-	b.files, b.list = make([]string, len(all)), all
-	for i, p := range all {
-		b.files[i] = p.File()
-		b.pages[b.files[i]] = p
-	}
-	kr := b.newKeyer()
-	for a, ak := range oldArts {
-		if !changed[a] {
-			kr.arts[a] = ak
-		}
-	}
-	b.keys = make(map[string]pageKey, len(all))
-	var k keyWriter
-	for i, p := range all {
-		f := b.files[i]
-		if old, ok := oldKeys[f]; ok && !b.retagChanges(kr, prev, p, changed) {
-			b.keys[f] = old
+	oldList, oldFiles := b.list, b.files
+	b.list = render.Retagged(b.list, b.site, b.theme.lang)
+	b.files = make([]string, 0, len(b.list))
+	b.bodyPages = nil         // it holds places in b.files
+	gone := map[string]bool{} // the files of the tag index and tag pages before
+	i := 0
+	for _, p := range b.list {
+		if p.Kind == render.KindTags || p.Kind == render.KindTag {
+			b.files = append(b.files, p.File())
 			continue
 		}
-		b.keys[f] = kr.key(&k, p)
+		for ; oldList[i] != p; i++ { // Retagged keeps the other pages, in order
+			gone[oldFiles[i]] = true
+		}
+		b.files = append(b.files, oldFiles[i])
+		i++
 	}
-	for _, a := range b.site.Articles {
-		kr.article(a) // every article's, for articleID and liveArticles
+	for ; i < len(oldList); i++ {
+		gone[oldFiles[i]] = true
+	}
+	// The keyer computes the changed articles' keys into b.artKeys and
+	// takes the others' from there.
+	kr := b.newKeyer()
+	for a := range changed {
+		delete(b.artKeys, a)
+	}
+	if b.artKeys != nil {
+		kr.arts = b.artKeys
+	}
+	var k keyWriter
+	for i, p := range b.list {
+		f := b.files[i]
+		tagPage := p.Kind == render.KindTags || p.Kind == render.KindTag
+		if !tagPage && !b.retagChanges(kr, prev, p, changed) { // every other page had a key
+			continue
+		}
+		if tagPage {
+			b.pages[f] = p
+			delete(gone, f)
+		}
+		if key, old := kr.key(&k, p), b.keys[f]; key != old {
+			b.keys[f] = key
+			pages = append(pages, f)
+		}
+	}
+	for f := range gone {
+		delete(b.pages, f)
+		delete(b.keys, f)
+		removed = append(removed, f)
+	}
+	for a := range changed {
+		kr.article(a) // for articleID and liveArticles
 	}
 	b.artKeys = kr.arts
 	b.theme.renderer.KeepFragments(b.liveArticles())
+	slices.Sort(pages)
+	slices.Sort(removed)
+	return pages, removed
 }
 
 // retagChanges reports whether p's key can differ from the key of the

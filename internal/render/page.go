@@ -142,13 +142,7 @@ func Pages(s *site.Site, lang *i18n.Lang) []*Page {
 			Article: a, Older: older, Newer: newer, template: "article.html"}))
 	}
 	pages = appendList(pages, sh, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
-	// Load guarantees the date formats used here (i18n.Formats), and the
-	// theme's en.yaml, which every language falls back on, has "tags".
-	tags, _ := lang.T("tags")
-	pages = append(pages, sh.page(&Page{Kind: KindTags, Title: tags, Path: "/tags/", template: "tags.html"}))
-	for _, t := range s.Tags {
-		pages = appendList(pages, sh, &Page{Kind: KindTag, Title: t.Name, Path: t.URLPath(), Tag: t}, t.Articles)
-	}
+	pages = appendTagPages(pages, sh, lang)
 	var walk func(ps []*site.Period)
 	walk = func(ps []*site.Period) {
 		for _, p := range ps {
@@ -175,6 +169,38 @@ func Pages(s *site.Site, lang *i18n.Lang) []*Page {
 		sh.page(&Page{Kind: KindSearch, Title: search, Path: SearchPath, template: "search.html"}),
 		sh.page(&Page{Kind: KindMissing, Title: notFound, Path: "/404.html", template: "404.html"}))
 	return pages
+}
+
+// appendTagPages appends the tag index and every tag's pages.
+func appendTagPages(pages []*Page, sh *shared, lang *i18n.Lang) []*Page {
+	// Load guarantees the date formats used here (i18n.Formats), and the
+	// theme's en.yaml, which every language falls back on, has "tags".
+	tags, _ := lang.T("tags")
+	pages = append(pages, sh.page(&Page{Kind: KindTags, Title: tags, Path: "/tags/", template: "tags.html"}))
+	for _, t := range sh.site.Tags {
+		pages = appendList(pages, sh, &Page{Kind: KindTag, Title: t.Name, Path: t.URLPath(), Tag: t}, t.Articles)
+	}
+	return pages
+}
+
+// Retagged returns the pages of s, which site.Site.Retag made from the
+// site pages were made of, as Pages would: the tag index and tag pages are
+// made afresh; every other page of pages is the same Page, given s (its
+// Site, Chrome and FeedSet) in place. pages must be in Pages' order.
+func Retagged(pages []*Page, s *site.Site, lang *i18n.Lang) []*Page {
+	sh := newShared(s)
+	out := make([]*Page, 0, len(pages))
+	done := false
+	for _, p := range pages {
+		if p.Kind == KindTags || p.Kind == KindTag {
+			if !done {
+				out, done = appendTagPages(out, sh, lang), true
+			}
+			continue
+		}
+		out = append(out, sh.page(p))
+	}
+	return out
 }
 
 // shared hands out the Chrome and FeedSet that pages share.

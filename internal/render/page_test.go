@@ -2,8 +2,16 @@ package render
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	sitegen "github.com/sitegen/sitegen"
+	"github.com/sitegen/sitegen/internal/config"
+	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/i18n"
+	"github.com/sitegen/sitegen/internal/site"
 )
 
 func TestPagerLinks(t *testing.T) {
@@ -39,6 +47,49 @@ func TestPagerLinks(t *testing.T) {
 		}
 		if s := strings.Join(got, " "); s != tt.want {
 			t.Errorf("page %d of %d: %s, want %s", tt.number, tt.total, s, tt.want)
+		}
+	}
+}
+
+// Retagged gives, for a site whose articles' tags changed, the pages Pages
+// gives, reusing every page but the tag index and tag pages.
+func TestRetagged(t *testing.T) {
+	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Paginate = 2
+	var arts []*content.Article
+	for i := range 9 {
+		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%d.md", i),
+			Date: time.Date(2024, 1, 1+i%4, 0, 0, 0, 0, time.UTC), Tags: []content.Tag{content.MakeTag("All"), content.MakeTag(fmt.Sprint("T", i%3))}}
+		if i%4 == 0 {
+			a.Aliases = []string{fmt.Sprintf("/old/%d.html", i)}
+		}
+		arts = append(arts, a)
+	}
+	s := site.New(cfg, arts)
+	pages := Pages(s, lang)
+	arts[3].Tags = []content.Tag{content.MakeTag("T0"), content.MakeTag("New")} // leaves All and T0 gains one
+	arts[7].Tags = nil
+	s2 := s.Retag()
+	kept := map[*Page]bool{}
+	for _, p := range pages {
+		if p.Kind != KindTags && p.Kind != KindTag {
+			kept[p] = true
+		}
+	}
+	got, want := Retagged(pages, s2, lang), Pages(s2, lang)
+	if len(got) != len(want) {
+		t.Fatalf("%d pages, Pages gives %d", len(got), len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("page %d: %+v, Pages gives %+v", i, got[i], want[i])
+		}
+		if kind := got[i].Kind; kind != KindTags && kind != KindTag && !kept[got[i]] {
+			t.Errorf("page %d (%s) was made anew", i, got[i].Path)
 		}
 	}
 }
