@@ -370,15 +370,15 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 	var k keyWriter
 	for i, p := range b.list {
 		f := b.files[i]
-		tagPage := p.Kind == render.KindTags || p.Kind == render.KindTag
-		if !tagPage && !b.retagChanges(kr, prev, p, changed) { // every other page had a key
-			continue
-		}
-		if tagPage {
+		old, had := b.keys[f] // every page but a tag page had its file before
+		if p.Kind == render.KindTags || p.Kind == render.KindTag {
 			b.pages[f] = p
 			delete(gone, f)
 		}
-		if key, old := kr.key(&k, p), b.keys[f]; key != old {
+		if had && !b.retagChanges(kr, prev, p, changed) {
+			continue
+		}
+		if key := kr.key(&k, p); !had || key != old {
 			b.keys[f] = key
 			pages = append(pages, f)
 		}

@@ -60,7 +60,7 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 	for i, a := range arts {
 		s.position[a] = i
 	}
-	s.indexTags()
+	s.indexTags(nil)
 	s.Years = periods(arts)
 	s.resolveAliases()
 	return s
@@ -73,20 +73,29 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 // Related stories are computed on first use, or kept from s by KeepRelated.
 func (s *Site) Retag() *Site {
 	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes,
-		tagBySlug: map[string]*Tag{}, position: s.position}
-	n.indexTags()
+		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position}
+	n.indexTags(s)
 	return n
 }
 
 // indexTags makes s's tag index from its articles' tags, and records them
-// for related stories (artTags).
-func (s *Site) indexTags() {
+// for related stories (artTags). like, when not nil, is a site whose tags
+// are much the same, whose sizes it takes to size s's.
+func (s *Site) indexTags(like *Site) {
 	s.tagsAt = make([]int32, len(s.Articles)+1)
+	if like != nil {
+		s.Tags = make([]*Tag, 0, len(like.Tags)+1)
+		s.artTags = make([]*Tag, 0, len(like.artTags)+8)
+	}
 	for i, a := range s.Articles {
 		for _, t := range a.Tags {
 			ti := s.tagBySlug[t.Slug]
 			if ti == nil {
 				ti = &Tag{Tag: t}
+				if old := like.Tag(t.Slug); old != nil {
+					ti.Articles = make([]*content.Article, 0, len(old.Articles)+1)
+					ti.positions = make([]int32, 0, len(old.Articles)+1)
+				}
 				s.tagBySlug[t.Slug] = ti
 				s.Tags = append(s.Tags, ti)
 			}
@@ -176,8 +185,13 @@ func sortByDate(arts []*content.Article) {
 	}
 }
 
-// Tag returns the tag with the given slug, or nil.
-func (s *Site) Tag(slug string) *Tag { return s.tagBySlug[slug] }
+// Tag returns the tag with the given slug, or nil; nil for a nil site.
+func (s *Site) Tag(slug string) *Tag {
+	if s == nil {
+		return nil
+	}
+	return s.tagBySlug[slug]
+}
 
 // Neighbours returns the articles just before and after a in date order:
 // older is the previous story, newer the next; either may be nil.
