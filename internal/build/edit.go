@@ -370,13 +370,17 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 	var k keyWriter
 	for i, p := range b.list {
 		f := b.files[i]
-		old, had := b.keys[f] // every page but a tag page had its file before
-		if p.Kind == render.KindTags || p.Kind == render.KindTag {
+		tagPage := p.Kind == render.KindTags || p.Kind == render.KindTag
+		if !tagPage && !b.retagChanges(kr, prev, p, changed) { // every other page had its file before
+			continue
+		}
+		old, had := b.keys[f]
+		if tagPage {
 			b.pages[f] = p
 			delete(gone, f)
-		}
-		if had && !b.retagChanges(kr, prev, p, changed) {
-			continue
+			if had && !b.retagChanges(kr, prev, p, changed) {
+				continue
+			}
 		}
 		if key := kr.key(&k, p); !had || key != old {
 			b.keys[f] = key
