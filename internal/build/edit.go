@@ -367,18 +367,35 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 	if b.artKeys != nil {
 		kr.arts = b.artKeys
 	}
+	// The articles whose related stories changed or show a changed
+	// article (the site's order is prev's), when pages show them: then
+	// prev's keys computed them.
+	relShown := map[*content.Article]bool{}
+	if prev.RelatedComputed() {
+		for i, a := range b.site.Articles {
+			rel := b.site.RelatedOf(i)
+			if !slices.Equal(rel, prev.RelatedOf(i)) || slices.ContainsFunc(rel, func(r *content.Article) bool { return changed[r] }) {
+				relShown[a] = true
+			}
+		}
+	}
 	var k keyWriter
+	var tk tmplKeys
+	var tmpl tmplKind
 	for i, p := range b.list {
 		f := b.files[i]
+		if t := (tmplKind{p.Template(), p.Kind == render.KindHome}); i == 0 || t != tmpl { // pages of a template come together
+			tk, tmpl = kr.template(p), t
+		}
 		tagPage := p.Kind == render.KindTags || p.Kind == render.KindTag
-		if !tagPage && !b.retagChanges(kr, prev, p, changed) { // every other page had its file before
+		if !tagPage && !retagChanges(tk, prev, p, changed, relShown) { // every other page had its file before
 			continue
 		}
 		old, had := b.keys[f]
 		if tagPage {
 			b.pages[f] = p
 			delete(gone, f)
-			if had && !b.retagChanges(kr, prev, p, changed) {
+			if had && !retagChanges(tk, prev, p, changed, relShown) {
 				continue
 			}
 		}
@@ -403,9 +420,10 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 }
 
 // retagChanges reports whether p's key can differ from the key of the
-// page of the same file before retag (see there).
-func (b *Builder) retagChanges(kr *keyer, prev *site.Site, p *render.Page, changed map[*content.Article]bool) bool {
-	tk := kr.template(p)
+// page of the same file before retag (see there). tk is what p's template
+// reads; relShown holds the articles whose related stories changed or show
+// a changed article.
+func retagChanges(tk tmplKeys, prev *site.Site, p *render.Page, changed, relShown map[*content.Article]bool) bool {
 	switch {
 	case tk.tags, tk.all, p.Kind == render.KindTags:
 		return true
@@ -414,20 +432,15 @@ func (b *Builder) retagChanges(kr *keyer, prev *site.Site, p *render.Page, chang
 		if t == nil || t.Name != p.Tag.Name || len(t.Articles) != len(p.Tag.Articles) || p.Pager == nil {
 			return true
 		}
-		size := b.site.Config.Paginate // as render.Pages cuts lists
+		size := p.Site.Config.Paginate // as render.Pages cuts lists
 		start := min((p.Pager.Number-1)*size, len(t.Articles))
 		if !slices.Equal(p.List, t.Articles[start:min(start+size, len(t.Articles))]) {
 			return true
 		}
 	}
-	if changed[p.Article] || changed[p.Older] || changed[p.Newer] || slices.ContainsFunc(p.List, func(a *content.Article) bool { return changed[a] }) {
-		return true
-	}
-	if tk.related && p.Article != nil {
-		rel := b.site.Related(p.Article)
-		return !slices.Equal(rel, prev.Related(p.Article)) || slices.ContainsFunc(rel, func(a *content.Article) bool { return changed[a] })
-	}
-	return false
+	return changed[p.Article] || changed[p.Older] || changed[p.Newer] ||
+		slices.ContainsFunc(p.List, func(a *content.Article) bool { return changed[a] }) ||
+		tk.related && p.Article != nil && relShown[p.Article]
 }
 
 // tagsAndDisplayOnly reports whether nw, a new parse of old's file,

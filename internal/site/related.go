@@ -65,6 +65,19 @@ func (s *Site) Related(a *content.Article) []*content.Article {
 	return s.rel.of[i]
 }
 
+// RelatedComputed reports whether s's related stories have been computed
+// or kept from elsewhere.
+func (s *Site) RelatedComputed() bool { return s.rel.done.Load() }
+
+// RelatedOf returns the related stories of the article at site position
+// i, as Related does.
+func (s *Site) RelatedOf(i int) []*content.Article {
+	if len(s.Articles) > 0 {
+		s.Related(s.Articles[0]) // computes them all
+	}
+	return s.rel.of[i]
+}
+
 // positionOf returns a's site position: a itself, or a copy of a site
 // article, such as a build's with its body read back from disk, found by
 // its source path.

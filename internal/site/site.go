@@ -44,6 +44,7 @@ type Tag struct {
 
 	positions []int32 // the site positions of Articles
 	number    int32   // in the site's relatedScan; -1 when left out of it
+	place     int32   // in the site's Tags
 }
 
 // URLPath is the tag page's site-relative URL.
@@ -79,17 +80,37 @@ func (s *Site) Retag() *Site {
 }
 
 // indexTags makes s's tag index from its articles' tags, and records them
-// for related stories (artTags). like, when not nil, is a site whose tags
-// are much the same, whose sizes it takes to size s's.
+// for related stories (artTags). like, when not nil, is a site of the same
+// articles in the same order whose tags are much the same: an article
+// whose tags have the slugs they had there finds its tags through like's
+// (by their place in like.Tags) instead of by slug, and tags are sized
+// after like's.
 func (s *Site) indexTags(like *Site) {
 	s.tagsAt = make([]int32, len(s.Articles)+1)
+	var byOld []*Tag // by place in like.Tags: the tag of s with its slug
 	if like != nil {
 		s.Tags = make([]*Tag, 0, len(like.Tags)+1)
 		s.artTags = make([]*Tag, 0, len(like.artTags)+8)
+		byOld = make([]*Tag, len(like.Tags))
 	}
 	for i, a := range s.Articles {
-		for _, t := range a.Tags {
-			ti := s.tagBySlug[t.Slug]
+		var was []*Tag // the article's tags in like, when their slugs are the same
+		if like != nil {
+			was = like.artTags[like.tagsAt[i]:like.tagsAt[i+1]]
+			if !slices.EqualFunc(was, a.Tags, func(old *Tag, t content.Tag) bool { return old.Slug == t.Slug }) {
+				was = nil
+			}
+		}
+		for j, t := range a.Tags {
+			var ti *Tag
+			if was != nil {
+				ti = byOld[was[j].place]
+			} else {
+				ti = s.tagBySlug[t.Slug]
+			}
+			if ti == nil {
+				ti = s.tagBySlug[t.Slug] // first met by an article whose tags changed
+			}
 			if ti == nil {
 				ti = &Tag{Tag: t}
 				if old := like.Tag(t.Slug); old != nil {
@@ -99,6 +120,9 @@ func (s *Site) indexTags(like *Site) {
 				s.tagBySlug[t.Slug] = ti
 				s.Tags = append(s.Tags, ti)
 			}
+			if was != nil {
+				byOld[was[j].place] = ti
+			}
 			ti.Articles = append(ti.Articles, a)
 			ti.positions = append(ti.positions, int32(i))
 			s.artTags = append(s.artTags, ti)
@@ -106,6 +130,9 @@ func (s *Site) indexTags(like *Site) {
 		s.tagsAt[i+1] = int32(len(s.artTags))
 	}
 	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
+	for i, t := range s.Tags {
+		t.place = int32(i)
+	}
 }
 
 // dedupeURLs gives colliding articles distinct slugs. The article whose

@@ -120,3 +120,65 @@ func TestSortByDateMatchesContent(t *testing.T) {
 		}
 	}
 }
+
+// Retag, after edits to articles' tags in place, gives the tag index New
+// gives for the same articles: tags by slug, each named as its newest
+// article spells it, with its articles in order; so does a Retag of a
+// Retag. The edits add, drop, reorder, repeat and respell tags.
+func TestRetagMatchesNew(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	names := []string{"Iraq", "iraq", "IRAQ", "Economy", "Sport", "Climate", "Health", "Ports"}
+	var arts []*content.Article
+	for i := range 80 {
+		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
+			Date: time.Date(2024, 1, 1+i%9, 0, 0, 0, 0, time.UTC)}
+		for range r.IntN(3) {
+			a.Tags = append(a.Tags, content.MakeTag(names[r.IntN(len(names))]))
+		}
+		arts = append(arts, a)
+	}
+	s := New(config.Default(), arts)
+	for round := range 40 {
+		for range 1 + r.IntN(3) {
+			a := s.Articles[r.IntN(len(s.Articles))]
+			switch r.IntN(4) {
+			case 0:
+				a.Tags = append(slices.Clip(a.Tags), content.MakeTag(names[r.IntN(len(names))]))
+			case 1:
+				if len(a.Tags) > 0 {
+					a.Tags = slices.Delete(slices.Clone(a.Tags), 0, 1)
+				}
+			case 2:
+				a.Tags = slices.Clone(a.Tags)
+				slices.Reverse(a.Tags)
+			case 3:
+				a.Tags = []content.Tag{content.MakeTag(fmt.Sprint("Own ", round))}
+			}
+		}
+		s = s.Retag()
+		copies := make([]*content.Article, len(arts))
+		for i, a := range arts {
+			c := *a
+			copies[i] = &c
+		}
+		want := New(config.Default(), copies)
+		if got, w := describeTags(s), describeTags(want); got != w {
+			t.Fatalf("round %d: Retag gives\n%s\nNew gives\n%s", round, got, w)
+		}
+	}
+}
+
+func describeTags(s *Site) string {
+	var b strings.Builder
+	for _, t := range s.Tags {
+		fmt.Fprintf(&b, "%s %q:", t.Slug, t.Name)
+		for _, a := range t.Articles {
+			b.WriteString(" " + a.Source)
+		}
+		if s.Tag(t.Slug) != t {
+			b.WriteString(" (not found by its slug)")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
