@@ -207,11 +207,11 @@ func (b *Builder) reindex() {
 		b.related = nil
 	}
 	b.txtTopics, b.dups, b.unindexed = nil, nil, false
-	b.paginate()
+	b.makePages()
 }
 
-// paginate makes the pages of b.site and their keys.
-func (b *Builder) paginate() {
+// makePages makes the pages of b.site and their keys.
+func (b *Builder) makePages() {
 	b.bodyPages = nil
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
