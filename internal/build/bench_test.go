@@ -205,7 +205,9 @@ func BenchmarkNoopRebuild(b *testing.B) {
 	reportPerArticle(b, n, &ms)
 }
 
-// BenchmarkOneEditRebuild changes one article's body and rebuilds.
+// BenchmarkOneEditRebuild changes one article and rebuilds: "body" adds a
+// paragraph to its text, "tag" gives it a tag of its own (the tag path of
+// editFromCache).
 func BenchmarkOneEditRebuild(b *testing.B) {
 	root, _ := benchSiteRoot(b)
 	dest := benchDestDir(b)
@@ -220,35 +222,50 @@ func BenchmarkOneEditRebuild(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer restoreFile(b, article, orig)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	written := 0
-	b.ResetTimer()
-	for i := range b.N {
-		b.StopTimer()
-		edited := fmt.Sprintf("%s\nAn added paragraph, edit %d.\n", orig, i)
-		if err := os.WriteFile(article, []byte(edited), 0o644); err != nil {
-			b.Fatal(err)
-		}
-		// Older than racyWindow, as an edit saved a while before the
-		// build is: the build cache then records its stamp.
-		old := time.Now().Add(-2 * time.Hour)
-		os.Chtimes(article, old, old)
-		b.StartTimer()
-		rep, err := Run(context.Background(), Options{Source: root, Dest: dest})
-		if err != nil {
-			b.Fatal(err)
-		}
+	edits := 0 // across runs, so that every edit changes the file
+	for _, c := range []struct {
+		name string
+		edit func(i int) []byte
+		most int // files written at most
+	}{
 		// The page, and the search files whose bytes the new words change
 		// (its document file, some term shards, the manifest).
-		if rep.Files == 0 || rep.Files > 64 {
-			b.Fatalf("one-article body edit wrote %d files, want the page and a few search files", rep.Files)
-		}
-		written += rep.Files
+		{"body", func(i int) []byte { return fmt.Appendf(nil, "%s\nAn added paragraph, edit %d.\n", orig, i) }, 64},
+		// Besides, the new tag's page and feed, the tag index, list pages
+		// showing the article's tags.
+		{"tag", func(i int) []byte {
+			return []byte(strings.Replace(string(orig), "\ntags: [", fmt.Sprintf("\ntags: [\"Edit %d\", ", i), 1))
+		}, 256},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			written := 0
+			for range b.N {
+				b.StopTimer()
+				edits++
+				if err := os.WriteFile(article, c.edit(edits), 0o644); err != nil {
+					b.Fatal(err)
+				}
+				// Older than racyWindow, as an edit saved a while before the
+				// build is: the build cache then records its stamp.
+				old := time.Now().Add(-2 * time.Hour)
+				os.Chtimes(article, old, old)
+				b.StartTimer()
+				rep, err := Run(context.Background(), Options{Source: root, Dest: dest})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rep.Files == 0 || rep.Files > c.most {
+					b.Fatalf("one-article %s edit wrote %d files, want 1 to %d", c.name, rep.Files, c.most)
+				}
+				written += rep.Files
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(written)/float64(b.N), "files/op")
+			reportPerArticle(b, n, &ms)
+		})
 	}
-	b.StopTimer()
-	b.ReportMetric(float64(written)/float64(b.N), "files/op")
-	reportPerArticle(b, n, &ms)
 }
 
 // benchDestDir returns the folder the rebuild benchmarks build into:

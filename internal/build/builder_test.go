@@ -75,7 +75,7 @@ type siteEdit struct {
 	// path is the way Builder.Update must take on this edit: the fast
 	// path for body edits (see updateBodies), the same with the tag index
 	// made again, or the full re-index. A build to disk takes its fast
-	// path (editFromCache) for bodyPath edits alone.
+	// path (editFromCache) for bodyPath and tagPath edits.
 	path updatePath
 }
 

@@ -443,6 +443,23 @@ func retagChanges(tk tmplKeys, prev *site.Site, p *render.Page, changed, relShow
 		tk.related && p.Article != nil && relShown[p.Article]
 }
 
+// relatedMoved returns the articles of s whose related stories differ
+// from those in ri, the related index of the previous build, whose site
+// had s's articles in s's order; nil, meaning every article, when there is
+// no such index.
+func relatedMoved(s *site.Site, ri *site.RelatedIndex) map[*content.Article]bool {
+	if ri == nil || len(ri.Lists) != len(s.Articles) {
+		return nil
+	}
+	moved := map[*content.Article]bool{}
+	for i, a := range s.Articles {
+		if !slices.EqualFunc(s.RelatedOf(i), ri.Lists[i], func(r *content.Article, p int32) bool { return s.Articles[p] == r }) {
+			moved[a] = true
+		}
+	}
+	return moved
+}
+
 // tagsAndDisplayOnly reports whether nw, a new parse of old's file,
 // differs from old's parse in its tags and shown fields alone, if in
 // anything but its body: nw with old's shown fields and tags as parsed has
@@ -676,9 +693,14 @@ var bodyEditsFromCache atomic.Int64
 // out the same for every article. Each published article is then the
 // previous build's copy (the cache keeps what package archive made of
 // it), with the new body for the changed ones, and the site, its pages
-// and their related stories are what a full re-index would make. It
-// reports whether it did; when it did not, it changed nothing the caller's
-// reindex does not set afresh.
+// and their related stories are what a full re-index would make. As in
+// updateBodies, a Markdown article's tags may change too: it then gets
+// its own tags as package archive gives them (archive.OwnTags), related
+// stories are computed, and the keys of the pages updateBodies' tag path
+// would key again are computed (every tag page, the tag index, templates
+// reading the tags, pages new to the site, and article pages whose related
+// stories differ from the cache's). It reports whether it did; when it
+// did not, it changed nothing the caller's reindex does not set afresh.
 func (b *Builder) editFromCache(man *manifest) bool {
 	b.dups = nil // the sources change below
 	if len(man.Sources) != len(b.sources) {
@@ -701,6 +723,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// By position in man.Sources: the source, and whether it was read
 	// again (one of paths).
 	srcs, edited := make([]*source, len(man.Sources)), make([]bool, len(man.Sources))
+	retagged := make([]bool, len(man.Sources)) // edited, its tags too
 	for i := range man.Sources {
 		c := &man.Sources[i]
 		s := b.sources[c.Path]
@@ -712,11 +735,19 @@ func (b *Builder) editFromCache(man *manifest) bool {
 			continue // from the cache, or unpublished before and after (bad or a draft)
 		}
 		if c.Art == nil || c.Prob != nil || c.Arch != nil && c.Arch.Left || s.art == nil || s.prob != nil ||
-			s.meta != c.Meta && !displayOnly(c.Art, s.art, c.Meta) || !slices.Equal(s.art.ReadMore, c.Art.ReadMore) {
+			!slices.Equal(s.art.ReadMore, c.Art.ReadMore) {
+			return false
+		}
+		o := c.source(b.loader.Location)
+		switch {
+		case s.meta == c.Meta, displayOnly(c.Art, s.art, c.Meta):
+		case !archive.GetsTopicTags(c.Path) && tagsAndDisplayOnly(o, s.art):
+			retagged[i] = true
+		default:
 			return false
 		}
 		paths = append(paths, c.Path)
-		old = append(old, c.source(b.loader.Location))
+		old = append(old, o)
 		fresh = append(fresh, s)
 		edited[i] = true
 	}
@@ -753,10 +784,14 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// Each published article as the previous build published it, the
 	// changed ones with their new bodies: normalized in place with what
 	// the cache keeps of the archive-wide steps.
+	anyRetag := false
 	for i := range man.Sources {
 		if published[i] {
 			c, s := &man.Sources[i], srcs[i]
 			c.Arch.apply(s)
+			if retagged[i] { // its own tags, as package archive gives them
+				s.art.Tags, anyRetag = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules), true
+			}
 			if edited[i] {
 				b.published[c.Path] = s.art
 			}
@@ -794,17 +829,19 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	b.theme.renderer.KeepFragments(nil)
 	b.site = site.New(b.theme.cfg, arts)
 	// The related stories taken from the cache on the other core while
-	// the pages are listed: neither reads what the other sets.
+	// the pages are listed: neither reads what the other sets. After a
+	// tag edit they may differ (keys below tell which pages that changes):
+	// computed on first need.
 	related := make(chan bool, 1)
 	go func() { related <- b.related == nil || b.site.KeepRelatedIndex(b.related) }()
 	all := render.Pages(b.site, b.theme.lang)
-	if !<-related {
+	cachedRelated := b.related // positions in the previous build's site, whose order this one has
+	if kept := <-related; !kept && !anyRetag {
 		return false
-	}
-	if b.related != nil {
+	} else if kept && b.related != nil {
 		relatedFromCache.Add(1)
-		b.related = nil
 	}
+	b.related = nil
 	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
 	b.files, b.list = make([]string, len(all)), all
 	for i, p := range all {
@@ -823,11 +860,19 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	prev := <-prevKeys
 	b.keys = make(map[string]pageKey, len(all))
 	made := true
-	for _, f := range b.files {
+	var missing []bool // by page: the previous build did not make it
+	for i, f := range b.files {
 		k, ok := prev[f]
 		if !ok || k == (pageKey{}) {
-			made = false // a page the previous build did not make
-			break
+			if !anyRetag {
+				made = false
+				break
+			}
+			if missing == nil {
+				missing = make([]bool, len(all))
+			}
+			missing[i] = true // a new tag's page
+			continue
 		}
 		b.keys[f] = k
 	}
@@ -837,11 +882,19 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	}
 	// The pages that show a changed body, found by a walk over every
 	// page: the index bodyPagesOf keeps for the next edit would be made for
-	// this one alone.
+	// this one alone. When tags changed, also every tag page, the tag
+	// index, templates that read the tags, new pages, and article pages
+	// whose related stories changed.
+	var relMoved map[*content.Article]bool // nil: every one
+	if anyRetag {
+		relMoved = relatedMoved(b.site, cachedRelated)
+	}
 	kr := b.newKeyer()
 	var k keyWriter
 	for i, p := range all {
-		if kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) {
+		if kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) ||
+			anyRetag && (missing != nil && missing[i] || p.Kind == render.KindTags || p.Kind == render.KindTag ||
+				kr.template(p).tags || kr.template(p).related && p.Article != nil && (relMoved == nil || relMoved[p.Article])) {
 			b.keys[b.files[i]] = kr.key(&k, p)
 		}
 	}
