@@ -176,6 +176,12 @@ var siteEdits = []siteEdit{
 			[]string{"Economy", "Health", "Iraq"}, "Body of story 8, edited with its tags."))
 		return []string{"content/00/story-008.md"}
 	}, 0, tagPath},
+	{"a tag the rules mapped, dropped", func(t *testing.T, root string) []string {
+		// Published as Business before: that tag's pages lose the story.
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story eight", "2024-03-04",
+			[]string{"Iraq"}, "Body of story 8, edited with its tags."))
+		return []string{"content/00/story-008.md"}
+	}, 0, tagPath},
 	{"template", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}

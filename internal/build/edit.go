@@ -697,9 +697,9 @@ var bodyEditsFromCache atomic.Int64
 // updateBodies, a Markdown article's tags may change too: it then gets
 // its own tags as package archive gives them (archive.OwnTags), related
 // stories are computed, and the keys of the pages updateBodies' tag path
-// would key again are computed (every tag page, the tag index, templates
-// reading the tags, pages new to the site, and article pages whose related
-// stories differ from the cache's). It reports whether it did; when it
+// would key again are computed (the pages of the tags it had or has, the
+// tag index, templates reading the tags, pages new to the site, and
+// article pages whose related stories differ from the cache's). It reports whether it did; when it
 // did not, it changed nothing the caller's reindex does not set afresh.
 func (b *Builder) editFromCache(man *manifest) bool {
 	b.dups = nil // the sources change below
@@ -785,12 +785,20 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// changed ones with their new bodies: normalized in place with what
 	// the cache keeps of the archive-wide steps.
 	anyRetag := false
+	retags := map[string]bool{} // the slugs of the retagged articles' tags, before and after
 	for i := range man.Sources {
 		if published[i] {
 			c, s := &man.Sources[i], srcs[i]
 			c.Arch.apply(s)
 			if retagged[i] { // its own tags, as package archive gives them
+				was := c.Art.Tags // as the previous build published them
+				if c.Arch != nil && c.Arch.NewTags {
+					was = c.Arch.Tags
+				}
 				s.art.Tags, anyRetag = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules), true
+				for _, t := range slices.Concat(was, s.art.Tags) {
+					retags[t.Slug] = true
+				}
 			}
 			if edited[i] {
 				b.published[c.Path] = s.art
@@ -882,9 +890,10 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	}
 	// The pages that show a changed body, found by a walk over every
 	// page: the index bodyPagesOf keeps for the next edit would be made for
-	// this one alone. When tags changed, also every tag page, the tag
-	// index, templates that read the tags, new pages, and article pages
-	// whose related stories changed.
+	// this one alone. When tags changed, also the pages of the tags the
+	// retagged articles had or have (only those tags' names, counts and
+	// lists can have changed), the tag index, templates that read the
+	// tags, new pages, and article pages whose related stories changed.
 	var relMoved map[*content.Article]bool // nil: every one
 	if anyRetag {
 		relMoved = relatedMoved(b.site, cachedRelated)
@@ -893,7 +902,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	var k keyWriter
 	for i, p := range all {
 		if kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) ||
-			anyRetag && (missing != nil && missing[i] || p.Kind == render.KindTags || p.Kind == render.KindTag ||
+			anyRetag && (missing != nil && missing[i] || p.Kind == render.KindTags || p.Tag != nil && retags[p.Tag.Slug] ||
 				kr.template(p).tags || kr.template(p).related && p.Article != nil && (relMoved == nil || relMoved[p.Article])) {
 			b.keys[b.files[i]] = kr.key(&k, p)
 		}
