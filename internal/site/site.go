@@ -93,6 +93,9 @@ func (s *Site) indexTags(like *Site) {
 		s.artTags = make([]*Tag, 0, len(like.artTags)+8)
 		byOld = make([]*Tag, len(like.Tags))
 	}
+	// First each article's tags, each tag counting its articles (place
+	// holds the tag's number in the order met until the tags are sorted).
+	var counts []int32
 	for i, a := range s.Articles {
 		var was []*Tag // the article's tags in like, when their slugs are the same
 		if like != nil {
@@ -105,29 +108,37 @@ func (s *Site) indexTags(like *Site) {
 			var ti *Tag
 			if was != nil {
 				ti = byOld[was[j].place]
-			} else {
+			}
+			if ti == nil {
 				ti = s.tagBySlug[t.Slug]
 			}
 			if ti == nil {
-				ti = s.tagBySlug[t.Slug] // first met by an article whose tags changed
-			}
-			if ti == nil {
-				ti = &Tag{Tag: t}
-				if old := like.Tag(t.Slug); old != nil {
-					ti.Articles = make([]*content.Article, 0, len(old.Articles)+1)
-					ti.positions = make([]int32, 0, len(old.Articles)+1)
-				}
+				ti = &Tag{Tag: t, place: int32(len(s.Tags))}
 				s.tagBySlug[t.Slug] = ti
 				s.Tags = append(s.Tags, ti)
+				counts = append(counts, 0)
 			}
 			if was != nil {
 				byOld[was[j].place] = ti
 			}
-			ti.Articles = append(ti.Articles, a)
-			ti.positions = append(ti.positions, int32(i))
+			counts[ti.place]++
 			s.artTags = append(s.artTags, ti)
 		}
 		s.tagsAt[i+1] = int32(len(s.artTags))
+	}
+	// Then the tags' lists, cut from two arrays.
+	arts, positions := make([]*content.Article, len(s.artTags)), make([]int32, len(s.artTags))
+	off := int32(0)
+	for _, ti := range s.Tags {
+		n := counts[ti.place]
+		ti.Articles, ti.positions = arts[off:off:off+n], positions[off:off:off+n]
+		off += n
+	}
+	for i, a := range s.Articles {
+		for _, ti := range s.artTags[s.tagsAt[i]:s.tagsAt[i+1]] {
+			ti.Articles = append(ti.Articles, a)
+			ti.positions = append(ti.positions, int32(i))
+		}
 	}
 	sort.Slice(s.Tags, func(i, j int) bool { return s.Tags[i].Slug < s.Tags[j].Slug })
 	for i, t := range s.Tags {
