@@ -372,9 +372,9 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 	// prev's keys computed them.
 	relShown := map[*content.Article]bool{}
 	if prev.RelatedComputed() {
+		relShown = relatedMoved(b.site, prev.RelatedPositions()) // the same articles: never nil
 		for i, a := range b.site.Articles {
-			rel := b.site.RelatedOf(i)
-			if !slices.Equal(rel, prev.RelatedOf(i)) || slices.ContainsFunc(rel, func(r *content.Article) bool { return changed[r] }) {
+			if slices.ContainsFunc(b.site.RelatedOf(i), func(r *content.Article) bool { return changed[r] }) {
 				relShown[a] = true
 			}
 		}
@@ -444,16 +444,17 @@ func retagChanges(tk tmplKeys, prev *site.Site, p *render.Page, changed, relShow
 }
 
 // relatedMoved returns the articles of s whose related stories differ
-// from those in ri, the related index of the previous build, whose site
-// had s's articles in s's order; nil, meaning every article, when there is
-// no such index.
-func relatedMoved(s *site.Site, ri *site.RelatedIndex) map[*content.Article]bool {
-	if ri == nil || len(ri.Lists) != len(s.Articles) {
+// from before, given as lists of site positions (a previous site's, or
+// the related index of the previous build), that site having had s's
+// articles in s's order; nil, meaning every article, when there are no
+// such lists.
+func relatedMoved(s *site.Site, before [][]int32) map[*content.Article]bool {
+	if before == nil || len(before) != len(s.Articles) {
 		return nil
 	}
 	moved := map[*content.Article]bool{}
 	for i, a := range s.Articles {
-		if !slices.EqualFunc(s.RelatedOf(i), ri.Lists[i], func(r *content.Article, p int32) bool { return s.Articles[p] == r }) {
+		if !slices.EqualFunc(s.RelatedOf(i), before[i], func(r *content.Article, p int32) bool { return s.Articles[p] == r }) {
 			moved[a] = true
 		}
 	}
@@ -699,8 +700,9 @@ var bodyEditsFromCache atomic.Int64
 // stories are computed, and the keys of the pages updateBodies' tag path
 // would key again are computed (the pages of the tags it had or has, the
 // tag index, templates reading the tags, pages new to the site, and
-// article pages whose related stories differ from the cache's). It reports whether it did; when it
-// did not, it changed nothing the caller's reindex does not set afresh.
+// article pages whose related stories differ from the cache's). It
+// reports whether it did; when it did not, it changed nothing the
+// caller's reindex does not set afresh.
 func (b *Builder) editFromCache(man *manifest) bool {
 	b.dups = nil // the sources change below
 	if len(man.Sources) != len(b.sources) {
@@ -868,19 +870,14 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	prev := <-prevKeys
 	b.keys = make(map[string]pageKey, len(all))
 	made := true
-	var missing []bool // by page: the previous build did not make it
-	for i, f := range b.files {
+	for _, f := range b.files {
 		k, ok := prev[f]
 		if !ok || k == (pageKey{}) {
-			if !anyRetag {
-				made = false
-				break
+			if anyRetag {
+				continue // a new tag's page: keyed below
 			}
-			if missing == nil {
-				missing = make([]bool, len(all))
-			}
-			missing[i] = true // a new tag's page
-			continue
+			made = false
+			break
 		}
 		b.keys[f] = k
 	}
@@ -895,14 +892,14 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// lists can have changed), the tag index, templates that read the
 	// tags, new pages, and article pages whose related stories changed.
 	var relMoved map[*content.Article]bool // nil: every one
-	if anyRetag {
-		relMoved = relatedMoved(b.site, cachedRelated)
+	if anyRetag && cachedRelated != nil {
+		relMoved = relatedMoved(b.site, cachedRelated.Lists)
 	}
 	kr := b.newKeyer()
 	var k keyWriter
 	for i, p := range all {
 		if kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) ||
-			anyRetag && (missing != nil && missing[i] || p.Kind == render.KindTags || p.Tag != nil && retags[p.Tag.Slug] ||
+			anyRetag && (b.keys[b.files[i]] == (pageKey{}) || p.Kind == render.KindTags || p.Tag != nil && retags[p.Tag.Slug] ||
 				kr.template(p).tags || kr.template(p).related && p.Article != nil && (relMoved == nil || relMoved[p.Article])) {
 			b.keys[b.files[i]] = kr.key(&k, p)
 		}

@@ -48,16 +48,7 @@ type related struct {
 // first (see relatedTo), or nil for an article not in the site. It is safe
 // for concurrent use; the first call computes them all, on all cores.
 func (s *Site) Related(a *content.Article) []*content.Article {
-	s.rel.once.Do(func() {
-		s.rel.scan = s.newRelatedScan()
-		every := make([]int32, len(s.Articles))
-		for i := range every {
-			every[i] = int32(i)
-		}
-		s.rel.pos = make([][]int32, len(s.Articles))
-		s.computeRelated(s.rel.scan, every)
-		s.setRelated()
-	})
+	s.rel.once.Do(s.computeAll)
 	i, ok := s.positionOf(a)
 	if !ok {
 		return nil
@@ -72,10 +63,28 @@ func (s *Site) RelatedComputed() bool { return s.rel.done.Load() }
 // RelatedOf returns the related stories of the article at site position
 // i, as Related does.
 func (s *Site) RelatedOf(i int) []*content.Article {
-	if len(s.Articles) > 0 {
-		s.Related(s.Articles[0]) // computes them all
-	}
+	s.rel.once.Do(s.computeAll)
 	return s.rel.of[i]
+}
+
+// RelatedPositions returns every article's related stories as site
+// positions, by site position, computing them on first use. The lists
+// must not be changed.
+func (s *Site) RelatedPositions() [][]int32 {
+	s.rel.once.Do(s.computeAll)
+	return s.rel.pos
+}
+
+// computeAll computes every article's related stories, on all cores.
+func (s *Site) computeAll() {
+	s.rel.scan = s.newRelatedScan()
+	every := make([]int32, len(s.Articles))
+	for i := range every {
+		every[i] = int32(i)
+	}
+	s.rel.pos = make([][]int32, len(s.Articles))
+	s.computeRelated(s.rel.scan, every)
+	s.setRelated()
 }
 
 // positionOf returns a's site position: a itself, or a copy of a site
@@ -228,16 +237,13 @@ func (s *Site) updateRelated(prev *Site) {
 		}
 		s.rel.pos = make([][]int32, len(s.Articles))
 		var positions []int32
-		var flat []int32
+		flat := make([]int32, 0, len(s.Articles)*RelatedCount)
 		for i := range s.Articles {
 			if redo[i] {
 				positions = append(positions, int32(i))
 				continue
 			}
 			l := prev.rel.pos[oldPos[i]]
-			if flat == nil {
-				flat = make([]int32, 0, len(s.Articles)*RelatedCount)
-			}
 			start := len(flat)
 			for _, p := range l {
 				flat = append(flat, newPos[p])
@@ -409,18 +415,17 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 // instead of following pointers to articles all over the heap, which on an
 // archive too big for the CPU's caches cost more than the scoring itself.
 type relatedScan struct {
-	dates  []time.Time // by site position
-	secs   []int64     // by site position: the date's Unix seconds
-	nsecs  []int32     // by site position: the date's nanoseconds
-	tags   [][]int32   // by tag number: the site positions of the tag's articles, ascending
-	idf    []float64   // by tag number: ln(1+N/df)
-	slugs  []string    // by tag number: the tag's slug
-	tagsOf [][]int32   // by site position: the article's tags' numbers in its own order; tags on one article only left out
+	secs   []int64   // by site position: the date's Unix seconds
+	nsecs  []int32   // by site position: the date's nanoseconds
+	tags   [][]int32 // by tag number: the site positions of the tag's articles, ascending
+	idf    []float64 // by tag number: ln(1+N/df)
+	slugs  []string  // by tag number: the tag's slug
+	tagsOf [][]int32 // by site position: the article's tags' numbers in its own order; tags on one article only left out
 }
 
 func (s *Site) newRelatedScan() *relatedScan {
 	n := len(s.Articles)
-	rs := &relatedScan{dates: make([]time.Time, n), secs: make([]int64, n), nsecs: make([]int32, n), tagsOf: make([][]int32, n)}
+	rs := &relatedScan{secs: make([]int64, n), nsecs: make([]int32, n), tagsOf: make([][]int32, n)}
 	total := float64(n)
 	for _, ti := range s.Tags {
 		if len(ti.Articles) < 2 {
@@ -434,7 +439,6 @@ func (s *Site) newRelatedScan() *relatedScan {
 	}
 	of := make([]int32, 0, len(s.artTags))
 	for i, a := range s.Articles {
-		rs.dates[i] = a.Date
 		rs.secs[i], rs.nsecs[i] = a.Date.Unix(), int32(a.Date.Nanosecond())
 		start := len(of)
 		for _, ti := range s.artTags[s.tagsAt[i]:s.tagsAt[i+1]] {
@@ -448,17 +452,18 @@ func (s *Site) newRelatedScan() *relatedScan {
 }
 
 // apart returns how far apart in time the articles at site positions a
-// and b are: rs.dates[a].Sub(rs.dates[b]).Abs(), without time.Time's
+// and b are: their dates' Sub, made absolute, without time.Time's
 // conversions when the difference fits a Duration, which it does for any
-// two dates less than 285 years apart. Article dates carry no monotonic
-// clock reading, so Sub would compare wall times too.
+// two dates less than 285 years apart; otherwise Sub of the dates made
+// again from their Unix seconds (the same instants). Article dates carry
+// no monotonic clock reading, so Sub would compare wall times too.
 func (rs *relatedScan) apart(a, b int32) time.Duration {
 	const maxSecs = 9e9 // 9e18 ns and a second's nanoseconds fit in an int64
 	// Sub subtracts seconds as int64s too, wrapping as this does.
 	if ds := rs.secs[a] - rs.secs[b]; -maxSecs < ds && ds < maxSecs {
 		return (time.Duration(ds)*time.Second + time.Duration(rs.nsecs[a]-rs.nsecs[b])).Abs()
 	}
-	return rs.dates[a].Sub(rs.dates[b]).Abs()
+	return time.Unix(rs.secs[a], int64(rs.nsecs[a])).Sub(time.Unix(rs.secs[b], int64(rs.nsecs[b]))).Abs()
 }
 
 // A relatedScratch is one goroutine's working space for relatedTo.

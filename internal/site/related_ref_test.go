@@ -151,7 +151,7 @@ func TestApartMatchesSub(t *testing.T) {
 		time.Unix(math.MinInt64+5, 0).UTC(),
 		time.Date(2020, 6, 1, 12, 0, 0, 0, time.FixedZone("east", 5*3600)),
 	}
-	rs := &relatedScan{dates: dates}
+	rs := &relatedScan{}
 	for _, d := range dates {
 		rs.secs, rs.nsecs = append(rs.secs, d.Unix()), append(rs.nsecs, int32(d.Nanosecond()))
 	}
