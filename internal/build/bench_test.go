@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
@@ -291,9 +292,12 @@ func restoreFile(b *testing.B, p string, data []byte) {
 // and rendering every page Update reports. "body" adds a line to an
 // article's text and "summary" changes its summary, which Update's fast
 // path takes (see updateBodies); "title" changes a headline, and with it
-// the URL (the benchmark's articles have no slug of their own), which
-// re-indexes the whole site; "tag" gives the article a tag of its own,
-// which makes the tag index again (tagPath); "add" adds an article dated after all others
+// the URL (the benchmark's articles have no slug of their own), and
+// "date" moves the article to another day of 2018, both of which index
+// the site again without the archive-wide steps (indexPath); "tag" gives
+// the article a tag of its own, which makes the tag index again
+// (tagPath); "add" adds an article dated after all others, which
+// re-indexes the whole site
 // (deleted again, untimed, before the next). Every page is drawn once
 // first, untimed, as the preview server does before it serves: the list
 // entries of the articles an edit leaves alone are then drawn already.
@@ -319,7 +323,10 @@ func BenchmarkBuilderUpdate(b *testing.B) {
 		}, bodyPath},
 		{"title", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\ntitle: \"", fmt.Sprintf("\ntitle: \"Edit %d ", i), 1))
-		}, fullPath},
+		}, indexPath},
+		{"date", func(i int) []byte {
+			return dateLine.ReplaceAll(orig, fmt.Appendf(nil, "\ndate: 2018-%02d-%02dT12:00:00Z", 1+i%12, 1+i%28))
+		}, indexPath},
 		{"tag", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\ntags: [", fmt.Sprintf("\ntags: [\"Edit %d\", ", i), 1))
 		}, tagPath},
@@ -381,6 +388,9 @@ func renderChanged(b *testing.B, bl *Builder, ch *Changes) {
 		}
 	}
 }
+
+// dateLine is the date line of a benchmark article's front matter.
+var dateLine = regexp.MustCompile(`\ndate: [^\n]*`)
 
 func firstArticle(b *testing.B, root string) string {
 	var found string

@@ -256,9 +256,10 @@ func (b *Builder) articleID(a *content.Article) (render.ArticleID, bool) {
 type updatePath int
 
 const (
-	fullPath updatePath = iota // reload the changed files, index the whole site again
-	bodyPath                   // updateBodies: new bodies and shown fields put in place
-	tagPath                    // updateBodies, and the site's tag index made again (site.Site.Retag)
+	fullPath  updatePath = iota // reload the changed files, index the whole site again
+	bodyPath                    // updateBodies: new bodies and shown fields put in place
+	tagPath                     // updateBodies, and the site's tag index made again (site.Site.Retag)
+	indexPath                   // updateBodies, and the site indexed again without the archive-wide steps (reindexKept)
 )
 
 // relatedFromCache counts the indexes that kept the related stories of the

@@ -74,8 +74,9 @@ type siteEdit struct {
 	most int
 	// path is the way Builder.Update must take on this edit: the fast
 	// path for body edits (see updateBodies), the same with the tag index
-	// made again, or the full re-index. A build to disk takes its fast
-	// path (editFromCache) for bodyPath and tagPath edits.
+	// made again or the site indexed again, or the full re-index. A build
+	// to disk takes its fast path (editFromCache) for bodyPath and tagPath
+	// edits.
 	path updatePath
 }
 
@@ -89,12 +90,12 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "content/02/story-006.md", testArticle("A new headline", "2024-01-02",
 			[]string{"Economy", "Health"}, "Body of story 6."))
 		return []string{"content/02/story-006.md"}
-	}, 0, fullPath},
+	}, 0, indexPath},
 	{"date", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/03/story-007.md", testArticle("Story number 7", "2023-12-31",
 			[]string{"Sport", "Climate"}, "Body of story 7."))
 		return []string{"content/03/story-007.md"}
-	}, 0, fullPath},
+	}, 0, indexPath},
 	{"tag", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story number 8", "2024-03-04",
 			[]string{"Brand new tag"}, "Body of story 8."))
@@ -129,7 +130,7 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story eight", "2024-03-04",
 			[]string{"Iraq"}, "Body of story 8, edited with its tags."))
 		return []string{"content/00/story-008.md"}
-	}, 0, fullPath},
+	}, 0, indexPath},
 	{"add", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/01/added.md", testArticle("An added story", "2024-02-03",
 			[]string{"Sport"}, "Body of the added story."))
@@ -450,7 +451,34 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 		{"and edited away from it", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 0, fullPath},
 		{"headline a Read more line names", write("content/md/ferry.md", slugged("ferry", "Ferry service resumes", "2024-01-06", "Ann Lee")), 0, fullPath},
 		{"headline becoming one a Read more line names", write("content/md/bridge.md", slugged("bridge", "Ferry service ends", "2024-01-05", "Ben Ode")), 0, fullPath},
-		{"headline changing the slug", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-01", []string{"Council"}, long("topic 0", 3))), 0, fullPath},
+		{"headline changing the slug", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-01", []string{"Council"}, long("topic 0", 3))), 0, indexPath},
+		// Edits that move an article (its date, slug or aliases) index the
+		// site again, without package archive's steps when they leave
+		// those as they were: the article is in no group of duplicates
+		// before or after.
+		{"date", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-15", []string{"Council"}, long("topic 0", 3))), 0, indexPath},
+		{"date of the article a Read more line names", write("content/md/bridge.md", slugged("bridge", "Ferry service ends", "2024-01-12", "Ben Ode")), 0, indexPath},
+		{"raw text article's date", write("content/raw/militia.txt", raw("2024-02-09", "Militia leader killed in Baghdad",
+			"Kataib Hezbollah said its leader was killed in Baghdad on Tuesday.\n\nKataib Hezbollah blamed the United States. Officials in Baghdad said the strike hit a car.\n\nThe group said it would answer soon.")), 0, indexPath},
+		{"date of an article with a Read more line", write("content/raw/floods.txt", raw("2024-02-07", "Floods close roads",
+			"Floods closed roads in Basra on Monday.\n\nRead more: Ferry service ends\n\nThe water fell by evening.")), 0, indexPath},
+		// Ferry's source path sorts before story 3's: it takes the plain
+		// slug, story 3 a "-2", which it drops when ferry moves away.
+		{"slug another article has that day", write("content/md/ferry.md", slugged("story-number-3", "Ferry service resumes", "2024-01-04", "Ann Lee")), 0, indexPath},
+		{"and moved to another day", write("content/md/ferry.md", slugged("story-number-3", "Ferry service resumes", "2024-01-07", "Ann Lee")), 0, indexPath},
+		{"aliases", write("content/md/story-5.md", strings.Replace(mdStory(5, long("topic 5", 3)+"Muqtada al-Sadr spoke."),
+			"\nsummary:", "\naliases: [/old/story-5.html]\nsummary:", 1)), 0, indexPath},
+		{"date and a body at once", func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/md/story-1.md", testArticle("Story number 1", "2023-12-30", []string{"Council"}, long("topic 1", 4)))
+			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("topic 2", 4)+"Edited."))
+			return []string{"content/md/story-1.md", "content/md/story-2.md"}
+		}, 0, indexPath},
+		// A headline shared with an article of another day is no
+		// duplicate; moved to that day, it becomes one.
+		{"headline of an article of another day", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-07", "Ann Lee")), 0, fullPath},
+		{"and moved onto that day", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-05", "Ann Lee")), 0, fullPath},
+		{"and moved off it again", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-08", "Ann Lee")), 0, fullPath},
+		{"and its date changed, the headline still shared", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-09", "Ann Lee")), 0, fullPath},
 		{"two bodies becoming duplicates of each other", func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("same", 4)))
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("same", 4)))

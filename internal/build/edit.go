@@ -48,6 +48,16 @@ import (
 // the output files whose keys changed and those no longer pages, sorted,
 // and tagPath.
 //
+// An edit may also change what site.New reads and package archive leaves
+// alone: a date, a slug, aliases, a headline that moves the URL. When the
+// article is in no group of duplicates before or after (no other article
+// has its headline, old or new, besides its hash and fingerprint: see
+// headlinesKept), the published article takes every field as parsed but
+// those package archive sets, which stay as they were, and the site is
+// indexed again from the published articles without the archive-wide
+// steps, every page keyed again (reindexKept); it returns the files whose
+// keys changed and those no longer pages, sorted, and indexPath.
+//
 // It returns fullPath, having changed nothing, when the edit needs the
 // full re-index. The caller holds b.mu.
 func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, removed []string, path updatePath, err error) {
@@ -68,7 +78,8 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 	for _, p := range paths {
 		editing[p] = true
 	}
-	retag := false // some edit changed tags too
+	retag := false             // some edit changed tags too
+	index := map[string]bool{} // the edits that changed what site.New reads
 	for i, p := range paths {
 		old, nw := b.sources[p], fresh[i]
 		if nw.art == nil || nw.prob != nil ||
@@ -79,20 +90,22 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		case nw.meta == old.meta, displayOnly(old.art, nw.art, old.meta):
 		case !archive.GetsTopicTags(p) && tagsAndDisplayOnly(old, nw.art):
 			retag = true
+		case archive.GetsTopicTags(p) && !slices.Equal(nw.art.Tags, old.parsedTags()):
+			return nil, nil, fullPath, nil // a raw text article's topic tags are the archive's
 		default:
-			return nil, nil, fullPath, nil
+			index[p] = true
 		}
 	}
 	if b.dups == nil {
 		b.dups = b.newDupIndex()
 	}
-	if !b.duplicatesKept(paths, fresh, editing) || !b.headlinesKept(paths, fresh) {
+	if !b.duplicatesKept(paths, fresh, editing) || !b.headlinesKept(paths, fresh, index) {
 		return nil, nil, fullPath, nil
 	}
 
 	prev := b.site
-	if retag {
-		prev.FixRelatedInputs() // before the articles' tags change in place
+	if retag || len(index) > 0 {
+		prev.FixRelatedInputs() // before the articles' tags and dates change in place
 	}
 	changed := make(map[*content.Article]bool, len(paths))
 	shown := map[*content.Article]bool{} // those whose shown fields changed
@@ -100,23 +113,38 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		old, nw, pub := b.sources[p], fresh[i], b.published[p]
 		b.dups.add(old.art, -1)
 		b.dups.add(nw.art, 1)
-		if nw.meta != old.meta {
-			copyDisplay(pub, nw.art)
-			shown[pub] = true
-		}
-		if retag {
-			pub.Tags = archive.OwnTags(nw.art, b.rules)
-		}
 		// The published copy's findings are the file's own, then those
 		// the archive-wide steps added (package archive appends them).
 		var added []content.Finding
 		if n := len(old.parsedFindings()); n <= len(pub.Findings) {
 			added = pub.Findings[n:]
 		}
+		tags := pub.Tags // a raw text article's, topic tags included
+		if !archive.GetsTopicTags(p) && (retag || index[p]) {
+			tags = archive.OwnTags(nw.art, b.rules)
+		}
+		switch {
+		case index[p]:
+			// Every field as parsed but those package archive sets: the
+			// article is in no group of duplicates (duplicatesKept,
+			// headlinesKept), so its aliases are its own, and its Read
+			// more links are as they were.
+			seeAlso := pub.SeeAlso
+			*pub = *nw.art
+			pub.SeeAlso = seeAlso
+		case nw.meta != old.meta:
+			copyDisplay(pub, nw.art)
+			shown[pub] = true
+		}
+		pub.Tags = tags
 		pub.Findings = append(slices.Clip(nw.art.Findings), added...)
 		pub.Body, pub.Hash, pub.Fingerprint, pub.Topics = nw.art.Body, nw.art.Hash, nw.art.Fingerprint, nw.art.Topics
 		b.sources[p] = nw
 		changed[pub] = true
+	}
+	if len(index) > 0 {
+		pages, removed := b.reindexKept(prev)
+		return pages, removed, indexPath, nil
 	}
 	if retag {
 		pages, removed := b.retag(prev, changed)
@@ -419,6 +447,38 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 	return pages, removed
 }
 
+// reindexKept is updateBodies' path for edits that changed what site.New
+// reads (a date, a slug, aliases, a headline that moves the URL) but
+// nothing package archive derives: the edited articles are in place, in
+// no group of duplicates, and every article holds what package archive
+// made of it. It indexes those articles again from prev's (their slugs as
+// parsed: site.New renames colliding ones afresh) and makes every page and
+// key again, as reindex does after package archive, and returns the output
+// files whose keys changed and those no longer pages, sorted.
+func (b *Builder) reindexKept(prev *site.Site) (pages, removed []string) {
+	arts := slices.Clone(prev.Articles)
+	for _, a := range arts {
+		a.Slug = b.sources[a.Source].slug
+	}
+	oldKeys := b.keys
+	b.site = site.New(b.theme.cfg, arts)
+	b.site.KeepRelated(prev)
+	b.makePages()
+	for f, k := range b.keys {
+		if old, ok := oldKeys[f]; !ok || old != k {
+			pages = append(pages, f)
+		}
+	}
+	for f := range oldKeys {
+		if _, ok := b.keys[f]; !ok {
+			removed = append(removed, f)
+		}
+	}
+	slices.Sort(pages)
+	slices.Sort(removed)
+	return pages, removed
+}
+
 // retagChanges reports whether p's key can differ from the key of the
 // page of the same file before retag (see there). tk is what p's template
 // reads; relShown holds the articles whose related stories changed or show
@@ -513,11 +573,16 @@ func (h *headIndex) add(a *content.Article, n int32) {
 // every Read more line finds what it found before. It counts the keys in
 // b.dups, once, when there is one, and otherwise in a pass over the
 // sources; the caller has put the edited files' previous sources back.
-func (b *Builder) headlinesKept(paths []string, fresh []*source) bool {
+// The files in unique, moved by their edit, must also have headline keys
+// no other article has, changed or not: package archive finds copies of
+// a story by headline and date, and the duplicate's URL becomes an alias
+// of the copy kept.
+func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[string]bool) bool {
 	claimed := map[string]string{} // key: the one edited file that may hold it
+	named := map[string]bool{}     // the keys of changed headlines
 	for i, p := range paths {
 		k0, k1 := archive.HeadlineKey(b.sources[p].art.Title), archive.HeadlineKey(fresh[i].art.Title)
-		if k0 == k1 {
+		if k0 == k1 && !unique[p] {
 			continue
 		}
 		for _, k := range []string{k0, k1} {
@@ -525,6 +590,7 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source) bool {
 				return false
 			}
 			claimed[k] = p
+			named[k] = named[k] || k0 != k1
 		}
 	}
 	if len(claimed) == 0 {
@@ -544,7 +610,7 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source) bool {
 		if archive.HeadlineKey(b.sources[p].art.Title) == k {
 			n-- // the edited article itself, before the edit
 		}
-		if n != 0 || h.named[k] != 0 {
+		if n != 0 || named[k] && h.named[k] != 0 {
 			return false
 		}
 	}
@@ -774,7 +840,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	for _, p := range paths {
 		editing[p] = true
 	}
-	kept := len(paths) == 0 || b.duplicatesKept(paths, fresh, editing) && b.headlinesKept(paths, fresh)
+	kept := len(paths) == 0 || b.duplicatesKept(paths, fresh, editing) && b.headlinesKept(paths, fresh, nil)
 	for i, p := range paths {
 		kept = kept && b.topicsKept(p, old[i].art, fresh[i].art)
 		b.sources[p] = fresh[i]
