@@ -32,6 +32,8 @@ import (
 //     page), the path most saves take;
 //   - tag: a tag of its own added to that article (its page), which
 //     changes the indexes: the whole site is indexed again;
+//   - date: that article moved to a day of 2018 with a line added (its
+//     page at its new URL), which moves it in the site's order;
 //   - add: a new article, the newest (the home page, which then moves every
 //     page of the home list by one).
 //
@@ -75,6 +77,10 @@ func BenchmarkRebuildAfterEdit(b *testing.B) {
 	if !tagged.Match(orig) {
 		b.Fatalf("%s has no tags line like %q", file, "tags: [")
 	}
+	dated := regexp.MustCompile(`\ndate: [^\n]*`)
+	if !dated.Match(orig) {
+		b.Fatalf("%s has no date line", file)
+	}
 	added := filepath.Join(filepath.Dir(file), "added-by-benchmark.md")
 	defer os.Remove(added)
 
@@ -96,6 +102,13 @@ func BenchmarkRebuildAfterEdit(b *testing.B) {
 			token := fmt.Sprintf("Benchmark tag %d", i)
 			write(b, file, tagged.ReplaceAll(orig, []byte(`tags: ["`+token+`", `)))
 			return base + a.URLPath(), token
+		}, func() { write(b, file, orig) }},
+		{"date", func(i int) (string, string) {
+			token := fmt.Sprintf("Moved by the benchmark %d.", i)
+			m, d := 1+i%12, 1+i%28
+			moved := dated.ReplaceAll(orig, fmt.Appendf(nil, "\ndate: 2018-%02d-%02dT12:00:00Z", m, d))
+			write(b, file, append(moved, "\n"+token+"\n"...))
+			return base + fmt.Sprintf("/2018/%02d/%02d/%s/", m, d, a.Slug), token
 		}, func() { write(b, file, orig) }},
 		{"add", func(i int) (string, string) {
 			token := fmt.Sprintf("Added by the benchmark %d", i)
