@@ -20,40 +20,64 @@ import (
 type pageKey = sourceHash
 
 // keyWriter feeds length-prefixed fields into SHA-256, so that no two
-// different field sequences hash alike.
+// different field sequences hash alike. It gathers the fields of a key in
+// a buffer and hashes them at once: a page's key is some forty small
+// fields, and a write to the hash each was half of keying a site.
 type keyWriter struct {
-	h   hash.Hash
-	buf [binary.MaxVarintLen64]byte
+	h   hash.Hash // nil until the buffer first grows past keyBuffer
+	buf []byte
 }
 
-func (k *keyWriter) init() {
-	if k.h == nil {
-		k.h = sha256.New()
-	}
-}
+// keyBuffer is how much a keyWriter gathers before it feeds the hash.
+const keyBuffer = 4096
 
 func (k *keyWriter) int(n int64) {
-	k.init()
-	k.h.Write(k.buf[:binary.PutVarint(k.buf[:], n)])
+	k.buf = binary.AppendVarint(k.buf, n)
 }
 
 func (k *keyWriter) bytes(b []byte) {
 	k.int(int64(len(b)))
-	k.h.Write(b)
+	if len(k.buf)+len(b) > keyBuffer {
+		k.writer().Write(b)
+		return
+	}
+	k.buf = append(k.buf, b...)
 }
 
 func (k *keyWriter) str(s string) {
 	k.int(int64(len(s)))
-	io.WriteString(k.h, s)
+	if len(k.buf)+len(s) > keyBuffer {
+		io.WriteString(k.writer(), s)
+		return
+	}
+	k.buf = append(k.buf, s...)
 }
 
-func (k *keyWriter) hash(h sourceHash) { k.init(); k.h.Write(h[:]) }
+func (k *keyWriter) hash(h sourceHash) { k.buf = append(k.buf, h[:]...) }
+
+// writer feeds what k gathered into its hash and returns the hash, for
+// writing into directly.
+func (k *keyWriter) writer() io.Writer {
+	if k.h == nil {
+		k.h = sha256.New()
+	}
+	k.h.Write(k.buf)
+	k.buf = k.buf[:0]
+	return k.h
+}
 
 func (k *keyWriter) sum() sourceHash {
-	k.init()
+	var full [sha256.Size]byte
+	if k.h == nil {
+		full = sha256.Sum256(k.buf)
+	} else {
+		k.writer()
+		k.h.Sum(full[:0])
+		k.h.Reset()
+	}
+	k.buf = k.buf[:0]
 	var out sourceHash
-	copy(out[:], k.h.Sum(nil))
-	k.h.Reset()
+	copy(out[:], full[:])
 	return out
 }
 
@@ -101,7 +125,7 @@ func hashExecutable(k *keyWriter) error {
 		return err
 	}
 	k.int(fi.Size())
-	n, err := io.Copy(k.h, f)
+	n, err := io.Copy(k.writer(), f)
 	if err == nil && n != fi.Size() {
 		err = fmt.Errorf("%s changed while it was read", exe)
 	}

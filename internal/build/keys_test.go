@@ -1,6 +1,9 @@
 package build
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -95,6 +98,55 @@ func TestWritePeriodReads(t *testing.T) {
 		tc.change(g)
 		if changed := key(g, tc.own, tc.reads) != before; changed != tc.changes {
 			t.Errorf("%s: key changed %v, want %v", tc.name, changed, tc.changes)
+		}
+	}
+}
+
+// TestKeyWriterMatchesStream checks that a keyWriter, which gathers fields
+// in a buffer, gives the sums of feeding each length-prefixed field to
+// SHA-256 as it comes: random runs of fields, some longer than the buffer,
+// keyed one after another with one writer.
+func TestKeyWriterMatchesStream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var k keyWriter
+	for run := range 300 {
+		ref := sha256.New()
+		varint := func(n int64) { ref.Write(binary.AppendVarint(nil, n)) }
+		for range rng.IntN(60) {
+			switch rng.IntN(4) {
+			case 0:
+				n := rng.Int64N(1<<40) - 1<<39
+				k.int(n)
+				varint(n)
+			case 1, 2:
+				size := rng.IntN(64)
+				if rng.IntN(10) == 0 {
+					size = rng.IntN(3 * keyBuffer)
+				}
+				b := make([]byte, size)
+				for i := range b {
+					b[i] = byte(rng.IntN(256))
+				}
+				if rng.IntN(2) == 0 {
+					k.str(string(b))
+				} else {
+					k.bytes(b)
+				}
+				varint(int64(len(b)))
+				ref.Write(b)
+			case 3:
+				var h sourceHash
+				for i := range h {
+					h[i] = byte(rng.IntN(256))
+				}
+				k.hash(h)
+				ref.Write(h[:])
+			}
+		}
+		var want sourceHash
+		copy(want[:], ref.Sum(nil))
+		if got := k.sum(); got != want {
+			t.Fatalf("run %d: sum %x, want %x", run, got, want)
 		}
 	}
 }
