@@ -451,13 +451,15 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 		{"and edited away from it", write("content/md/bridge.md", slugged("bridge", "Bridge reopens", "2024-01-05", "Ben Ode")), 0, fullPath},
 		{"headline a Read more line names", write("content/md/ferry.md", slugged("ferry", "Ferry service resumes", "2024-01-06", "Ann Lee")), 0, fullPath},
 		{"headline becoming one a Read more line names", write("content/md/bridge.md", slugged("bridge", "Ferry service ends", "2024-01-05", "Ben Ode")), 0, fullPath},
+		// The article whose Read more line names it shows the headline.
+		{"headline a Read more line names, in capitals", write("content/md/bridge.md", slugged("bridge", "FERRY SERVICE ENDS", "2024-01-05", "Ben Ode")), 0, fullPath},
 		{"headline changing the slug", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-01", []string{"Council"}, long("topic 0", 3))), 0, indexPath},
 		// Edits that move an article (its date, slug or aliases) index the
 		// site again, without package archive's steps when they leave
 		// those as they were: the article is in no group of duplicates
 		// before or after.
 		{"date", write("content/md/story-0.md", testArticle("Story number zero", "2024-01-15", []string{"Council"}, long("topic 0", 3))), 0, indexPath},
-		{"date of the article a Read more line names", write("content/md/bridge.md", slugged("bridge", "Ferry service ends", "2024-01-12", "Ben Ode")), 0, indexPath},
+		{"date of the article a Read more line names", write("content/md/bridge.md", slugged("bridge", "FERRY SERVICE ENDS", "2024-01-12", "Ben Ode")), 0, indexPath},
 		{"raw text article's date", write("content/raw/militia.txt", raw("2024-02-09", "Militia leader killed in Baghdad",
 			"Kataib Hezbollah said its leader was killed in Baghdad on Tuesday.\n\nKataib Hezbollah blamed the United States. Officials in Baghdad said the strike hit a car.\n\nThe group said it would answer soon.")), 0, indexPath},
 		{"date of an article with a Read more line", write("content/raw/floods.txt", raw("2024-02-07", "Floods close roads",

@@ -566,34 +566,38 @@ func (h *headIndex) add(a *content.Article, n int32) {
 
 // headlinesKept reports whether the edited files' new headlines (paths,
 // now read as fresh) leave package archive's duplicates and "Read more:"
-// links as they were. It compares headlines as package archive does
-// (archive.HeadlineKey): an edit that keeps the key changes nothing there.
-// Otherwise, when no other article has the old or the new key and no Read
-// more line names either, no article is kept or left out differently and
-// every Read more line finds what it found before. It counts the keys in
-// b.dups, once, when there is one, and otherwise in a pass over the
-// sources; the caller has put the edited files' previous sources back.
-// The files in unique, moved by their edit, must also have headline keys
-// no other article has, changed or not: package archive finds copies of
-// a story by headline and date, and the duplicate's URL becomes an alias
-// of the copy kept.
+// links as they were, and the pages showing those links too. It compares
+// headlines as package archive does (archive.HeadlineKey): an edit that
+// keeps the key changes nothing there. Otherwise, when no other article
+// has the old or the new key and no Read more line names either, no
+// article is kept or left out differently and every Read more line finds
+// what it found before. A headline changed within its key (in case or
+// punctuation) must be one no Read more line names: the article naming it
+// shows it. The files in unique, moved by their edit, must also have
+// headline keys no other article has, changed or not: package archive
+// finds copies of a story by headline and date, and the duplicate's URL
+// becomes an alias of the copy kept. It counts the keys in b.dups, once,
+// when there is one, and otherwise in a pass over the sources; the caller
+// has put the edited files' previous sources back.
 func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[string]bool) bool {
 	claimed := map[string]string{} // key: the one edited file that may hold it
-	named := map[string]bool{}     // the keys of changed headlines
+	named := map[string]bool{}     // keys no Read more line may name
 	for i, p := range paths {
-		k0, k1 := archive.HeadlineKey(b.sources[p].art.Title), archive.HeadlineKey(fresh[i].art.Title)
-		if k0 == k1 && !unique[p] {
-			continue
-		}
-		for _, k := range []string{k0, k1} {
-			if owner, ok := claimed[k]; ok && owner != p {
-				return false
+		t0, t1 := b.sources[p].art.Title, fresh[i].art.Title
+		k0, k1 := archive.HeadlineKey(t0), archive.HeadlineKey(t1)
+		if k0 != k1 || unique[p] {
+			for _, k := range []string{k0, k1} {
+				if owner, ok := claimed[k]; ok && owner != p {
+					return false
+				}
+				claimed[k] = p
 			}
-			claimed[k] = p
-			named[k] = named[k] || k0 != k1
+		}
+		if t0 != t1 {
+			named[k0], named[k1] = true, true
 		}
 	}
-	if len(claimed) == 0 {
+	if len(claimed) == 0 && len(named) == 0 {
 		return true
 	}
 	var h *headIndex
@@ -610,7 +614,12 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[stri
 		if archive.HeadlineKey(b.sources[p].art.Title) == k {
 			n-- // the edited article itself, before the edit
 		}
-		if n != 0 || named[k] && h.named[k] != 0 {
+		if n != 0 {
+			return false
+		}
+	}
+	for k := range named {
+		if h.named[k] != 0 {
 			return false
 		}
 	}
