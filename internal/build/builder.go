@@ -207,11 +207,13 @@ func (b *Builder) reindex() {
 		b.related = nil
 	}
 	b.txtTopics, b.dups, b.unindexed = nil, nil, false
-	b.makePages()
+	b.makePages(nil)
 }
 
-// makePages makes the pages of b.site and their keys.
-func (b *Builder) makePages() {
+// makePages makes the pages of b.site and their keys. known, when not nil,
+// holds the keys of articles whose keys are as they were (see
+// keyer.prepare); it becomes the keyer's.
+func (b *Builder) makePages(known map[*content.Article]artKeys) {
 	b.bodyPages = nil
 	all := render.Pages(b.site, b.theme.lang)
 	b.pages = make(map[string]*render.Page, len(all))
@@ -220,7 +222,7 @@ func (b *Builder) makePages() {
 		b.files[i] = p.File()
 		b.pages[b.files[i]] = p
 	}
-	b.keys = b.pageKeys(all)
+	b.keys = b.pageKeys(all, known)
 	// List fragments drawn from articles keep by their keys (articleID);
 	// the others may show what changed in place.
 	b.theme.renderer.KeepFragments(b.liveArticles())

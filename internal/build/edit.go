@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -143,7 +144,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		changed[pub] = true
 	}
 	if len(index) > 0 {
-		pages, removed := b.reindexKept(prev)
+		pages, removed := b.reindexKept(prev, changed)
 		return pages, removed, indexPath, nil
 	}
 	if retag {
@@ -455,15 +456,38 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 // parsed: site.New renames colliding ones afresh) and makes every page and
 // key again, as reindex does after package archive, and returns the output
 // files whose keys changed and those no longer pages, sorted.
-func (b *Builder) reindexKept(prev *site.Site) (pages, removed []string) {
+func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool) (pages, removed []string) {
+	// The articles whose keys can change (see keyer.articleKeys): the
+	// changed ones, those whose URL site.New renamed, before or after,
+	// and those whose Read more links name one of these.
+	moved := maps.Clone(changed)
 	arts := slices.Clone(prev.Articles)
 	for _, a := range arts {
-		a.Slug = b.sources[a.Source].slug
+		if slug := b.sources[a.Source].slug; a.Slug != slug {
+			a.Slug = slug
+			moved[a] = true
+		}
 	}
 	oldKeys := b.keys
 	b.site = site.New(b.theme.cfg, arts)
 	b.site.KeepRelated(prev)
-	b.makePages()
+	for _, a := range arts {
+		if a.Slug != b.sources[a.Source].slug {
+			moved[a] = true
+		}
+	}
+	for _, a := range arts {
+		if slices.ContainsFunc(a.SeeAlso, func(r *content.Article) bool { return moved[r] }) {
+			moved[a] = true
+		}
+	}
+	known := b.artKeys
+	if known != nil {
+		for a := range moved {
+			delete(known, a)
+		}
+	}
+	b.makePages(known)
 	for f, k := range b.keys {
 		if old, ok := oldKeys[f]; !ok || old != k {
 			pages = append(pages, f)

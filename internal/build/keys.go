@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -133,9 +134,13 @@ func hashExecutable(k *keyWriter) error {
 }
 
 // pageKeys computes every page's key, on all cores, and notes every
-// article's in b.artKeys.
-func (b *Builder) pageKeys(pages []*render.Page) map[string]pageKey {
+// article's in b.artKeys. known, when not nil, holds articles' keys that
+// are to be taken as they are; it becomes b.artKeys.
+func (b *Builder) pageKeys(pages []*render.Page, known map[*content.Article]artKeys) map[string]pageKey {
 	kr := b.newKeyer()
+	if known != nil {
+		kr.arts = known
+	}
 	kr.prepare(pages)
 	b.artKeys = kr.arts
 	out := make([]pageKey, len(pages))
@@ -216,19 +221,25 @@ func (b *Builder) newKeyer() *keyer {
 	return kr
 }
 
-// prepare computes the keys of every article of the site, on all cores, and
-// the site parts of the pages' templates; after it, key is safe for
-// concurrent use.
+// prepare computes the keys of every article of the site it does not hold
+// yet, on all cores, and the site parts of the pages' templates; after it,
+// key is safe for concurrent use.
 func (kr *keyer) prepare(pages []*render.Page) {
-	arts := kr.b.site.Articles
-	out := make([]artKeys, len(arts))
-	forEach(len(arts), func(k *keyWriter, i int) { out[i] = kr.articleKeys(k, arts[i]) })
+	todo := kr.b.site.Articles
 	if len(kr.arts) == 0 {
-		kr.arts = make(map[*content.Article]artKeys, len(arts))
+		kr.arts = make(map[*content.Article]artKeys, len(todo))
+	} else {
+		todo = slices.DeleteFunc(slices.Clone(todo), func(a *content.Article) bool {
+			_, ok := kr.arts[a]
+			return ok
+		})
 	}
-	for i, a := range arts {
+	out := make([]artKeys, len(todo))
+	forEach(len(todo), func(k *keyWriter, i int) { out[i] = kr.articleKeys(k, todo[i]) })
+	for i, a := range todo {
 		kr.arts[a] = out[i]
 	}
+	arts := kr.b.site.Articles
 	related := false
 	for _, p := range pages {
 		related = kr.template(p).related || related
