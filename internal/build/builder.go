@@ -172,7 +172,7 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 }
 
 // reindex builds the site, its pages and their keys from b.sources.
-func (b *Builder) reindex() {
+func (b *Builder) reindex() (changed, removed []string) {
 	prev := b.site
 	if prev != nil {
 		// The articles prev holds are about to change in place: what its
@@ -207,25 +207,54 @@ func (b *Builder) reindex() {
 		b.related = nil
 	}
 	b.txtTopics, b.dups, b.unindexed = nil, nil, false
-	b.makePages(nil)
+	return b.makePages(nil)
 }
 
 // makePages makes the pages of b.site and their keys. known, when not nil,
 // holds the keys of articles whose keys are as they were (see
 // keyer.prepare); it becomes the keyer's.
-func (b *Builder) makePages(known map[*content.Article]artKeys) {
+//
+// It returns the output files whose keys differ from the previous pages'
+// (new files included) and the files no longer pages, sorted; nil for
+// the first pages.
+func (b *Builder) makePages(known map[*content.Article]artKeys) (changed, removed []string) {
 	b.bodyPages = nil
+	old := b.keys
 	all := render.Pages(b.site, b.theme.lang)
-	b.pages = make(map[string]*render.Page, len(all))
 	b.files, b.list = make([]string, len(all)), all
 	for i, p := range all {
 		b.files[i] = p.File()
-		b.pages[b.files[i]] = p
 	}
-	b.keys = b.pageKeys(all, known)
+	keys := b.pageKeys(all, known)
+	b.pages = make(map[string]*render.Page, len(all))
+	b.keys = make(map[string]pageKey, len(all))
+	kept := 0 // files that were pages before
+	for i, f := range b.files {
+		b.pages[f] = all[i]
+		b.keys[f] = keys[i]
+		if k, ok := old[f]; ok {
+			kept++
+			if k == keys[i] {
+				continue
+			}
+		}
+		if old != nil {
+			changed = append(changed, f)
+		}
+	}
+	if kept < len(old) { // files are unique: otherwise every one is still a page
+		for f := range old {
+			if _, ok := b.keys[f]; !ok {
+				removed = append(removed, f)
+			}
+		}
+	}
+	slices.Sort(changed)
+	slices.Sort(removed)
 	// List fragments drawn from articles keep by their keys (articleID);
 	// the others may show what changed in place.
 	b.theme.renderer.KeepFragments(b.liveArticles())
+	return changed, removed
 }
 
 // liveArticles reports whether an ArticleID is the key of one of the
@@ -374,7 +403,6 @@ func (b *Builder) Render(w io.Writer, file string) error {
 func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	oldKeys := b.keys
 	ch := &Changes{}
 	var contentPaths []string
 	reloadAll, rescan, reloadRules := false, false, false
@@ -442,19 +470,7 @@ func (b *Builder) Update(ctx context.Context, paths []string) (*Changes, error) 
 	} else if err := b.reloadContent(ctx, contentPaths, rescan); err != nil {
 		return nil, err
 	}
-	b.reindex()
-	for f, k := range b.keys {
-		if old, ok := oldKeys[f]; !ok || old != k {
-			ch.Pages = append(ch.Pages, f)
-		}
-	}
-	for f := range oldKeys {
-		if _, ok := b.keys[f]; !ok {
-			ch.Removed = append(ch.Removed, f)
-		}
-	}
-	sort.Strings(ch.Pages)
-	sort.Strings(ch.Removed)
+	ch.Pages, ch.Removed = b.reindex()
 	sort.Strings(ch.Assets)
 	ch.Notes = b.site.Notes
 	ch.Problems = b.problems()

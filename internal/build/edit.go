@@ -468,7 +468,6 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 			moved[a] = true
 		}
 	}
-	oldKeys := b.keys
 	b.site = site.New(b.theme.cfg, arts)
 	b.site.KeepRelated(prev)
 	for _, a := range arts {
@@ -487,20 +486,7 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 			delete(known, a)
 		}
 	}
-	b.makePages(known)
-	for f, k := range b.keys {
-		if old, ok := oldKeys[f]; !ok || old != k {
-			pages = append(pages, f)
-		}
-	}
-	for f := range oldKeys {
-		if _, ok := b.keys[f]; !ok {
-			removed = append(removed, f)
-		}
-	}
-	slices.Sort(pages)
-	slices.Sort(removed)
-	return pages, removed
+	return b.makePages(known)
 }
 
 // retagChanges reports whether p's key can differ from the key of the

@@ -136,7 +136,7 @@ func hashExecutable(k *keyWriter) error {
 // pageKeys computes every page's key, on all cores, and notes every
 // article's in b.artKeys. known, when not nil, holds articles' keys that
 // are to be taken as they are; it becomes b.artKeys.
-func (b *Builder) pageKeys(pages []*render.Page, known map[*content.Article]artKeys) map[string]pageKey {
+func (b *Builder) pageKeys(pages []*render.Page, known map[*content.Article]artKeys) []pageKey {
 	kr := b.newKeyer()
 	if known != nil {
 		kr.arts = known
@@ -145,11 +145,7 @@ func (b *Builder) pageKeys(pages []*render.Page, known map[*content.Article]artK
 	b.artKeys = kr.arts
 	out := make([]pageKey, len(pages))
 	forEach(len(pages), func(k *keyWriter, i int) { out[i] = kr.key(k, pages[i]) })
-	keys := make(map[string]pageKey, len(pages))
-	for i, p := range pages {
-		keys[p.File()] = out[i]
-	}
-	return keys
+	return out
 }
 
 // forEach calls f for 0 <= i < n on all cores, giving each goroutine a
