@@ -39,47 +39,54 @@ func (p *Period) URLPath() string {
 }
 
 // periods builds the year > month > day tree from articles sorted newest
-// first, and links each level's periods to their neighbours.
+// first, and links each level's periods to their neighbours. A period's
+// articles are a run of arts, which its Articles share (clipped).
 func periods(arts []*content.Article) []*Period {
 	var years []*Period
 	var levels [4][]*Period // all periods of each kind, oldest first
 	var cur [4]*Period
+	var keys, ends [4]int // the current periods' calendar keys, and one past their newest article in arts
+	// close gives cur[k] its articles, from lo on, and ends it.
+	close := func(k PeriodKind, lo int) {
+		if p := cur[k]; p != nil {
+			p.Articles = arts[lo:ends[k]:ends[k]]
+			cur[k] = nil
+		}
+	}
 	for i := len(arts) - 1; i >= 0; i-- { // oldest first
-		a := arts[i]
+		y, m, d := arts[i].Date.Date()
+		key := [4]int{0, y, y*100 + int(m), (y*100+int(m))*100 + d}
 		for k := Year; k <= Day; k++ {
-			start := dateKey(a.Date, int(k))
-			if cur[k] == nil || !cur[k].Start.Equal(start) {
-				p := &Period{Kind: k, Start: start}
-				if k > Year {
-					p.Parent = cur[k-1]
-					p.Parent.Children = append(p.Parent.Children, p)
-				} else {
-					years = append(years, p)
-				}
-				if n := len(levels[k]); n > 0 {
-					p.Prev = levels[k][n-1]
-					p.Prev.Next = p
-				}
-				levels[k] = append(levels[k], p)
-				cur[k] = p
-				for kk := k + 1; kk <= Day; kk++ {
-					cur[kk] = nil
-				}
+			if cur[k] != nil && keys[k] == key[k] {
+				continue
 			}
-			// Appended oldest first here; reversed to newest first below.
-			cur[k].Articles = append(cur[k].Articles, a)
+			for kk := k; kk <= Day; kk++ {
+				close(kk, i+1)
+			}
+			start := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+			switch k {
+			case Month:
+				start = time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+			case Day:
+				start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+			}
+			p := &Period{Kind: k, Start: start}
+			if k > Year {
+				p.Parent = cur[k-1]
+				p.Parent.Children = append(p.Parent.Children, p)
+			} else {
+				years = append(years, p)
+			}
+			if n := len(levels[k]); n > 0 {
+				p.Prev = levels[k][n-1]
+				p.Prev.Next = p
+			}
+			levels[k] = append(levels[k], p)
+			cur[k], keys[k], ends[k] = p, key[k], i+1
 		}
 	}
 	for k := Year; k <= Day; k++ {
-		for _, p := range levels[k] {
-			reverse(p.Articles)
-		}
+		close(k, 0)
 	}
 	return years
-}
-
-func reverse(as []*content.Article) {
-	for i, j := 0, len(as)-1; i < j; i, j = i+1, j-1 {
-		as[i], as[j] = as[j], as[i]
-	}
 }

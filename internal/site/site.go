@@ -9,11 +9,11 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
@@ -54,6 +54,14 @@ func (t *Tag) URLPath() string { return "/tags/" + t.Slug + "/" }
 // renaming slugs that collide with a "-2", "-3"... suffix and noting each
 // rename in Notes.
 func New(cfg *config.Config, arts []*content.Article) *Site {
+	return NewLike(cfg, arts, nil)
+}
+
+// NewLike is New, made faster by like, a site of much the same articles
+// (such as the site of arts before some of them changed in place): an
+// article whose tags have the slugs they had in like finds its tags
+// through like's. like may be nil.
+func NewLike(cfg *config.Config, arts []*content.Article, like *Site) *Site {
 	s := &Site{Config: cfg, Articles: arts, tagBySlug: map[string]*Tag{}}
 	sortByDate(arts)
 	s.dedupeURLs()
@@ -61,7 +69,7 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 	for i, a := range arts {
 		s.position[a] = i
 	}
-	s.indexTags(nil)
+	s.indexTags(like, false)
 	s.Years = periods(arts)
 	s.resolveAliases()
 	return s
@@ -75,17 +83,17 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 func (s *Site) Retag() *Site {
 	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes,
 		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position}
-	n.indexTags(s)
+	n.indexTags(s, true)
 	return n
 }
 
 // indexTags makes s's tag index from its articles' tags, and records them
-// for related stories (artTags). like, when not nil, is a site of the same
-// articles in the same order whose tags are much the same: an article
-// whose tags have the slugs they had there finds its tags through like's
-// (by their place in like.Tags) instead of by slug, and tags are sized
-// after like's.
-func (s *Site) indexTags(like *Site) {
+// for related stories (artTags). like, when not nil, is a site of much the
+// same articles whose tags are much the same, in s's order when sameOrder
+// is set: an article whose tags have the slugs they had there finds its
+// tags through like's (by their place in like.Tags) instead of by slug,
+// and tags are sized after like's.
+func (s *Site) indexTags(like *Site, sameOrder bool) {
 	s.tagsAt = make([]int32, len(s.Articles)+1)
 	var byOld []*Tag // by place in like.Tags: the tag of s with its slug
 	if like != nil {
@@ -99,7 +107,13 @@ func (s *Site) indexTags(like *Site) {
 	for i, a := range s.Articles {
 		var was []*Tag // the article's tags in like, when their slugs are the same
 		if like != nil {
-			was = like.artTags[like.tagsAt[i]:like.tagsAt[i+1]]
+			j, ok := i, true
+			if !sameOrder {
+				j, ok = like.position[a]
+			}
+			if ok {
+				was = like.artTags[like.tagsAt[j]:like.tagsAt[j+1]]
+			}
 			if !slices.EqualFunc(was, a.Tags, func(old *Tag, t content.Tag) bool { return old.Slug == t.Slug }) {
 				was = nil
 			}
@@ -148,44 +162,85 @@ func (s *Site) indexTags(like *Site) {
 
 // dedupeURLs gives colliding articles distinct slugs. The article whose
 // source path sorts first keeps the plain slug, so the result does not
-// depend on load order.
+// depend on load order. Articles are compared by day and slug, what their
+// URLs are made of, so that only colliding ones have their URL made, and
+// only when a set of hashes of those finds that two may collide.
 func (s *Site) dedupeURLs() {
-	taken := make(map[string]*content.Article, len(s.Articles))
-	shared := map[string]bool{} // URLs taken by more than one article
+	if !urlsShared(s.Articles) {
+		return
+	}
+	taken := make(map[urlKey]*content.Article, len(s.Articles))
+	var shared map[urlKey][]*content.Article // URLs taken by more than one article, with their articles
 	for _, a := range s.Articles {
-		u := a.URLPath()
-		if taken[u] == nil {
+		u := urlKeyOf(a)
+		switch first := taken[u]; {
+		case first == nil:
 			taken[u] = a
-		} else {
-			shared[u] = true
+		case shared[u] == nil:
+			if shared == nil {
+				shared = map[urlKey][]*content.Article{}
+			}
+			shared[u] = []*content.Article{first, a}
+		default:
+			shared[u] = append(shared[u], a)
 		}
 	}
 	if len(shared) == 0 {
 		return
 	}
-	byURL := map[string][]*content.Article{}
-	for _, a := range s.Articles {
-		if u := a.URLPath(); shared[u] {
-			byURL[u] = append(byURL[u], a)
-		}
+	groups := slices.Collect(maps.Values(shared))
+	paths := make(map[*content.Article]string, len(groups)) // the URL each group's articles share
+	for _, as := range groups {
+		paths[as[0]] = as[0].URLPath()
 	}
-	for _, u := range slices.Sorted(maps.Keys(shared)) {
-		as := byURL[u]
+	slices.SortFunc(groups, func(x, y []*content.Article) int { return strings.Compare(paths[x[0]], paths[y[0]]) })
+	for _, as := range groups {
+		u := paths[as[0]]
 		sort.Slice(as, func(i, j int) bool { return as[i].Source < as[j].Source })
 		for _, a := range as[1:] {
 			base := a.Slug
 			for n := 2; ; n++ {
 				a.Slug = fmt.Sprintf("%s-%d", base, n)
-				if taken[a.URLPath()] == nil {
+				if taken[urlKeyOf(a)] == nil {
 					break
 				}
 			}
-			taken[a.URLPath()] = a
+			taken[urlKeyOf(a)] = a
 			s.Notes = append(s.Notes, fmt.Sprintf("%s: URL %s is taken by %s; using %s",
 				a.Source, u, as[0].Source, a.URLPath()))
 		}
 	}
 	sortByDate(s.Articles)
+}
+
+// A urlKey is what an article's URL is made of: the year, month and day
+// of its date, and its slug.
+type urlKey struct {
+	day  int64
+	slug string
+}
+
+func urlKeyOf(a *content.Article) urlKey {
+	y, m, d := a.Date.Date()
+	return urlKey{(int64(y)*100+int64(m))*100 + int64(d), a.Slug}
+}
+
+// urlsShared reports whether two of arts may share a URL: whether two
+// have the same day and slug, or the same hash of both. Most archives have
+// no such pair, and a set of hashes finds that at a fraction of the cost
+// of a map of the URLs.
+func urlsShared(arts []*content.Article) bool {
+	seed := maphash.MakeSeed()
+	seen := make(map[uint64]struct{}, len(arts))
+	for _, a := range arts {
+		u := urlKeyOf(a)
+		h := maphash.String(seed, u.slug) + uint64(u.day)*0x9e3779b97f4a7c15
+		if _, ok := seen[h]; ok {
+			return true
+		}
+		seen[h] = struct{}{}
+	}
+	return false
 }
 
 // sortByDate orders articles as content.SortByDate does, newest first,
@@ -245,15 +300,4 @@ func (s *Site) Neighbours(a *content.Article) (older, newer *content.Article) {
 		newer = s.Articles[i-1]
 	}
 	return older, newer
-}
-
-// dateKey truncates t to a period: 1 = year, 2 = month, 3 = day.
-func dateKey(t time.Time, depth int) time.Time {
-	switch depth {
-	case 1:
-		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	case 2:
-		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-	}
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

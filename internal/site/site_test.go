@@ -168,6 +168,61 @@ func TestRetagMatchesNew(t *testing.T) {
 	}
 }
 
+// TestNewLikeMatchesNew checks NewLike against New over random rounds of
+// edits in place, to tags and dates (which reorder the site), each site
+// made like the one before: the same tags, lists and related stories.
+func TestNewLikeMatchesNew(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 11))
+	names := []string{"Iraq", "iraq", "IRAQ", "Economy", "Sport", "Climate", "Health", "Ports"}
+	var arts []*content.Article
+	for i := range 80 {
+		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
+			Date: time.Date(2024, 1, 1+i%9, 0, 0, 0, 0, time.UTC)}
+		for range r.IntN(3) {
+			a.Tags = append(a.Tags, content.MakeTag(names[r.IntN(len(names))]))
+		}
+		arts = append(arts, a)
+	}
+	s := New(config.Default(), slices.Clone(arts))
+	for round := range 40 {
+		for range 1 + r.IntN(3) {
+			a := s.Articles[r.IntN(len(s.Articles))]
+			switch r.IntN(3) {
+			case 0:
+				a.Tags = append(slices.Clip(a.Tags), content.MakeTag(names[r.IntN(len(names))]))
+			case 1:
+				a.Tags = []content.Tag{content.MakeTag(fmt.Sprint("Own ", round))}
+			case 2:
+				a.Date = time.Date(2024, 1, 1+r.IntN(12), r.IntN(24), 0, 0, 0, time.UTC)
+			}
+		}
+		s = NewLike(config.Default(), slices.Clone(s.Articles), s)
+		copies := make([]*content.Article, len(arts))
+		for i, a := range arts {
+			c := *a
+			copies[i] = &c
+		}
+		want := New(config.Default(), copies)
+		if got, w := describeTags(s)+describeRelated(s), describeTags(want)+describeRelated(want); got != w {
+			t.Fatalf("round %d: NewLike gives\n%s\nNew gives\n%s", round, got, w)
+		}
+	}
+}
+
+// describeRelated lists every article of s by source, in order, with its
+// related stories.
+func describeRelated(s *Site) string {
+	var b strings.Builder
+	for _, a := range s.Articles {
+		b.WriteString(a.Source + ":")
+		for _, r := range s.Related(a) {
+			b.WriteString(" " + r.Source)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 func describeTags(s *Site) string {
 	var b strings.Builder
 	for _, t := range s.Tags {
