@@ -468,7 +468,7 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 			moved[a] = true
 		}
 	}
-	b.site = site.New(b.theme.cfg, arts)
+	b.site = site.NewLike(b.theme.cfg, arts, prev)
 	b.site.KeepRelated(prev)
 	for _, a := range arts {
 		if a.Slug != b.sources[a.Source].slug {
