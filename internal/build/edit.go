@@ -461,19 +461,15 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 	// changed ones, those whose URL site.New renamed, before or after,
 	// and those whose Read more links name one of these.
 	moved := maps.Clone(changed)
-	arts := slices.Clone(prev.Articles)
-	for _, a := range arts {
-		if slug := b.sources[a.Source].slug; a.Slug != slug {
-			a.Slug = slug
-			moved[a] = true
-		}
+	for _, a := range prev.Renamed() { // the only articles whose slugs are not as parsed, but the changed
+		a.Slug = b.sources[a.Source].slug
+		moved[a] = true
 	}
+	arts := slices.Clone(prev.Articles)
 	b.site = site.NewLike(b.theme.cfg, arts, prev)
 	b.site.KeepRelated(prev)
-	for _, a := range arts {
-		if a.Slug != b.sources[a.Source].slug {
-			moved[a] = true
-		}
+	for _, a := range b.site.Renamed() {
+		moved[a] = true
 	}
 	for _, a := range arts {
 		if slices.ContainsFunc(a.SeeAlso, func(r *content.Article) bool { return moved[r] }) {

@@ -29,6 +29,7 @@ type Site struct {
 	Notes    []string           // what the build changed on its own, such as renamed slugs
 
 	tagBySlug map[string]*Tag
+	renamed   []*content.Article // the articles dedupeURLs gave another slug
 	rel       related // every article's related stories, computed on first use
 	position  map[*content.Article]int
 	// The tags of the article at site position i are artTags[tagsAt[i]:tagsAt[i+1]],
@@ -82,7 +83,7 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site) *Site {
 // Related stories are computed on first use, or kept from s by KeepRelated.
 func (s *Site) Retag() *Site {
 	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes,
-		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position}
+		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position, renamed: s.renamed}
 	n.indexTags(s, true)
 	return n
 }
@@ -206,6 +207,7 @@ func (s *Site) dedupeURLs() {
 				}
 			}
 			taken[urlKeyOf(a)] = a
+			s.renamed = append(s.renamed, a)
 			s.Notes = append(s.Notes, fmt.Sprintf("%s: URL %s is taken by %s; using %s",
 				a.Source, u, as[0].Source, a.URLPath()))
 		}
@@ -277,6 +279,10 @@ func sortByDate(arts []*content.Article) {
 		arts[i] = ks[i].a
 	}
 }
+
+// Renamed returns the articles whose slugs New changed, their URLs
+// being taken by others (see Notes), in the order of Notes.
+func (s *Site) Renamed() []*content.Article { return s.renamed }
 
 // Tag returns the tag with the given slug, or nil; nil for a nil site.
 func (s *Site) Tag(slug string) *Tag {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,14 @@ func TestDedupeAndPeriodsMatchReference(t *testing.T) {
 		}
 		if got, want := describePeriods(periods(a)), describePeriods(refPeriods(b)); got != want {
 			t.Fatalf("round %d: periods give\n%s\nthe reference\n%s", round, got, want)
+		}
+		if len(sa.Renamed()) != len(sa.Notes) {
+			t.Fatalf("round %d: %d articles renamed, %d notes", round, len(sa.Renamed()), len(sa.Notes))
+		}
+		for i, x := range sa.Renamed() {
+			if !strings.HasPrefix(sa.Notes[i], x.Source+": ") || !strings.HasSuffix(sa.Notes[i], " "+x.URLPath()) {
+				t.Fatalf("round %d: renamed %s, noted %q", round, x.Source, sa.Notes[i])
+			}
 		}
 		renamed += len(sa.Notes)
 		years += len(periods(a)) - 1
