@@ -219,32 +219,32 @@ func (b *Builder) reindex() (changed, removed []string) {
 // the first pages.
 func (b *Builder) makePages(known map[*content.Article]artKeys) (changed, removed []string) {
 	b.bodyPages = nil
-	old := b.keys
+	oldFiles, oldList := b.files, b.list
 	all := render.Pages(b.site, b.theme.lang)
 	b.files, b.list = make([]string, len(all)), all
 	for i, p := range all {
 		b.files[i] = p.File()
 	}
 	keys := b.pageKeys(all, known)
-	b.pages = make(map[string]*render.Page, len(all))
-	b.keys = make(map[string]pageKey, len(all))
-	kept := 0 // files that were pages before
-	for i, f := range b.files {
-		b.pages[f] = all[i]
-		b.keys[f] = keys[i]
-		if k, ok := old[f]; ok {
-			kept++
-			if k == keys[i] {
-				continue
+	if b.keys == nil {
+		b.pages = make(map[string]*render.Page, len(all))
+		b.keys = make(map[string]pageKey, len(all))
+		for i, f := range b.files {
+			b.pages[f], b.keys[f] = all[i], keys[i]
+		}
+	} else {
+		// The maps are changed in place: most files are pages still.
+		for i, f := range b.files {
+			if k, ok := b.keys[f]; !ok || k != keys[i] {
+				b.keys[f] = keys[i]
+				changed = append(changed, f)
 			}
+			b.pages[f] = all[i]
 		}
-		if old != nil {
-			changed = append(changed, f)
-		}
-	}
-	if kept < len(old) { // files are unique: otherwise every one is still a page
-		for f := range old {
-			if _, ok := b.keys[f]; !ok {
+		for i, f := range oldFiles {
+			if b.pages[f] == oldList[i] { // not a page now: no new page took its place
+				delete(b.pages, f)
+				delete(b.keys, f)
 				removed = append(removed, f)
 			}
 		}
