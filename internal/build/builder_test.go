@@ -135,14 +135,14 @@ var siteEdits = []siteEdit{
 		writeSiteFile(t, root, "content/01/added.md", testArticle("An added story", "2024-02-03",
 			[]string{"Sport"}, "Body of the added story."))
 		return []string{"content/01/added.md"}
-	}, 0, fullPath},
+	}, 0, indexPath},
 	{"add on a day of its own", func(t *testing.T, root string) []string {
 		// Between 5 February and 1 March: the days either side, their
 		// month and the month's other pages link or list a new day.
 		writeSiteFile(t, root, "content/02/lone.md", testArticle("A story on a day of its own", "2024-02-14",
 			[]string{"Health"}, "Body of the lone story."))
 		return []string{"content/02/lone.md"}
-	}, 0, fullPath},
+	}, 0, indexPath},
 	{"duplicate URL", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/00/again.md", testArticle("Story number 9", "2024-01-05",
 			[]string{"Iraq"}, "Same title and day as story 9."))
@@ -475,6 +475,25 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("topic 2", 4)+"Edited."))
 			return []string{"content/md/story-1.md", "content/md/story-2.md"}
 		}, 0, indexPath},
+		// Added Markdown articles index the site again without package
+		// archive's steps, but for those the steps would change: a copy
+		// of another's text, a headline a Read more line names (which
+		// then links it), a name a raw text article's topic tags weigh,
+		// and raw text articles, whose topic tags are the archive's.
+		{"add", write("content/md/one-more.md", testArticle("One more story", "2024-01-10", []string{"Council", "Roads"}, long("added", 3))), 0, indexPath},
+		{"add a copy of another's text", write("content/md/copy.md", testArticle("A copied story", "2024-01-11", []string{"Council"}, long("added", 3))), 0, fullPath},
+		{"a Read more line naming a headline no article has", write("content/raw/floods.txt", raw("2024-02-07", "Floods close roads",
+			"Floods closed roads in Basra on Monday.\n\nRead more: Harbour closes\n\nThe water fell by evening.")), 0, fullPath},
+		{"add the article it names", write("content/md/harbour.md", testArticle("Harbour closes", "2024-01-12", []string{"Council"}, long("harbour", 3))), 0, fullPath},
+		{"add naming a raw text article's topic", write("content/md/sadr.md", testArticle("Sadr speaks", "2024-01-13", []string{"Council"}, long("sadr", 3)+"Muqtada al-Sadr spoke.")), 0, fullPath},
+		{"add a raw text article", write("content/raw/port.txt", raw("2024-02-08", "Port reopens", "The port of Umm Qasr reopened on Sunday.\n\nShips waited outside the port of Umm Qasr.\n\nTraders were glad.")), 0, fullPath},
+		{"add a draft", write("content/md/draft.md", "---\ntitle: A draft\ndate: 2024-01-14\ndraft: true\n---\nNot yet.\n"), 0, fullPath},
+		{"add two at once, one on a day of its own", func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/md/first.md", testArticle("First of two", "2024-01-03", []string{"Council"}, long("first", 2)))
+			writeSiteFile(t, root, "content/md/second.md", testArticle("Second of two", "2023-11-30", []string{"Elections"}, long("second", 2)))
+			return []string{"content/md/first.md", "content/md/second.md"}
+		}, 0, indexPath},
+		{"add an article whose URL another has", write("content/md/zzz-again.md", testArticle("Second of two", "2023-11-30", []string{"Council"}, long("again", 2))), 0, fullPath},
 		// A headline shared with an article of another day is no
 		// duplicate; moved to that day, it becomes one.
 		{"headline of an article of another day", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-07", "Ann Lee")), 0, fullPath},
@@ -511,7 +530,7 @@ func TestUpdateKeepsFragmentsRight(t *testing.T) {
 		siteEdit{name: "add", apply: func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/added.md", testArticle("An added story", "2024-01-09", []string{"Council", "Roads"}, "Added text."))
 			return []string{"content/md/added.md"}
-		}},
+		}, path: indexPath},
 		siteEdit{name: "retag", apply: func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/added.md", testArticle("An added story", "2024-01-09", []string{"Council", "Bridges"}, "Added text."))
 			return []string{"content/md/added.md"}

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"io/fs"
 	"maps"
 	"slices"
 	"strings"
@@ -57,7 +58,11 @@ import (
 // those package archive sets, which stay as they were, and the site is
 // indexed again from the published articles without the archive-wide
 // steps, every page keyed again (reindexKept); it returns the files whose
-// keys changed and those no longer pages, sorted, and indexPath.
+// keys changed and those no longer pages, sorted, and indexPath. A new
+// Markdown article takes the same path (newArticleFile) when package
+// archive would give it nothing but its own tags: no other article has its
+// headline, text or bytes, no Read more line names it, it has none of its
+// own, and its topic candidates change no raw text article's tags.
 //
 // It returns fullPath, having changed nothing, when the edit needs the
 // full re-index. The caller holds b.mu.
@@ -66,9 +71,13 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		return nil, nil, fullPath, nil
 	}
 	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
+	index := map[string]bool{} // the edits that changed what site.New reads, added articles included
 	for _, p := range paths {
-		if s := b.sources[p]; s == nil || s.art == nil || b.published[p] == nil {
-			return nil, nil, fullPath, nil // new, bad, draft or duplicate before the edit
+		switch s := b.sources[p]; {
+		case s == nil && b.newArticleFile(p):
+			index[p] = true
+		case s == nil || s.art == nil || b.published[p] == nil:
+			return nil, nil, fullPath, nil // bad, draft or duplicate before the edit
 		}
 	}
 	fresh, err := loadSources(ctx, paths, b.loader, "", nil, nil, nil)
@@ -79,12 +88,19 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 	for _, p := range paths {
 		editing[p] = true
 	}
-	retag := false             // some edit changed tags too
-	index := map[string]bool{} // the edits that changed what site.New reads
+	retag := false // some edit changed tags too
 	for i, p := range paths {
 		old, nw := b.sources[p], fresh[i]
-		if nw.art == nil || nw.prob != nil ||
-			!slices.Equal(nw.art.ReadMore, old.art.ReadMore) || !b.topicsKept(p, old.art, nw.art) {
+		if nw.art == nil || nw.prob != nil {
+			return nil, nil, fullPath, nil
+		}
+		if old == nil { // added: as if an article without text had been edited
+			if len(nw.art.ReadMore) > 0 || !b.topicsKept(p, &content.Article{}, nw.art) {
+				return nil, nil, fullPath, nil
+			}
+			continue
+		}
+		if !slices.Equal(nw.art.ReadMore, old.art.ReadMore) || !b.topicsKept(p, old.art, nw.art) {
 			return nil, nil, fullPath, nil
 		}
 		switch {
@@ -110,10 +126,21 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 	}
 	changed := make(map[*content.Article]bool, len(paths))
 	shown := map[*content.Article]bool{} // those whose shown fields changed
+	var added []*content.Article
 	for i, p := range paths {
 		old, nw, pub := b.sources[p], fresh[i], b.published[p]
-		b.dups.add(old.art, -1)
 		b.dups.add(nw.art, 1)
+		if old == nil {
+			// The published copy is the article as parsed with its own
+			// tags: package archive gives it nothing else.
+			c := *nw.art
+			c.Tags = archive.OwnTags(nw.art, b.rules)
+			b.sources[p], b.published[p] = nw, &c
+			changed[&c] = true
+			added = append(added, &c)
+			continue
+		}
+		b.dups.add(old.art, -1)
 		// The published copy's findings are the file's own, then those
 		// the archive-wide steps added (package archive appends them).
 		var added []content.Finding
@@ -144,7 +171,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		changed[pub] = true
 	}
 	if len(index) > 0 {
-		pages, removed := b.reindexKept(prev, changed)
+		pages, removed := b.reindexKept(prev, changed, added)
 		return pages, removed, indexPath, nil
 	}
 	if retag {
@@ -294,13 +321,21 @@ func (b *Builder) duplicatesKept(paths []string, fresh []*source, editing map[st
 		m[v] = p
 		return true
 	}
-	for i, p := range paths {
-		old, nw := b.sources[p].art, fresh[i].art
-		if !claim(hashes, old.Hash, p) || !claim(hashes, nw.Hash, p) {
-			return false
+	before := func(p string) *content.Article { // the edited file's article before the edit; nil when added
+		if s := b.sources[p]; s != nil {
+			return s.art
 		}
-		for _, fp := range []uint64{old.Fingerprint, nw.Fingerprint} {
-			if fp != 0 && !claim(prints, fp, p) { // 0, a very short body, is never compared
+		return nil
+	}
+	for i, p := range paths {
+		for _, a := range []*content.Article{before(p), fresh[i].art} {
+			if a == nil {
+				continue
+			}
+			if !claim(hashes, a.Hash, p) {
+				return false
+			}
+			if a.Fingerprint != 0 && !claim(prints, a.Fingerprint, p) { // 0, a very short body, is never compared
 				return false
 			}
 		}
@@ -308,20 +343,20 @@ func (b *Builder) duplicatesKept(paths []string, fresh []*source, editing map[st
 	if d := b.dups; d != nil {
 		// A value's holders other than its one claimant among the edited
 		// files: the counts cover the edited files as they were.
-		others := func(counts map[uint64]int32, v, held uint64) int32 {
+		others := func(counts map[uint64]int32, v uint64, p string, held func(*content.Article) uint64) int32 {
 			n := counts[v]
-			if held == v {
+			if a := before(p); a != nil && held(a) == v {
 				n--
 			}
 			return n
 		}
 		for v, p := range hashes {
-			if others(d.hashes, v, b.sources[p].art.Hash) != 0 {
+			if others(d.hashes, v, p, func(a *content.Article) uint64 { return a.Hash }) != 0 {
 				return false
 			}
 		}
 		for v, p := range prints {
-			if others(d.prints, v, b.sources[p].art.Fingerprint) != 0 {
+			if others(d.prints, v, p, func(a *content.Article) uint64 { return a.Fingerprint }) != 0 {
 				return false
 			}
 		}
@@ -456,7 +491,7 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 // parsed: site.New renames colliding ones afresh) and makes every page and
 // key again, as reindex does after package archive, and returns the output
 // files whose keys changed and those no longer pages, sorted.
-func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool) (pages, removed []string) {
+func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool, added []*content.Article) (pages, removed []string) {
 	// The articles whose keys can change (see keyer.articleKeys): the
 	// changed ones, those whose URL site.New renamed, before or after,
 	// and those whose Read more links name one of these.
@@ -465,7 +500,7 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 		a.Slug = b.sources[a.Source].slug
 		moved[a] = true
 	}
-	arts := slices.Clone(prev.Articles)
+	arts := slices.Concat(prev.Articles, added)
 	b.site = site.NewLike(b.theme.cfg, arts, prev)
 	b.site.KeepRelated(prev)
 	for _, a := range b.site.Renamed() {
@@ -483,6 +518,16 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 		}
 	}
 	return b.makePages(known)
+}
+
+// newArticleFile reports whether p, a path under content/ that b has no
+// source for, is an article file the content walk would find (see
+// reloadContent) that package archive gives nothing but its own tags: a
+// Markdown article.
+func (b *Builder) newArticleFile(p string) bool {
+	fi, err := fs.Stat(b.contentF, p)
+	return err == nil && fi.Mode().IsRegular() && content.IsArticleFile(p) && !hasSkippedPart(p) &&
+		!archive.GetsTopicTags(p)
 }
 
 // retagChanges reports whether p's key can differ from the key of the
@@ -589,6 +634,14 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[stri
 	claimed := map[string]string{} // key: the one edited file that may hold it
 	named := map[string]bool{}     // keys no Read more line may name
 	for i, p := range paths {
+		if b.sources[p] == nil { // added: its headline must be new to the archive and no Read more line's
+			k := archive.HeadlineKey(fresh[i].art.Title)
+			if owner, ok := claimed[k]; ok && owner != p {
+				return false
+			}
+			claimed[k], named[k] = p, true
+			continue
+		}
 		t0, t1 := b.sources[p].art.Title, fresh[i].art.Title
 		k0, k1 := archive.HeadlineKey(t0), archive.HeadlineKey(t1)
 		if k0 != k1 || unique[p] {
@@ -617,7 +670,7 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[stri
 	}
 	for k, p := range claimed {
 		n := h.titles[k]
-		if archive.HeadlineKey(b.sources[p].art.Title) == k {
+		if s := b.sources[p]; s != nil && archive.HeadlineKey(s.art.Title) == k {
 			n-- // the edited article itself, before the edit
 		}
 		if n != 0 {
