@@ -30,7 +30,7 @@ type Site struct {
 
 	tagBySlug map[string]*Tag
 	renamed   []*content.Article // the articles dedupeURLs gave another slug
-	rel       related // every article's related stories, computed on first use
+	rel       related            // every article's related stories, computed on first use
 	position  map[*content.Article]int
 	// The tags of the article at site position i are artTags[tagsAt[i]:tagsAt[i+1]],
 	// in its own order, as New found them: what related stories are computed from.
