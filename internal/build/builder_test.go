@@ -183,6 +183,12 @@ var siteEdits = []siteEdit{
 			[]string{"Iraq"}, "Body of story 8, edited with its tags."))
 		return []string{"content/00/story-008.md"}
 	}, 0, tagPath},
+	{"date and a tag the rules map", func(t *testing.T, root string) []string {
+		// Published as Business: a build from the cache must map it.
+		writeSiteFile(t, root, "content/00/story-008.md", testArticle("Story eight", "2024-03-05",
+			[]string{"Economy", "Iraq"}, "Body of story 8, edited with its tags."))
+		return []string{"content/00/story-008.md"}
+	}, 0, indexPath},
 	{"template", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}
@@ -475,6 +481,12 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("topic 2", 4)+"Edited."))
 			return []string{"content/md/story-1.md", "content/md/story-2.md"}
 		}, 0, indexPath},
+		// A headline shared with an article of another day is no
+		// duplicate; moved to that day, it becomes one.
+		{"headline of an article of another day", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-07", "Ann Lee")), 0, fullPath},
+		{"and moved onto that day", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-05", "Ann Lee")), 0, fullPath},
+		{"and moved off it again", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-08", "Ann Lee")), 0, fullPath},
+		{"and its date changed, the headline still shared", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-09", "Ann Lee")), 0, fullPath},
 		// Added Markdown articles index the site again without package
 		// archive's steps, but for those the steps would change: a copy
 		// of another's text, a headline a Read more line names (which
@@ -494,12 +506,6 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 			return []string{"content/md/first.md", "content/md/second.md"}
 		}, 0, indexPath},
 		{"add an article whose URL another has", write("content/md/zzz-again.md", testArticle("Second of two", "2023-11-30", []string{"Council"}, long("again", 2))), 0, fullPath},
-		// A headline shared with an article of another day is no
-		// duplicate; moved to that day, it becomes one.
-		{"headline of an article of another day", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-07", "Ann Lee")), 0, fullPath},
-		{"and moved onto that day", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-05", "Ann Lee")), 0, fullPath},
-		{"and moved off it again", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-08", "Ann Lee")), 0, fullPath},
-		{"and its date changed, the headline still shared", write("content/md/ferry.md", slugged("ferry", "Story number 4", "2024-01-09", "Ann Lee")), 0, fullPath},
 		{"two bodies becoming duplicates of each other", func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("same", 4)))
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("same", 4)))

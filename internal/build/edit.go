@@ -834,7 +834,10 @@ var bodyEditsFromCache atomic.Int64
 // stories are computed, and the keys of the pages updateBodies' tag path
 // would key again are computed (the pages of the tags it had or has, the
 // tag index, templates reading the tags, pages new to the site, and
-// article pages whose related stories differ from the cache's). It
+// article pages whose related stories differ from the cache's). An edit
+// that takes updateBodies' index path (a date, slug, aliases, a headline
+// that moves the URL) takes this one too, with every page keyed and the
+// feeds' and search documents' parts of every article made again. It
 // reports whether it did; when it did not, it changed nothing the
 // caller's reindex does not set afresh.
 func (b *Builder) editFromCache(man *manifest) bool {
@@ -860,6 +863,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// again (one of paths).
 	srcs, edited := make([]*source, len(man.Sources)), make([]bool, len(man.Sources))
 	retagged := make([]bool, len(man.Sources)) // edited, its tags too
+	moved := map[string]bool{}                 // edited, changing what site.New reads (see updateBodies)
 	for i := range man.Sources {
 		c := &man.Sources[i]
 		s := b.sources[c.Path]
@@ -879,8 +883,10 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		case s.meta == c.Meta, displayOnly(c.Art, s.art, c.Meta):
 		case !archive.GetsTopicTags(c.Path) && tagsAndDisplayOnly(o, s.art):
 			retagged[i] = true
+		case archive.GetsTopicTags(c.Path) && !slices.Equal(s.art.Tags, o.parsedTags()):
+			return false // a raw text article's topic tags are the archive's
 		default:
-			return false
+			moved[c.Path] = true
 		}
 		paths = append(paths, c.Path)
 		old = append(old, o)
@@ -908,7 +914,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	for _, p := range paths {
 		editing[p] = true
 	}
-	kept := len(paths) == 0 || b.duplicatesKept(paths, fresh, editing) && b.headlinesKept(paths, fresh, nil)
+	kept := len(paths) == 0 || b.duplicatesKept(paths, fresh, editing) && b.headlinesKept(paths, fresh, moved)
 	for i, p := range paths {
 		kept = kept && b.topicsKept(p, old[i].art, fresh[i].art)
 		b.sources[p] = fresh[i]
@@ -926,6 +932,9 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		if published[i] {
 			c, s := &man.Sources[i], srcs[i]
 			c.Arch.apply(s)
+			if moved[c.Path] && !archive.GetsTopicTags(c.Path) {
+				s.art.Tags = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules)
+			}
 			if retagged[i] { // its own tags, as package archive gives them
 				was := c.Art.Tags // as the previous build published them
 				if c.Arch != nil && c.Arch.NewTags {
@@ -972,6 +981,22 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	b.artKeys = nil // no full keying: fragments are kept by article pointer (see articleID)
 	b.theme.renderer.KeepFragments(nil)
 	b.site = site.New(b.theme.cfg, arts)
+	if len(moved) > 0 {
+		// The site's order, URLs and date archives may have changed:
+		// every page keyed, as reindex does after package archive, and
+		// the feeds' and search documents' parts of every article made
+		// again (b.articleExtras is left empty: the cache does not tell
+		// which URLs site.New renamed).
+		if b.related != nil && b.site.KeepRelatedIndex(b.related) {
+			relatedFromCache.Add(1)
+		}
+		b.related = nil
+		b.txtTopics, b.dups, b.unindexed = nil, nil, false
+		b.keys = nil
+		b.makePages(nil)
+		bodyEditsFromCache.Add(1)
+		return true
+	}
 	// The related stories taken from the cache on the other core while
 	// the pages are listed: neither reads what the other sets. After a
 	// tag edit they may differ (keys below tell which pages that changes):
