@@ -237,6 +237,13 @@ func BenchmarkOneEditRebuild(b *testing.B) {
 		{"tag", func(i int) []byte {
 			return []byte(strings.Replace(string(orig), "\ntags: [", fmt.Sprintf("\ntags: [\"Edit %d\", ", i), 1))
 		}, 256},
+		// The article moved to a day of 2018: its old and new pages, and
+		// the pages of every list it moves along (the home list's from
+		// its old place to its new), the date pages, feeds and search
+		// files that show it.
+		{"date", func(i int) []byte {
+			return dateLine.ReplaceAll(orig, fmt.Appendf(nil, "\ndate: 2018-%02d-%02dT12:00:00Z", 1+i%12, 1+i%28))
+		}, 1 << 14},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			var ms runtime.MemStats
