@@ -134,12 +134,20 @@ func PageURL(base string, n int) string {
 // Titles of the tag list and of date pages are in lang's words and date
 // formats.
 func Pages(s *site.Site, lang *i18n.Lang) []*Page {
-	var pages []*Page
 	sh := newShared(s)
-	for _, a := range s.Articles {
-		older, newer := s.Neighbours(a)
-		pages = append(pages, sh.page(&Page{Kind: KindArticle, Title: a.Title, Path: a.URLPath(),
-			Article: a, Older: older, Newer: newer, template: "article.html"}))
+	arts := s.Articles
+	pages := make([]*Page, len(arts), len(arts)+len(arts)/2)
+	own := make([]Page, len(arts)) // the article pages, in one allocation
+	for i, a := range arts {
+		p := &own[i]
+		*p = Page{Kind: KindArticle, Title: a.Title, Path: a.URLPath(), Article: a, template: "article.html"}
+		if i+1 < len(arts) {
+			p.Older = arts[i+1]
+		}
+		if i > 0 {
+			p.Newer = arts[i-1]
+		}
+		pages[i] = sh.page(p)
 	}
 	pages = appendList(pages, sh, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
 	pages = appendTagPages(pages, sh, lang)
@@ -240,18 +248,22 @@ func appendList(pages []*Page, sh *shared, proto *Page, arts []*content.Article)
 	base := proto.Path
 	proto.template = "list.html"
 	sh.page(proto) // one FeedSet for all the list's pages
+	// The list's pages, pagers and paths, each in one allocation.
+	list, pagers, paths := make([]Page, total), make([]Pager, total), make([]string, total+2)
 	for n := 1; n <= total; n++ {
-		p := *proto
-		p.Path = PageURL(base, n)
+		paths[n] = PageURL(base, n)
+	}
+	for n := 1; n <= total; n++ {
+		p := &list[n-1]
+		*p = *proto
+		p.Path = paths[n]
 		p.List = arts[min((n-1)*size, len(arts)):min(n*size, len(arts))]
-		p.Pager = &Pager{Number: n, Total: total, First: base}
-		if n > 1 {
-			p.Pager.Prev = PageURL(base, n-1)
-		}
+		p.Pager = &pagers[n-1]
+		*p.Pager = Pager{Number: n, Total: total, First: base, Prev: paths[n-1]}
 		if n < total {
-			p.Pager.Next = PageURL(base, n+1)
+			p.Pager.Next = paths[n+1]
 		}
-		pages = append(pages, &p)
+		pages = append(pages, p)
 	}
 	return pages
 }
