@@ -157,7 +157,7 @@ var siteEdits = []siteEdit{
 			t.Fatal(err)
 		}
 		return []string{filepath.Join(root, "content/02/story-010.md")} // absolute paths work too
-	}, 0, fullPath},
+	}, 0, indexPath},
 	{"bad file", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/03/story-011.md", "---\ntitle: [unclosed\n---\nText.\n")
 		return []string{"content/03/story-011.md"}
@@ -420,6 +420,14 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 			return []string{rel}
 		}
 	}
+	remove := func(rel string) func(t *testing.T, root string) []string {
+		return func(t *testing.T, root string) []string {
+			if err := os.Remove(filepath.Join(root, rel)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{rel}
+		}
+	}
 	mdStory := func(i int, body string) string {
 		return testArticle(fmt.Sprintf("Story number %d", i), fmt.Sprintf("2024-01-%02d", 1+i), []string{"Council"}, body)
 	}
@@ -506,6 +514,14 @@ func bodyEditSite(t *testing.T) (string, []siteEdit) {
 			return []string{"content/md/first.md", "content/md/second.md"}
 		}, 0, indexPath},
 		{"add an article whose URL another has", write("content/md/zzz-again.md", testArticle("Second of two", "2023-11-30", []string{"Council"}, long("again", 2))), 0, fullPath},
+		// Deleted Markdown articles too, but for the same conditions.
+		{"delete", remove("content/md/nosummary.md"), 0, indexPath},
+		{"delete the article a Read more line names", remove("content/md/harbour.md"), 0, fullPath},
+		{"delete the copy kept of a duplicate's text", remove("content/md/copy.md"), 0, fullPath},
+		{"delete an article naming a raw text article's topic", remove("content/md/sadr.md"), 0, fullPath},
+		{"delete a raw text article", remove("content/raw/market.txt"), 0, fullPath},
+		{"add an article with another's headline and day", write("content/md/twin.md", testArticle("Story number 1", "2023-12-30", []string{"Council"}, long("twin", 3))), 0, fullPath},
+		{"delete the copy kept", remove("content/md/story-1.md"), 0, fullPath},
 		{"two bodies becoming duplicates of each other", func(t *testing.T, root string) []string {
 			writeSiteFile(t, root, "content/md/story-1.md", mdStory(1, long("same", 4)))
 			writeSiteFile(t, root, "content/md/story-2.md", mdStory(2, long("same", 4)))

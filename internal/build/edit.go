@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"maps"
 	"slices"
@@ -62,7 +63,10 @@ import (
 // Markdown article takes the same path (newArticleFile) when package
 // archive would give it nothing but its own tags: no other article has its
 // headline, text or bytes, no Read more line names it, it has none of its
-// own, and its topic candidates change no raw text article's tags.
+// own, and its topic candidates change no raw text article's tags. So
+// does a deleted Markdown article (deletedArticleFile) that no other
+// article has the headline, text or bytes of, no Read more line names, and
+// whose topic candidates weigh in no raw text article's tags.
 //
 // It returns fullPath, having changed nothing, when the edit needs the
 // full re-index. The caller holds b.mu.
@@ -71,18 +75,29 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		return nil, nil, fullPath, nil
 	}
 	paths = slices.Compact(slices.Sorted(slices.Values(paths)))
-	index := map[string]bool{} // the edits that changed what site.New reads, added articles included
+	index := map[string]bool{} // the edits that changed what site.New reads, added and deleted articles included
+	var load []string          // the paths of files still there
 	for _, p := range paths {
 		switch s := b.sources[p]; {
 		case s == nil && b.newArticleFile(p):
 			index[p] = true
 		case s == nil || s.art == nil || b.published[p] == nil:
 			return nil, nil, fullPath, nil // bad, draft or duplicate before the edit
+		case b.deletedArticleFile(p):
+			index[p] = true
+			continue
 		}
+		load = append(load, p)
 	}
-	fresh, err := loadSources(ctx, paths, b.loader, "", nil, nil, nil)
+	loaded, err := loadSources(ctx, load, b.loader, "", nil, nil, nil)
 	if err != nil {
 		return nil, nil, fullPath, err
+	}
+	fresh := make([]*source, len(paths)) // by path; nil for a deleted file
+	for i, j := 0, 0; i < len(paths) && j < len(load); i++ {
+		if paths[i] == load[j] {
+			fresh[i], j = loaded[j], j+1
+		}
 	}
 	editing := make(map[string]bool, len(paths))
 	for _, p := range paths {
@@ -91,6 +106,12 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 	retag := false // some edit changed tags too
 	for i, p := range paths {
 		old, nw := b.sources[p], fresh[i]
+		if nw == nil { // deleted: as if edited to an article without text
+			if !b.topicsKept(p, old.art, &content.Article{}) {
+				return nil, nil, fullPath, nil
+			}
+			continue
+		}
 		if nw.art == nil || nw.prob != nil {
 			return nil, nil, fullPath, nil
 		}
@@ -126,9 +147,16 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 	}
 	changed := make(map[*content.Article]bool, len(paths))
 	shown := map[*content.Article]bool{} // those whose shown fields changed
-	var added []*content.Article
+	var added, deleted []*content.Article
 	for i, p := range paths {
 		old, nw, pub := b.sources[p], fresh[i], b.published[p]
+		if nw == nil {
+			b.dups.add(old.art, -1)
+			delete(b.sources, p)
+			delete(b.published, p)
+			deleted = append(deleted, pub)
+			continue
+		}
 		b.dups.add(nw.art, 1)
 		if old == nil {
 			// The published copy is the article as parsed with its own
@@ -171,7 +199,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		changed[pub] = true
 	}
 	if len(index) > 0 {
-		pages, removed := b.reindexKept(prev, changed, added)
+		pages, removed := b.reindexKept(prev, changed, added, deleted)
 		return pages, removed, indexPath, nil
 	}
 	if retag {
@@ -328,7 +356,11 @@ func (b *Builder) duplicatesKept(paths []string, fresh []*source, editing map[st
 		return nil
 	}
 	for i, p := range paths {
-		for _, a := range []*content.Article{before(p), fresh[i].art} {
+		var after *content.Article // nil when deleted
+		if fresh[i] != nil {
+			after = fresh[i].art
+		}
+		for _, a := range []*content.Article{before(p), after} {
 			if a == nil {
 				continue
 			}
@@ -491,7 +523,7 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 // parsed: site.New renames colliding ones afresh) and makes every page and
 // key again, as reindex does after package archive, and returns the output
 // files whose keys changed and those no longer pages, sorted.
-func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool, added []*content.Article) (pages, removed []string) {
+func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool, added, deleted []*content.Article) (pages, removed []string) {
 	// The articles whose keys can change (see keyer.articleKeys): the
 	// changed ones, those whose URL site.New renamed, before or after,
 	// and those whose Read more links name one of these.
@@ -501,6 +533,12 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 		moved[a] = true
 	}
 	arts := slices.Concat(prev.Articles, added)
+	if len(deleted) > 0 {
+		arts = slices.DeleteFunc(arts, func(a *content.Article) bool { return slices.Contains(deleted, a) })
+		for _, a := range deleted {
+			moved[a] = true // its key forgotten
+		}
+	}
 	b.site = site.NewLike(b.theme.cfg, arts, prev)
 	b.site.KeepRelated(prev)
 	for _, a := range b.site.Renamed() {
@@ -528,6 +566,14 @@ func (b *Builder) newArticleFile(p string) bool {
 	fi, err := fs.Stat(b.contentF, p)
 	return err == nil && fi.Mode().IsRegular() && content.IsArticleFile(p) && !hasSkippedPart(p) &&
 		!archive.GetsTopicTags(p)
+}
+
+// deletedArticleFile reports whether the file at p, a path under content/
+// whose article b publishes, is gone, and package archive gave that
+// article nothing but its own tags: a Markdown article.
+func (b *Builder) deletedArticleFile(p string) bool {
+	_, err := fs.Stat(b.contentF, p)
+	return errors.Is(err, fs.ErrNotExist) && !archive.GetsTopicTags(p)
 }
 
 // retagChanges reports whether p's key can differ from the key of the
@@ -636,6 +682,14 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[stri
 	for i, p := range paths {
 		if b.sources[p] == nil { // added: its headline must be new to the archive and no Read more line's
 			k := archive.HeadlineKey(fresh[i].art.Title)
+			if owner, ok := claimed[k]; ok && owner != p {
+				return false
+			}
+			claimed[k], named[k] = p, true
+			continue
+		}
+		if fresh[i] == nil { // deleted: no other article may have its headline, no Read more line name it
+			k := archive.HeadlineKey(b.sources[p].art.Title)
 			if owner, ok := claimed[k]; ok && owner != p {
 				return false
 			}
