@@ -127,23 +127,14 @@ func TestSortByDateMatchesContent(t *testing.T) {
 // Retag. The edits add, drop, reorder, repeat and respell tags.
 func TestRetagMatchesNew(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 9))
-	names := []string{"Iraq", "iraq", "IRAQ", "Economy", "Sport", "Climate", "Health", "Ports"}
-	var arts []*content.Article
-	for i := range 80 {
-		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
-			Date: time.Date(2024, 1, 1+i%9, 0, 0, 0, 0, time.UTC)}
-		for range r.IntN(3) {
-			a.Tags = append(a.Tags, content.MakeTag(names[r.IntN(len(names))]))
-		}
-		arts = append(arts, a)
-	}
+	arts := taggedArchive(r)
 	s := New(config.Default(), arts)
 	for round := range 40 {
 		for range 1 + r.IntN(3) {
 			a := s.Articles[r.IntN(len(s.Articles))]
 			switch r.IntN(4) {
 			case 0:
-				a.Tags = append(slices.Clip(a.Tags), content.MakeTag(names[r.IntN(len(names))]))
+				a.Tags = append(slices.Clip(a.Tags), content.MakeTag(tagNames[r.IntN(len(tagNames))]))
 			case 1:
 				if len(a.Tags) > 0 {
 					a.Tags = slices.Delete(slices.Clone(a.Tags), 0, 1)
@@ -173,23 +164,14 @@ func TestRetagMatchesNew(t *testing.T) {
 // made like the one before: the same tags, lists and related stories.
 func TestNewLikeMatchesNew(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 11))
-	names := []string{"Iraq", "iraq", "IRAQ", "Economy", "Sport", "Climate", "Health", "Ports"}
-	var arts []*content.Article
-	for i := range 80 {
-		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
-			Date: time.Date(2024, 1, 1+i%9, 0, 0, 0, 0, time.UTC)}
-		for range r.IntN(3) {
-			a.Tags = append(a.Tags, content.MakeTag(names[r.IntN(len(names))]))
-		}
-		arts = append(arts, a)
-	}
+	arts := taggedArchive(r)
 	s := New(config.Default(), slices.Clone(arts))
 	for round := range 40 {
 		for range 1 + r.IntN(3) {
 			a := s.Articles[r.IntN(len(s.Articles))]
 			switch r.IntN(3) {
 			case 0:
-				a.Tags = append(slices.Clip(a.Tags), content.MakeTag(names[r.IntN(len(names))]))
+				a.Tags = append(slices.Clip(a.Tags), content.MakeTag(tagNames[r.IntN(len(tagNames))]))
 			case 1:
 				a.Tags = []content.Tag{content.MakeTag(fmt.Sprint("Own ", round))}
 			case 2:
@@ -221,6 +203,25 @@ func describeRelated(s *Site) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// tagNames are the tags of taggedArchive, three of them one tag spelled
+// three ways.
+var tagNames = []string{"Iraq", "iraq", "IRAQ", "Economy", "Sport", "Climate", "Health", "Ports"}
+
+// taggedArchive makes 80 articles over nine days with up to two random
+// tags of tagNames each.
+func taggedArchive(r *rand.Rand) []*content.Article {
+	var arts []*content.Article
+	for i := range 80 {
+		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
+			Date: time.Date(2024, 1, 1+i%9, 0, 0, 0, 0, time.UTC)}
+		for range r.IntN(3) {
+			a.Tags = append(a.Tags, content.MakeTag(tagNames[r.IntN(len(tagNames))]))
+		}
+		arts = append(arts, a)
+	}
+	return arts
 }
 
 func describeTags(s *Site) string {
