@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -217,13 +218,18 @@ func TestUpdateMatchesFreshLoad(t *testing.T) {
 	checkUpdates(t, writeTestSite(t, 24), siteEdits)
 }
 
-func checkUpdates(t *testing.T, root string, edits []siteEdit) {
+// anyPath, as a siteEdit's path, lets Update take any path.
+const anyPath updatePath = -1
+
+// checkUpdates returns how many edits took each path.
+func checkUpdates(t *testing.T, root string, edits []siteEdit) map[updatePath]int {
 	ctx := context.Background()
 	b, err := NewBuilder(ctx, root)
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := renderAll(t, b)
+	taken := map[updatePath]int{}
 	for _, e := range edits {
 		t.Run(e.name, func(t *testing.T) {
 			oldKeys := maps.Clone(b.keys)
@@ -231,7 +237,8 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if b.lastPath != e.path {
+			taken[b.lastPath]++
+			if b.lastPath != e.path && e.path != anyPath {
 				t.Errorf("Update took path %d, want %d", b.lastPath, e.path)
 			}
 			fresh, err := NewBuilder(ctx, root)
@@ -292,6 +299,7 @@ func checkUpdates(t *testing.T, root string, edits []siteEdit) {
 			before = want
 		})
 	}
+	return taken
 }
 
 // TestAddArticleChangesFewPages checks that adding an article changes the
@@ -558,4 +566,114 @@ func TestUpdateKeepsFragmentsRight(t *testing.T) {
 			return []string{"content/md/added.md"}
 		}, path: tagPath})
 	checkUpdates(t, root, edits)
+}
+
+// TestRandomEditsMatchFreshLoad applies random edits to a small archive
+// whose headlines, days and slugs come from small pools, so that URLs
+// collide and articles become and stop being copies of one another, and
+// a raw text article's Read more line names a headline of the pool: dates,
+// headlines, slugs, tags and bodies changed, articles added and deleted.
+// After each, as checkUpdates checks, every page is drawn as a fresh load
+// draws it and the keys are a fresh load's, whichever path Update took;
+// the fast paths must each have been taken.
+func TestRandomEditsMatchFreshLoad(t *testing.T) {
+	root, edits := randomEditSite(t, 7)
+	taken := checkUpdates(t, root, edits)
+	t.Logf("paths taken: %v", taken)
+	for _, p := range []updatePath{fullPath, bodyPath, tagPath, indexPath} {
+		if taken[p] < 3 {
+			t.Errorf("path %d taken %d times in %d edits: the edits do not exercise it", p, taken[p], len(edits))
+		}
+	}
+}
+
+// randomEditSite writes the archive of TestRandomEditsMatchFreshLoad and
+// returns its root and 80 random edits to it, made from seed.
+func randomEditSite(t *testing.T, seed uint64) (string, []siteEdit) {
+	type article struct {
+		title, slug, date, body string
+		tags                    []string
+	}
+	rng := rand.New(rand.NewPCG(seed, 13))
+	titles := []string{"Floods close roads", "Bridge reopens", "Council meets", "Port strike ends", "Schools shut", "Market prices rise",
+		"Mayor resigns", "Ferry returns", "Budget passes", "Teachers march", "Storm nears", "Harbour dredged",
+		"Museum opens", "Tram delayed", "Library saved", "Park renamed", "Water rates up", "Rail link opens"}
+	slugs := []string{"", "", "", "roads", "bridge"}
+	tagPool := []string{"Council", "Roads", "Weather", "Ports", "Schools"}
+	texts := []string{"river", "harbour", "budget", "teachers", "traders", "storm", "ferry", "mayor",
+		"museum", "tram", "library", "park", "water", "rail", "market", "school"}
+	pick := func(pool []string) string { return pool[rng.IntN(len(pool))] }
+	randomArticle := func() article {
+		a := article{title: pick(titles), slug: pick(slugs), date: fmt.Sprintf("2024-01-%02d", 1+rng.IntN(8)),
+			body: fmt.Sprintf("%s and the %s, %d", pick(texts), pick(texts), rng.IntN(1000))}
+		for range 1 + rng.IntN(2) {
+			a.tags = append(a.tags, pick(tagPool))
+		}
+		return a
+	}
+	file := func(a article) string {
+		slug := ""
+		if a.slug != "" {
+			slug = "slug: " + a.slug + "\n"
+		}
+		var body strings.Builder
+		for i := range 4 {
+			fmt.Fprintf(&body, "Paragraph %d on the %s: Ann Lee and the council talked for a long time about what the city should do next. ", i, a.body)
+		}
+		return fmt.Sprintf("---\ntitle: %q\n%sdate: %s\ntags: [%s]\n---\n%s\n", a.title, slug, a.date, strings.Join(a.tags, ", "), body.String())
+	}
+	root := t.TempDir()
+	writeSiteFile(t, root, "sitegen.yaml", "title: Test archive\nbaseURL: https://example.org/\npaginate: 3\n")
+	writeSiteFile(t, root, "content/raw/names.txt", " date 2024-01-03 Storm warning\n\nA storm is coming to the coast.\n\nRead more: Bridge reopens\n\nStay inside.\n")
+	arts := map[string]article{}
+	next := 0
+	add := func() string {
+		p := fmt.Sprintf("content/md/a%02d.md", next)
+		next++
+		arts[p] = randomArticle()
+		writeSiteFile(t, root, p, file(arts[p]))
+		return p
+	}
+	for range 14 {
+		add()
+	}
+	var edits []siteEdit
+	for i := range 80 {
+		kind := rng.IntN(7)
+		edits = append(edits, siteEdit{name: fmt.Sprintf("%d-%d", i, kind), path: anyPath, apply: func(t *testing.T, root string) []string {
+			paths := slices.Sorted(maps.Keys(arts))
+			p := paths[rng.IntN(len(paths))]
+			a := arts[p]
+			switch kind {
+			case 0:
+				a.date = fmt.Sprintf("2024-01-%02d", 1+rng.IntN(8))
+			case 1:
+				a.title = pick(titles)
+			case 2:
+				a.slug = pick(slugs)
+			case 3:
+				a.tags = []string{pick(tagPool)}
+			case 4:
+				a.body = fmt.Sprintf("%s and the %s, %d", pick(texts), pick(texts), rng.IntN(1000))
+				if rng.IntN(4) == 0 { // a copy of another's text
+					a.body = arts[paths[rng.IntN(len(paths))]].body
+				}
+			case 5:
+				return []string{add()}
+			case 6:
+				if len(arts) > 6 {
+					delete(arts, p)
+					if err := os.Remove(filepath.Join(root, p)); err != nil {
+						t.Fatal(err)
+					}
+					return []string{p}
+				}
+				a.body += " again"
+			}
+			arts[p] = a
+			writeSiteFile(t, root, p, file(a))
+			return []string{p}
+		}})
+	}
+	return root, edits
 }

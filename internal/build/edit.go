@@ -529,7 +529,9 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 	// and those whose Read more links name one of these.
 	moved := maps.Clone(changed)
 	for _, a := range prev.Renamed() { // the only articles whose slugs are not as parsed, but the changed
-		a.Slug = b.sources[a.Source].slug
+		if s := b.sources[a.Source]; s != nil { // nil: deleted
+			a.Slug = s.slug
+		}
 		moved[a] = true
 	}
 	arts := slices.Concat(prev.Articles, added)
