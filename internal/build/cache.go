@@ -43,7 +43,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 12"
+const cacheFormat = "sitegen build cache 13"
 
 func cachePath(dest string) string { return besideDest(dest, ".sitegen-cache") }
 
@@ -148,8 +148,11 @@ type cachedSource struct {
 	Meta  sourceHash
 	Slug  string
 	Art   *content.Article // without Body; nil when the file is bad or a draft
-	Prob  *content.Problem
-	Arch  *archived // what package archive made of Art besides what the file says; nil: nothing
+	// NoTopics is set when Art may lack its topic candidates: it was read
+	// while the archive had no raw text article (see source.noTopics).
+	NoTopics bool
+	Prob     *content.Problem
+	Arch     *archived // what package archive made of Art besides what the file says; nil: nothing
 	// Extras are the article's parts of the feeds' and search documents'
 	// keys (see extraKeys); zero when it is not published.
 	Extras articleExtras
@@ -545,7 +548,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 		c.Hash, c.Meta, c.Slug = r.hash(), r.hash(), r.str()
 		if r.bool() {
 			arts = append(arts, content.Article{})
-			c.Art = &arts[len(arts)-1]
+			c.Art, c.NoTopics = &arts[len(arts)-1], r.bool()
 			r.article(c.Art)
 		}
 		c.Arch = r.archived()
@@ -721,6 +724,7 @@ func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, 
 				cw.str(c.Slug)
 				cw.bool(c.Art != nil)
 				if c.Art != nil {
+					cw.bool(c.NoTopics)
 					cw.article(c.Art, c.Slug, c.parsed)
 				}
 				cw.archived(c.Arch)

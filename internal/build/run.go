@@ -721,7 +721,7 @@ func (w *siteWriter) startCache(man *manifest) *cacheWrite {
 			s := srcs[i]
 			c := cachedSource{Path: p, Stamp: s.stamp, Prob: s.prob}
 			if full {
-				c.Hash, c.Meta, c.Slug, c.Art = s.hash, s.meta, s.slug, s.art
+				c.Hash, c.Meta, c.Slug, c.Art, c.NoTopics = s.hash, s.meta, s.slug, s.art, s.noTopics
 				c.Arch, c.Extras = archiveFields(s, w.b.published[p]), w.b.articleExtras[p]
 				if s.art != nil && s.normalized {
 					c.parsed = &s.parsed // the cache keeps articles as parsed

@@ -150,12 +150,12 @@ func loadSources(ctx context.Context, paths []string, l *content.Loader, dir str
 // fromCache reports whether c, the build cache's entry for the content
 // file at p, which is now stamped st, stands for the file: the stamp is
 // the one the cache recorded, and the article has the topic candidates
-// the archive needs. A Markdown article cached without them (when the
-// archive held no raw text article, or when it has none) is read again
-// when it does.
+// the archive needs. A Markdown article cached without them (read when the
+// archive held no raw text article: cachedSource.NoTopics) is read again
+// when it does; one that has none is not.
 func fromCache(c *cachedSource, st stamp, l *content.Loader, p string) bool {
 	return c != nil && st.valid() && c.Stamp == st &&
-		(l.SkipMarkdownTopics || c.Art == nil || len(c.Art.Topics) > 0 || content.IsRawText(p))
+		(l.SkipMarkdownTopics || c.Art == nil || !c.NoTopics || content.IsRawText(p))
 }
 
 // loadSource reads and parses one content file.
@@ -183,7 +183,7 @@ func (c *cachedSource) source(loc *time.Location) *source {
 		}
 	}
 	return &source{art: c.Art, prob: c.Prob, hash: c.Hash, meta: c.Meta, slug: c.Slug,
-		stamp: c.Stamp, bodyless: c.Art != nil, noTopics: c.Art != nil && len(c.Art.Topics) == 0 && !content.IsRawText(c.Path)}
+		stamp: c.Stamp, bodyless: c.Art != nil, noTopics: c.Art != nil && c.NoTopics && !content.IsRawText(c.Path)}
 }
 
 // hydrate gives articles that came from the build cache their bodies back,
