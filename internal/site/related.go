@@ -36,6 +36,11 @@ type related struct {
 	// from a RelatedIndex, until FixRelatedInputs makes it.
 	scan       *relatedScan
 	recomputed int // articles whose related stories this site computed, for tests
+	// margin, by site position, is how far the scores of an article's
+	// candidates may move, relatively to one another, before its stories
+	// could change (see relatedTo); nil when unknown, as for stories
+	// taken from a RelatedIndex: then nothing may move.
+	margin []float64
 
 	sourcesOnce sync.Once
 	bySource    map[string]int32 // site position by source path, made on first need
@@ -82,7 +87,7 @@ func (s *Site) computeAll() {
 	for i := range every {
 		every[i] = int32(i)
 	}
-	s.rel.pos = make([][]int32, len(s.Articles))
+	s.rel.pos, s.rel.margin = make([][]int32, len(s.Articles)), make([]float64, len(s.Articles))
 	s.computeRelated(s.rel.scan, every)
 	s.setRelated()
 }
@@ -123,7 +128,7 @@ func (s *Site) setRelated() {
 }
 
 // computeRelated computes the related stories of the articles at the
-// given site positions on all cores, into s.rel.pos.
+// given site positions on all cores, into s.rel.pos and s.rel.margin.
 func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 	s.rel.recomputed = len(positions)
 	var wg sync.WaitGroup
@@ -133,7 +138,7 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 			sc := &relatedScratch{score: make([]float64, len(s.Articles))}
 			for k := w; k < len(positions); k += workers {
 				i := positions[k]
-				s.rel.pos[i] = s.relatedTo(rs, sc, i, RelatedCount)
+				s.rel.pos[i], s.rel.margin[i] = s.relatedTo(rs, sc, i, RelatedCount)
 			}
 		})
 	}
@@ -150,11 +155,14 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 // articles may have changed in place since its related stories were
 // computed if FixRelatedInputs was called before.
 func (s *Site) KeepRelated(prev *Site) {
-	if prev == nil || !prev.rel.done.Load() || len(prev.Articles) != len(s.Articles) {
+	if prev == nil || !prev.rel.done.Load() {
 		return
 	}
 	if prev.rel.scan != nil {
 		s.updateRelated(prev)
+		return
+	}
+	if len(prev.Articles) != len(s.Articles) {
 		return
 	}
 	// Kept from a RelatedIndex, and not fixed: the same inputs only.
@@ -187,14 +195,16 @@ func (s *Site) KeepRelated(prev *Site) {
 // archive.
 func (s *Site) updateRelated(prev *Site) {
 	old := prev.rel.scan
-	oldPos := make([]int32, len(s.Articles)) // by site position: the position in prev
-	newPos := make([]int32, len(s.Articles)) // by position in prev: the site position
+	oldPos := make([]int32, len(s.Articles))    // by site position: the position in prev; -1 when added
+	newPos := make([]int32, len(prev.Articles)) // by position in prev: the site position; -1 when gone
+	for i := range newPos {
+		newPos[i] = -1
+	}
 	for i, a := range s.Articles {
-		p, ok := prev.positionOf(a)
-		if !ok {
-			return // not the same articles
+		oldPos[i] = -1
+		if p, ok := prev.positionOf(a); ok {
+			oldPos[i], newPos[p] = p, int32(i)
 		}
-		oldPos[i], newPos[p] = p, int32(i)
 	}
 	s.rel.once.Do(func() {
 		rs := s.newRelatedScan()
@@ -207,7 +217,7 @@ func (s *Site) updateRelated(prev *Site) {
 		changed := make([]bool, len(rs.tags)) // by tag number
 		for i := range s.Articles {
 			was := oldPos[i]
-			if rs.secs[i] == old.secs[was] && rs.nsecs[i] == old.nsecs[was] &&
+			if was >= 0 && rs.secs[i] == old.secs[was] && rs.nsecs[i] == old.nsecs[was] &&
 				slices.EqualFunc(rs.tagsOf[i], old.tagsOf[was], func(t, u int32) bool { return rs.slugs[t] == old.slugs[u] }) {
 				continue
 			}
@@ -218,7 +228,8 @@ func (s *Site) updateRelated(prev *Site) {
 		}
 		// A tag whose list is not the same articles in the same order
 		// (site order breaks ties in date on slugs, which an edit may
-		// change) is changed too.
+		// change; an added or deleted article is in one list only) is
+		// changed too.
 		for t, list := range rs.tags {
 			if changed[t] {
 				continue
@@ -235,10 +246,39 @@ func (s *Site) updateRelated(prev *Site) {
 				}
 			}
 		}
-		s.rel.pos = make([][]int32, len(s.Articles))
+		// The others keep their stories if the weights' change cannot
+		// reorder their candidates: every weight ln(1+N/df) moves when the
+		// article count N does, each of an article's candidates' scores
+		// by at most the sum of its tags' moves, all the same way, so the
+		// scores' differences by at most that sum too (drift).
+		drift := make([]float64, len(rs.tags)) // by tag number: |Δ idf|
+		for t := range rs.tags {
+			if !changed[t] {
+				drift[t] = math.Abs(rs.idf[t] - old.idf[oldNumber[rs.slugs[t]]])
+			}
+		}
+		s.rel.pos, s.rel.margin = make([][]int32, len(s.Articles)), make([]float64, len(s.Articles))
 		var positions []int32
 		flat := make([]int32, 0, len(s.Articles)*RelatedCount)
 		for i := range s.Articles {
+			if !redo[i] {
+				d := 0.0
+				for _, t := range rs.tagsOf[i] {
+					d += drift[t]
+				}
+				m := 0.0
+				if prev.rel.margin != nil {
+					m = prev.rel.margin[oldPos[i]]
+				}
+				switch {
+				case d == 0:
+				case m > d*(1+1e-9)+1e-12: // rounding aside, which the factor and term cover
+					m -= d
+				default:
+					redo[i] = true
+				}
+				s.rel.margin[i] = m
+			}
 			if redo[i] {
 				positions = append(positions, int32(i))
 				continue
@@ -344,9 +384,14 @@ func (s *Site) relatedInputs() [sha256.Size]byte {
 // article nearer in date, then to the smaller source path, so the result is
 // deterministic. It reads only rs and writes only sc, so goroutines with a
 // scratch each may call it at once.
-func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) []int32 {
+//
+// It also returns the margin of the result: the least difference in score
+// between two stories next to each other in it, and between the last and
+// any candidate left out (+Inf when there are no two). Scores that move
+// by less than that, relatively to one another, give the same stories.
+func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) ([]int32, float64) {
 	if n <= 0 {
-		return nil
+		return nil, math.Inf(1)
 	}
 	for _, t := range rs.tagsOf[pos] {
 		list, idf := rs.tags[t], rs.idf[t]
@@ -380,6 +425,7 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 	// candidates per article, of which five are kept, on every article of
 	// the archive, make a full sort the costliest part of a build's index.
 	cands := make([]scored, 0, n+1)
+	left := math.Inf(-1) // at least the score of every candidate left out
 	for _, b := range sc.touched {
 		score := sc.score[b]
 		sc.score[b] = 0
@@ -387,11 +433,13 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 		// candidate whose tags with 1 added score below the worst kept
 		// cannot be kept, whatever its date.
 		if len(cands) == n && score+1 < cands[n-1].score {
+			left = max(left, score+1)
 			continue
 		}
 		apart := rs.apart(pos, b)
 		c := scored{b, score + closeness(apart), apart}
 		if len(cands) == n && !better(c, cands[n-1]) {
+			left = max(left, c.score)
 			continue
 		}
 		i := sort.Search(len(cands), func(i int) bool { return better(c, cands[i]) })
@@ -399,15 +447,23 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 		copy(cands[i+1:], cands[i:])
 		cands[i] = c
 		if len(cands) > n {
+			left = max(left, cands[n].score)
 			cands = cands[:n]
 		}
 	}
 	sc.touched = sc.touched[:0]
 	out := make([]int32, len(cands))
+	margin := math.Inf(1)
 	for i, c := range cands {
 		out[i] = c.p
+		if i > 0 {
+			margin = min(margin, cands[i-1].score-c.score)
+		}
 	}
-	return out
+	if len(cands) > 0 {
+		margin = min(margin, cands[len(cands)-1].score-left)
+	}
+	return out, margin
 }
 
 // A relatedScan is what relatedTo reads of a site, laid out by site

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,12 +125,13 @@ func TestKeepRelated(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := New(config.Default(), archive(c.edit))
 			s.KeepRelated(prev)
-			renamed := c.name == "an article renamed"
-			if got := s.rel.done.Load(); got == renamed {
-				t.Fatalf("took the previous related stories: %v, want %v", got, !renamed)
+			// A renamed article is one deleted and one added: the
+			// stories are taken, those sharing its tags computed again.
+			if !s.rel.done.Load() {
+				t.Fatal("did not take the previous related stories")
 			}
-			if got := s.rel.recomputed; !renamed && (got == 0) != c.kept {
-				t.Fatalf("computed %d articles' related stories again, kept: %v", got, c.kept)
+			if got := s.rel.recomputed; (got == 0) != c.kept {
+				t.Fatalf("computed %d of %d articles' related stories again, kept: %v", got, len(s.Articles), c.kept)
 			}
 			fresh := New(config.Default(), archive(c.edit))
 			// From the index, through a build cache, the same.
@@ -244,6 +246,7 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 				}
 				return New(config.Default(), copies)
 			}
+			added := 0
 			edits := []struct {
 				name string
 				do   func(a *content.Article)
@@ -262,6 +265,20 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 				}},
 				{"slug", func(a *content.Article) { a.Slug = fmt.Sprint("story-", r.IntN(500)) }},
 				{"title", func(a *content.Article) { a.Title += "!" }},
+				// The article count, and with it every tag's weight, changes.
+				{"article added", func(*content.Article) {
+					added++ // source paths are unique in a site
+					a := &content.Article{Title: fmt.Sprint("Added ", added), Slug: fmt.Sprint("story-", r.IntN(500)),
+						Source: fmt.Sprintf("added-%04d.md", added), Date: day(r.IntN(days))}
+					for range 1 + r.IntN(3) {
+						a.Tags = append(a.Tags, content.MakeTag(tagName()))
+					}
+					arts = append(arts, a)
+				}},
+				{"article deleted", func(*content.Article) {
+					i := r.IntN(len(arts))
+					arts = slices.Delete(arts, i, i+1)
+				}},
 			}
 			computed := New(config.Default(), slices.Clone(arts))
 			computed.Related(computed.Articles[0])
@@ -272,7 +289,7 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 			if !prev.KeepRelatedIndex(computed.RelatedIndex()) {
 				t.Fatal("the index of the same site was not used")
 			}
-			partial := 0
+			partial, counted := 0, 0 // the edits that computed fewer than every article's; of those, added or deleted ones
 			for round := range 120 {
 				e := edits[r.IntN(len(edits))]
 				prev.FixRelatedInputs()
@@ -286,6 +303,9 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 				}
 				if s.rel.recomputed < len(arts) {
 					partial++
+					if strings.HasPrefix(e.name, "article ") {
+						counted++
+					}
 				}
 				want := fresh()
 				for i, a := range s.Articles {
@@ -296,9 +316,65 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 				}
 				prev = s
 			}
-			if partial < 60 {
-				t.Errorf("only %d of 120 edits computed fewer than every article's related stories", partial)
+			if partial < 60 || counted < 5 {
+				t.Errorf("only %d of 120 edits computed fewer than every article's related stories, %d of them adding or deleting one", partial, counted)
 			}
 		})
+	}
+}
+
+// TestRelatedKeptAcrossAdds adds and deletes articles, one at a time, on a
+// small archive, where each change moves every tag's weight the most: the
+// related stories a site keeps from the one before, by their margins
+// (relatedTo), must be those computed afresh after every change, however
+// many changes a kept list has outlived.
+func TestRelatedKeptAcrossAdds(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 2))
+	day := func(d int) time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	next := 0
+	article := func() *content.Article {
+		next++
+		a := &content.Article{Title: fmt.Sprint("Story ", next), Slug: fmt.Sprint("story-", next),
+			Source: fmt.Sprintf("s%04d.md", next), Date: day(r.IntN(20))}
+		for range 1 + r.IntN(3) {
+			a.Tags = append(a.Tags, content.MakeTag(fmt.Sprint("t", int(math.Pow(2, r.Float64()*5)))))
+		}
+		return a
+	}
+	var arts []*content.Article
+	for range 150 {
+		arts = append(arts, article())
+	}
+	prev := New(config.Default(), slices.Clone(arts))
+	prev.Related(prev.Articles[0])
+	kept := 0 // articles whose stories a site kept
+	for round := range 400 {
+		if r.IntN(2) == 0 {
+			arts = append(arts, article())
+		} else {
+			i := r.IntN(len(arts))
+			arts = slices.Delete(arts, i, i+1)
+		}
+		s := New(config.Default(), slices.Clone(arts))
+		s.KeepRelated(prev)
+		if !s.rel.done.Load() {
+			t.Fatalf("round %d: the related stories were not taken from the site before", round)
+		}
+		kept += len(arts) - s.rel.recomputed
+		copies := make([]*content.Article, len(arts))
+		for i, a := range arts {
+			c := *a
+			copies[i] = &c
+		}
+		want := New(config.Default(), copies)
+		for i, a := range s.Articles {
+			if got, w := sources(s.Related(a)), sources(want.Related(want.Articles[i])); !slices.Equal(got, w) {
+				t.Fatalf("round %d, %s: related %v, computed afresh %v", round, a.Source, got, w)
+			}
+		}
+		prev = s
+	}
+	if kept < 400*150/10 {
+		t.Errorf("kept %d articles' stories in 400 changes of about 150 articles: too few to test", kept)
 	}
 }
