@@ -677,3 +677,28 @@ func randomEditSite(t *testing.T, seed uint64) (string, []siteEdit) {
 	}
 	return root, edits
 }
+
+// TestIndexPathTemplateSiteParts: the index path keys pages again with
+// the site parts their templates read. Here the article template shows
+// the article count, which an added or deleted article changes on every
+// article page.
+func TestIndexPathTemplateSiteParts(t *testing.T) {
+	root := writeTestSite(t, 12)
+	writeSiteFile(t, root, "templates/article.html", `{{define "main"}}<h1>{{.Article.Title}}</h1><p>One of {{len .Site.Articles}} stories.</p>{{end}}`)
+	write := func(rel, data string) func(t *testing.T, root string) []string {
+		return func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, rel, data)
+			return []string{rel}
+		}
+	}
+	checkUpdates(t, root, []siteEdit{
+		{"date", write("content/01/story-005.md", testArticle("Story number 5", "2024-02-04", []string{"Iraq", "Economy"}, "Body of story 5.")), 0, indexPath},
+		{"add", write("content/01/added.md", testArticle("An added story", "2024-02-03", []string{"Sport"}, "Body of the added story.")), 0, indexPath},
+		{"delete", func(t *testing.T, root string) []string {
+			if err := os.Remove(filepath.Join(root, "content/01/added.md")); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"content/01/added.md"}
+		}, 0, indexPath},
+	})
+}
