@@ -517,12 +517,15 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 
 // reindexKept is updateBodies' path for edits that changed what site.New
 // reads (a date, a slug, aliases, a headline that moves the URL) but
-// nothing package archive derives: the edited articles are in place, in
-// no group of duplicates, and every article holds what package archive
-// made of it. It indexes those articles again from prev's (their slugs as
-// parsed: site.New renames colliding ones afresh) and makes every page and
-// key again, as reindex does after package archive, and returns the output
-// files whose keys changed and those no longer pages, sorted.
+// nothing package archive derives: the edited articles (changed) are in
+// place, in no group of duplicates, and every article holds what package
+// archive made of it. It indexes prev's articles again, but for those
+// deleted and with those added (their slugs as parsed: site.New renames
+// colliding ones afresh), keeps the related stories it can (KeepRelated)
+// and the keys of the articles the edit cannot have changed, makes every
+// page and its key again, as reindex does after package archive, and
+// returns the output files whose keys changed and those no longer pages,
+// sorted.
 func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool, added, deleted []*content.Article) (pages, removed []string) {
 	// The articles whose keys can change (see keyer.articleKeys): the
 	// changed ones, those whose URL site.New renamed, before or after,
