@@ -147,13 +147,17 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 
 // KeepRelated gives s the related stories prev has computed when they are
 // certain to be the same, computing again only those of the articles an
-// edit can have changed (see updateRelated): when both sites hold the
-// same articles (by source path), whatever their dates, tags and order. An
+// edit can have changed (see updateRelated), whatever the sites' articles
+// (by source path), dates, tags and order, when prev kept the scan its
+// stories were computed from; otherwise (stories from a RelatedIndex, not
+// fixed) only when both hold the same articles with the same inputs. An
 // edit to an article's title or body then costs no recomputation of
 // related stories, an edit to its tags or date those of the articles
-// sharing its tags. prev may be nil. Call it before s is shared; prev's
-// articles may have changed in place since its related stories were
-// computed if FixRelatedInputs was called before.
+// sharing its tags, an added or deleted article those sharing its tags
+// and those whose margins the weights' change exceeds. prev may be nil.
+// Call it before s is shared; prev's articles may have changed in place
+// since its related stories were computed if FixRelatedInputs was called
+// before.
 func (s *Site) KeepRelated(prev *Site) {
 	if prev == nil || !prev.rel.done.Load() {
 		return
@@ -176,10 +180,10 @@ func (s *Site) KeepRelated(prev *Site) {
 }
 
 // updateRelated gives s the related stories prev has computed, computing
-// again only those of the articles an edit can have changed, when both
-// sites hold the same articles by source path (so the same count, on which
-// every tag's weight depends); prev has kept the scan its stories were
-// computed from. An article's related stories are read from its own date
+// again only those of the articles an edit can have changed; prev has kept
+// the scan its stories were computed from. Articles are matched by source
+// path; one only in s is added, one only in prev deleted. An article's
+// related stories are read from its own date
 // and tags, and from the lists of articles of its tags (which, where, in
 // what order: site order, which follows dates) and those articles' dates
 // and source paths. An article whose date or tags (the ones relatedTo
@@ -192,7 +196,12 @@ func (s *Site) KeepRelated(prev *Site) {
 // is then moved.) Every other article reads exactly what it read in prev.
 // A date or tag edit then computes again the related stories of the
 // articles sharing the edited article's tags, not those of the whole
-// archive.
+// archive. An added article is moved, and so is its tags' every article; a
+// deleted one changes its tags' lists. The count of articles, on which
+// every tag's weight ln(1+N/df) depends, may differ too: then an article
+// that reads what it read in prev keeps its stories only while its margin
+// (see relatedTo) exceeds the most its tags' weights moved together, and
+// the margin kept is lessened by that.
 func (s *Site) updateRelated(prev *Site) {
 	old := prev.rel.scan
 	oldPos := make([]int32, len(s.Articles))    // by site position: the position in prev; -1 when added
