@@ -518,8 +518,7 @@ func (b *Builder) relPath(p string) (string, bool) {
 func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool) error {
 	var load []string
 	for _, p := range paths {
-		fi, err := fs.Stat(b.contentF, p)
-		if err != nil || !fi.Mode().IsRegular() || !content.IsArticleFile(p) || hasSkippedPart(p) {
+		if !b.isArticleFile(p) {
 			rescan = true
 			continue
 		}
@@ -557,6 +556,14 @@ func (b *Builder) reloadContent(ctx context.Context, paths []string, rescan bool
 }
 
 // hasSkippedPart reports whether any element of p is a name the loader skips.
+// isArticleFile reports whether p, a path under content/, is a plain
+// article file the content walk would find: a regular file of an article
+// format, with no skipped name on its path.
+func (b *Builder) isArticleFile(p string) bool {
+	fi, err := fs.Stat(b.contentF, p)
+	return err == nil && fi.Mode().IsRegular() && content.IsArticleFile(p) && !hasSkippedPart(p)
+}
+
 func hasSkippedPart(p string) bool {
 	for _, part := range strings.Split(p, "/") {
 		if strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") {

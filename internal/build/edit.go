@@ -171,9 +171,9 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 		b.dups.add(old.art, -1)
 		// The published copy's findings are the file's own, then those
 		// the archive-wide steps added (package archive appends them).
-		var added []content.Finding
+		var archFindings []content.Finding
 		if n := len(old.parsedFindings()); n <= len(pub.Findings) {
-			added = pub.Findings[n:]
+			archFindings = pub.Findings[n:]
 		}
 		tags := pub.Tags // a raw text article's, topic tags included
 		if !archive.GetsTopicTags(p) && (retag || index[p]) {
@@ -193,7 +193,7 @@ func (b *Builder) updateBodies(ctx context.Context, paths []string) (pages, remo
 			shown[pub] = true
 		}
 		pub.Tags = tags
-		pub.Findings = append(slices.Clip(nw.art.Findings), added...)
+		pub.Findings = append(slices.Clip(nw.art.Findings), archFindings...)
 		pub.Body, pub.Hash, pub.Fingerprint, pub.Topics = nw.art.Body, nw.art.Hash, nw.art.Fingerprint, nw.art.Topics
 		b.sources[p] = nw
 		changed[pub] = true
@@ -564,13 +564,11 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 }
 
 // newArticleFile reports whether p, a path under content/ that b has no
-// source for, is an article file the content walk would find (see
-// reloadContent) that package archive gives nothing but its own tags: a
+// source for, is an article file the content walk would find
+// (isArticleFile) that package archive gives nothing but its own tags: a
 // Markdown article.
 func (b *Builder) newArticleFile(p string) bool {
-	fi, err := fs.Stat(b.contentF, p)
-	return err == nil && fi.Mode().IsRegular() && content.IsArticleFile(p) && !hasSkippedPart(p) &&
-		!archive.GetsTopicTags(p)
+	return b.isArticleFile(p) && !archive.GetsTopicTags(p)
 }
 
 // deletedArticleFile reports whether the file at p, a path under content/
@@ -685,16 +683,14 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[stri
 	claimed := map[string]string{} // key: the one edited file that may hold it
 	named := map[string]bool{}     // keys no Read more line may name
 	for i, p := range paths {
-		if b.sources[p] == nil { // added: its headline must be new to the archive and no Read more line's
-			k := archive.HeadlineKey(fresh[i].art.Title)
-			if owner, ok := claimed[k]; ok && owner != p {
-				return false
+		if b.sources[p] == nil || fresh[i] == nil {
+			// Added or deleted: no other article may have its headline,
+			// no Read more line name it.
+			a := fresh[i]
+			if a == nil {
+				a = b.sources[p]
 			}
-			claimed[k], named[k] = p, true
-			continue
-		}
-		if fresh[i] == nil { // deleted: no other article may have its headline, no Read more line name it
-			k := archive.HeadlineKey(b.sources[p].art.Title)
+			k := archive.HeadlineKey(a.art.Title)
 			if owner, ok := claimed[k]; ok && owner != p {
 				return false
 			}
@@ -991,17 +987,17 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		if published[i] {
 			c, s := &man.Sources[i], srcs[i]
 			c.Arch.apply(s)
-			if moved[c.Path] && !archive.GetsTopicTags(c.Path) {
-				s.art.Tags = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules)
-			}
-			if retagged[i] { // its own tags, as package archive gives them
+			if retagged[i] || moved[c.Path] && !archive.GetsTopicTags(c.Path) { // its own tags, as package archive gives them
 				was := c.Art.Tags // as the previous build published them
 				if c.Arch != nil && c.Arch.NewTags {
 					was = c.Arch.Tags
 				}
-				s.art.Tags, anyRetag = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules), true
-				for _, t := range slices.Concat(was, s.art.Tags) {
-					retags[t.Slug] = true
+				s.art.Tags = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules)
+				if retagged[i] {
+					anyRetag = true
+					for _, t := range slices.Concat(was, s.art.Tags) {
+						retags[t.Slug] = true
+					}
 				}
 			}
 			if edited[i] {
