@@ -509,7 +509,11 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 		kr.article(a) // for articleID and liveArticles
 	}
 	b.artKeys = kr.arts
-	b.theme.renderer.KeepFragments(b.liveArticles())
+	// As on the body path: fragments drawn from articles are kept by their
+	// keys, which cover all an entry shows (those of the changed articles'
+	// old keys are left for the next full keying to forget), and those
+	// whose arguments point at what changed are forgotten.
+	b.theme.renderer.KeepFragments(nil)
 	slices.Sort(pages)
 	slices.Sort(removed)
 	return pages, removed
