@@ -432,7 +432,7 @@ func copyDisplay(dst, src *content.Article) {
 // are computed again, the others kept. (Every list but a tag's holds the
 // same articles in the same order as before.)
 func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pages, removed []string) {
-	b.site = prev.Retag()
+	b.site = prev.Retag(changed)
 	b.site.KeepRelated(prev)
 	oldList, oldFiles := b.list, b.files
 	b.list = render.Retagged(b.list, b.site, b.theme.lang)

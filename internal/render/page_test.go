@@ -73,7 +73,7 @@ func TestRetagged(t *testing.T) {
 	pages := Pages(s, lang)
 	arts[3].Tags = []content.Tag{content.MakeTag("T0"), content.MakeTag("New")} // leaves All and T0 gains one
 	arts[7].Tags = nil
-	s2 := s.Retag()
+	s2 := s.Retag(nil)
 	kept := map[*Page]bool{}
 	for _, p := range pages {
 		if p.Kind != KindTags && p.Kind != KindTag {

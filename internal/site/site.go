@@ -70,7 +70,7 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site) *Site {
 	for i, a := range arts {
 		s.position[a] = i
 	}
-	s.indexTags(like, false)
+	s.indexTags(like, false, nil)
 	s.Years = periods(arts)
 	s.resolveAliases()
 	return s
@@ -80,11 +80,13 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site) *Site {
 // made afresh from their tags as they are now, and the rest (URLs, date
 // archives, aliases, notes) as s has them: the site New would make after
 // an edit that changed articles' tags and nothing New reads besides.
+// changed holds the articles whose tags may have changed since s was made
+// (nil: any of them); the others' tags are taken to have the slugs s found.
 // Related stories are computed on first use, or kept from s by KeepRelated.
-func (s *Site) Retag() *Site {
+func (s *Site) Retag(changed map[*content.Article]bool) *Site {
 	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes,
 		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position, renamed: s.renamed}
-	n.indexTags(s, true)
+	n.indexTags(s, true, changed)
 	return n
 }
 
@@ -93,8 +95,10 @@ func (s *Site) Retag() *Site {
 // same articles whose tags are much the same, in s's order when sameOrder
 // is set: an article whose tags have the slugs they had there finds its
 // tags through like's (by their place in like.Tags) instead of by slug,
-// and tags are sized after like's.
-func (s *Site) indexTags(like *Site, sameOrder bool) {
+// and tags are sized after like's. With sameOrder, changed, when not nil,
+// holds the articles whose tags may differ from like's: the others have
+// the slugs they had there.
+func (s *Site) indexTags(like *Site, sameOrder bool, changed map[*content.Article]bool) {
 	s.tagsAt = make([]int32, len(s.Articles)+1)
 	var byOld []*Tag // by place in like.Tags: the tag of s with its slug
 	if like != nil {
@@ -115,23 +119,30 @@ func (s *Site) indexTags(like *Site, sameOrder bool) {
 			if ok {
 				was = like.artTags[like.tagsAt[j]:like.tagsAt[j+1]]
 			}
-			if !slices.EqualFunc(was, a.Tags, func(old *Tag, t content.Tag) bool { return old.Slug == t.Slug }) {
+			if (!sameOrder || changed == nil || changed[a]) && !slices.EqualFunc(was, a.Tags, func(old *Tag, t content.Tag) bool { return old.Slug == t.Slug }) {
 				was = nil
 			}
 		}
-		for j, t := range a.Tags {
+		// An article found in like has its tags read from there, its own
+		// only for a tag met first here (named as it spells it): at 50,000
+		// articles, reading every article's own was most of a Retag.
+		n := len(was)
+		if was == nil {
+			n = len(a.Tags)
+		}
+		for j := range n {
 			var ti *Tag
 			if was != nil {
 				ti = byOld[was[j].place]
 			}
 			if ti == nil {
-				ti = s.tagBySlug[t.Slug]
-			}
-			if ti == nil {
-				ti = &Tag{Tag: t, place: int32(len(s.Tags))}
-				s.tagBySlug[t.Slug] = ti
-				s.Tags = append(s.Tags, ti)
-				counts = append(counts, 0)
+				t := a.Tags[j]
+				if ti = s.tagBySlug[t.Slug]; ti == nil {
+					ti = &Tag{Tag: t, place: int32(len(s.Tags))}
+					s.tagBySlug[t.Slug] = ti
+					s.Tags = append(s.Tags, ti)
+					counts = append(counts, 0)
+				}
 			}
 			if was != nil {
 				byOld[was[j].place] = ti
