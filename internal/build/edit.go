@@ -548,7 +548,7 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 			moved[a] = true // its key forgotten
 		}
 	}
-	b.site = site.NewLike(b.theme.cfg, arts, prev)
+	b.site = site.NewLike(b.theme.cfg, arts, prev, changed)
 	b.site.KeepRelated(prev)
 	for _, a := range b.site.Renamed() {
 		moved[a] = true

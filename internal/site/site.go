@@ -55,14 +55,16 @@ func (t *Tag) URLPath() string { return "/tags/" + t.Slug + "/" }
 // renaming slugs that collide with a "-2", "-3"... suffix and noting each
 // rename in Notes.
 func New(cfg *config.Config, arts []*content.Article) *Site {
-	return NewLike(cfg, arts, nil)
+	return NewLike(cfg, arts, nil, nil)
 }
 
 // NewLike is New, made faster by like, a site of much the same articles
 // (such as the site of arts before some of them changed in place): an
 // article whose tags have the slugs they had in like finds its tags
-// through like's. like may be nil.
-func NewLike(cfg *config.Config, arts []*content.Article, like *Site) *Site {
+// through like's. like may be nil. changed, when not nil, holds the
+// articles whose tags may have changed since like was made; the others
+// of like's articles are taken to have the slugs like found.
+func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed map[*content.Article]bool) *Site {
 	s := &Site{Config: cfg, Articles: arts, tagBySlug: map[string]*Tag{}}
 	sortByDate(arts)
 	s.dedupeURLs()
@@ -70,7 +72,7 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site) *Site {
 	for i, a := range arts {
 		s.position[a] = i
 	}
-	s.indexTags(like, false, nil)
+	s.indexTags(like, false, changed)
 	s.Years = periods(arts)
 	s.resolveAliases()
 	return s
@@ -95,9 +97,9 @@ func (s *Site) Retag(changed map[*content.Article]bool) *Site {
 // same articles whose tags are much the same, in s's order when sameOrder
 // is set: an article whose tags have the slugs they had there finds its
 // tags through like's (by their place in like.Tags) instead of by slug,
-// and tags are sized after like's. With sameOrder, changed, when not nil,
-// holds the articles whose tags may differ from like's: the others have
-// the slugs they had there.
+// and tags are sized after like's; with sameOrder, its articles are in
+// s's order. changed, when not nil, holds the articles whose tags may
+// differ from like's: the others have the slugs they had there.
 func (s *Site) indexTags(like *Site, sameOrder bool, changed map[*content.Article]bool) {
 	s.tagsAt = make([]int32, len(s.Articles)+1)
 	var byOld []*Tag // by place in like.Tags: the tag of s with its slug
@@ -119,7 +121,7 @@ func (s *Site) indexTags(like *Site, sameOrder bool, changed map[*content.Articl
 			if ok {
 				was = like.artTags[like.tagsAt[j]:like.tagsAt[j+1]]
 			}
-			if (!sameOrder || changed == nil || changed[a]) && !slices.EqualFunc(was, a.Tags, func(old *Tag, t content.Tag) bool { return old.Slug == t.Slug }) {
+			if (changed == nil || changed[a]) && !slices.EqualFunc(was, a.Tags, func(old *Tag, t content.Tag) bool { return old.Slug == t.Slug }) {
 				was = nil
 			}
 		}
