@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/sitegen/sitegen/internal/content"
 )
@@ -41,6 +42,11 @@ type related struct {
 	// could change (see relatedTo); nil when unknown, as for stories
 	// taken from a RelatedIndex: then nothing may move.
 	margin []float64
+	// kept, by site position, says which stories KeepRelated kept from
+	// keptFrom: the same articles in the same order; nil when none were.
+	// (A weak pointer: a site keeps no earlier one alive.)
+	keptFrom weak.Pointer[Site]
+	kept     []bool
 
 	sourcesOnce sync.Once
 	bySource    map[string]int32 // site position by source path, made on first need
@@ -70,6 +76,15 @@ func (s *Site) RelatedComputed() bool { return s.rel.done.Load() }
 func (s *Site) RelatedOf(i int) []*content.Article {
 	s.rel.once.Do(s.computeAll)
 	return s.rel.of[i]
+}
+
+// RelatedKept reports whether the related stories of the article at site
+// position i are those prev gave it, the same articles (matched as
+// KeepRelated matches them) in the same order: whether KeepRelated(prev)
+// kept them; false when it kept none from prev's computed stories, or
+// computed that article's again.
+func (s *Site) RelatedKept(prev *Site, i int) bool {
+	return s.rel.done.Load() && s.rel.kept != nil && s.rel.keptFrom == weak.Make(prev) && s.rel.kept[i]
 }
 
 // RelatedPositions returns every article's related stories as site
@@ -300,6 +315,10 @@ func (s *Site) updateRelated(prev *Site) {
 			s.rel.pos[i] = flat[start:len(flat):len(flat)]
 		}
 		s.computeRelated(rs, positions)
+		s.rel.keptFrom, s.rel.kept = weak.Make(prev), make([]bool, len(s.Articles))
+		for i, r := range redo {
+			s.rel.kept[i] = !r
+		}
 		s.setRelated()
 	})
 }

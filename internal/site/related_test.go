@@ -308,11 +308,25 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 					}
 				}
 				want := fresh()
+				kept := 0
 				for i, a := range s.Articles {
 					got, w := sources(s.Related(a)), sources(want.Related(want.Articles[i]))
 					if !slices.Equal(got, w) {
 						t.Fatalf("round %d (%s), %s: related %v, computed afresh %v (%d computed again)", round, e.name, a.Source, got, w, s.rel.recomputed)
 					}
+					// Those said to be kept are prev's: the same articles.
+					if s.RelatedKept(prev, i) {
+						kept++
+						if !slices.Equal(s.RelatedOf(i), prev.Related(a)) {
+							t.Fatalf("round %d (%s), %s: related stories said kept, but %v where the site before had %v", round, e.name, a.Source, sources(s.RelatedOf(i)), sources(prev.Related(a)))
+						}
+					}
+				}
+				if s.RelatedKept(want, 0) || s.RelatedKept(s, 0) {
+					t.Fatalf("round %d (%s): related stories said kept from a site they were not kept from", round, e.name)
+				}
+				if kept+s.rel.recomputed != len(s.Articles) {
+					t.Fatalf("round %d (%s): %d related lists said kept and %d computed again, of %d", round, e.name, kept, s.rel.recomputed, len(s.Articles))
 				}
 				prev = s
 			}
