@@ -257,6 +257,77 @@ func (b *Builder) makePages(known map[*content.Article]artKeys) (changed, remove
 	return changed, removed
 }
 
+// movePages is makePages for a site made from prev by moving, adding or
+// deleting the articles in moved, the others' keys being in known
+// (reindexKept): it keys only the pages samePage cannot find unchanged
+// from the page of the same file before, which at 50,000 articles is a
+// few thousand pages of 77,000 for a date edit.
+func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys, moved map[*content.Article]bool) (changed, removed []string) {
+	b.bodyPages = nil
+	oldFiles, oldList := b.files, b.list
+	all := render.Pages(b.site, b.theme.lang)
+	b.files, b.list = make([]string, len(all)), all
+	kr := b.newKeyer()
+	kr.arts = known
+	var todo []int // in all, the pages to key
+	var tk tmplKeys
+	var tmpl tmplKind
+	var prevSite sourceHash
+	for i, p := range all {
+		f := p.File()
+		b.files[i] = f
+		if t := (tmplKind{p.Template(), p.Kind == render.KindHome}); i == 0 || t != tmpl { // pages of a template mostly come together
+			tk, tmpl, prevSite = kr.template(p), t, kr.prevTemplate(p, prev)
+		}
+		old := b.pages[f]
+		b.pages[f] = p
+		pos := -1
+		if arts := b.site.Articles; i < len(arts) && p.Kind == render.KindArticle && p.Article == arts[i] { // Pages puts them first
+			pos = i
+		}
+		if old == nil || !kr.samePage(tk, prevSite, p, old, pos, prev, moved) {
+			todo = append(todo, i)
+		}
+	}
+	keys := make([]pageKey, len(todo))
+	if len(todo) > 4096 { // on all cores
+		kr.prepare(all)
+		forEach(len(todo), func(k *keyWriter, j int) { keys[j] = kr.key(k, all[todo[j]]) })
+	} else {
+		var k keyWriter
+		for j, i := range todo {
+			keys[j] = kr.key(&k, all[i])
+		}
+	}
+	for j, i := range todo {
+		if f := b.files[i]; b.keys[f] != keys[j] {
+			b.keys[f] = keys[j]
+			changed = append(changed, f)
+		}
+	}
+	if len(b.pages) != len(all) { // a file is no page now, or two pages share one
+		for i, f := range oldFiles {
+			if b.pages[f] == oldList[i] { // no new page took its place
+				delete(b.pages, f)
+				delete(b.keys, f)
+				removed = append(removed, f)
+			}
+		}
+	}
+	for a := range moved {
+		if b.published[a.Source] == a {
+			kr.article(a) // for articleID
+		}
+	}
+	b.artKeys = kr.arts
+	slices.Sort(changed)
+	slices.Sort(removed)
+	// As on the body path: fragments drawn from articles are kept by their
+	// keys, and those whose arguments point at what changed are forgotten.
+	b.theme.renderer.KeepFragments(nil)
+	return changed, removed
+}
+
 // liveArticles reports whether an ArticleID is the key of one of the
 // site's articles as the last full keying found them. The set is made on
 // first need: a first build has no fragments to ask about.

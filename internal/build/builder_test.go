@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gosimple/slug"
 	"io"
 	"maps"
 	"math/rand/v2"
@@ -676,6 +677,35 @@ func randomEditSite(t *testing.T, seed uint64) (string, []siteEdit) {
 		}})
 	}
 	return root, edits
+}
+
+// TestIndexPathListPages: on the index path, a page whose articles are
+// the same is found unchanged or not by all its key reads of the list and
+// the site (samePage), in a theme whose base.html reads nothing of periods
+// or counts: a list page's pager (an article added last in a day's list,
+// which filled its page, makes a page more, which the page before links
+// to), and, with a timeline on list pages, a home page's periods (a date
+// edit moves an article from one month's count to another's).
+func TestIndexPathListPages(t *testing.T) {
+	for _, timeline := range []string{"", `{{with timeline .}}<p>{{range .Cells}}{{.Count}} {{end}}</p>{{end}}`} {
+		root := writeTestSite(t, 12)
+		for _, title := range []string{"A day story", "Another day story"} { // with story 6: a page of three
+			writeSiteFile(t, root, "content/02/"+slug.Make(title)+".md", testArticle(title, "2024-01-02", []string{"Health"}, "A body."))
+		}
+		writeSiteFile(t, root, "templates/base.html", `<!DOCTYPE html><title>{{.Title}}</title>{{template "main" .}}`)
+		writeSiteFile(t, root, "templates/list.html", `{{define "main"}}{{with .Pager}}<p>{{.Number}} of {{.Total}}, next {{.Next}}</p>{{end}}`+
+			timeline+`{{range .List}}{{.Title}} {{end}}{{end}}`)
+		write := func(rel, data string) func(t *testing.T, root string) []string {
+			return func(t *testing.T, root string) []string {
+				writeSiteFile(t, root, rel, data)
+				return []string{rel}
+			}
+		}
+		checkUpdates(t, root, []siteEdit{
+			{"added last", write("content/01/last.md", testArticle("The last of the day", "2024-01-02", []string{"Sport"}, "Body of the last story.")), 0, indexPath},
+			{"date", write("content/01/story-005.md", testArticle("Story number 5", "2024-03-04", []string{"Iraq", "Economy"}, "Body of story 5.")), 0, indexPath},
+		})
+	}
 }
 
 // TestIndexPathTemplateSiteParts: the index path keys pages again with

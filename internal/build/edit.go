@@ -559,12 +559,16 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 		}
 	}
 	known := b.artKeys
-	if known != nil {
-		for a := range moved {
-			delete(known, a)
-		}
+	if known == nil || b.keys == nil {
+		return b.makePages(nil)
 	}
-	return b.makePages(known)
+	for a := range moved {
+		delete(known, a)
+	}
+	for _, a := range added {
+		moved[a] = true
+	}
+	return b.movePages(prev, known, moved)
 }
 
 // newArticleFile reports whether p, a path under content/ that b has no

@@ -27,6 +27,8 @@ type pageKey = sourceHash
 type keyWriter struct {
 	h   hash.Hash // nil until the buffer first grows past keyBuffer
 	buf []byte
+	// Scratch lists of periods for writePeriodReads and samePeriodReads.
+	periods [4][]*site.Period
 }
 
 // keyBuffer is how much a keyWriter gathers before it feeds the hash.
@@ -179,6 +181,11 @@ type keyer struct {
 	// frozen is set by prepare: arts holds every article of the site and
 	// byTmpl every template, so key may run on several goroutines at once.
 	frozen bool
+	// The site-wide parts of the site the pages were made from before,
+	// for samePage; made on first use.
+	prev      *siteParts
+	prevByTmp map[tmplKind]sourceHash
+	scratch   keyWriter // samePage's scratch lists
 }
 
 type artKeys struct{ meta, full sourceHash }
@@ -330,7 +337,7 @@ func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
 // different ones key differently), their kinds and starts, and their
 // article counts when the templates read them.
 func writePeriodReads(k *keyWriter, own *site.Period, reads []render.PeriodRead) {
-	var at, next []*site.Period
+	at, next := k.periods[0], k.periods[1]
 	for _, r := range reads {
 		k.str(r.Path)
 		at = append(at[:0], own)
@@ -338,16 +345,7 @@ func writePeriodReads(k *keyWriter, own *site.Period, reads []render.PeriodRead)
 			next = next[:0]
 			for _, p := range at {
 				n := len(next)
-				switch step {
-				case 'u':
-					next = appendPeriod(next, p.Parent)
-				case 'p':
-					next = appendPeriod(next, p.Prev)
-				case 'n':
-					next = appendPeriod(next, p.Next)
-				case 'c':
-					next = append(next, p.Children...)
-				}
+				next = stepPeriod(next, p, step)
 				k.int(int64(len(next) - n))
 			}
 			at, next = next, at
@@ -360,6 +358,50 @@ func writePeriodReads(k *keyWriter, own *site.Period, reads []render.PeriodRead)
 			}
 		}
 	}
+	k.periods[0], k.periods[1] = at[:0], next[:0]
+}
+
+// samePeriodReads reports whether writePeriodReads writes the same for
+// x as for y, without hashing.
+func samePeriodReads(k *keyWriter, x, y *site.Period, reads []render.PeriodRead) bool {
+	ax, ay, nx, ny := k.periods[0], k.periods[1], k.periods[2], k.periods[3]
+	defer func() { k.periods = [4][]*site.Period{ax[:0], ay[:0], nx[:0], ny[:0]} }()
+	for _, r := range reads {
+		ax, ay = append(ax[:0], x), append(ay[:0], y)
+		for _, step := range []byte(r.Path) {
+			nx, ny = nx[:0], ny[:0]
+			for i := range ax { // as long as ay, step by step
+				nx, ny = stepPeriod(nx, ax[i], step), stepPeriod(ny, ay[i], step)
+				if len(nx) != len(ny) {
+					return false
+				}
+			}
+			ax, nx, ay, ny = nx, ax, ny, ay
+		}
+		for i, p := range ax {
+			q := ay[i]
+			if p.Kind != q.Kind || p.Start.Unix() != q.Start.Unix() || r.Count && len(p.Articles) != len(q.Articles) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// stepPeriod appends to ps the periods one step of a period read path
+// reaches from p.
+func stepPeriod(ps []*site.Period, p *site.Period, step byte) []*site.Period {
+	switch step {
+	case 'u':
+		ps = appendPeriod(ps, p.Parent)
+	case 'p':
+		ps = appendPeriod(ps, p.Prev)
+	case 'n':
+		ps = appendPeriod(ps, p.Next)
+	case 'c':
+		ps = append(ps, p.Children...)
+	}
+	return ps
 }
 
 func appendPeriod(ps []*site.Period, p *site.Period) []*site.Period {
@@ -496,4 +538,85 @@ func (sp *siteParts) key(d render.SiteDeps) sourceHash {
 	h := k.sum()
 	sp.done[d] = h
 	return h
+}
+
+// prevParts returns the site-wide parts of prev, the site the pages were
+// made from before. They are not asked for every article's keys
+// (prevTemplate leaves templates that read them out); if they were, zero
+// keys would make the parts differ from any site's.
+func (kr *keyer) prevParts(prev *site.Site) *siteParts {
+	if kr.prev == nil {
+		kr.prev = &siteParts{site: prev, full: func(*content.Article) sourceHash { return sourceHash{} }}
+	}
+	return kr.prev
+}
+
+// prevTemplate returns the site-wide hash p's template had over prev, as
+// tmplKeys.site; the zero hash for a template that reads every article.
+func (kr *keyer) prevTemplate(p *render.Page, prev *site.Site) sourceHash {
+	tkind := tmplKind{p.Template(), p.Kind == render.KindHome}
+	if h, ok := kr.prevByTmp[tkind]; ok {
+		return h
+	}
+	var h sourceHash
+	if d := kr.b.theme.renderer.PageDeps(p); d&render.DepsAll == 0 {
+		h = kr.prevParts(prev).key(d &^ (render.DepsBodies | render.DepsRelated | render.DepsPagePeriod))
+	}
+	if kr.prevByTmp == nil {
+		kr.prevByTmp = map[tmplKind]sourceHash{}
+	}
+	kr.prevByTmp[tkind] = h
+	return h
+}
+
+// samePage reports whether p's key is what old's was, old being the page
+// of p's file keyed over prev, the site the current one was made from by
+// moving, adding or deleting the articles in moved (whose keys may
+// differ) while the others stayed as they were: whether all key hashes
+// of p is what it hashed of old. tk is what p's template takes from the
+// current site, prevSite what it took from prev (tk.site then). It never
+// says so for a template that reads every article.
+//
+// pos is p's article's site position when p is that article's page, -1
+// otherwise: its related stories are then those of prev when the site
+// kept them (site.Site.RelatedKept), the two sites sharing their articles.
+func (kr *keyer) samePage(tk tmplKeys, prevSite sourceHash, p, old *render.Page, pos int, prev *site.Site, moved map[*content.Article]bool) bool {
+	if tk.all || tk.site != prevSite || p.Kind != old.Kind || p.Template() != old.Template() ||
+		p.Title != old.Title || p.Path != old.Path {
+		return false
+	}
+	kept := func(a, b *content.Article) bool { return a == b && !moved[a] }
+	if !kept(p.Article, old.Article) || !kept(p.Older, old.Older) || !kept(p.Newer, old.Newer) ||
+		!slices.EqualFunc(p.List, old.List, kept) {
+		return false
+	}
+	switch pg, og := p.Pager, old.Pager; {
+	case (pg == nil) != (og == nil):
+		return false
+	case pg != nil && *pg != *og:
+		return false
+	}
+	switch t, ot := p.Tag, old.Tag; {
+	case (t == nil) != (ot == nil):
+		return false
+	case t != nil && (t.Name != ot.Name || t.Slug != ot.Slug || len(t.Articles) != len(ot.Articles)):
+		return false
+	}
+	if tk.related && p.Article != nil {
+		if pos >= 0 && kr.b.site.RelatedKept(prev, pos) {
+			if slices.ContainsFunc(kr.b.site.RelatedOf(pos), func(a *content.Article) bool { return moved[a] }) {
+				return false
+			}
+		} else if !prev.RelatedComputed() || !slices.EqualFunc(kr.b.site.Related(p.Article), prev.Related(old.Article), kept) {
+			return false
+		}
+	}
+	switch {
+	case !tk.period:
+	case p.Period != nil && tk.localPeriod:
+		return old.Period != nil && samePeriodReads(&kr.scratch, p.Period, old.Period, tk.periodReads)
+	case p.Period != nil || p.Kind == render.KindHome:
+		return kr.parts.key(render.DepsPeriods) == kr.prevParts(prev).key(render.DepsPeriods)
+	}
+	return true
 }
