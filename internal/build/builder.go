@@ -273,21 +273,46 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 	var tk tmplKeys
 	var tmpl tmplKind
 	var prevSite sourceHash
+	// The pages are in much the order they were: each file is looked for
+	// among the next few of oldList before in b.pages. Those passed over
+	// may be files no page has now.
+	next := 0
+	var passed []int // in oldList
 	for i, p := range all {
 		f := p.File()
 		b.files[i] = f
 		if t := (tmplKind{p.Template(), p.Kind == render.KindHome}); i == 0 || t != tmpl { // pages of a template mostly come together
 			tk, tmpl, prevSite = kr.template(p), t, kr.prevTemplate(p, prev)
 		}
-		old := b.pages[f]
-		b.pages[f] = p
+		var old *render.Page
+		for d := range min(4, len(oldList)-next) {
+			if oldFiles[next+d] == f {
+				old = oldList[next+d]
+				for k := next; k < next+d; k++ {
+					passed = append(passed, k)
+				}
+				next += d + 1
+				break
+			}
+		}
+		if old == nil {
+			old = b.pages[f]
+		}
 		pos := -1
 		if arts := b.site.Articles; i < len(arts) && p.Kind == render.KindArticle && p.Article == arts[i] { // Pages puts them first
 			pos = i
 		}
-		if old == nil || !kr.samePage(tk, prevSite, p, old, pos, prev, moved) {
-			todo = append(todo, i)
+		if old != nil && kr.samePage(tk, prevSite, p, old, pos, prev, moved) {
+			// The file's page stays, made the new one: no map changes.
+			*old = *p
+			all[i] = old
+			continue
 		}
+		b.pages[f] = p
+		todo = append(todo, i)
+	}
+	for k := next; k < len(oldList); k++ {
+		passed = append(passed, k)
 	}
 	keys := make([]pageKey, len(todo))
 	if len(todo) > 4096 { // on all cores
@@ -305,13 +330,12 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 			changed = append(changed, f)
 		}
 	}
-	if len(b.pages) != len(all) { // a file is no page now, or two pages share one
-		for i, f := range oldFiles {
-			if b.pages[f] == oldList[i] { // no new page took its place
-				delete(b.pages, f)
-				delete(b.keys, f)
-				removed = append(removed, f)
-			}
+	for _, k := range passed {
+		// Neither replaced by a page of the new site nor made one.
+		if f := oldFiles[k]; b.pages[f].Site != b.site {
+			delete(b.pages, f)
+			delete(b.keys, f)
+			removed = append(removed, f)
 		}
 	}
 	for a := range moved {
