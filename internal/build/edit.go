@@ -548,7 +548,11 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 			moved[a] = true // its key forgotten
 		}
 	}
-	b.site = site.NewLike(b.theme.cfg, arts, prev, changed)
+	movedOrAdded := maps.Clone(changed) // as NewLike asks
+	for _, a := range added {
+		movedOrAdded[a] = true
+	}
+	b.site = site.NewLike(b.theme.cfg, arts, prev, movedOrAdded)
 	b.site.KeepRelated(prev)
 	for _, a := range b.site.Renamed() {
 		moved[a] = true

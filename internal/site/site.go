@@ -36,6 +36,12 @@ type Site struct {
 	// in its own order, as New found them: what related stories are computed from.
 	artTags []*Tag
 	tagsAt  []int32
+	// urls, when not nil, maps a hash (under urlSeed) of every article's
+	// URL (urlKey) to that article, no two articles sharing one; entries
+	// of former URLs may linger. NewLike takes it over from the site it is
+	// like, to check only the changed articles' URLs.
+	urls    map[uint64]*content.Article
+	urlSeed maphash.Seed
 }
 
 // A Tag is one tag and the articles that carry it.
@@ -61,13 +67,17 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 // NewLike is New, made faster by like, a site of much the same articles
 // (such as the site of arts before some of them changed in place): an
 // article whose tags have the slugs they had in like finds its tags
-// through like's. like may be nil. changed, when not nil, holds the
-// articles whose tags may have changed since like was made; the others
-// of like's articles are taken to have the slugs like found.
+// through like's. like may be nil. changed, when not nil, holds every
+// article of arts that like does not hold or whose tags, date or slug may
+// have changed since like was made; the others are taken to be as like
+// found them, and their URLs not to collide (as like found them). NewLike
+// takes over what like kept for that: give it the same like only once.
 func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed map[*content.Article]bool) *Site {
 	s := &Site{Config: cfg, Articles: arts, tagBySlug: map[string]*Tag{}}
 	sortByDate(arts)
-	s.dedupeURLs()
+	if !s.urlsKept(like, changed) {
+		s.dedupeURLs()
+	}
 	s.position = make(map[*content.Article]int, len(arts))
 	for i, a := range arts {
 		s.position[a] = i
@@ -87,7 +97,9 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed ma
 // Related stories are computed on first use, or kept from s by KeepRelated.
 func (s *Site) Retag(changed map[*content.Article]bool) *Site {
 	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes,
-		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position, renamed: s.renamed}
+		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position, renamed: s.renamed,
+		urls: s.urls, urlSeed: s.urlSeed}
+	s.urls = nil // n's now
 	n.indexTags(s, true, changed)
 	return n
 }
@@ -180,7 +192,7 @@ func (s *Site) indexTags(like *Site, sameOrder bool, changed map[*content.Articl
 // URLs are made of, so that only colliding ones have their URL made, and
 // only when a set of hashes of those finds that two may collide.
 func (s *Site) dedupeURLs() {
-	if !urlsShared(s.Articles) {
+	if !s.urlsShared() {
 		return
 	}
 	taken := make(map[urlKey]*content.Article, len(s.Articles))
@@ -240,22 +252,48 @@ func urlKeyOf(a *content.Article) urlKey {
 	return urlKey{(int64(y)*100+int64(m))*100 + int64(d), a.Slug}
 }
 
-// urlsShared reports whether two of arts may share a URL: whether two
-// have the same day and slug, or the same hash of both. Most archives have
-// no such pair, and a set of hashes finds that at a fraction of the cost
-// of a map of the URLs.
-func urlsShared(arts []*content.Article) bool {
-	seed := maphash.MakeSeed()
-	seen := make(map[uint64]struct{}, len(arts))
-	for _, a := range arts {
-		u := urlKeyOf(a)
-		h := maphash.String(seed, u.slug) + uint64(u.day)*0x9e3779b97f4a7c15
+// urlsShared reports whether two of s's articles may share a URL: whether
+// two have the same day and slug, or the same hash of both. Most archives
+// have no such pair, and a set of hashes finds that at a fraction of the
+// cost of a map of the URLs; it is kept as s.urls when no two share one.
+func (s *Site) urlsShared() bool {
+	s.urlSeed = maphash.MakeSeed()
+	seen := make(map[uint64]*content.Article, len(s.Articles))
+	for _, a := range s.Articles {
+		h := urlHash(s.urlSeed, a)
 		if _, ok := seen[h]; ok {
 			return true
 		}
-		seen[h] = struct{}{}
+		seen[h] = a
 	}
+	s.urls = seen
 	return false
+}
+
+// urlsKept reports whether like kept the hashes of its articles' URLs
+// (urlsShared) and the articles in changed, the only ones that may not
+// be as like found them, take URLs no other article has; s then takes the
+// hashes over from like.
+func (s *Site) urlsKept(like *Site, changed map[*content.Article]bool) bool {
+	if like == nil || like.urls == nil || changed == nil {
+		return false
+	}
+	urls, seed := like.urls, like.urlSeed
+	like.urls = nil
+	for a := range changed {
+		h := urlHash(seed, a)
+		if other, ok := urls[h]; ok && other != a { // another article's, or a former URL's
+			return false
+		}
+		urls[h] = a
+	}
+	s.urls, s.urlSeed = urls, seed
+	return true
+}
+
+func urlHash(seed maphash.Seed, a *content.Article) uint64 {
+	u := urlKeyOf(a)
+	return maphash.String(seed, u.slug) + uint64(u.day)*0x9e3779b97f4a7c15
 }
 
 // sortByDate orders articles as content.SortByDate does, newest first,

@@ -168,7 +168,8 @@ func TestRetagMatchesNew(t *testing.T) {
 // TestNewLikeMatchesNew checks NewLike against New over random rounds of
 // edits in place, to tags and dates (which reorder the site), each site
 // made like the one before and told which articles were edited (every
-// fourth round not): the same tags, lists and related stories.
+// fourth round not): the same tags, lists, related stories and URLs (an
+// edit may give an article another's URL, which New renames).
 func TestNewLikeMatchesNew(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 11))
 	arts := taggedArchive(r)
@@ -178,29 +179,44 @@ func TestNewLikeMatchesNew(t *testing.T) {
 		for range 1 + r.IntN(3) {
 			a := s.Articles[r.IntN(len(s.Articles))]
 			edited[a] = true
-			switch r.IntN(3) {
+			switch r.IntN(5) {
 			case 0:
 				a.Tags = append(slices.Clip(a.Tags), content.MakeTag(tagNames[r.IntN(len(tagNames))]))
 			case 1:
 				a.Tags = []content.Tag{content.MakeTag(fmt.Sprint("Own ", round))}
 			case 2:
 				a.Date = time.Date(2024, 1, 1+r.IntN(12), r.IntN(24), 0, 0, 0, time.UTC)
+			case 3: // another article's URL
+				o := s.Articles[r.IntN(len(s.Articles))]
+				a.Slug, a.Date = o.Slug, o.Date.Add(time.Minute)
+			case 4:
+				a.Slug = fmt.Sprint("own-", round)
 			}
 		}
 		if round%4 == 3 {
 			edited = nil // any article may have changed
 		}
-		s = NewLike(config.Default(), slices.Clone(s.Articles), s, edited)
-		copies := make([]*content.Article, len(arts))
+		copies := make([]*content.Article, len(arts)) // before either renames slugs in place
 		for i, a := range arts {
 			c := *a
 			copies[i] = &c
 		}
+		s = NewLike(config.Default(), slices.Clone(s.Articles), s, edited)
 		want := New(config.Default(), copies)
-		if got, w := describeTags(s)+describeRelated(s), describeTags(want)+describeRelated(want); got != w {
+		if got, w := describeTags(s)+describeRelated(s)+describeURLs(s), describeTags(want)+describeRelated(want)+describeURLs(want); got != w {
 			t.Fatalf("round %d: NewLike gives\n%s\nNew gives\n%s", round, got, w)
 		}
 	}
+}
+
+// describeURLs lists every article of s by source, in order, with its
+// URL, and then the site's notes.
+func describeURLs(s *Site) string {
+	var b strings.Builder
+	for _, a := range s.Articles {
+		b.WriteString(a.Source + " " + a.URLPath() + "\n")
+	}
+	return b.String() + strings.Join(s.Notes, "\n")
 }
 
 // describeRelated lists every article of s by source, in order, with its
