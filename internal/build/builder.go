@@ -265,7 +265,9 @@ func (b *Builder) makePages(known map[*content.Article]artKeys) (changed, remove
 func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys, moved map[*content.Article]bool) (changed, removed []string) {
 	b.bodyPages = nil
 	oldFiles, oldList := b.files, b.list
-	all := render.Pages(b.site, b.theme.lang)
+	// The article pages of articles not moved and with the same neighbours
+	// are the pages of oldList, made pages of the new site in place.
+	all := render.PagesLike(b.site, b.theme.lang, oldList, func(a *content.Article) bool { return !moved[a] })
 	b.files, b.list = make([]string, len(all)), all
 	kr := b.newKeyer()
 	kr.arts = known
@@ -279,11 +281,16 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 	next := 0
 	var passed []int // in oldList
 	for i, p := range all {
-		f := p.File()
-		b.files[i] = f
 		if t := (tmplKind{p.Template(), p.Kind == render.KindHome}); i == 0 || t != tmpl { // pages of a template mostly come together
 			tk, tmpl, prevSite = kr.template(p), t, kr.prevTemplate(p, prev)
 		}
+		var f string
+		if next < len(oldList) && oldList[next] == p { // the same Page: the same file
+			f = oldFiles[next]
+		} else {
+			f = p.File()
+		}
+		b.files[i] = f
 		var old *render.Page
 		for d := range min(4, len(oldList)-next) {
 			if oldFiles[next+d] == f {
@@ -303,7 +310,8 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 			pos = i
 		}
 		if old != nil && kr.samePage(tk, prevSite, p, old, pos, prev, moved) {
-			// The file's page stays, made the new one: no map changes.
+			// The file's page stays, made the new one (if not the same
+			// Page already): no map changes.
 			*old = *p
 			all[i] = old
 			continue

@@ -2,7 +2,9 @@ package render
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +93,72 @@ func TestRetagged(t *testing.T) {
 		if kind := got[i].Kind; kind != KindTags && kind != KindTag && !kept[got[i]] {
 			t.Errorf("page %d (%s) was made anew", i, got[i].Path)
 		}
+	}
+}
+
+// PagesLike gives the pages Pages gives, after articles moved, were
+// added or deleted, taking the page of an article not moved from the pages
+// before when its neighbours are the same, and only then.
+func TestPagesLike(t *testing.T) {
+	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.Paginate = 2
+	var arts []*content.Article
+	for i := range 12 {
+		arts = append(arts, &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
+			Date: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC), Tags: []content.Tag{content.MakeTag(fmt.Sprint("T", i%3))}})
+	}
+	r := rand.New(rand.NewPCG(4, 2))
+	s := site.New(cfg, slices.Clone(arts))
+	pages := Pages(s, lang)
+	for round := range 30 {
+		moved := map[*content.Article]bool{}
+		switch a := arts[r.IntN(len(arts))]; r.IntN(4) {
+		case 0, 1:
+			a.Date = time.Date(2024, 1, 1+r.IntN(20), 0, 0, 0, 0, time.UTC)
+			moved[a] = true
+		case 2:
+			n := &content.Article{Title: fmt.Sprint("Added ", round), Slug: fmt.Sprint("added-", round), Source: fmt.Sprintf("a%02d.md", round),
+				Date: time.Date(2024, 1, 1+r.IntN(20), 0, 0, 0, 0, time.UTC)}
+			arts = append(arts, n)
+			moved[n] = true
+		case 3:
+			if len(arts) > 2 {
+				arts = slices.DeleteFunc(arts, func(b *content.Article) bool { return b == a })
+				moved[a] = true
+			}
+		}
+		before := map[*Page]*content.Article{} // the pages before that are article pages, with their articles' neighbours
+		neighbours := map[*content.Article][2]*content.Article{}
+		for _, p := range pages {
+			if p.Kind == KindArticle {
+				before[p] = p.Article
+				neighbours[p.Article] = [2]*content.Article{p.Older, p.Newer}
+			}
+		}
+		s = site.New(cfg, slices.Clone(arts))
+		got, want := PagesLike(s, lang, pages, func(a *content.Article) bool { return !moved[a] }), Pages(s, lang)
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d pages, Pages gives %d", round, len(got), len(want))
+		}
+		reused := 0
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("round %d, page %d: %+v, Pages gives %+v", round, i, got[i], want[i])
+			}
+			if a, ok := before[got[i]]; ok {
+				reused++
+				if moved[a] || neighbours[a] != [2]*content.Article{got[i].Older, got[i].Newer} {
+					t.Errorf("round %d: the page of %s was taken from before, its article moved or its neighbours changed", round, a.Source)
+				}
+			}
+		}
+		if reused < len(arts)-8 { // all but the pages of a moved article and its neighbours, before and after
+			t.Errorf("round %d: %d article pages taken from before, of %d", round, reused, len(arts))
+		}
+		pages = got
 	}
 }
