@@ -224,10 +224,11 @@ func (s *Site) updateRelated(prev *Site) {
 	for i := range newPos {
 		newPos[i] = -1
 	}
+	var inPrev walk
 	for i, a := range s.Articles {
 		oldPos[i] = -1
-		if p, ok := prev.positionOf(a); ok {
-			oldPos[i], newPos[p] = p, int32(i)
+		if p, ok := inPrev.find(prev, a, func(a *content.Article) (int, bool) { p, ok := prev.positionOf(a); return int(p), ok }); ok {
+			oldPos[i], newPos[p] = int32(p), int32(i)
 		}
 	}
 	s.rel.once.Do(func() {
