@@ -267,7 +267,8 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 	oldFiles, oldList := b.files, b.list
 	// The article pages of articles not moved and with the same neighbours
 	// are the pages of oldList, made pages of the new site in place.
-	all := render.PagesLike(b.site, b.theme.lang, oldList, func(a *content.Article) bool { return !moved[a] })
+	isMoved := isIn(moved)
+	all := render.PagesLike(b.site, b.theme.lang, oldList, func(a *content.Article) bool { return !isMoved(a) })
 	b.files, b.list = make([]string, len(all)), all
 	kr := b.newKeyer()
 	kr.arts = known
@@ -309,7 +310,7 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 		if arts := b.site.Articles; i < len(arts) && p.Kind == render.KindArticle && p.Article == arts[i] { // Pages puts them first
 			pos = i
 		}
-		if old != nil && kr.samePage(tk, prevSite, p, old, pos, prev, moved) {
+		if old != nil && kr.samePage(tk, prevSite, p, old, pos, prev, isMoved) {
 			// The file's page stays, made the new one (if not the same
 			// Page already): no map changes.
 			*old = *p

@@ -569,6 +569,22 @@ func (kr *keyer) prevTemplate(p *render.Page, prev *site.Site) sourceHash {
 	return h
 }
 
+// isIn returns a function reporting whether an article is in set, which
+// is asked about every article of every page: a set of a few is scanned
+// rather than hashed into.
+func isIn(set map[*content.Article]bool) func(*content.Article) bool {
+	if len(set) > 8 {
+		return func(a *content.Article) bool { return set[a] }
+	}
+	few := make([]*content.Article, 0, len(set))
+	for a, in := range set {
+		if in {
+			few = append(few, a)
+		}
+	}
+	return func(a *content.Article) bool { return a != nil && slices.Contains(few, a) }
+}
+
 // samePage reports whether p's key is what old's was, old being the page
 // of p's file keyed over prev, the site the current one was made from by
 // moving, adding or deleting the articles in moved (whose keys may
@@ -580,12 +596,12 @@ func (kr *keyer) prevTemplate(p *render.Page, prev *site.Site) sourceHash {
 // pos is p's article's site position when p is that article's page, -1
 // otherwise: its related stories are then those of prev when the site
 // kept them (site.Site.RelatedKept), the two sites sharing their articles.
-func (kr *keyer) samePage(tk tmplKeys, prevSite sourceHash, p, old *render.Page, pos int, prev *site.Site, moved map[*content.Article]bool) bool {
+func (kr *keyer) samePage(tk tmplKeys, prevSite sourceHash, p, old *render.Page, pos int, prev *site.Site, moved func(*content.Article) bool) bool {
 	if tk.all || tk.site != prevSite || p.Kind != old.Kind || p.Template() != old.Template() ||
 		p.Title != old.Title || p.Path != old.Path {
 		return false
 	}
-	kept := func(a, b *content.Article) bool { return a == b && !moved[a] }
+	kept := func(a, b *content.Article) bool { return a == b && !moved(a) }
 	if !kept(p.Article, old.Article) || !kept(p.Older, old.Older) || !kept(p.Newer, old.Newer) ||
 		!slices.EqualFunc(p.List, old.List, kept) {
 		return false
@@ -604,7 +620,7 @@ func (kr *keyer) samePage(tk tmplKeys, prevSite sourceHash, p, old *render.Page,
 	}
 	if tk.related && p.Article != nil {
 		if pos >= 0 && kr.b.site.RelatedKept(prev, pos) {
-			if slices.ContainsFunc(kr.b.site.RelatedOf(pos), func(a *content.Article) bool { return moved[a] }) {
+			if slices.ContainsFunc(kr.b.site.RelatedOf(pos), moved) {
 				return false
 			}
 		} else if !prev.RelatedComputed() || !slices.EqualFunc(kr.b.site.Related(p.Article), prev.Related(old.Article), kept) {

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"weak"
 
 	"github.com/sitegen/sitegen/internal/content"
 )
@@ -43,9 +42,10 @@ type related struct {
 	// taken from a RelatedIndex: then nothing may move.
 	margin []float64
 	// kept, by site position, says which stories KeepRelated kept from
-	// keptFrom: the same articles in the same order; nil when none were.
-	// (A weak pointer: a site keeps no earlier one alive.)
-	keptFrom weak.Pointer[Site]
+	// the site numbered keptFrom (Site.id; not a pointer: a site keeps no
+	// earlier one alive): the same articles in the same order; nil when
+	// none were.
+	keptFrom uint64
 	kept     []bool
 
 	sourcesOnce sync.Once
@@ -84,7 +84,7 @@ func (s *Site) RelatedOf(i int) []*content.Article {
 // kept them; false when it kept none from prev's computed stories, or
 // computed that article's again.
 func (s *Site) RelatedKept(prev *Site, i int) bool {
-	return s.rel.done.Load() && s.rel.kept != nil && s.rel.keptFrom == weak.Make(prev) && s.rel.kept[i]
+	return s.rel.done.Load() && s.rel.kept != nil && s.rel.keptFrom == prev.id && s.rel.kept[i]
 }
 
 // RelatedPositions returns every article's related stories as site
@@ -316,7 +316,7 @@ func (s *Site) updateRelated(prev *Site) {
 			s.rel.pos[i] = flat[start:len(flat):len(flat)]
 		}
 		s.computeRelated(rs, positions)
-		s.rel.keptFrom, s.rel.kept = weak.Make(prev), make([]bool, len(s.Articles))
+		s.rel.keptFrom, s.rel.kept = prev.id, make([]bool, len(s.Articles))
 		for i, r := range redo {
 			s.rel.kept[i] = !r
 		}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
@@ -28,6 +29,7 @@ type Site struct {
 	Aliases  []*Alias           // old URLs redirecting to articles, in article order
 	Notes    []string           // what the build changed on its own, such as renamed slugs
 
+	id        uint64 // this site's number in the process, from 1
 	tagBySlug map[string]*Tag
 	renamed   []*content.Article // the articles dedupeURLs gave another slug
 	rel       related            // every article's related stories, computed on first use
@@ -57,6 +59,9 @@ type Tag struct {
 // URLPath is the tag page's site-relative URL.
 func (t *Tag) URLPath() string { return "/tags/" + t.Slug + "/" }
 
+// siteIDs numbers the sites made (Site.id).
+var siteIDs atomic.Uint64
+
 // New indexes the articles. It gives each article a URL of its own,
 // renaming slugs that collide with a "-2", "-3"... suffix and noting each
 // rename in Notes.
@@ -73,7 +78,7 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 // found them, and their URLs not to collide (as like found them). NewLike
 // takes over what like kept for that: give it the same like only once.
 func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed map[*content.Article]bool) *Site {
-	s := &Site{Config: cfg, Articles: arts, tagBySlug: map[string]*Tag{}}
+	s := &Site{Config: cfg, Articles: arts, id: siteIDs.Add(1), tagBySlug: map[string]*Tag{}}
 	sortByDate(arts)
 	if !s.urlsKept(like, changed) {
 		s.dedupeURLs()
@@ -96,7 +101,7 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed ma
 // (nil: any of them); the others' tags are taken to have the slugs s found.
 // Related stories are computed on first use, or kept from s by KeepRelated.
 func (s *Site) Retag(changed map[*content.Article]bool) *Site {
-	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes,
+	n := &Site{Config: s.Config, Articles: s.Articles, Years: s.Years, Aliases: s.Aliases, Notes: s.Notes, id: siteIDs.Add(1),
 		tagBySlug: make(map[string]*Tag, len(s.Tags)), position: s.position, renamed: s.renamed,
 		urls: s.urls, urlSeed: s.urlSeed}
 	s.urls = nil // n's now
