@@ -233,13 +233,16 @@ func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
 }
 
 // finishDrawing waits until every deferred page of the last snapshot is
-// drawn. A page whose drawing failed is answered with the error until an
-// edit changes it: drawn again from the same site it would fail again.
+// drawn, drawing those left itself, from the last (the background's
+// workers draw from the first): an edit saved before they are done waits
+// for them on every core. A page whose drawing failed is answered with the
+// error until an edit changes it: drawn again from the same site it would
+// fail again.
 func (sb *siteBuilder) finishDrawing() {
-	sb.drawing.Wait()
-	for _, d := range sb.deferred {
-		d.page.get()
+	for i := len(sb.deferred) - 1; i >= 0; i-- {
+		sb.deferred[i].page.get()
 	}
+	sb.drawing.Wait()
 	sb.deferred = nil
 }
 
