@@ -323,16 +323,18 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 	for k := next; k < len(oldList); k++ {
 		passed = append(passed, k)
 	}
-	keys := make([]pageKey, len(todo))
-	if len(todo) > 4096 { // on all cores
-		kr.prepare(all)
-		forEach(len(todo), func(k *keyWriter, j int) { keys[j] = kr.key(k, all[todo[j]]) })
-	} else {
-		var k keyWriter
-		for j, i := range todo {
-			keys[j] = kr.key(&k, all[i])
+	// The keyer holds every template's parts (the walk asked for each) and
+	// every article's keys but the moved ones': with those and the site's
+	// periods, it keys on all cores.
+	for a := range moved {
+		if b.published[a.Source] == a {
+			kr.article(a) // for articleID too
 		}
 	}
+	kr.parts.key(render.DepsPeriods)
+	kr.frozen = true
+	keys := make([]pageKey, len(todo))
+	forEach(len(todo), func(k *keyWriter, j int) { keys[j] = kr.key(k, all[todo[j]]) })
 	for j, i := range todo {
 		if f := b.files[i]; b.keys[f] != keys[j] {
 			b.keys[f] = keys[j]
@@ -345,11 +347,6 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 			delete(b.pages, f)
 			delete(b.keys, f)
 			removed = append(removed, f)
-		}
-	}
-	for a := range moved {
-		if b.published[a.Source] == a {
-			kr.article(a) // for articleID
 		}
 	}
 	b.artKeys = kr.arts
