@@ -53,15 +53,23 @@ func TestPagerLinks(t *testing.T) {
 	}
 }
 
-// Retagged gives, for a site whose articles' tags changed, the pages Pages
-// gives, reusing every page but the tag index and tag pages.
-func TestRetagged(t *testing.T) {
+// englishPagesOfTwo returns the theme's English and a configuration that
+// cuts lists into pages of two.
+func englishPagesOfTwo(t *testing.T) (*i18n.Lang, *config.Config) {
+	t.Helper()
 	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := config.Default()
 	cfg.Paginate = 2
+	return lang, cfg
+}
+
+// Retagged gives, for a site whose articles' tags changed, the pages Pages
+// gives, reusing every page but the tag index and tag pages.
+func TestRetagged(t *testing.T) {
+	lang, cfg := englishPagesOfTwo(t)
 	var arts []*content.Article
 	for i := range 9 {
 		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%d.md", i),
@@ -100,12 +108,7 @@ func TestRetagged(t *testing.T) {
 // added or deleted, taking the page of an article not moved from the pages
 // before when its neighbours are the same, and only then.
 func TestPagesLike(t *testing.T) {
-	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default()
-	cfg.Paginate = 2
+	lang, cfg := englishPagesOfTwo(t)
 	var arts []*content.Article
 	for i := range 12 {
 		arts = append(arts, &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
