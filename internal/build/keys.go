@@ -178,8 +178,9 @@ type keyer struct {
 	arts   map[*content.Article]artKeys
 	parts  siteParts
 	byTmpl map[tmplKind]tmplKeys
-	// frozen is set by prepare: arts holds every article of the site and
-	// byTmpl every template, so key may run on several goroutines at once.
+	// frozen is set by prepare (or movePages) once arts holds every
+	// article of the site and byTmpl every template of the pages keyed,
+	// so that key may run on several goroutines at once.
 	frozen bool
 	// The site-wide parts of the site the pages were made from before,
 	// for samePage; made on first use.
