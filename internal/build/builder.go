@@ -276,36 +276,13 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 	var tk tmplKeys
 	var tmpl tmplKind
 	var prevSite sourceHash
-	// The pages are in much the order they were: each file is looked for
-	// among the next few of oldList before in b.pages. Those passed over
-	// may be files no page has now.
-	next := 0
-	var passed []int // in oldList
+	w := pageWalk{files: oldFiles, list: oldList}
 	for i, p := range all {
 		if t := (tmplKind{p.Template(), p.Kind == render.KindHome}); i == 0 || t != tmpl { // pages of a template mostly come together
 			tk, tmpl, prevSite = kr.template(p), t, kr.prevTemplate(p, prev)
 		}
-		var f string
-		if next < len(oldList) && oldList[next] == p { // the same Page: the same file
-			f = oldFiles[next]
-		} else {
-			f = p.File()
-		}
+		f, old := w.find(p, b.pages)
 		b.files[i] = f
-		var old *render.Page
-		for d := range min(4, len(oldList)-next) {
-			if oldFiles[next+d] == f {
-				old = oldList[next+d]
-				for k := next; k < next+d; k++ {
-					passed = append(passed, k)
-				}
-				next += d + 1
-				break
-			}
-		}
-		if old == nil {
-			old = b.pages[f]
-		}
 		pos := -1
 		if arts := b.site.Articles; i < len(arts) && p.Kind == render.KindArticle && p.Article == arts[i] { // Pages puts them first
 			pos = i
@@ -319,9 +296,6 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 		}
 		b.pages[f] = p
 		todo = append(todo, i)
-	}
-	for k := next; k < len(oldList); k++ {
-		passed = append(passed, k)
 	}
 	// The keyer holds every template's parts (the walk asked for each) and
 	// every article's keys but the moved ones': with those and the site's
@@ -341,7 +315,7 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 			changed = append(changed, f)
 		}
 	}
-	for _, k := range passed {
+	for _, k := range w.unmet() {
 		// Neither replaced by a page of the new site nor made one.
 		if f := oldFiles[k]; b.pages[f].Site != b.site {
 			delete(b.pages, f)
@@ -356,6 +330,47 @@ func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys,
 	// keys, and those whose arguments point at what changed are forgotten.
 	b.theme.renderer.KeepFragments(nil)
 	return changed, removed
+}
+
+// A pageWalk finds, for each page of a new list in turn, the page its file
+// had in the list before (files, list): among the next few of that list,
+// whose pages are in much the same order, or else in a map of pages by
+// file. The pages it passes over may be files no page has now.
+type pageWalk struct {
+	files  []string
+	list   []*render.Page
+	next   int   // in list, the first page not yet met or passed over
+	passed []int // in list, the pages passed over
+}
+
+// find returns p's file and the page of that file before, or nil.
+func (w *pageWalk) find(p *render.Page, pages map[string]*render.Page) (string, *render.Page) {
+	var f string
+	if w.next < len(w.list) && w.list[w.next] == p { // the same Page: the same file
+		f = w.files[w.next]
+	} else {
+		f = p.File()
+	}
+	for d := range min(4, len(w.list)-w.next) {
+		if w.files[w.next+d] == f {
+			for k := w.next; k < w.next+d; k++ {
+				w.passed = append(w.passed, k)
+			}
+			w.next += d + 1
+			return f, w.list[w.next-1]
+		}
+	}
+	return f, pages[f]
+}
+
+// unmet returns the places in the list before of the pages find did not
+// meet in order: those it passed over and those after the last it met.
+func (w *pageWalk) unmet() []int {
+	for k := w.next; k < len(w.list); k++ {
+		w.passed = append(w.passed, k)
+	}
+	w.next = len(w.list)
+	return w.passed
 }
 
 // liveArticles reports whether an ArticleID is the key of one of the

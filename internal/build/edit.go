@@ -541,18 +541,19 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 		}
 		moved[a] = true
 	}
+	for _, a := range added {
+		moved[a] = true
+	}
 	arts := slices.Concat(prev.Articles, added)
 	if len(deleted) > 0 {
 		arts = slices.DeleteFunc(arts, func(a *content.Article) bool { return slices.Contains(deleted, a) })
-		for _, a := range deleted {
-			moved[a] = true // its key forgotten
-		}
 	}
-	movedOrAdded := maps.Clone(changed) // as NewLike asks
-	for _, a := range added {
-		movedOrAdded[a] = true
+	// So far moved holds what NewLike asks: the articles not in prev and
+	// those whose slugs, dates or tags may differ.
+	b.site = site.NewLike(b.theme.cfg, arts, prev, moved)
+	for _, a := range deleted {
+		moved[a] = true // its key forgotten
 	}
-	b.site = site.NewLike(b.theme.cfg, arts, prev, movedOrAdded)
 	b.site.KeepRelated(prev)
 	for _, a := range b.site.Renamed() {
 		moved[a] = true
@@ -568,9 +569,6 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 	}
 	for a := range moved {
 		delete(known, a)
-	}
-	for _, a := range added {
-		moved[a] = true
 	}
 	return b.movePages(prev, known, moved)
 }

@@ -237,15 +237,7 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 				arts = append(arts, a)
 			}
 			// fresh makes a site of copies of the articles as they are now.
-			fresh := func() *Site {
-				copies := make([]*content.Article, len(arts))
-				for i, a := range arts {
-					c := *a
-					c.Tags = slices.Clone(a.Tags)
-					copies[i] = &c
-				}
-				return New(config.Default(), copies)
-			}
+			fresh := func() *Site { return New(config.Default(), copyArticles(arts)) }
 			added := 0
 			edits := []struct {
 				name string
@@ -375,12 +367,7 @@ func TestRelatedKeptAcrossAdds(t *testing.T) {
 			t.Fatalf("round %d: the related stories were not taken from the site before", round)
 		}
 		kept += len(arts) - s.rel.recomputed
-		copies := make([]*content.Article, len(arts))
-		for i, a := range arts {
-			c := *a
-			copies[i] = &c
-		}
-		want := New(config.Default(), copies)
+		want := New(config.Default(), copyArticles(arts))
 		for i, a := range s.Articles {
 			if got, w := sources(s.Related(a)), sources(want.Related(want.Articles[i])); !slices.Equal(got, w) {
 				t.Fatalf("round %d, %s: related %v, computed afresh %v", round, a.Source, got, w)

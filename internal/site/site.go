@@ -114,9 +114,9 @@ func (s *Site) Retag(changed map[*content.Article]bool) *Site {
 // same articles whose tags are much the same, in s's order when sameOrder
 // is set: an article whose tags have the slugs they had there finds its
 // tags through like's (by their place in like.Tags) instead of by slug,
-// and tags are sized after like's; with sameOrder, its articles are in
-// s's order. changed, when not nil, holds the articles whose tags may
-// differ from like's: the others have the slugs they had there.
+// and tags are sized after like's. changed, when not nil, holds the
+// articles whose tags may differ from like's: the others have the slugs
+// they had there.
 func (s *Site) indexTags(like *Site, sameOrder bool, changed map[*content.Article]bool) {
 	s.tagsAt = make([]int32, len(s.Articles)+1)
 	var byOld []*Tag // by place in like.Tags: the tag of s with its slug

@@ -153,12 +153,7 @@ func TestRetagMatchesNew(t *testing.T) {
 			edited = nil // any article may have changed
 		}
 		s = s.Retag(edited)
-		copies := make([]*content.Article, len(arts))
-		for i, a := range arts {
-			c := *a
-			copies[i] = &c
-		}
-		want := New(config.Default(), copies)
+		want := New(config.Default(), copyArticles(arts))
 		if got, w := describeTags(s), describeTags(want); got != w {
 			t.Fatalf("round %d: Retag gives\n%s\nNew gives\n%s", round, got, w)
 		}
@@ -196,17 +191,25 @@ func TestNewLikeMatchesNew(t *testing.T) {
 		if round%4 == 3 {
 			edited = nil // any article may have changed
 		}
-		copies := make([]*content.Article, len(arts)) // before either renames slugs in place
-		for i, a := range arts {
-			c := *a
-			copies[i] = &c
-		}
+		copies := copyArticles(arts) // before either renames slugs in place
 		s = NewLike(config.Default(), slices.Clone(s.Articles), s, edited)
 		want := New(config.Default(), copies)
 		if got, w := describeTags(s)+describeRelated(s)+describeURLs(s), describeTags(want)+describeRelated(want)+describeURLs(want); got != w {
 			t.Fatalf("round %d: NewLike gives\n%s\nNew gives\n%s", round, got, w)
 		}
 	}
+}
+
+// copyArticles returns copies of arts, their tags copied too, for a site
+// that shares nothing with one of arts.
+func copyArticles(arts []*content.Article) []*content.Article {
+	copies := make([]*content.Article, len(arts))
+	for i, a := range arts {
+		c := *a
+		c.Tags = slices.Clone(a.Tags)
+		copies[i] = &c
+	}
+	return copies
 }
 
 // describeURLs lists every article of s by source, in order, with its
