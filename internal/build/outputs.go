@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,14 +48,17 @@ type outputs struct {
 	// search index's documents with their keys and whether to make their
 	// files, searchCache the previous build's analyses and shards, and
 	// keepShard keeps a term shard of the previous build's index as it is
-	// (search.Options.Keep), by output path. The index's analyses and
-	// shards for the next build are left in newSearch.
+	// (search.Options.Keep), by output path, and prevDocFile gives a
+	// document file of that index (search.Options.PrevDocFile). The
+	// index's analyses and shards for the next build are left in
+	// newSearch.
 	skipFeed    func(dir string) bool
 	keepSitemap bool              // the sitemap's files are the previous build's: make only robots.txt
 	sitemapFile func(name string) // when not nil, told the name of each sitemap file made
 	docs        []search.Doc
 	searchCache *search.Cache
 	keepShard   func(name string) bool
+	prevDocFile func(name string) []byte
 	newSearch   *search.Cache
 }
 
@@ -241,13 +246,19 @@ func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 	if s.keepShard != nil {
 		opt.Keep = func(name string) bool { return s.keepShard(dir + name) }
 	}
-	var err error
-	_, s.newSearch, err = search.Index(ctx, docs, opt, s.searchCache, func(name string, data []byte) error { return emit(dir+name, data) })
+	opt.PrevDocFile = s.prevDocFile
+	stats, cache, err := search.Index(ctx, docs, opt, s.searchCache, func(name string, data []byte) error { return emit(dir+name, data) })
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
+	s.newSearch = cache
+	copiedSearchDocs.Add(int64(stats.CopiedDocs))
 	return nil
 }
+
+// copiedSearchDocs counts the search documents copied from the previous
+// build's files (search.Options.PrevDocFile), for tests.
+var copiedSearchDocs atomic.Int64
 
 // hasAsset reports whether the site's own or the default assets hold name.
 func (s *outputs) hasAsset(name string) bool {
@@ -381,10 +392,13 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 		plan.keys[rss], plan.keys[atom] = ks.feeds[i], ks.feeds[i]
 		plan.need = append(plan.need, f.arts...)
 	}
-	analyzed := map[[16]byte]bool{}
+	// An article the previous index analyzed whose document is in a file
+	// as that build left it needs no body for its document either: a
+	// file made again copies it from there (search.Options.PrevDocFile).
+	oldNumber := map[[16]byte]int{} // by search.Doc.Key
 	if plan.cache != nil {
-		for _, e := range plan.cache.Entries {
-			analyzed[e.Key] = true
+		for id, e := range plan.cache.Entries {
+			oldNumber[e.Key] = id
 		}
 	}
 	n := len(b.site.Articles)
@@ -396,11 +410,29 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 		if plan.docs[id].File {
 			plan.keys[name] = ks.docs[id]
 		}
-		if plan.docs[id].File || !analyzed[ks.analyses[i]] {
+		old, analyzed := oldNumber[ks.analyses[i]]
+		if !analyzed {
+			plan.need = append(plan.need, a)
+		} else if _, intact := w.prev[dir+search.DocFile(old)]; plan.docs[id].File && !intact {
 			plan.need = append(plan.need, a)
 		}
 	}
 	return plan
+}
+
+// prevDocFile returns the search document file name (relative to the
+// search page's folder) as the previous build left it, or nil when it is
+// not (search.Options.PrevDocFile).
+func (w *siteWriter) prevDocFile(name string) []byte {
+	rel := strings.TrimPrefix(render.SearchPath, "/") + name
+	if _, intact := w.prev[rel]; !intact {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join(w.dest, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil
+	}
+	return data
 }
 
 // makeExtras makes the files w.plan says to make and hands each to save,
@@ -419,7 +451,7 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 	}
 	var sitemapFiles sync.Map // names of the sitemap files made, keyed by plan.sitemapKey
 	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body,
-		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep,
+		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep, prevDocFile: w.prevDocFile,
 		keepSitemap: plan.keepSitemap, sitemapFile: func(name string) { sitemapFiles.Store(name, true) }}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		k, keyed := plan.keys[name]

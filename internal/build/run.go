@@ -243,10 +243,25 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 }
 
 // body returns an article's body, reading it back from the spill file when
-// the build keeps bodies there.
+// the build keeps bodies there, and reading its source again when it came
+// from the build cache without one and was not hydrated (a search
+// document the previous build's file was to give, whose copy there turned
+// out damaged). It is called from several goroutines at once.
 func (b *Builder) body(a *content.Article) (string, error) {
-	if s := b.sources[a.Source]; b.spill != nil && s != nil && s.spill != nil {
+	s := b.sources[a.Source]
+	switch {
+	case s == nil:
+	case b.spill != nil && s.spill != nil:
 		return b.spill.get(*s.spill)
+	case s.bodyless:
+		fresh, err := loadSources(context.Background(), []string{a.Source}, b.loader, "", nil, nil, nil)
+		if err != nil {
+			return "", err
+		}
+		if f := fresh[0]; f.hash != s.hash || f.art == nil {
+			return "", fmt.Errorf("content/%s changed while the site was being built; build again", a.Source)
+		}
+		return string(fresh[0].art.Body), nil
 	}
 	return string(a.Body), nil
 }

@@ -412,3 +412,55 @@ func TestSavedFragmentsMatchCleanBuild(t *testing.T) {
 		t.Errorf("a half-saved fragments file outlived a build: %v", err)
 	}
 }
+
+// TestRenumberedSearchDocuments: an edit that renumbers the search
+// documents (an old article made the newest) makes their files again from
+// the previous build's, copying every document but the edited one's,
+// with a clean build's bytes. A document file changed in place since, its
+// stamp kept, gives only the documents it still holds soundly; the others'
+// bodies are read from their sources.
+func TestRenumberedSearchDocuments(t *testing.T) {
+	n := 2*search.DocsPerFile + 6
+	root := agedSite(t, n)
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	redate := func(date string) siteEdit {
+		return siteEdit{"story 0 dated " + date, func(t *testing.T, root string) []string {
+			writeSiteFile(t, root, "content/00/story-000.md", testArticle("Story number 0", date,
+				[]string{"Iraq", "Economy"}, "Body of story 0.\n\nA second paragraph."))
+			return []string{"content/00/story-000.md"}
+		}, 0, indexPath}
+	}
+	copied := copiedSearchDocs.Load()
+	checkBuilds(t, root, dest, readTree(t, dest), []siteEdit{redate("2024-06-01")})
+	if got := copiedSearchDocs.Load() - copied; got != int64(n-1) {
+		t.Errorf("%d search documents copied, want %d: all but the edited one", got, n-1)
+	}
+
+	// Document 70 made to say it is 71, in place: same size, same stamp.
+	p := filepath.Join(dest, "search", filepath.FromSlash(search.DocFile(70)))
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(`{"n":70,`)) {
+		t.Fatalf("%s holds no document 70", p)
+	}
+	if err := os.WriteFile(p, bytes.Replace(data, []byte(`{"n":70,`), []byte(`{"n":71,`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	copied = copiedSearchDocs.Load()
+	checkBuilds(t, root, dest, readTree(t, dest), []siteEdit{redate("2024-01-01")})
+	if got := copiedSearchDocs.Load() - copied; got != int64(n-2) {
+		t.Errorf("%d search documents copied, want %d: all but the edited one and the damaged one", got, n-2)
+	}
+}

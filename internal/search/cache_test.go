@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -274,4 +275,100 @@ func readDoc(t *testing.T, files map[string][]byte, id, n int) docJSON {
 		t.Fatalf("document %d says it is %d", id, d.ID)
 	}
 	return d
+}
+
+// TestRenumberedDocumentsCopied: when articles added, deleted or moved in
+// date order renumber the documents after them, their files are made
+// again from the previous index's files (Options.PrevDocFile), reading
+// only the bodies of the articles not in the Cache, with the bytes of an
+// index made from scratch. A previous file that is not at hand, damaged,
+// or whose document does not carry the number the Cache gives it is not
+// used for that document.
+func TestRenumberedDocumentsCopied(t *testing.T) {
+	ctx := context.Background()
+	all := func(int) bool { return true }
+	arts := testArticles(3*DocsPerFile + 10)
+	prevDocs := docKeys(arts, all)
+	before, emit := collect()
+	_, cache, err := Index(ctx, prevDocs, Options{BasePath: "/news/"}, nil, emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldNumber := map[[16]byte]int{}
+	for i, d := range prevDocs {
+		oldNumber[d.Key] = i
+	}
+
+	// The last article moved to the front (a new date), one deleted in
+	// the second file, one added in the third.
+	moved := *arts[len(arts)-1]
+	moved.Date = arts[0].Date.AddDate(1, 0, 0)
+	added := *arts[150]
+	added.Source, added.Slug, added.Body = "s/new.md", "new", "<p>Quasar harbours.</p>"
+	arts = append(slices.Delete(arts[:len(arts)-1], 90, 91), &moved, &added)
+	content.SortByDate(arts)
+	want, emitWant := collect()
+	if _, err := Write(ctx, arts, Options{BasePath: "/news/"}, emitWant); err != nil {
+		t.Fatal(err)
+	}
+
+	damaged := func(name string, edit func([]byte) []byte) map[string][]byte {
+		files := maps.Clone(before)
+		files[name] = edit(slices.Clone(files[name]))
+		return files
+	}
+	for _, c := range []struct {
+		name  string
+		files map[string][]byte // the previous index's, as PrevDocFile gives them; nil: no PrevDocFile
+		not   func(old int) bool
+	}{
+		{"no previous files", nil, func(int) bool { return true }},
+		{"all at hand", before, func(int) bool { return false }},
+		{"one gone", damaged(docFile(0), func([]byte) []byte { return nil }), func(old int) bool { return old < DocsPerFile }},
+		{"one cut short", damaged(docFile(DocsPerFile), func(b []byte) []byte { return b[:len(b)-1] }),
+			func(old int) bool { return old/DocsPerFile == 1 }},
+		{"one document renumbered in place", damaged(docFile(2*DocsPerFile), func(b []byte) []byte {
+			return bytes.Replace(b, []byte(`{"n":130,`), []byte(`{"n":131,`), 1)
+		}), func(old int) bool { return old == 130 }},
+		{"a header that is not one", damaged(docFile(3*DocsPerFile), func(b []byte) []byte {
+			binary.LittleEndian.PutUint32(b, 3)
+			return b
+		}), func(old int) bool { return old >= 3*DocsPerFile }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var read atomic.Int64
+			opt := Options{BasePath: "/news/", Body: func(a *content.Article) (string, error) {
+				read.Add(1)
+				return string(a.Body), nil
+			}}
+			if c.files != nil {
+				opt.PrevDocFile = func(name string) []byte { return c.files[name] }
+			}
+			got, emit := collect()
+			stats, _, err := Index(ctx, docKeys(arts, all), opt, cache, emit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			copied := 0
+			for _, d := range docKeys(arts, all) {
+				if old, ok := oldNumber[d.Key]; ok && !c.not(old) {
+					copied++
+				}
+			}
+			if copied < len(arts)-2-DocsPerFile && c.files != nil {
+				t.Fatalf("the test copies %d documents of %d", copied, len(arts))
+			}
+			if stats.CopiedDocs != copied || int(read.Load()) != len(arts)-copied {
+				t.Errorf("%d documents copied, %d bodies read; want %d and %d", stats.CopiedDocs, read.Load(), copied, len(arts)-copied)
+			}
+			for name := range want {
+				if !bytes.Equal(got[name], want[name]) {
+					t.Errorf("%s differs from the index made from scratch", name)
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%d files, want %d", len(got), len(want))
+			}
+		})
+	}
 }

@@ -66,6 +66,17 @@ type Options struct {
 	// emitted, and false when it cannot (the file is gone or changed),
 	// and the shard is made and emitted.
 	Keep func(name string) bool
+
+	// PrevDocFile, when not nil, returns a document file of the previous
+	// index (the one whose Cache Index is given), name as DocFile gives
+	// it, with the bytes that index emitted, or nil when it cannot (the
+	// file is gone or changed). A document file made again takes each of
+	// its documents whose analysis comes from the Cache from the
+	// previous index's file, renumbered, instead of reading its body:
+	// an article added, deleted or moved in date order renumbers every
+	// document after it, and their files are made again without reading
+	// any of their bodies. It is called from several goroutines at once.
+	PrevDocFile func(name string) []byte
 }
 
 // Stats say what Write produced, in bytes as written (uncompressed).
@@ -79,6 +90,7 @@ type Stats struct {
 	ShardBytes    int64 // all term shards together
 	MaxShard      int   // the largest term shard
 	DocFiles      int   // document files (groups of DocsPerFile articles) made
+	CopiedDocs    int   // documents of those files taken from the previous index's (Options.PrevDocFile)
 	DocBytes      int64 // the document files made, together
 	InvertPasses  int   // passes over every entry to gather the postings of the shards made
 }
@@ -218,9 +230,9 @@ type indexer struct {
 	opt      Options
 	n        int // documents
 	dict     *dictionary
-	cached   map[[16]byte]*Entry
-	entries  []Entry   // by document
-	docLen   []float32 // weighted length of each document
+	cached   map[[16]byte]int // the previous index's document number of each Entry.Key
+	entries  []Entry          // by document
+	docLen   []float32        // weighted length of each document
 	stats    Stats
 	df       []int32  // documents of each term, by id
 	shards   []Shard  // the term shards made or kept
@@ -239,10 +251,10 @@ func (ix *indexer) useCache(c *Cache) {
 	for i, t := range c.Terms {
 		ix.dict.ids[t] = uint32(i)
 	}
-	ix.cached = make(map[[16]byte]*Entry, len(c.Entries))
-	for i := range c.Entries {
-		if e := &c.Entries[i]; e.Key != ([16]byte{}) {
-			ix.cached[e.Key] = e
+	ix.cached = make(map[[16]byte]int, len(c.Entries))
+	for i, e := range c.Entries {
+		if e.Key != ([16]byte{}) {
+			ix.cached[e.Key] = i
 		}
 	}
 }
@@ -326,9 +338,11 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 	ix.entries = make([]Entry, len(docs))
 	ix.docSums = make([]uint64, len(docs))
 	fresh := make([]bool, batch)            // analyzed now, not taken from the cache
+	copied := make([]bool, batch)           // document copied from the previous index's file
 	sizes := make([]int, batch/DocsPerFile) // of each file made in the batch; -1: not made
 	bufs := make([]bytes.Buffer, runtime.GOMAXPROCS(0))
 	ans := make([]*analyzer, len(bufs))
+	prevs := make([]prevDocs, len(bufs))
 	for w := range ans {
 		ans[w] = newAnalyzer(ix.dict)
 	}
@@ -345,7 +359,7 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 				defer wg.Done()
 				for f := lo + w*DocsPerFile; f < hi && errs[w] == nil; f += len(errs) * DocsPerFile {
 					end := min(f+DocsPerFile, hi)
-					sizes[(f-lo)/DocsPerFile], errs[w] = ix.addFile(f, docs[f:end], fresh[f-lo:end-lo], ans[w], &bufs[w], emit)
+					sizes[(f-lo)/DocsPerFile], errs[w] = ix.addFile(f, docs[f:end], fresh[f-lo:end-lo], copied[f-lo:end-lo], ans[w], &prevs[w], &bufs[w], emit)
 				}
 			}()
 		}
@@ -359,6 +373,10 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 			if fresh[i-lo] {
 				ix.stats.Analyzed++
 				fresh[i-lo] = false
+			}
+			if copied[i-lo] {
+				ix.stats.CopiedDocs++
+				copied[i-lo] = false
 			}
 			ix.docLen[i] = ix.entries[i].Length
 			ix.docSums[i] = ix.entries[i].Sum
@@ -383,24 +401,31 @@ func (ix *indexer) addAll(ctx context.Context, docs []Doc, emit func(string, []b
 // addFile analyzes the documents of one document file, first to
 // first+len(docs)-1, that the cache does not have, and makes the file
 // when any of them asks for it. It returns the file's size, or -1 when it
-// was not made.
+// was not made. copied reports the documents taken from the previous
+// index's files (see Options.PrevDocFile), prev is the worker's reader of
+// those.
 //
 // A document file is a header of len(docs) little-endian uint32s, the
 // offset in the file where each document ends, then the documents, each a
 // JSON object and a newline; the first starts right after the header.
-func (ix *indexer) addFile(first int, docs []Doc, fresh []bool, an *analyzer, buf *bytes.Buffer, emit func(string, []byte) error) (int, error) {
+func (ix *indexer) addFile(first int, docs []Doc, fresh, copied []bool, an *analyzer, prev *prevDocs, buf *bytes.Buffer, emit func(string, []byte) error) (int, error) {
 	made := slices.ContainsFunc(docs, func(d Doc) bool { return d.File })
 	buf.Reset()
 	if made {
 		buf.Write(make([]byte, 4*len(docs)))
 	}
 	for j, d := range docs {
-		text, err := ix.analyzeDoc(first+j, d, made, an, &fresh[j])
+		text, was, err := ix.analyzeDoc(first+j, d, made, an, prev, &fresh[j])
 		if err != nil {
 			return 0, err
 		}
 		if made {
-			ix.appendDoc(buf, first+j, d.Article, text)
+			if was != nil {
+				appendRenumbered(buf, first+j, was)
+				copied[j] = true
+			} else {
+				ix.appendDoc(buf, first+j, d.Article, text)
+			}
 			binary.LittleEndian.PutUint32(buf.Bytes()[4*j:], uint32(buf.Len()))
 		}
 	}
@@ -414,28 +439,104 @@ func (ix *indexer) addFile(first int, docs []Doc, fresh []bool, an *analyzer, bu
 }
 
 // analyzeDoc puts document i's entry in ix.entries[i], from the cache if
-// it has a sound one, else analyzing it and reporting so in fresh, and
-// returns its body text when the analysis or its document file (file)
-// needs it.
-func (ix *indexer) analyzeDoc(i int, d Doc, file bool, an *analyzer, fresh *bool) ([]byte, error) {
-	e, cached := ix.cached[d.Key]
-	cached = cached && d.Key != [16]byte{} && an.take(e, len(ix.prev.Terms))
+// it has a sound one, else analyzing it and reporting so in fresh. When
+// its document file is made (file), it returns the document as the
+// previous index's file holds it (see prevDocs.doc) when the entry came
+// from the cache and that file is at hand, else its body text; it returns
+// the body text too when the analysis needs it.
+func (ix *indexer) analyzeDoc(i int, d Doc, file bool, an *analyzer, prev *prevDocs, fresh *bool) (text, was []byte, err error) {
+	old, cached := ix.cached[d.Key]
+	cached = cached && d.Key != [16]byte{} && an.take(&ix.prev.Entries[old], len(ix.prev.Terms))
 	if cached {
-		ix.entries[i] = *e
+		ix.entries[i] = ix.prev.Entries[old]
 		if !file {
-			return nil, nil
+			return nil, nil, nil
+		}
+		if was := prev.doc(ix, old); was != nil {
+			return nil, was, nil
 		}
 	}
 	body, err := ix.opt.Body(d.Article)
 	if err != nil {
-		return nil, fmt.Errorf("reading the body of %s: %w", d.Article.Source, err)
+		return nil, nil, fmt.Errorf("reading the body of %s: %w", d.Article.Source, err)
 	}
 	an.text = appendPlainText(an.text[:0], body)
 	if !cached {
 		ix.entries[i], *fresh = an.analyze(d.Key, d.Article, an.text), true
 		ix.entries[i].Sum = ix.docSum(d.Article)
 	}
-	return an.text, nil
+	return an.text, nil, nil
+}
+
+// A prevDocs reads one worker's documents from the previous index's
+// document files (Options.PrevDocFile), keeping the last two files read:
+// the documents of a file made again come, renumbered by an article
+// added, deleted or moved before them, from one or two files.
+type prevDocs struct {
+	file [2]int      // the file numbers held, +1 (0: none)
+	docs [2][][]byte // their documents, each from its opening brace to its newline
+	next int         // the slot to fill next
+}
+
+// doc returns document id of the previous index from its file, without
+// its number: what follows `{"n":id` in its JSON, up to and including its
+// newline. It returns nil when the file is not at hand or not a document
+// file of DocsPerFile documents (or fewer, the last) whose document id
+// carries that number.
+func (p *prevDocs) doc(ix *indexer, id int) []byte {
+	if ix.opt.PrevDocFile == nil {
+		return nil
+	}
+	f := id / DocsPerFile
+	k := slices.Index(p.file[:], f+1)
+	if k < 0 {
+		k, p.next = p.next, 1-p.next
+		p.file[k] = f + 1
+		n := min(DocsPerFile, len(ix.prev.Entries)-f*DocsPerFile)
+		p.docs[k] = splitDocFile(ix.opt.PrevDocFile(docFile(id)), n)
+	}
+	docs := p.docs[k]
+	if docs == nil {
+		return nil
+	}
+	d := docs[id%DocsPerFile]
+	var prefix [32]byte
+	open := strconv.AppendInt(append(prefix[:0], `{"n":`...), int64(id), 10)
+	if !bytes.HasPrefix(d, open) || len(d) == len(open) || d[len(open)] != ',' {
+		return nil
+	}
+	return d[len(open):]
+}
+
+// splitDocFile returns the n documents of a document file (see addFile),
+// or nil when data is not one: a header of n ascending end offsets, the
+// last at the end of data, and documents that open with a brace and end
+// with a newline.
+func splitDocFile(data []byte, n int) [][]byte {
+	if n <= 0 || len(data) < 4*n {
+		return nil
+	}
+	docs := make([][]byte, n)
+	start := 4 * n
+	for i := range docs {
+		end := int(binary.LittleEndian.Uint32(data[4*i:]))
+		if end < start+2 || end > len(data) || data[start] != '{' || data[end-1] != '\n' {
+			return nil
+		}
+		docs[i], start = data[start:end], end
+	}
+	if start != len(data) {
+		return nil
+	}
+	return docs
+}
+
+// appendRenumbered appends document id to buf as the previous index's
+// document was, which rest holds without its number (prevDocs.doc).
+func appendRenumbered(buf *bytes.Buffer, id int, rest []byte) {
+	var open [32]byte
+	buf.Write(strconv.AppendInt(append(open[:0], `{"n":`...), int64(id), 10))
+	buf.Write(rest)
 }
 
 // docSum hashes what document d's file shows of it but its text, for the
