@@ -164,19 +164,31 @@ func (sw *shardWriter) planReuse(avgLen float64) {
 	for k, s := range old {
 		keep[k] = s.MinAvg <= avgLen && avgLen <= s.MaxAvg
 	}
-	// The shard whose range holds term t: the last whose first term is
-	// not after t (shard 0 for terms before the first).
+	// The shard whose range holds each term in use, by position and by
+	// term id, in one pass over both in order; the terms no longer in use
+	// by search: the last shard whose first term is not after the term's
+	// (shard 0 for terms before the first).
 	terms := ix.dict.terms
+	sw.oldShard = make([]int32, len(sw.order))
+	byID := make([]int32, len(terms))
+	k := 0
+	for p, id := range sw.order {
+		for k+1 < len(old) && terms[id] >= old[k+1].First {
+			k++
+		}
+		sw.oldShard[p], byID[id] = int32(k), int32(k)
+	}
 	shardOf := func(id uint32) int {
+		if sw.df[id] > 0 {
+			return int(byID[id])
+		}
 		t := terms[id]
 		return max(0, sort.Search(len(old), func(k int) bool { return old[k].First > t })-1)
 	}
-	dirty, bounds, ok := sw.changedTerms()
+	dirty, bounds, ok := sw.changedTerms(shardOf, keep)
 	if !ok {
+		sw.oldShard = nil
 		return // a damaged cache: make every shard
-	}
-	for id := range dirty {
-		keep[shardOf(id)] = false
 	}
 	// A shard that keeps its bytes keeps them for average lengths that
 	// leave its new impacts as they are too.
@@ -195,14 +207,6 @@ func (sw *shardWriter) planReuse(avgLen float64) {
 		}
 	}
 	sw.old, sw.keep = old, keep
-	sw.oldShard = make([]int32, len(sw.order))
-	k := 0
-	for p, id := range sw.order {
-		for k+1 < len(old) && terms[id] >= old[k+1].First {
-			k++
-		}
-		sw.oldShard[p] = int32(k)
-	}
 }
 
 // An impactBound is the impact a changed document has for a term whose
@@ -215,18 +219,40 @@ type impactBound struct {
 
 // changedTerms compares the entries of the documents whose entry changed
 // (by number) with the previous index's and returns the terms whose shard
-// entry they change: a term one of them gained or lost, or has with
-// another frequency, or whose impact in one of them (its length changed)
-// rounds to another byte. For the other terms of those documents it
-// returns their impacts, which bound the shards kept like any other. ok is
-// false when the previous index's entries are damaged.
-func (sw *shardWriter) changedTerms() (dirty map[uint32]bool, bounds []impactBound, ok bool) {
+// entry they change (dirty, by term id): a term one of them gained or
+// lost, or has with another frequency, or whose impact in one of them (its
+// length changed) rounds to another byte; it marks their shards (shardOf)
+// not kept in keep. For the other terms of those documents it returns
+// their impacts, which bound the shards kept like any other. It stops
+// early once no shard is kept: an edit that renumbers many documents (an
+// article added, deleted or moved in date order) changes nearly every
+// term's postings. ok is false when the previous index's entries are
+// damaged.
+func (sw *shardWriter) changedTerms(shardOf func(uint32) int, keep []bool) (dirty []bool, bounds []impactBound, ok bool) {
 	ix, sc := sw.ix, sw.sc
 	prev := ix.prev
 	terms := ix.dict.terms
-	dirty = map[uint32]bool{}
-	before := map[uint32]uint32{}
+	kept := 0
+	for _, k := range keep {
+		if k {
+			kept++
+		}
+	}
+	dirty = make([]bool, len(terms))
+	mark := func(id uint32) {
+		if !dirty[id] {
+			dirty[id] = true
+			if k := shardOf(id); keep[k] {
+				keep[k] = false
+				kept--
+			}
+		}
+	}
+	var before []uint32 // the previous entry's term ids and frequencies, in pairs
 	for i, e := range ix.entries {
+		if kept == 0 {
+			return dirty, nil, true
+		}
 		o := &prev.Entries[i]
 		if o.Key == e.Key && e.Key != ([16]byte{}) {
 			continue
@@ -234,17 +260,20 @@ func (sw *shardWriter) changedTerms() (dirty map[uint32]bool, bounds []impactBou
 		if !validEntry(o.Terms, len(terms)) {
 			return nil, nil, false
 		}
-		clear(before)
+		before = before[:0]
 		for id, tf2 := range pairs(o.Terms) {
-			before[id] = tf2
+			before = append(before, id, tf2)
 		}
 		oldNorm, newNorm := sc.lengthNorm(o.Length), sc.lengthNorm(e.Length)
+		j := 0 // the next pair of before; both go by ascending term id
 		for id, tf2 := range pairs(e.Terms) {
-			was, had := before[id]
-			delete(before, id)
+			for ; j < len(before) && before[j] < id; j += 2 { // lost
+				mark(before[j])
+			}
+			had := j < len(before) && before[j] == id
 			switch {
-			case !had || was != tf2:
-				dirty[id] = true
+			case !had || before[j+1] != tf2:
+				mark(id)
 			case strings.HasPrefix(terms[id], "#"): // a filter: no impacts
 			default:
 				termIDF := idf(ix.n, int(sw.df[id]))
@@ -252,14 +281,17 @@ func (sw *shardWriter) changedTerms() (dirty map[uint32]bool, bounds []impactBou
 				q0, _ := sc.impactOf(termIDF, tf, oldNorm)
 				q, x := sc.impactOf(termIDF, tf, newNorm)
 				if q != q0 {
-					dirty[id] = true
+					mark(id)
 				} else {
 					bounds = append(bounds, impactBound{id, q, x})
 				}
 			}
+			if had {
+				j += 2
+			}
 		}
-		for id := range before { // lost
-			dirty[id] = true
+		for ; j < len(before); j += 2 { // lost
+			mark(before[j])
 		}
 	}
 	return dirty, bounds, true

@@ -123,6 +123,7 @@ func sameSite(t *testing.T, what string, got, want site) {
 // an index made from scratch; and a body edit keeps most shards.
 func TestShardsKeptAfterEdits(t *testing.T) {
 	opt := Options{ShardBytes: 400, TopK: 30}
+	var terms []string // the dictionary of the index before the edit
 	edits := []struct {
 		name string
 		edit func(arts []*content.Article, i int) []*content.Article
@@ -158,6 +159,18 @@ func TestShardsKeptAfterEdits(t *testing.T) {
 			arts[i] = &a
 			return arts
 		}, false},
+		// A word an article has once, in its body, replaced by another of
+		// its words, far from it in the dictionary: the article's length
+		// is as it was, and the first word's shard changes by the posting
+		// it loses alone. The word is the first of the article's body, or
+		// its last term in the index's dictionary (the last an entry
+		// lists).
+		{"a word dropped", func(arts []*content.Article, i int) []*content.Article {
+			return dropWord(t, arts, i, nil)
+		}, true},
+		{"its last term dropped", func(arts []*content.Article, i int) []*content.Article {
+			return dropWord(t, arts, i, terms)
+		}, true},
 		{"long body", func(arts []*content.Article, i int) []*content.Article {
 			a := *arts[i]
 			a.Body += template.HTML("<p>" + strings.Repeat("lengthy ", 3000) + "</p>")
@@ -187,6 +200,7 @@ func TestShardsKeptAfterEdits(t *testing.T) {
 	_, cache, _ := indexAgain(t, arts, opt, site{}, nil, nil)
 	for round := range 2 {
 		for j, e := range edits {
+			terms = cache.Terms
 			arts = e.edit(slices.Clone(arts), (37*j+11*round)%len(arts))
 			got, next, kept := indexAgain(t, arts, opt, prev, cache, nil)
 			want := fresh(t, arts, opt)
@@ -327,4 +341,43 @@ func TestDamagedCacheEntries(t *testing.T) {
 	if st.Analyzed != 2 {
 		t.Errorf("analyzed %d articles, want the 2 whose cached analyses are damaged", st.Analyzed)
 	}
+}
+
+// dropWord replaces a word that the article at i or one after it has once,
+// in its body, with another of its body's words that starts with another
+// letter. With terms, the dictionary of an index of arts, the word is the
+// article's last term in it; else the first such word of its body.
+func dropWord(t *testing.T, arts []*content.Article, i int, terms []string) []*content.Article {
+	t.Helper()
+	id := map[string]int{}
+	for n, term := range terms {
+		id[term] = n
+	}
+	for k := range arts {
+		a := *arts[(i+k)%len(arts)]
+		all := strings.Fields(a.Title + " " + a.Summary + " " + string(a.Body))
+		for _, tag := range a.Tags {
+			all = append(all, strings.Fields(tag.Name)...)
+			all = append(all, tagTerm(tag.Slug))
+		}
+		body := strings.Fields(strings.NewReplacer("<p>", " ", "</p>", " ").Replace(string(a.Body)))
+		if terms != nil {
+			last := slices.MaxFunc(all, func(v, w string) int { return id[strings.ToLower(v)] - id[strings.ToLower(w)] })
+			body = slices.DeleteFunc(slices.Clone(body), func(w string) bool { return w != last })
+		}
+		for _, w := range body {
+			if strings.Count(" "+strings.Join(all, " ")+" ", " "+w+" ") != 1 {
+				continue
+			}
+			for _, v := range strings.Fields(strings.NewReplacer("<p>", " ", "</p>", " ").Replace(string(a.Body))) {
+				if v[0] != w[0] {
+					a.Body = template.HTML(strings.Replace(string(a.Body), w, v, 1))
+					arts[(i+k)%len(arts)] = &a
+					return arts
+				}
+			}
+		}
+	}
+	t.Fatal("no article has a word of its own")
+	return arts
 }
