@@ -5,10 +5,12 @@ import (
 	"encoding/binary"
 	"hash/fnv"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // A Shard describes one term shard of an index for the next index made
@@ -144,6 +146,14 @@ type shardWriter struct {
 	group    []uint32
 	starts   []int
 	postings []posting
+
+	// The entries made ahead (see entry): batch[i] is the entry of the
+	// term at position batchAt+i. Each worker makes them with a scorer of
+	// its own into an arena of its own, which the next batch reuses.
+	batchAt int
+	batch   []termEntry
+	scorers []*scorer
+	arenas  [][]byte
 }
 
 // planReuse decides which shards of the previous index may be kept: none
@@ -312,15 +322,11 @@ func (sw *shardWriter) run(ctx context.Context) error {
 		var shard []byte
 		sw.sc.startShard()
 		for {
-			id := sw.order[p]
-			if sw.slot[id] == 0 {
-				sw.invert(p)
-			}
-			i := sw.slot[id] - 1
-			size := len(shard)
-			shard = sw.sc.appendTerm(shard, ix.dict.terms[id], sw.postings[sw.starts[i]:sw.starts[i]+int(sw.df[id])])
+			e := sw.entry(p)
+			shard = append(shard, e.data...)
+			sw.sc.up, sw.sc.down = min(sw.sc.up, e.up), min(sw.sc.down, e.down)
 			p++
-			if p == len(sw.order) || cutAfter(ix.dict.terms[id], len(shard)-size, len(shard), ix.opt.ShardBytes) {
+			if p == len(sw.order) || cutAfter(ix.dict.terms[sw.order[p-1]], len(e.data), len(shard), ix.opt.ShardBytes) {
 				break
 			}
 		}
@@ -332,6 +338,91 @@ func (sw *shardWriter) run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// A termEntry is one term's entry in a shard (scorer.appendTerm), and how
+// far it lets the average document length move (scorer.up and down).
+type termEntry struct {
+	data     []byte
+	up, down float64
+}
+
+// entryBatch bounds the terms whose entries are made together.
+const entryBatch = 2048
+
+// entry returns the entry of the term at position p. Entries are made
+// ahead on all cores, for a run of positions from p whose postings one
+// inversion holds, up to the next position where a shard of the previous
+// index that may be kept starts (see tryKeep): every entry made is then
+// taken, in order, before the next run is made.
+func (sw *shardWriter) entry(p int) termEntry {
+	if p < sw.batchAt || p >= sw.batchAt+len(sw.batch) {
+		sw.makeEntries(p)
+	}
+	return sw.batch[p-sw.batchAt]
+}
+
+// makeEntries makes the entries of the run of terms from position p (see
+// entry) into sw.batch.
+func (sw *shardWriter) makeEntries(p int) {
+	ix := sw.ix
+	if sw.slot[sw.order[p]] == 0 {
+		sw.invert(p)
+	}
+	end := p + 1
+	for end < len(sw.order) && end-p < entryBatch && sw.slot[sw.order[end]] != 0 && !sw.keepable(end) {
+		end++
+	}
+	if sw.scorers == nil {
+		sw.scorers = make([]*scorer, runtime.GOMAXPROCS(0))
+		sw.arenas = make([][]byte, len(sw.scorers))
+		for w := range sw.scorers {
+			sc := *sw.sc // its settings and norms; scratch of its own
+			sc.docs, sc.deltas, sc.bm, sc.imps, sc.raw, sc.topImpacts, sc.topDocs, sc.topKept = nil, nil, nil, nil, nil, nil, nil, nil
+			sw.scorers[w] = &sc
+		}
+	}
+	sw.batchAt, sw.batch = p, slices.Grow(sw.batch[:0], end-p)[:end-p]
+	var next atomic.Int64 // the next position to take, from p; taken in chunks, as terms differ a lot in cost
+	const chunk = 16
+	work := func(w int) {
+		sc, arena := sw.scorers[w], sw.arenas[w][:0]
+		for {
+			lo := p + int(next.Add(chunk)) - chunk
+			if lo >= end {
+				break
+			}
+			for q := lo; q < min(lo+chunk, end); q++ {
+				id := sw.order[q]
+				i := sw.slot[id] - 1
+				start := len(arena)
+				sc.startShard()
+				arena = sc.appendTerm(arena, ix.dict.terms[id], sw.postings[sw.starts[i]:sw.starts[i]+int(sw.df[id])])
+				sw.batch[q-p] = termEntry{arena[start:len(arena):len(arena)], sc.up, sc.down}
+			}
+		}
+		sw.arenas[w] = arena
+	}
+	if end-p <= chunk {
+		work(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < len(sw.scorers); w++ {
+		wg.Go(func() { work(w) })
+	}
+	work(0)
+	wg.Wait()
+}
+
+// keepable reports whether a shard of the previous index that may be kept
+// starts at position p: where tryKeep may keep one.
+func (sw *shardWriter) keepable(p int) bool {
+	if sw.old == nil {
+		return false
+	}
+	k := sw.oldShard[p]
+	return sw.keep[k] && sw.old[k].First == sw.ix.dict.terms[sw.order[p]]
 }
 
 // tryKeep keeps the previous index's shard that would be made next, from
