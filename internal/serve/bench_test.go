@@ -46,6 +46,7 @@ func BenchmarkRebuildAfterEdit(b *testing.B) {
 	if _, err := os.Stat(filepath.Join(root, "content")); err != nil {
 		b.Skipf("no site at %s: generate one with gencorpus.py (see the doc comment) or set SITEGEN_BENCH_SITE", root)
 	}
+	defer tuneGC()() // as Run does for sitegen serve
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now()

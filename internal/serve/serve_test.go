@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -964,4 +965,26 @@ func TestDeferredPageThatFailsIsAnError(t *testing.T) {
 	}
 	p.writeAtomic("content/posts/harbour.md", article("Harbour reopens after storm", "2024-05-02", "Ports", "One tag again."))
 	p.waitContains(page, "One tag again.")
+}
+
+// TestTuneGC: a preview process collects at gcPercent unless GOGC says
+// otherwise, and the target before comes back when asked.
+func TestTuneGC(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	t.Setenv("GOGC", "")
+	restore := tuneGC()
+	if got := debug.SetGCPercent(gcPercent); got != gcPercent {
+		t.Errorf("GC target %d after tuneGC, want %d", got, gcPercent)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC target %d after restoring, want 100", got)
+	}
+	t.Setenv("GOGC", "300")
+	debug.SetGCPercent(300)
+	tuneGC()()
+	if got := debug.SetGCPercent(100); got != 300 {
+		t.Errorf("GC target %d with GOGC=300, want 300 left alone", got)
+	}
 }
