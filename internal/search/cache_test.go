@@ -372,3 +372,73 @@ func TestRenumberedDocumentsCopied(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPrevDocFile: whatever bytes stand in for one of the previous index's
+// document files, an index made from the Cache with them renumbers its
+// documents without failing, into the bytes of an index made from scratch
+// but for documents that file gave: each of those is a document of the
+// file as given, under its new number. (PrevDocFile promises the bytes the
+// previous index emitted; a file changed in place is the caller's to
+// notice, as the build does by its stamp. What the index checks, the
+// header, the number in each document, it must check without failing.)
+func FuzzPrevDocFile(f *testing.F) {
+	ctx := context.Background()
+	all := func(int) bool { return true }
+	arts := testArticles(2*DocsPerFile + 5)
+	before, emit := collect()
+	_, cache, err := Index(ctx, docKeys(arts, all), Options{}, nil, emit)
+	if err != nil {
+		f.Fatal(err)
+	}
+	// The oldest article made the newest: every document renumbered, by
+	// one, so that documents 64-127 (file 1) become 65-128.
+	moved := *arts[len(arts)-1]
+	moved.Date = arts[0].Date.AddDate(1, 0, 0)
+	arts = append([]*content.Article{&moved}, arts[:len(arts)-1]...)
+	want, emit := collect()
+	if _, err := Write(ctx, arts, Options{}, emit); err != nil {
+		f.Fatal(err)
+	}
+	genuine := before[docFile(DocsPerFile)]
+	f.Add(genuine)
+	f.Add(before[docFile(0)])
+	f.Add([]byte{})
+	f.Add(bytes.Replace(genuine, []byte(`{"n":70,`), []byte(`{"n":7,`), 1))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		opt := Options{PrevDocFile: func(name string) []byte {
+			if name == docFile(DocsPerFile) {
+				return data
+			}
+			return before[name]
+		}}
+		got, emit := collect()
+		if _, _, err := Index(ctx, docKeys(arts, all), opt, cache, emit); err != nil {
+			t.Fatal(err)
+		}
+		for name := range want {
+			if name == docFile(DocsPerFile) || name == docFile(2*DocsPerFile) {
+				continue // may hold documents of data: checked below
+			}
+			if !bytes.Equal(got[name], want[name]) {
+				t.Errorf("%s differs from the index made from scratch", name)
+			}
+		}
+		if bytes.Equal(data, genuine) && !maps.EqualFunc(got, want, bytes.Equal) {
+			t.Error("the previous index's own file gave another index than one made from scratch")
+		}
+		for _, first := range []int{DocsPerFile, 2 * DocsPerFile} {
+			n := min(DocsPerFile, len(arts)-first)
+			docs, fresh := splitDocFile(got[docFile(first)], n), splitDocFile(want[docFile(first)], n)
+			if docs == nil {
+				t.Fatalf("%s is not a document file", docFile(first))
+			}
+			for i, d := range docs {
+				open := fmt.Sprintf(`{"n":%d,`, first+i)
+				was := fmt.Sprintf(`{"n":%d,`, first+i-1)
+				if !bytes.Equal(d, fresh[i]) && !(bytes.HasPrefix(d, []byte(open)) && bytes.Contains(data, append([]byte(was), d[len(open):]...))) {
+					t.Errorf("document %d is neither the one made from scratch nor one of the file given:\n%s", first+i, d)
+				}
+			}
+		}
+	})
+}
