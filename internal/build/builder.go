@@ -469,6 +469,28 @@ func (b *Builder) Files() []string {
 	return append([]string(nil), b.files...)
 }
 
+// Samples returns the output files of one page of each template and page
+// kind, the first of each in Files order: drawing them runs every template
+// that drawing every page would, on a page of each kind.
+func (b *Builder) Samples() []string {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	type templateKind struct {
+		template string
+		kind     string
+	}
+	seen := map[templateKind]bool{}
+	var files []string
+	for _, f := range b.files {
+		p := b.pages[f]
+		if k := (templateKind{p.Template(), p.Kind}); !seen[k] {
+			seen[k] = true
+			files = append(files, f)
+		}
+	}
+	return files
+}
+
 // HasPage reports whether file is the output file of one of the site's
 // pages ("2019/12/30/slug/index.html").
 func (b *Builder) HasPage(file string) bool {

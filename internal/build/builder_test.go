@@ -732,3 +732,35 @@ func TestIndexPathTemplateSiteParts(t *testing.T) {
 		}, 0, indexPath},
 	})
 }
+
+// TestSamples: one page of each template and kind, the first of each in
+// Files order, and every template and kind of the site's pages among them.
+func TestSamples(t *testing.T) {
+	root := writeTestSite(t, 30)
+	b, err := NewBuilder(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kindOf := func(f string) [2]string {
+		p := b.pages[f]
+		return [2]string{p.Template(), p.Kind}
+	}
+	want := map[[2]string]string{}
+	for _, f := range b.Files() {
+		if _, ok := want[kindOf(f)]; !ok {
+			want[kindOf(f)] = f
+		}
+	}
+	got := b.Samples()
+	if len(got) != len(want) {
+		t.Errorf("%d samples, want %d: %v", len(got), len(want), got)
+	}
+	for _, f := range got {
+		if want[kindOf(f)] != f {
+			t.Errorf("sample %s, want %s for %v", f, want[kindOf(f)], kindOf(f))
+		}
+	}
+	if len(want) < 6 {
+		t.Errorf("the site has pages of %d templates and kinds, want 6 or more: %v", len(want), want)
+	}
+}

@@ -988,3 +988,46 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("GC target %d with GOGC=300, want 300 left alone", got)
 	}
 }
+
+// The first build serves once a page of each template and kind is drawn,
+// and draws the others on request and in the background: a template that
+// fails on every article page still fails it, one that fails on one page
+// only leaves that page answering with the error, which the server prints
+// once the background has drawn every page.
+func TestFirstBuildDrawsSamplesFirst(t *testing.T) {
+	defer func(above int) { deferPagesAbove = above }(deferPagesAbove)
+	deferPagesAbove = 0
+	const page = "/2024/05/01/ferry-timetable-changes/" // not the first article page: the one drawn first is the newest's
+
+	dir := newSite(t)
+	writeFile(t, dir, "templates/article.html", `{{define "main"}}<h1>{{.Article.Title}}</h1>{{.NoSuchField}}{{end}}`)
+	p := startPreview(t, dir, 0)
+	if code, _ := p.get(page); code != http.StatusServiceUnavailable || !strings.Contains(p.out.String(), "nothing to serve until it is fixed") {
+		t.Errorf("GET %s with every article page failing: %d; server printed:\n%s", page, code, p.out)
+	}
+
+	dir = newSite(t)
+	writeFile(t, dir, "templates/article.html", `{{define "main"}}<h1>{{.Article.Title}}</h1>{{if eq (len .Article.Tags) 3}}{{index .Article.Tags 9}}{{end}}<p>Drawn.</p>{{.Article.Body}}{{end}}`)
+	writeFile(t, dir, "content/posts/ferry.md", article("Ferry timetable changes", "2024-05-01", "Transport, Ports, Storms", "Three tags."))
+	p = startPreview(t, dir, 0)
+	st, _ := p.srv.current()
+	if st.site == nil {
+		t.Fatalf("no site served; server printed:\n%s", p.out)
+	}
+	if drawn := len(st.site.files.base); drawn >= st.site.files.len() || len(st.site.files.changed) == 0 {
+		t.Errorf("the first snapshot holds %d files drawn of %d: nothing deferred", drawn, st.site.files.len())
+	}
+	p.waitFor(page, "500 naming the page and the error", func(code int, body string) bool {
+		return code == 500 && strings.Contains(body, "index out of range")
+	})
+	if code, body := p.get("/"); code != 200 || !strings.Contains(body, "Harbour reopens after storm") {
+		t.Errorf("GET /: %d\n%s", code, body)
+	}
+	deadline := time.Now().Add(wait)
+	for !strings.Contains(p.out.String(), "could not be drawn") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if out := p.out.String(); !strings.Contains(out, " 1 of ") || !strings.Contains(out, "2024/05/01/ferry-timetable-changes/index.html: ") {
+		t.Errorf("server printed:\n%s", out)
+	}
+}

@@ -82,6 +82,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s := &Server{root: root, out: opts.Out, builder: &siteBuilder{root: root},
 		st: &state{}, changed: make(chan struct{}), closing: make(chan struct{})}
+	s.builder.report = s.printf
 	// Watch before the first build, so that no change made during it is lost.
 	if s.watch, err = newWatcher(root, opts.Debounce); err != nil {
 		return nil, fmt.Errorf("watching %s: %w", opts.Source, err)

@@ -62,6 +62,10 @@ type siteBuilder struct {
 	// before the Builder changes again.
 	deferred []deferredFile
 	drawing  sync.WaitGroup
+
+	// report, when not nil, is told of the deferred pages that could not
+	// be drawn, once the background has drawn them all.
+	report func(format string, args ...any)
 }
 
 // A deferredFile is a page of a snapshot that was served before it was
@@ -141,6 +145,8 @@ func (sb *siteBuilder) update(ctx context.Context, cs changeSet) error {
 // or everything afresh. When more than deferPagesAbove pages changed, they
 // are drawn on first request and in the background once the snapshot is
 // served; the next call of next waits for them before it changes the site.
+// So are the first snapshot's pages, but for one page of each template and
+// kind (build.Builder.Samples), drawn before it is served.
 func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, error) {
 	site := sb.b.Site()
 	snap := &snapshot{base: site.Config.BasePath(), articles: len(site.Articles)}
@@ -162,7 +168,24 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 		}
 	}
 	var later []deferredFile // pages drawn after the snapshot is served
-	if files == nil && len(todo) > deferPagesAbove {
+	if prev == nil && len(todo) > deferPagesAbove {
+		// The first snapshot is served once a page of each template and
+		// kind is drawn: a template that fails on every page of a kind
+		// fails the build as drawing them all would, and the preview is
+		// up in the time it takes to load the site (at 50,000 articles,
+		// drawing every page is more than half of the first build).
+		samples := sb.b.Samples()
+		sampled := make(map[string]bool, len(samples))
+		for _, f := range samples {
+			sampled[f] = true
+		}
+		for _, f := range todo {
+			if !sampled[f] {
+				later = append(later, deferredFile{f, &deferredPage{draw: drawFunc(sb.b, f)}})
+			}
+		}
+		todo = samples
+	} else if files == nil && len(todo) > deferPagesAbove {
 		now := todo[:0:0] // pages no longer there, to drop now
 		for _, f := range todo {
 			if sb.b.HasPage(f) {
@@ -184,6 +207,13 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 			}
 		}
 		snap.files = newFileSet(files)
+		if len(later) > 0 {
+			changes := make(map[string]fileChange, len(later))
+			for _, d := range later {
+				changes[d.file] = fileChange{page: d.page}
+			}
+			snap.files = snap.files.with(changes)
+		}
 	} else {
 		changes := make(map[string]fileChange, len(todo)+len(later))
 		for i, f := range todo {
@@ -223,13 +253,32 @@ func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
 		return
 	}
 	workers := min(max(runtime.GOMAXPROCS(0)-1, 1), len(pages))
+	var drawn sync.WaitGroup
 	for w := range workers {
-		sb.drawing.Go(func() {
+		drawn.Go(func() {
 			for i := w; i < len(pages); i += workers {
 				pages[i].page.get()
 			}
 		})
 	}
+	if sb.report == nil || len(pages) == 0 {
+		sb.drawing.Go(drawn.Wait)
+		return
+	}
+	sb.drawing.Go(func() {
+		drawn.Wait()
+		var failed []deferredFile
+		for _, d := range pages {
+			if _, err := d.page.get(); err != nil {
+				failed = append(failed, d)
+			}
+		}
+		if len(failed) > 0 {
+			_, err := failed[0].page.get()
+			sb.report("%s %d of %d pages drawn after serving could not be drawn; they answer with the error until an edit changes them; the first, %s: %v\n",
+				now(), len(failed), len(pages), failed[0].file, err)
+		}
+	})
 }
 
 // finishDrawing waits until every deferred page of the last snapshot is
