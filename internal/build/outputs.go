@@ -37,6 +37,18 @@ func (b *Builder) Outputs(ctx context.Context) (map[string][]byte, error) {
 	return files, nil
 }
 
+// MayBeOutput reports whether rel, a site-relative path, may name one of
+// the files Outputs makes: a feed or sitemap file (".xml"), robots.txt, or
+// a file of the search index beside the search page. It is true for more
+// names than Outputs makes, and cheap: a caller that would make them all
+// only to learn that a name is not among them (a request for
+// /favicon.ico) asks it first.
+func MayBeOutput(rel string) bool {
+	search := strings.TrimPrefix(render.SearchPath, "/")
+	return strings.HasSuffix(rel, ".xml") || rel == strings.TrimPrefix(render.RobotsPath, "/") ||
+		strings.HasPrefix(rel, search) && rel != search+"index.html"
+}
+
 // outputs writes a site's non-HTML files.
 type outputs struct {
 	site   *site.Site

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -646,5 +647,32 @@ func TestSearchShardsFollowEdits(t *testing.T) {
 			}
 			before = got
 		})
+	}
+}
+
+// TestMayBeOutput: every file Outputs makes is a name MayBeOutput allows,
+// and pages, assets and names browsers ask for on their own are not.
+func TestMayBeOutput(t *testing.T) {
+	root := writeTestSite(t, 30)
+	b, err := NewBuilder(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := b.Outputs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range outs {
+		if !MayBeOutput(name) {
+			t.Errorf("MayBeOutput(%q) = false for a file Outputs made", name)
+		}
+	}
+	if len(outs) < 10 {
+		t.Errorf("Outputs made %d files: %v", len(outs), slices.Sorted(maps.Keys(outs)))
+	}
+	for _, name := range append(b.Files(), "favicon.ico", "apple-touch-icon.png", ".well-known/appspecific/com.chrome.devtools.json", "style.css", "search.js") {
+		if MayBeOutput(name) {
+			t.Errorf("MayBeOutput(%q) = true", name)
+		}
 	}
 }

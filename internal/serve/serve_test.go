@@ -1031,3 +1031,25 @@ func TestFirstBuildDrawsSamplesFirst(t *testing.T) {
 		t.Errorf("server printed:\n%s", out)
 	}
 }
+
+// A request for a name that cannot be a feed, sitemap or search file is
+// answered 404 without making them (at 50,000 articles, seconds of work
+// for each site a rebuild serves); one that can be makes them.
+func TestUnknownNameDoesNotMakeOutputs(t *testing.T) {
+	p := startPreview(t, newSite(t), 0)
+	st, _ := p.srv.current()
+	for _, path := range []string{"/favicon.ico", "/.well-known/appspecific/com.chrome.devtools.json", "/2024/05/02/no-such-story/"} {
+		if code, _ := p.get(path); code != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, code)
+		}
+	}
+	if st.site.outputs.made.Load() {
+		t.Error("the outputs were made for names none of them can have")
+	}
+	if code, body := p.get("/feed.xml"); code != 200 || !strings.Contains(body, "<rss") {
+		t.Errorf("GET /feed.xml: %d\n%.300s", code, body)
+	}
+	if !st.site.outputs.made.Load() {
+		t.Error("the outputs were not made for /feed.xml")
+	}
+}

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sitegen/sitegen/internal/build"
 )
 
 // Defaults for Options.
@@ -279,8 +281,8 @@ func (snap *snapshot) lookup(urlPath string) (file string, data []byte, redirect
 	if snap.files.has(rel+"/index.html") && !strings.HasSuffix(urlPath, "/") {
 		return "", nil, urlPath + "/", nil
 	}
-	if snap.outputs == nil {
-		return "", nil, "", nil
+	if snap.outputs == nil || !build.MayBeOutput(rel) {
+		return "", nil, "", nil // not made for a name that cannot be one of them
 	}
 	outs, err := snap.outputs.get()
 	if data, ok := outs[rel]; ok {

@@ -33,13 +33,17 @@ type snapshot struct {
 type outputs struct {
 	once  sync.Once
 	make  func() (map[string][]byte, error)
+	made  atomic.Bool // files and err are set
 	files map[string][]byte
 	err   error
 }
 
 // get makes the outputs on first use and returns them.
 func (o *outputs) get() (map[string][]byte, error) {
-	o.once.Do(func() { o.files, o.err = o.make() })
+	o.once.Do(func() {
+		o.files, o.err = o.make()
+		o.made.Store(true)
+	})
 	return o.files, o.err
 }
 
