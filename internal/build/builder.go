@@ -20,6 +20,7 @@ import (
 	"github.com/sitegen/sitegen/internal/config"
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/render"
+	"github.com/sitegen/sitegen/internal/search"
 	"github.com/sitegen/sitegen/internal/site"
 	"github.com/sitegen/sitegen/internal/topics"
 )
@@ -76,6 +77,13 @@ type Builder struct {
 	// of the feeds' and search documents' keys (see extraKeys).
 	articleExtras map[string]articleExtras
 	spill         *bodySpill // where bodies wait until their page is rendered; nil keeps them in the articles
+
+	// searchCache is the analyses of the search index Outputs made last,
+	// for the next call to take those of unchanged articles from, and
+	// lastOutputs the files it returned (never changed), whose shards and
+	// documents the next keeps or copies; nil until Outputs is called.
+	searchCache *search.Cache
+	lastOutputs map[string][]byte
 }
 
 // Changes is what an Update changed in the built site.

@@ -27,6 +27,8 @@ type Emit func(name string, data []byte) error
 
 // Outputs returns the site's files besides pages and assets, by output
 // path: the feeds, sitemap, robots.txt and search index, as Run writes them.
+// The map must not be changed: the next call takes the search index's
+// files it can from there.
 func (b *Builder) Outputs(ctx context.Context) (map[string][]byte, error) {
 	b.mu.Lock() // hydrate may give articles their bodies back
 	defer b.mu.Unlock()
@@ -265,8 +267,13 @@ func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 	}
 	s.newSearch = cache
 	copiedSearchDocs.Add(int64(stats.CopiedDocs))
+	analyzedSearchDocs.Add(int64(stats.Analyzed))
 	return nil
 }
+
+// analyzedSearchDocs counts the articles the search indexes analyzed rather
+// than took from a cache, for tests.
+var analyzedSearchDocs atomic.Int64
 
 // copiedSearchDocs counts the search documents copied from the previous
 // build's files (search.Options.PrevDocFile), for tests.

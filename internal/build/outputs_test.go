@@ -676,3 +676,65 @@ func TestMayBeOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputsAfterUpdates: after each kind of edit, a Builder's Outputs
+// equal those of a Builder loaded afresh, byte for byte, and its search
+// index analyzes only the articles whose analysis the last call's does not
+// hold: one for a body edit, none when nothing changed, fewer than all but
+// for a configuration edit; the documents a date edit renumbers are copied.
+func TestOutputsAfterUpdates(t *testing.T) {
+	ctx := context.Background()
+	root := writeTestSite(t, search.DocsPerFile+6)
+	b, err := NewBuilder(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := func(b *Builder) (map[string][]byte, int64) {
+		t.Helper()
+		n := analyzedSearchDocs.Load()
+		outs, err := b.Outputs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outs, analyzedSearchDocs.Load() - n
+	}
+	if _, n := outputs(b); n != int64(len(b.Site().Articles)) {
+		t.Errorf("the first Outputs analyzed %d articles, want all %d", n, len(b.Site().Articles))
+	}
+	if _, n := outputs(b); n != 0 {
+		t.Errorf("Outputs again with nothing changed analyzed %d articles", n)
+	}
+	for _, e := range siteEdits {
+		t.Run(e.name, func(t *testing.T) {
+			if _, err := b.Update(ctx, e.apply(t, root)); err != nil {
+				t.Fatal(err)
+			}
+			copied := copiedSearchDocs.Load()
+			got, n := outputs(b)
+			copied = copiedSearchDocs.Load() - copied
+			fresh, err := NewBuilder(ctx, root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, all := outputs(fresh)
+			if !maps.EqualFunc(got, want, bytes.Equal) {
+				for name := range want {
+					if !bytes.Equal(got[name], want[name]) {
+						t.Errorf("%s differs from a fresh Builder's", name)
+					}
+				}
+				t.Errorf("%d files, a fresh Builder's %d", len(got), len(want))
+			}
+			// A configuration edit changes every analysis's key (the
+			// base URL may have changed).
+			if e.name == "body" && n != 1 || n >= all && e.name != "config" {
+				t.Errorf("analyzed %d articles of %d", n, all)
+			}
+			// A date edit renumbers documents: those not edited are copied
+			// from the last call's files.
+			if e.name == "date" && copied == 0 {
+				t.Error("no search document copied after a date edit")
+			}
+		})
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/publish"
 	"github.com/sitegen/sitegen/internal/render"
+	"github.com/sitegen/sitegen/internal/search"
 )
 
 // Run builds the site at opts.Source into opts.Dest. When any source file is
@@ -225,21 +226,53 @@ func (b *Builder) assetFiles() (map[string][]byte, error) {
 	return out, nil
 }
 
-// addOutputs adds the feeds, sitemap, robots.txt and search index to the
-// files the writer compares and writes like assets. The search index reads
-// every article's body, so every article is hydrated first.
+// addOutputs adds the feeds, sitemap, robots.txt and search index to
+// files. The search index reads every article's body, so every article is
+// hydrated first; it analyzes only the articles whose analysis the last
+// call's index does not hold (b.searchCache, by search.Doc.Key), after an
+// edit in the preview the edited ones, and keeps the last call's term
+// shards and copies its documents where they are unchanged
+// (b.lastOutputs). files must not be changed after.
 func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error {
 	if err := b.hydrate(ctx, b.site.Articles); err != nil {
 		return err
 	}
+	b.articleExtras = nil // the site may have changed since the last call: every key made afresh
+	ks := b.extraKeys()
+	n := len(b.site.Articles)
+	docs := make([]search.Doc, n)
+	for i, a := range b.site.Articles { // documents are numbered oldest first (search.Index)
+		docs[n-1-i] = search.Doc{Article: a, Key: ks.analyses[i], File: true}
+	}
 	var mu sync.Mutex
-	_, err := (&outputs{site: b.site, assets: b.theme.assets, body: b.body}).write(ctx, b.pageList(), func(name string, data []byte) error {
+	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body, docs: docs, searchCache: b.searchCache}
+	if last := b.lastOutputs; last != nil {
+		// The index's shards and documents the last call made, kept or
+		// copied where the index finds them unchanged.
+		out.keepShard = func(name string) bool {
+			data, ok := last[name]
+			if ok {
+				mu.Lock()
+				files[name] = data
+				mu.Unlock()
+			}
+			return ok
+		}
+		search := strings.TrimPrefix(render.SearchPath, "/")
+		out.prevDocFile = func(name string) []byte { return last[search+name] }
+	}
+	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
 		files[name] = data
 		return nil
 	})
-	return err
+	if err != nil {
+		b.searchCache, b.lastOutputs = nil, nil
+		return err
+	}
+	b.searchCache, b.lastOutputs = out.newSearch, files
+	return nil
 }
 
 // body returns an article's body, reading it back from the spill file when
