@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -1051,5 +1052,31 @@ func TestUnknownNameDoesNotMakeOutputs(t *testing.T) {
 	}
 	if !st.site.outputs.made.Load() {
 		t.Error("the outputs were not made for /feed.xml")
+	}
+}
+
+// Stopping ends the drawing in the background without drawing the pages
+// left: a server stopped right after it started at 50,000 articles waited
+// 8.8 s for them.
+func TestStopDrawingLeavesPagesUndrawn(t *testing.T) {
+	var drawn atomic.Int64
+	pages := make([]deferredFile, 2000)
+	for i := range pages {
+		pages[i] = deferredFile{fmt.Sprint(i), &deferredPage{draw: func() ([]byte, error) {
+			drawn.Add(1)
+			time.Sleep(time.Millisecond)
+			return nil, nil
+		}}}
+	}
+	sb := &siteBuilder{report: func(string, ...any) { t.Error("reported failures while stopping") }}
+	sb.drawInBackground(pages)
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	sb.stopDrawing()
+	if n := drawn.Load(); n == 0 || n >= int64(len(pages)) {
+		t.Errorf("%d of %d pages drawn before stopping, want some but not all", n, len(pages))
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("stopping took %v", d)
 	}
 }

@@ -146,7 +146,7 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	stopWatching()
 	wg.Wait()
-	s.builder.finishDrawing()
+	s.builder.stopDrawing() // the pages not drawn yet are not: at 50,000 articles, seconds after a start
 	err = errors.Join(err, s.watch.close())
 	return err
 }

@@ -70,6 +70,8 @@ type siteBuilder struct {
 	// report, when not nil, is told of the deferred pages that could not
 	// be drawn, once the background has drawn them all.
 	report func(format string, args ...any)
+
+	stopped atomic.Bool // the server is stopping: the background draws no more (see stopDrawing)
 }
 
 // A deferredFile is a page of a snapshot that was served before it was
@@ -260,7 +262,7 @@ func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
 	var drawn sync.WaitGroup
 	for w := range workers {
 		drawn.Go(func() {
-			for i := w; i < len(pages); i += workers {
+			for i := w; i < len(pages) && !sb.stopped.Load(); i += workers {
 				pages[i].page.get()
 			}
 		})
@@ -271,6 +273,9 @@ func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
 	}
 	sb.drawing.Go(func() {
 		drawn.Wait()
+		if sb.stopped.Load() {
+			return // some pages left undrawn: the server is stopping
+		}
 		var failed []deferredFile
 		for _, d := range pages {
 			if _, err := d.page.get(); err != nil {
@@ -297,6 +302,14 @@ func (sb *siteBuilder) finishDrawing() {
 	}
 	sb.drawing.Wait()
 	sb.deferred = nil
+}
+
+// stopDrawing ends the drawing in the background, leaving the pages it
+// has not drawn, and waits for it: the server is stopping. Nothing may be
+// drawn for the siteBuilder after.
+func (sb *siteBuilder) stopDrawing() {
+	sb.stopped.Store(true)
+	sb.drawing.Wait()
 }
 
 // readAssets reads every file that `sitegen build` would copy from the
