@@ -82,8 +82,9 @@ type Builder struct {
 	// for the next call to take those of unchanged articles from, and
 	// lastOutputs the files it returned (never changed), whose shards and
 	// documents the next keeps or copies; nil until Outputs is called.
-	searchCache *search.Cache
-	lastOutputs map[string][]byte
+	searchCache  *search.Cache
+	lastOutputs  map[string][]byte
+	lastFeedKeys map[string]sourceHash // the keys (see extraKeys) of the feeds in lastOutputs, by folder
 }
 
 // Changes is what an Update changed in the built site.

@@ -681,7 +681,8 @@ func TestMayBeOutput(t *testing.T) {
 // equal those of a Builder loaded afresh, byte for byte, and its search
 // index analyzes only the articles whose analysis the last call's does not
 // hold: one for a body edit, none when nothing changed, fewer than all but
-// for a configuration edit; the documents a date edit renumbers are copied.
+// for a configuration edit; the documents a date edit renumbers are copied,
+// and the feeds a body edit leaves as they were.
 func TestOutputsAfterUpdates(t *testing.T) {
 	ctx := context.Background()
 	root := writeTestSite(t, search.DocsPerFile+6)
@@ -709,9 +710,9 @@ func TestOutputsAfterUpdates(t *testing.T) {
 			if _, err := b.Update(ctx, e.apply(t, root)); err != nil {
 				t.Fatal(err)
 			}
-			copied := copiedSearchDocs.Load()
+			copied, feeds := copiedSearchDocs.Load(), keptFeeds.Load()
 			got, n := outputs(b)
-			copied = copiedSearchDocs.Load() - copied
+			copied, feeds = copiedSearchDocs.Load()-copied, keptFeeds.Load()-feeds
 			fresh, err := NewBuilder(ctx, root)
 			if err != nil {
 				t.Fatal(err)
@@ -734,6 +735,10 @@ func TestOutputsAfterUpdates(t *testing.T) {
 			// from the last call's files.
 			if e.name == "date" && copied == 0 {
 				t.Error("no search document copied after a date edit")
+			}
+			// A body edit changes the feeds that show the article only.
+			if e.name == "body" && feeds == 0 {
+				t.Error("no feed copied after a body edit")
 			}
 		})
 	}

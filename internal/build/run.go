@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -232,7 +233,8 @@ func (b *Builder) assetFiles() (map[string][]byte, error) {
 // call's index does not hold (b.searchCache, by search.Doc.Key), after an
 // edit in the preview the edited ones, and keeps the last call's term
 // shards and copies its documents where they are unchanged
-// (b.lastOutputs). files must not be changed after.
+// (b.lastOutputs), and its feeds whose keys are the same (b.lastFeedKeys).
+// files must not be changed after.
 func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error {
 	if err := b.hydrate(ctx, b.site.Articles); err != nil {
 		return err
@@ -244,9 +246,33 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 	for i, a := range b.site.Articles { // documents are numbered oldest first (search.Index)
 		docs[n-1-i] = search.Doc{Article: a, Key: ks.analyses[i], File: true}
 	}
+	feedKeys := map[string]sourceHash{} // by folder
+	for i, f := range (&outputs{site: b.site}).feeds() {
+		feedKeys[f.dir] = ks.feeds[i]
+	}
 	var mu sync.Mutex
 	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body, docs: docs, searchCache: b.searchCache}
-	if last := b.lastOutputs; last != nil {
+	if last, lastKeys := b.lastOutputs, b.lastFeedKeys; last != nil {
+		// A feed whose key is the one the last call made it under is
+		// copied from there.
+		out.skipFeed = func(dir string) bool {
+			k, ok := lastKeys[dir]
+			if !ok || k != feedKeys[dir] {
+				return false
+			}
+			rss, atom := render.FeedPaths(dir)
+			rss, atom = strings.TrimPrefix(rss, "/"), strings.TrimPrefix(atom, "/")
+			r, okRSS := last[rss]
+			a, okAtom := last[atom]
+			if !okRSS || !okAtom {
+				return false
+			}
+			mu.Lock()
+			files[rss], files[atom] = r, a
+			mu.Unlock()
+			keptFeeds.Add(1)
+			return true
+		}
 		// The index's shards and documents the last call made, kept or
 		// copied where the index finds them unchanged.
 		out.keepShard = func(name string) bool {
@@ -268,12 +294,15 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 		return nil
 	})
 	if err != nil {
-		b.searchCache, b.lastOutputs = nil, nil
+		b.searchCache, b.lastOutputs, b.lastFeedKeys = nil, nil, nil
 		return err
 	}
-	b.searchCache, b.lastOutputs = out.newSearch, files
+	b.searchCache, b.lastOutputs, b.lastFeedKeys = out.newSearch, files, feedKeys
 	return nil
 }
+
+// keptFeeds counts the feeds Outputs copied from its last call, for tests.
+var keptFeeds atomic.Int64
 
 // body returns an article's body, reading it back from the spill file when
 // the build keeps bodies there, and reading its source again when it came
