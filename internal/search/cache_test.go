@@ -373,14 +373,18 @@ func TestRenumberedDocumentsCopied(t *testing.T) {
 	}
 }
 
-// FuzzPrevDocFile: whatever bytes stand in for one of the previous index's
-// document files, an index made from the Cache with them renumbers its
-// documents without failing, into the bytes of an index made from scratch
-// but for documents that file gave: each of those is a document of the
-// file as given, under its new number. (PrevDocFile promises the bytes the
-// previous index emitted; a file changed in place is the caller's to
-// notice, as the build does by its stamp. What the index checks, the
-// header, the number in each document, it must check without failing.)
+// FuzzPrevDocFile: whatever damage one of the previous index's document
+// files has (bytes overwritten at an offset, or the file cut there), an
+// index made from the Cache with it renumbers its documents without
+// failing, into the bytes of an index made from scratch but for documents
+// that file gave: each of those is a document of the file as given, under
+// its new number; the genuine file gives the index made from scratch.
+// (PrevDocFile promises the bytes the previous index emitted; a file
+// changed in place is the caller's to notice, as the build does by its
+// stamp. What the index checks, the header and the number in each
+// document, it must check without failing.) The damage is fuzzed rather
+// than the file, which is 20 KB: the fuzzer mutates large inputs at a few
+// executions a second.
 func FuzzPrevDocFile(f *testing.F) {
 	ctx := context.Background()
 	all := func(int) bool { return true }
@@ -400,11 +404,21 @@ func FuzzPrevDocFile(f *testing.F) {
 		f.Fatal(err)
 	}
 	genuine := before[docFile(DocsPerFile)]
-	f.Add(genuine)
-	f.Add(before[docFile(0)])
-	f.Add([]byte{})
-	f.Add(bytes.Replace(genuine, []byte(`{"n":70,`), []byte(`{"n":7,`), 1))
-	f.Fuzz(func(t *testing.T, data []byte) {
+	at := func(s string) uint32 { return uint32(bytes.Index(genuine, []byte(s))) }
+	f.Add(uint32(0), false, []byte{})                        // the genuine file
+	f.Add(uint32(0), true, []byte{})                         // nothing
+	f.Add(uint32(len(genuine)-1), true, []byte{})            // cut short by a byte
+	f.Add(uint32(0), false, []byte{3, 0, 0, 0})              // a header that is not one
+	f.Add(at(`{"n":70,`), false, []byte(`{"n":71,`))         // a document renumbered in place
+	f.Add(at(`{"n":70,`)+100, false, []byte("Changed text")) // its text changed, header and number sound: copied as it is
+	f.Fuzz(func(t *testing.T, offset uint32, cut bool, patch []byte) {
+		data := slices.Clone(genuine)
+		i := int(offset % uint32(len(data)+1))
+		if cut {
+			data = data[:i]
+		} else {
+			data = append(data[:i], append(patch, data[min(len(data), i+len(patch)):]...)...)
+		}
 		opt := Options{PrevDocFile: func(name string) []byte {
 			if name == docFile(DocsPerFile) {
 				return data
