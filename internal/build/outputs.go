@@ -46,10 +46,13 @@ func (b *Builder) Outputs(ctx context.Context) (map[string][]byte, error) {
 // only to learn that a name is not among them (a request for
 // /favicon.ico) asks it first.
 func MayBeOutput(rel string) bool {
-	search := strings.TrimPrefix(render.SearchPath, "/")
 	return strings.HasSuffix(rel, ".xml") || rel == strings.TrimPrefix(render.RobotsPath, "/") ||
-		strings.HasPrefix(rel, search) && rel != search+"index.html"
+		strings.HasPrefix(rel, searchDir) && rel != searchDir+"index.html"
 }
+
+// searchDir is the search page's folder, where the search index's files
+// are, as an output path ("search/").
+var searchDir = strings.TrimPrefix(render.SearchPath, "/")
 
 // outputs writes a site's non-HTML files.
 type outputs struct {
@@ -63,9 +66,9 @@ type outputs struct {
 	// files, searchCache the previous build's analyses and shards, and
 	// keepShard keeps a term shard of the previous build's index as it is
 	// (search.Options.Keep), by output path, and prevDocFile gives a
-	// document file of that index (search.Options.PrevDocFile). The
-	// index's analyses and shards for the next build are left in
-	// newSearch.
+	// document file of that index (search.Options.PrevDocFile), by output
+	// path too. The index's analyses and shards for the next build are
+	// left in newSearch.
 	skipFeed    func(dir string) bool
 	keepSitemap bool              // the sitemap's files are the previous build's: make only robots.txt
 	sitemapFile func(name string) // when not nil, told the name of each sitemap file made
@@ -247,7 +250,6 @@ func (b *Builder) sitemapKey() sourceHash {
 
 // writeSearch writes the search index into the search page's folder.
 func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
-	dir := strings.TrimPrefix(render.SearchPath, "/")
 	docs := s.docs
 	if docs == nil {
 		n := len(s.site.Articles)
@@ -258,10 +260,12 @@ func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 	}
 	opt := search.Options{BasePath: s.site.Config.BasePath(), Body: s.body}
 	if s.keepShard != nil {
-		opt.Keep = func(name string) bool { return s.keepShard(dir + name) }
+		opt.Keep = func(name string) bool { return s.keepShard(searchDir + name) }
 	}
-	opt.PrevDocFile = s.prevDocFile
-	stats, cache, err := search.Index(ctx, docs, opt, s.searchCache, func(name string, data []byte) error { return emit(dir+name, data) })
+	if s.prevDocFile != nil {
+		opt.PrevDocFile = func(name string) []byte { return s.prevDocFile(searchDir + name) }
+	}
+	stats, cache, err := search.Index(ctx, docs, opt, s.searchCache, func(name string, data []byte) error { return emit(searchDir+name, data) })
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -360,9 +364,8 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 			}
 		}
 	}
-	dir := strings.TrimPrefix(render.SearchPath, "/")
 	for id := 0; id < len(b.site.Articles); id += search.DocsPerFile {
-		name := dir + search.DocFile(id)
+		name := searchDir + search.DocFile(id)
 		if o, ok := prev[name]; ok && o.Key == ks.docs[id] {
 			maybe = append(maybe, want{name, ks.docs[id]})
 		}
@@ -424,7 +427,7 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	plan.docs = make([]search.Doc, n)
 	for i, a := range b.site.Articles {
 		id := n - 1 - i // documents are numbered oldest first (search.Index)
-		name := dir + search.DocFile(id)
+		name := searchDir + search.DocFile(id)
 		plan.docs[id] = search.Doc{Article: a, Key: ks.analyses[i], File: !w.reused[name]}
 		if plan.docs[id].File {
 			plan.keys[name] = ks.docs[id]
@@ -432,18 +435,17 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 		old, analyzed := oldNumber[ks.analyses[i]]
 		if !analyzed {
 			plan.need = append(plan.need, a)
-		} else if _, intact := w.prev[dir+search.DocFile(old)]; plan.docs[id].File && !intact {
+		} else if _, intact := w.prev[searchDir+search.DocFile(old)]; plan.docs[id].File && !intact {
 			plan.need = append(plan.need, a)
 		}
 	}
 	return plan
 }
 
-// prevDocFile returns the search document file name (relative to the
-// search page's folder) as the previous build left it, or nil when it is
-// not (search.Options.PrevDocFile).
-func (w *siteWriter) prevDocFile(name string) []byte {
-	rel := strings.TrimPrefix(render.SearchPath, "/") + name
+// prevDocFile returns the search document file rel (an output path) as
+// the previous build left it, or nil when it is not
+// (search.Options.PrevDocFile).
+func (w *siteWriter) prevDocFile(rel string) []byte {
 	if _, intact := w.prev[rel]; !intact {
 		return nil
 	}

@@ -284,8 +284,7 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 			}
 			return ok
 		}
-		search := strings.TrimPrefix(render.SearchPath, "/")
-		out.prevDocFile = func(name string) []byte { return last[search+name] }
+		out.prevDocFile = func(name string) []byte { return last[name] }
 	}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		mu.Lock()
@@ -316,14 +315,11 @@ func (b *Builder) body(a *content.Article) (string, error) {
 	case b.spill != nil && s.spill != nil:
 		return b.spill.get(*s.spill)
 	case s.bodyless:
-		fresh, err := loadSources(context.Background(), []string{a.Source}, b.loader, "", nil, nil, nil)
+		bodies, err := b.readBodies(context.Background(), []string{a.Source})
 		if err != nil {
 			return "", err
 		}
-		if f := fresh[0]; f.hash != s.hash || f.art == nil {
-			return "", fmt.Errorf("content/%s changed while the site was being built; build again", a.Source)
-		}
-		return string(fresh[0].art.Body), nil
+		return string(bodies[0]), nil
 	}
 	return string(a.Body), nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -186,10 +187,8 @@ func (c *cachedSource) source(loc *time.Location) *source {
 		stamp: c.Stamp, bodyless: c.Art != nil, noTopics: c.Art != nil && c.NoTopics && !content.IsRawText(c.Path)}
 }
 
-// hydrate gives articles that came from the build cache their bodies back,
-// reading and parsing their files again, in parallel. A file whose bytes
-// changed since the build began is an error: the build is then told to run
-// again rather than mix two versions of one article.
+// hydrate gives articles that came from the build cache their bodies back
+// (readBodies).
 func (b *Builder) hydrate(ctx context.Context, arts []*content.Article) error {
 	var need []string
 	seen := map[string]bool{}
@@ -205,21 +204,37 @@ func (b *Builder) hydrate(ctx context.Context, arts []*content.Article) error {
 	if len(need) == 0 {
 		return nil
 	}
-	fresh, err := loadSources(ctx, need, b.loader, "", nil, nil, nil)
+	bodies, err := b.readBodies(ctx, need)
 	if err != nil {
 		return err
 	}
 	for i, p := range need {
 		s := b.sources[p]
-		if f := fresh[i]; f.hash != s.hash || f.art == nil {
-			return fmt.Errorf("content/%s changed while the site was being built; build again", p)
-		}
-		s.art.Body, s.bodyless = fresh[i].art.Body, false
+		s.art.Body, s.bodyless = bodies[i], false
 		if c := b.published[p]; c != nil {
 			c.Body = s.art.Body // the site may hold another copy (see updateBodies)
 		}
 	}
 	return nil
+}
+
+// readBodies reads and parses the sources at paths again, in parallel,
+// and returns their articles' bodies. A file whose bytes changed since the
+// build began is an error: the build is then told to run again rather
+// than mix two versions of one article. It changes nothing of b.
+func (b *Builder) readBodies(ctx context.Context, paths []string) ([]template.HTML, error) {
+	fresh, err := loadSources(ctx, paths, b.loader, "", nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodies := make([]template.HTML, len(paths))
+	for i, p := range paths {
+		if f := fresh[i]; f.hash != b.sources[p].hash || f.art == nil {
+			return nil, fmt.Errorf("content/%s changed while the site was being built; build again", p)
+		}
+		bodies[i] = fresh[i].art.Body
+	}
+	return bodies, nil
 }
 
 // ensureTopics gives every Markdown article its topic candidates once the
