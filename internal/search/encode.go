@@ -42,6 +42,12 @@ type scorer struct {
 	topKept    []byte // the impacts of topDocs
 }
 
+// another returns a scorer with sc's settings and norms and scratch of its
+// own, for another goroutine.
+func (sc *scorer) another() *scorer {
+	return &scorer{n: sc.n, avgLen: sc.avgLen, docLen: sc.docLen, maxScore: sc.maxScore, topK: sc.topK, norm: sc.norm}
+}
+
 // prepare computes each document's length normalization once, rather
 // than once per posting.
 func (sc *scorer) prepare() {

@@ -501,7 +501,7 @@ func (p *prevDocs) doc(ix *indexer, id int) []byte {
 	}
 	d := docs[id%DocsPerFile]
 	var prefix [32]byte
-	open := strconv.AppendInt(append(prefix[:0], `{"n":`...), int64(id), 10)
+	open := appendDocOpening(prefix[:0], id)
 	if !bytes.HasPrefix(d, open) || len(d) == len(open) || d[len(open)] != ',' {
 		return nil
 	}
@@ -535,8 +535,14 @@ func splitDocFile(data []byte, n int) [][]byte {
 // document was, which rest holds without its number (prevDocs.doc).
 func appendRenumbered(buf *bytes.Buffer, id int, rest []byte) {
 	var open [32]byte
-	buf.Write(strconv.AppendInt(append(open[:0], `{"n":`...), int64(id), 10))
+	buf.Write(appendDocOpening(open[:0], id))
 	buf.Write(rest)
+}
+
+// appendDocOpening appends what document id's JSON opens with, up to its
+// number: `{"n":id`, as appendDoc's encoding writes it.
+func appendDocOpening(dst []byte, id int) []byte {
+	return strconv.AppendInt(append(dst, `{"n":`...), int64(id), 10)
 }
 
 // docSum hashes what document d's file shows of it but its text, for the

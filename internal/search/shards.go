@@ -377,9 +377,7 @@ func (sw *shardWriter) makeEntries(p int) {
 		sw.scorers = make([]*scorer, runtime.GOMAXPROCS(0))
 		sw.arenas = make([][]byte, len(sw.scorers))
 		for w := range sw.scorers {
-			sc := *sw.sc // its settings and norms; scratch of its own
-			sc.docs, sc.deltas, sc.bm, sc.imps, sc.raw, sc.topImpacts, sc.topDocs, sc.topKept = nil, nil, nil, nil, nil, nil, nil, nil
-			sw.scorers[w] = &sc
+			sw.scorers[w] = sw.sc.another()
 		}
 	}
 	sw.batchAt, sw.batch = p, slices.Grow(sw.batch[:0], end-p)[:end-p]
@@ -431,7 +429,7 @@ func (sw *shardWriter) keepable(p int) bool {
 func (sw *shardWriter) tryKeep(p int) (next int, ok bool) {
 	ix := sw.ix
 	k := len(ix.shards)
-	if k >= len(sw.old) || !sw.keep[k] || int(sw.oldShard[p]) != k || sw.old[k].First != ix.dict.terms[sw.order[p]] {
+	if !sw.keepable(p) || int(sw.oldShard[p]) != k {
 		return 0, false
 	}
 	if !ix.opt.Keep(shardFile(k)) {
