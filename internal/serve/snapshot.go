@@ -276,16 +276,17 @@ func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
 		if sb.stopped.Load() {
 			return // some pages left undrawn: the server is stopping
 		}
-		var failed []deferredFile
+		failed, first, firstErr := 0, "", error(nil)
 		for _, d := range pages {
 			if _, err := d.page.get(); err != nil {
-				failed = append(failed, d)
+				if failed++; failed == 1 {
+					first, firstErr = d.file, err
+				}
 			}
 		}
-		if len(failed) > 0 {
-			_, err := failed[0].page.get()
+		if failed > 0 {
 			sb.report("%s %d of %d pages drawn after serving could not be drawn; they answer with the error until an edit changes them; the first, %s: %v\n",
-				now(), len(failed), len(pages), failed[0].file, err)
+				now(), failed, len(pages), first, firstErr)
 		}
 	})
 }
