@@ -1033,6 +1033,41 @@ func TestFirstBuildDrawsSamplesFirst(t *testing.T) {
 	}
 }
 
+// The pages drawn after the first snapshot is served are kept for as long
+// as they are served: each holds its bytes with little room to spare (an
+// eighth of its length, or the allocator's rounding of an exact copy), not
+// the buffer it was drawn into.
+func TestDeferredPagesKeepNoSpareRoom(t *testing.T) {
+	defer func(above int) { deferPagesAbove = above }(deferPagesAbove)
+	deferPagesAbove = 0
+	p := startPreview(t, newSite(t), 0)
+	st, _ := p.srv.current()
+	if st.site == nil {
+		t.Fatalf("no site served; server printed:\n%s", p.out)
+	}
+	p.srv.builder.drawing.Wait()
+	pages := 0
+	for rel, c := range st.site.files.changed {
+		if c.page == nil {
+			continue
+		}
+		data, err := c.page.get()
+		if err != nil {
+			t.Fatalf("%s: %v", rel, err)
+		}
+		if len(data) == 0 {
+			t.Errorf("%s drawn empty", rel)
+		}
+		if spare := cap(data) - len(data); spare > len(data)/4 {
+			t.Errorf("%s: %d bytes kept with %d to spare", rel, len(data), spare)
+		}
+		pages++
+	}
+	if pages == 0 {
+		t.Fatal("no page was deferred")
+	}
+}
+
 // A request for a name that cannot be a feed, sitemap or search file is
 // answered 404 without making them (at 50,000 articles, seconds of work
 // for each site a rebuild serves); one that can be makes them.
