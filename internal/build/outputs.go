@@ -152,6 +152,13 @@ func (s *outputs) writeFeeds(ctx context.Context, emit Emit) error {
 	return nil
 }
 
+// feedFiles returns the output paths of the RSS and Atom files of the
+// article list at dir (render.FeedPaths without the leading slash).
+func feedFiles(dir string) (rss, atom string) {
+	rss, atom = render.FeedPaths(dir)
+	return strings.TrimPrefix(rss, "/"), strings.TrimPrefix(atom, "/")
+}
+
 // writeFeed writes one feed as RSS and Atom.
 func (s *outputs) writeFeed(spec feedSpec, emit Emit) error {
 	cfg := s.site.Config
@@ -356,9 +363,8 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	var maybe []want
 	feeds := (&outputs{site: b.site}).feeds()
 	for i, f := range feeds {
-		rss, atom := render.FeedPaths(f.dir)
+		rss, atom := feedFiles(f.dir)
 		for _, name := range []string{rss, atom} {
-			name = strings.TrimPrefix(name, "/")
 			if o, ok := prev[name]; ok && o.Key == ks.feeds[i] {
 				maybe = append(maybe, want{name, ks.feeds[i]})
 			}
@@ -403,8 +409,7 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	// Which articles need their bodies: those of the feeds made again,
 	// those whose document file is made again, those not analyzed before.
 	for i, f := range feeds {
-		rss, atom := render.FeedPaths(f.dir)
-		rss, atom = strings.TrimPrefix(rss, "/"), strings.TrimPrefix(atom, "/")
+		rss, atom := feedFiles(f.dir)
 		if w.reused[rss] && w.reused[atom] {
 			plan.skipFeed[f.dir] = true
 			continue

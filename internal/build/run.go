@@ -260,8 +260,7 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 			if !ok || k != feedKeys[dir] {
 				return false
 			}
-			rss, atom := render.FeedPaths(dir)
-			rss, atom = strings.TrimPrefix(rss, "/"), strings.TrimPrefix(atom, "/")
+			rss, atom := feedFiles(dir)
 			r, okRSS := last[rss]
 			a, okAtom := last[atom]
 			if !okRSS || !okAtom {
