@@ -214,21 +214,14 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 		}
 		snap.files = newFileSet(files)
 		if len(later) > 0 {
-			changes := make(map[string]fileChange, len(later))
-			for _, d := range later {
-				changes[d.file] = fileChange{page: d.page}
-			}
-			snap.files = snap.files.with(changes)
+			snap.files = snap.files.with(deferredChanges(make(map[string]fileChange, len(later)), later))
 		}
 	} else {
 		changes := make(map[string]fileChange, len(todo)+len(later))
 		for i, f := range todo {
 			changes[f] = fileChange{data: out[i], removed: out[i] == nil} // nil: no longer a page
 		}
-		for _, d := range later {
-			changes[d.file] = fileChange{page: d.page}
-		}
-		snap.files = prev.files.with(changes)
+		snap.files = prev.files.with(deferredChanges(changes, later))
 	}
 	sb.drawInBackground(later)
 	// Made from the Builder as it is when first asked: the state of this
@@ -238,6 +231,15 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 	snap.rendered = len(todo) + len(later)
 	sb.dirty, sb.dirtyAll = nil, false
 	return snap, nil
+}
+
+// deferredChanges adds to changes the deferred pages in later, and returns
+// it.
+func deferredChanges(changes map[string]fileChange, later []deferredFile) map[string]fileChange {
+	for _, d := range later {
+		changes[d.file] = fileChange{page: d.page}
+	}
+	return changes
 }
 
 // drawFunc draws b's page whose output file is file.
