@@ -57,7 +57,24 @@ type Tag struct {
 }
 
 // URLPath is the tag page's site-relative URL.
-func (t *Tag) URLPath() string { return "/tags/" + t.Slug + "/" }
+func (t *Tag) URLPath() string { return tagPath(t.Slug) }
+
+// Counted returns what a list of tags shows of t: its name, slug and
+// article count, as a value without pointers. Given to {{cache}}, an
+// entry is drawn once per name and count: in the preview, a tag edit
+// redraws the entries of the tags whose counts changed, not every tag's.
+func (t *Tag) Counted() TagCount { return TagCount{t.Tag, len(t.Articles)} }
+
+// A TagCount is a tag's name, slug and article count (Tag.Counted).
+type TagCount struct {
+	content.Tag     // Name and Slug
+	Count       int // how many articles carry the tag
+}
+
+// URLPath is the tag page's site-relative URL.
+func (t TagCount) URLPath() string { return tagPath(t.Slug) }
+
+func tagPath(slug string) string { return "/tags/" + slug + "/" }
 
 // siteIDs numbers the sites made (Site.id).
 var siteIDs atomic.Uint64
