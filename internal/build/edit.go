@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/sitegen/sitegen/internal/archive"
@@ -433,7 +434,10 @@ func copyDisplay(dst, src *content.Article) {
 // same articles in the same order as before.)
 func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pages, removed []string) {
 	b.site = prev.Retag(changed)
-	b.site.KeepRelated(prev)
+	// The related stories are kept on another core while the pages are
+	// made: Retagged reads nothing of them, the keys below do.
+	var related sync.WaitGroup
+	related.Go(func() { b.site.KeepRelated(prev) })
 	oldList, oldFiles := b.list, b.files
 	b.list = render.Retagged(b.list, b.site, b.theme.lang)
 	b.files = make([]string, 0, len(b.list))
@@ -454,6 +458,7 @@ func (b *Builder) retag(prev *site.Site, changed map[*content.Article]bool) (pag
 	for ; i < len(oldList); i++ {
 		gone[oldFiles[i]] = true
 	}
+	related.Wait()
 	// The keyer computes the changed articles' keys into b.artKeys and
 	// takes the others' from there.
 	kr := b.newKeyer()
