@@ -270,14 +270,17 @@ func (b *Builder) makePages(known map[*content.Article]artKeys) (changed, remove
 // deleting the articles in moved, the others' keys being in known
 // (reindexKept): it keys only the pages samePage cannot find unchanged
 // from the page of the same file before, which at 50,000 articles is a
-// few thousand pages of 77,000 for a date edit.
-func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys, moved map[*content.Article]bool) (changed, removed []string) {
+// few thousand pages of 77,000 for a date edit. relatedKept returns once
+// the site's related stories are kept (KeepRelated, on another core while
+// the pages are made).
+func (b *Builder) movePages(prev *site.Site, known map[*content.Article]artKeys, moved map[*content.Article]bool, relatedKept func()) (changed, removed []string) {
 	b.bodyPages = nil
 	oldFiles, oldList := b.files, b.list
 	// The article pages of articles not moved and with the same neighbours
 	// are the pages of oldList, made pages of the new site in place.
 	isMoved := isIn(moved)
 	all := render.PagesLike(b.site, b.theme.lang, oldList, func(a *content.Article) bool { return !isMoved(a) })
+	relatedKept()
 	b.files, b.list = make([]string, len(all)), all
 	kr := b.newKeyer()
 	kr.arts = known

@@ -559,7 +559,11 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 	for _, a := range deleted {
 		moved[a] = true // its key forgotten
 	}
-	b.site.KeepRelated(prev)
+	// The related stories are kept on another core while the pages are
+	// made: PagesLike reads nothing of them, the pages' comparison and
+	// keys do.
+	var related sync.WaitGroup
+	related.Go(func() { b.site.KeepRelated(prev) })
 	for _, a := range b.site.Renamed() {
 		moved[a] = true
 	}
@@ -570,12 +574,13 @@ func (b *Builder) reindexKept(prev *site.Site, changed map[*content.Article]bool
 	}
 	known := b.artKeys
 	if known == nil || b.keys == nil {
+		related.Wait()
 		return b.makePages(nil)
 	}
 	for a := range moved {
 		delete(known, a)
 	}
-	return b.movePages(prev, known, moved)
+	return b.movePages(prev, known, moved, related.Wait)
 }
 
 // newArticleFile reports whether p, a path under content/ that b has no
