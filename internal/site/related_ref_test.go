@@ -108,17 +108,7 @@ func sources(as []*content.Article) []string {
 func BenchmarkRelated(b *testing.B) {
 	for _, n := range []int{10000, 200000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			r := rand.New(rand.NewPCG(7, 7))
-			arts := make([]*content.Article, n)
-			for i := range arts {
-				var tags []content.Tag
-				for range 2 + r.IntN(4) {
-					k := int(math.Exp(r.Float64() * math.Log(float64(n/10))))
-					tags = append(tags, content.MakeTag(fmt.Sprintf("tag %d", k)))
-				}
-				arts[i] = &content.Article{Source: fmt.Sprintf("posts/%d.md", i), Slug: fmt.Sprintf("s%d", i),
-					Date: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(365*24)) * time.Hour), Tags: tags}
-			}
+			arts := syntheticArchive(n)
 			cfg := config.Default()
 			b.ResetTimer()
 			for range b.N {
@@ -127,6 +117,37 @@ func BenchmarkRelated(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 		})
+	}
+}
+
+// syntheticArchive returns n articles with tags of every frequency (two
+// to five each) and dates spread over a year.
+func syntheticArchive(n int) []*content.Article {
+	r := rand.New(rand.NewPCG(7, 7))
+	arts := make([]*content.Article, n)
+	for i := range arts {
+		var tags []content.Tag
+		for range 2 + r.IntN(4) {
+			k := int(math.Exp(r.Float64() * math.Log(float64(n/10))))
+			tags = append(tags, content.MakeTag(fmt.Sprintf("tag %d", k)))
+		}
+		arts[i] = &content.Article{Source: fmt.Sprintf("posts/%d.md", i), Slug: fmt.Sprintf("s%d", i),
+			Date: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(365*24)) * time.Hour), Tags: tags}
+	}
+	return arts
+}
+
+// BenchmarkNewLike indexes a synthetic archive of 50,000 articles again
+// after one article moved to another day, as the preview does for a date
+// edit (site.NewLike given the site before and the moved article).
+func BenchmarkNewLike(b *testing.B) {
+	arts := syntheticArchive(50000)
+	cfg := config.Default()
+	prev := New(cfg, slices.Clone(arts))
+	moved := prev.Articles[len(prev.Articles)/2]
+	for i := 0; b.Loop(); i++ {
+		moved.Date = moved.Date.Add(time.Duration(1-2*(i%2)) * 240 * time.Hour) // there and back
+		prev = NewLike(cfg, slices.Clone(prev.Articles), prev, map[*content.Article]bool{moved: true})
 	}
 }
 
