@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/sitegen/sitegen/internal/config"
@@ -100,12 +101,16 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed ma
 	if !s.urlsKept(like, changed) {
 		s.dedupeURLs()
 	}
+	// The date archives on another core while the articles' positions
+	// and tags are indexed: they read nothing but the sorted articles.
+	var dated sync.WaitGroup
+	dated.Go(func() { s.Years = periods(arts) })
 	s.position = make(map[*content.Article]int, len(arts))
 	for i, a := range arts {
 		s.position[a] = i
 	}
 	s.indexTags(like, false, changed)
-	s.Years = periods(arts)
+	dated.Wait()
 	s.resolveAliases()
 	return s
 }
