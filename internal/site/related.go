@@ -170,9 +170,11 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 // related stories, an edit to its tags or date those of the articles
 // sharing its tags, an added or deleted article those sharing its tags
 // and those whose margins the weights' change exceeds. prev may be nil.
-// Call it before s is shared; prev's articles may have changed in place
-// since its related stories were computed if FixRelatedInputs was called
-// before.
+// Call it before anything reads s's related stories: it may run while
+// another goroutine reads the rest of s (its articles, tags and date
+// archives), as the preview's pages are made. prev's articles may have
+// changed in place since its related stories were computed if
+// FixRelatedInputs was called before.
 func (s *Site) KeepRelated(prev *Site) {
 	if prev == nil || !prev.rel.done.Load() {
 		return
