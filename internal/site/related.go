@@ -125,14 +125,23 @@ func (s *Site) positionOf(a *content.Article) (int32, bool) {
 }
 
 // setRelated fills s.rel.of from s.rel.pos and marks them done.
-func (s *Site) setRelated() {
-	n := 0
-	for _, l := range s.rel.pos {
-		n += len(l)
-	}
-	flat := make([]*content.Article, 0, n)
+func (s *Site) setRelated() { s.setRelatedLike(nil, nil) }
+
+// setRelatedLike is setRelated taking from prev the article lists of the
+// articles whose position lists are prev's own (shared by updateRelated)
+// when the articles at those positions are the same: oldPos gives each
+// article's position in prev (-1: not there).
+func (s *Site) setRelatedLike(prev *Site, oldPos []int32) {
 	s.rel.of = make([][]*content.Article, len(s.rel.pos))
+	var flat []*content.Article
 	for i, l := range s.rel.pos {
+		if prev != nil && oldPos[i] >= 0 && len(l) > 0 {
+			if was := prev.rel.pos[oldPos[i]]; len(was) == len(l) && &was[0] == &l[0] &&
+				!slices.ContainsFunc(l, func(p int32) bool { return s.Articles[p] != prev.Articles[p] }) {
+				s.rel.of[i] = prev.rel.of[oldPos[i]]
+				continue
+			}
+		}
 		start := len(flat)
 		for _, p := range l {
 			flat = append(flat, s.Articles[p])
@@ -286,7 +295,7 @@ func (s *Site) updateRelated(prev *Site) {
 		}
 		s.rel.pos, s.rel.margin = make([][]int32, len(s.Articles)), make([]float64, len(s.Articles))
 		var positions []int32
-		flat := make([]int32, 0, len(s.Articles)*RelatedCount)
+		var flat []int32 // the kept lists whose positions moved
 		for i := range s.Articles {
 			if !redo[i] {
 				d := 0.0
@@ -310,7 +319,13 @@ func (s *Site) updateRelated(prev *Site) {
 				positions = append(positions, int32(i))
 				continue
 			}
+			// A list whose articles kept their positions is prev's (lists
+			// are never changed once set): a tag or date edit moves none.
 			l := prev.rel.pos[oldPos[i]]
+			if !slices.ContainsFunc(l, func(p int32) bool { return newPos[p] != p }) {
+				s.rel.pos[i] = l
+				continue
+			}
 			start := len(flat)
 			for _, p := range l {
 				flat = append(flat, newPos[p])
@@ -322,7 +337,7 @@ func (s *Site) updateRelated(prev *Site) {
 		for i, r := range redo {
 			s.rel.kept[i] = !r
 		}
-		s.setRelated()
+		s.setRelatedLike(prev, oldPos)
 	})
 }
 
