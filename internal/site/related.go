@@ -132,15 +132,26 @@ func (s *Site) setRelated() { s.setRelatedLike(nil, nil) }
 // when the articles at those positions are the same: oldPos gives each
 // article's position in prev (-1: not there).
 func (s *Site) setRelatedLike(prev *Site, oldPos []int32) {
-	s.rel.of = make([][]*content.Article, len(s.rel.pos))
-	var flat []*content.Article
+	shared := func(i int, l []int32) bool {
+		if prev == nil || oldPos[i] < 0 || len(l) == 0 {
+			return false
+		}
+		was := prev.rel.pos[oldPos[i]]
+		return len(was) == len(l) && &was[0] == &l[0] &&
+			!slices.ContainsFunc(l, func(p int32) bool { return s.Articles[p] != prev.Articles[p] })
+	}
+	n := 0 // the lists made here, in one array
 	for i, l := range s.rel.pos {
-		if prev != nil && oldPos[i] >= 0 && len(l) > 0 {
-			if was := prev.rel.pos[oldPos[i]]; len(was) == len(l) && &was[0] == &l[0] &&
-				!slices.ContainsFunc(l, func(p int32) bool { return s.Articles[p] != prev.Articles[p] }) {
-				s.rel.of[i] = prev.rel.of[oldPos[i]]
-				continue
-			}
+		if !shared(i, l) {
+			n += len(l)
+		}
+	}
+	flat := make([]*content.Article, 0, n)
+	s.rel.of = make([][]*content.Article, len(s.rel.pos))
+	for i, l := range s.rel.pos {
+		if shared(i, l) {
+			s.rel.of[i] = prev.rel.of[oldPos[i]]
+			continue
 		}
 		start := len(flat)
 		for _, p := range l {
@@ -295,7 +306,7 @@ func (s *Site) updateRelated(prev *Site) {
 		}
 		s.rel.pos, s.rel.margin = make([][]int32, len(s.Articles)), make([]float64, len(s.Articles))
 		var positions []int32
-		var flat []int32 // the kept lists whose positions moved
+		var flat []int32 // the kept lists whose positions moved, made on the first
 		for i := range s.Articles {
 			if !redo[i] {
 				d := 0.0
@@ -325,6 +336,9 @@ func (s *Site) updateRelated(prev *Site) {
 			if !slices.ContainsFunc(l, func(p int32) bool { return newPos[p] != p }) {
 				s.rel.pos[i] = l
 				continue
+			}
+			if flat == nil { // one array, as for a list of every article's
+				flat = make([]int32, 0, len(s.Articles)*RelatedCount)
 			}
 			start := len(flat)
 			for _, p := range l {
