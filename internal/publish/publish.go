@@ -834,13 +834,12 @@ func writeFileStat(p string, data []byte, mkdir bool) (fs.FileInfo, error) {
 			return nil, err
 		}
 	}
-	const flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	f, err := os.OpenFile(p, flags, 0o644)
+	f, err := createNew(p)
 	if errors.Is(err, fs.ErrExist) {
 		if err := os.Remove(p); err != nil {
 			return nil, err
 		}
-		f, err = os.OpenFile(p, flags, 0o644)
+		f, err = createNew(p)
 	}
 	if err != nil {
 		return nil, err
