@@ -97,7 +97,7 @@ func (s *Site) RelatedPositions() [][]int32 {
 
 // computeAll computes every article's related stories, on all cores.
 func (s *Site) computeAll() {
-	s.rel.scan = s.newRelatedScan()
+	s.rel.scan = s.newRelatedScan(nil)
 	every := make([]int32, len(s.Articles))
 	for i := range every {
 		every[i] = int32(i)
@@ -254,7 +254,7 @@ func (s *Site) updateRelated(prev *Site) {
 		}
 	}
 	s.rel.once.Do(func() {
-		rs := s.newRelatedScan()
+		rs := s.newRelatedScan(old)
 		s.rel.scan = rs
 		oldNumber := make(map[string]int32, len(old.slugs))
 		for t, slug := range old.slugs {
@@ -265,11 +265,11 @@ func (s *Site) updateRelated(prev *Site) {
 		for i := range s.Articles {
 			was := oldPos[i]
 			if was >= 0 && rs.secs[i] == old.secs[was] && rs.nsecs[i] == old.nsecs[was] &&
-				slices.EqualFunc(rs.tagsOf[i], old.tagsOf[was], func(t, u int32) bool { return rs.slugs[t] == old.slugs[u] }) {
+				slices.EqualFunc(rs.tagsOf(i), old.tagsOf(int(was)), func(t, u int32) bool { return rs.slugs[t] == old.slugs[u] }) {
 				continue
 			}
 			redo[i] = true
-			for _, t := range rs.tagsOf[i] {
+			for _, t := range rs.tagsOf(i) {
 				changed[t] = true
 			}
 		}
@@ -310,7 +310,7 @@ func (s *Site) updateRelated(prev *Site) {
 		for i := range s.Articles {
 			if !redo[i] {
 				d := 0.0
-				for _, t := range rs.tagsOf[i] {
+				for _, t := range rs.tagsOf(i) {
 					d += drift[t]
 				}
 				m := 0.0
@@ -406,7 +406,7 @@ func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
 // KeepRelated(s) compares what they were computed from.
 func (s *Site) FixRelatedInputs() {
 	if s.rel.done.Load() && s.rel.scan == nil {
-		s.rel.scan = s.newRelatedScan()
+		s.rel.scan = s.newRelatedScan(nil)
 	}
 }
 
@@ -453,7 +453,7 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 	if n <= 0 {
 		return nil, math.Inf(1)
 	}
-	for _, t := range rs.tagsOf[pos] {
+	for _, t := range rs.tagsOf(int(pos)) {
 		list, idf := rs.tags[t], rs.idf[t]
 		// The tag's articles are in site order, so pos's place among
 		// them is found by binary search.
@@ -531,17 +531,41 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 // instead of following pointers to articles all over the heap, which on an
 // archive too big for the CPU's caches cost more than the scoring itself.
 type relatedScan struct {
-	secs   []int64   // by site position: the date's Unix seconds
-	nsecs  []int32   // by site position: the date's nanoseconds
-	tags   [][]int32 // by tag number: the site positions of the tag's articles, ascending
-	idf    []float64 // by tag number: ln(1+N/df)
-	slugs  []string  // by tag number: the tag's slug
-	tagsOf [][]int32 // by site position: the article's tags' numbers in its own order; tags on one article only left out
+	secs  []int64   // by site position: the date's Unix seconds
+	nsecs []int32   // by site position: the date's nanoseconds
+	tags  [][]int32 // by tag number: the site positions of the tag's articles, ascending
+	idf   []float64 // by tag number: ln(1+N/df)
+	slugs []string  // by tag number: the tag's slug
+	of    []int32   // every article's tags' numbers, in site order and each article's own; tags on one article only left out
+	ofAt  []int32   // by site position i: the article's numbers are of[ofAt[i]:ofAt[i+1]]
 }
 
-func (s *Site) newRelatedScan() *relatedScan {
+// tagsOf returns the numbers of the tags of the article at site position
+// i, in its own order.
+func (rs *relatedScan) tagsOf(i int) []int32 { return rs.of[rs.ofAt[i]:rs.ofAt[i+1]] }
+
+// newRelatedScan makes s's scan. like, when not nil, is an earlier scan
+// whose date arrays s shares when every article of s has the date like
+// holds at its position (an edit of tags or of a body): the arrays are
+// never written once made.
+func (s *Site) newRelatedScan(like *relatedScan) *relatedScan {
 	n := len(s.Articles)
-	rs := &relatedScan{secs: make([]int64, n), nsecs: make([]int32, n), tagsOf: make([][]int32, n)}
+	rs := &relatedScan{ofAt: make([]int32, n+1)}
+	if like != nil && len(like.secs) == n {
+		rs.secs, rs.nsecs = like.secs, like.nsecs
+		for i, a := range s.Articles {
+			if rs.secs[i] != a.Date.Unix() || rs.nsecs[i] != int32(a.Date.Nanosecond()) {
+				rs.secs, rs.nsecs = nil, nil
+				break
+			}
+		}
+	}
+	if rs.secs == nil {
+		rs.secs, rs.nsecs = make([]int64, n), make([]int32, n)
+		for i, a := range s.Articles {
+			rs.secs[i], rs.nsecs[i] = a.Date.Unix(), int32(a.Date.Nanosecond())
+		}
+	}
 	total := float64(n)
 	for _, ti := range s.Tags {
 		if len(ti.Articles) < 2 {
@@ -554,16 +578,15 @@ func (s *Site) newRelatedScan() *relatedScan {
 		rs.slugs = append(rs.slugs, ti.Slug)
 	}
 	of := make([]int32, 0, len(s.artTags))
-	for i, a := range s.Articles {
-		rs.secs[i], rs.nsecs[i] = a.Date.Unix(), int32(a.Date.Nanosecond())
-		start := len(of)
+	for i := range s.Articles {
 		for _, ti := range s.artTags[s.tagsAt[i]:s.tagsAt[i+1]] {
 			if ti.number >= 0 {
 				of = append(of, ti.number)
 			}
 		}
-		rs.tagsOf[i] = of[start:len(of):len(of)]
+		rs.ofAt[i+1] = int32(len(of))
 	}
+	rs.of = of
 	return rs
 }
 
