@@ -1002,7 +1002,8 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// changed ones with their new bodies: normalized in place with what
 	// the cache keeps of the archive-wide steps.
 	anyRetag := false
-	retags := map[string]bool{} // the slugs of the retagged articles' tags, before and after
+	retags := map[string]bool{}                      // the slugs of the retagged articles' tags, before and after
+	tagsWere := map[*content.Article][]content.Tag{} // the retagged articles' tags before
 	for i := range man.Sources {
 		if published[i] {
 			c, s := &man.Sources[i], srcs[i]
@@ -1015,6 +1016,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 				s.art.Tags = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules)
 				if retagged[i] {
 					anyRetag = true
+					tagsWere[s.art] = was
 					for _, t := range slices.Concat(was, s.art.Tags) {
 						retags[t.Slug] = true
 					}
@@ -1075,14 +1077,29 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// The related stories taken from the cache on the other core while
 	// the pages are listed: neither reads what the other sets. After a
 	// tag edit they may differ (keys below tell which pages that changes):
-	// computed on first need.
+	// those of the articles sharing a retagged article's tags are
+	// computed again, or all on first need if the cache's are of other
+	// inputs.
 	related := make(chan bool, 1)
-	go func() { related <- b.related == nil || b.site.KeepRelatedIndex(b.related) }()
+	whole := false // the cache's related stories kept, every one
+	go func() {
+		switch {
+		case b.related == nil:
+		case b.site.KeepRelatedIndex(b.related): // a tag spelled another way too
+			whole = true
+		case anyRetag && b.site.KeepRelatedIndexRetagged(b.related, tagsWere):
+			relatedRetaggedFromCache.Add(1)
+		default:
+			related <- anyRetag // computed on first need
+			return
+		}
+		related <- true
+	}()
 	all := render.Pages(b.site, b.theme.lang)
 	cachedRelated := b.related // positions in the previous build's site, whose order this one has
-	if kept := <-related; !kept && !anyRetag {
+	if !<-related {
 		return false
-	} else if kept && b.related != nil {
+	} else if whole {
 		relatedFromCache.Add(1)
 	}
 	b.related = nil

@@ -378,7 +378,22 @@ func (s *Site) RelatedIndex() *RelatedIndex {
 // tags. It reports whether it did; an index of another site, or one not
 // well formed, is not used. Call it before s is shared.
 func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
-	if ri == nil || len(ri.Lists) != len(s.Articles) || ri.Key != s.relatedInputs() {
+	if !ri.fits(len(s.Articles)) || ri.Key != s.relatedInputs() {
+		return false
+	}
+	kept := false
+	s.rel.once.Do(func() {
+		s.rel.pos = ri.Lists
+		s.setRelated()
+		kept = true
+	})
+	return kept
+}
+
+// fits reports whether ri is well formed for a site of n articles: a list
+// for each, of at most RelatedCount other articles' positions.
+func (ri *RelatedIndex) fits(n int) bool {
+	if ri == nil || len(ri.Lists) != n {
 		return false
 	}
 	for i, l := range ri.Lists {
@@ -386,14 +401,66 @@ func (s *Site) KeepRelatedIndex(ri *RelatedIndex) bool {
 			return false
 		}
 		for _, p := range l {
-			if p < 0 || int(p) >= len(s.Articles) || int(p) == i {
+			if p < 0 || int(p) >= n || int(p) == i {
 				return false
 			}
 		}
 	}
+	return true
+}
+
+// KeepRelatedIndexRetagged is KeepRelatedIndex after an edit of some
+// articles' tags: ri was computed from the same articles in the same
+// order with the same dates and tags, but for the articles in was (s's
+// own), which had the tags was gives. It computes again the related
+// stories of those articles and of every article carrying a tag they had
+// or have, and keeps the others' from ri: an article's stories are scored
+// from its own tags, each tag weighing by its count of articles, and only
+// those tags gained or lost articles (the article count is the same). It
+// reports whether it did: not when ri is of other inputs. A build after
+// a tag edit then computes the stories of the articles sharing the
+// edited article's tags instead of the whole archive's. Call it before s
+// is shared.
+func (s *Site) KeepRelatedIndexRetagged(ri *RelatedIndex, was map[*content.Article][]content.Tag) bool {
+	for a := range was {
+		if _, ok := s.position[a]; !ok {
+			return false
+		}
+	}
+	if !ri.fits(len(s.Articles)) || ri.Key != s.inputsHash(was) {
+		return false
+	}
 	kept := false
 	s.rel.once.Do(func() {
-		s.rel.pos = ri.Lists
+		rs := s.newRelatedScan(nil)
+		s.rel.scan = rs
+		retagged := map[string]bool{} // the slugs of the tags the articles in was had or have
+		redo := make([]bool, len(s.Articles))
+		for a, tags := range was {
+			for _, t := range slices.Concat(tags, a.Tags) {
+				retagged[t.Slug] = true
+			}
+			redo[s.position[a]] = true
+		}
+		for _, ti := range s.Tags {
+			if retagged[ti.Slug] {
+				for _, p := range ti.positions {
+					redo[p] = true
+				}
+			}
+		}
+		// The kept lists have no margin recorded: 0 makes a later
+		// KeepRelated compute them again if the weights move at all.
+		s.rel.pos, s.rel.margin = make([][]int32, len(s.Articles)), make([]float64, len(s.Articles))
+		var positions []int32
+		for i, r := range redo {
+			if r {
+				positions = append(positions, int32(i))
+			} else {
+				s.rel.pos[i] = ri.Lists[i]
+			}
+		}
+		s.computeRelated(rs, positions)
 		s.setRelated()
 		kept = true
 	})
@@ -411,30 +478,40 @@ func (s *Site) FixRelatedInputs() {
 }
 
 // relatedInputs hashes what relatedTo reads of the site: every article's
-// source path, date and tags in site order. Tags go in each article's own
-// order, which is the order their weights are added in.
+// source path, date and tags in site order (see inputsHash).
 func (s *Site) relatedInputs() [sha256.Size]byte {
-	s.rel.keyOnce.Do(func() {
-		h := sha256.New()
-		var buf []byte
-		for _, a := range s.Articles {
-			buf = buf[:0]
-			buf = binary.AppendUvarint(buf, uint64(len(a.Source)))
-			buf = append(buf, a.Source...)
-			// Seconds and nanoseconds: UnixNano is undefined for dates
-			// before 1678, which an archive may hold.
-			buf = binary.AppendVarint(buf, a.Date.Unix())
-			buf = binary.AppendUvarint(buf, uint64(a.Date.Nanosecond()))
-			buf = binary.AppendUvarint(buf, uint64(len(a.Tags)))
-			for _, t := range a.Tags {
-				buf = binary.AppendUvarint(buf, uint64(len(t.Slug)))
-				buf = append(buf, t.Slug...)
-			}
-			h.Write(buf)
-		}
-		h.Sum(s.rel.key[:0])
-	})
+	s.rel.keyOnce.Do(func() { s.rel.key = s.inputsHash(nil) })
 	return s.rel.key
+}
+
+// inputsHash hashes every article's source path, date and tags in site
+// order, taking the tags of an article in was from there instead of its
+// own. Tags go in each article's own order, which is the order their
+// weights are added in.
+func (s *Site) inputsHash(was map[*content.Article][]content.Tag) (key [sha256.Size]byte) {
+	h := sha256.New()
+	var buf []byte
+	for _, a := range s.Articles {
+		tags := a.Tags
+		if t, ok := was[a]; ok {
+			tags = t
+		}
+		buf = buf[:0]
+		buf = binary.AppendUvarint(buf, uint64(len(a.Source)))
+		buf = append(buf, a.Source...)
+		// Seconds and nanoseconds: UnixNano is undefined for dates
+		// before 1678, which an archive may hold.
+		buf = binary.AppendVarint(buf, a.Date.Unix())
+		buf = binary.AppendUvarint(buf, uint64(a.Date.Nanosecond()))
+		buf = binary.AppendUvarint(buf, uint64(len(tags)))
+		for _, t := range tags {
+			buf = binary.AppendUvarint(buf, uint64(len(t.Slug)))
+			buf = append(buf, t.Slug...)
+		}
+		h.Write(buf)
+	}
+	h.Sum(key[:0])
+	return key
 }
 
 // relatedTo returns up to n other articles related to the article at site

@@ -379,3 +379,115 @@ func TestRelatedKeptAcrossAdds(t *testing.T) {
 		t.Errorf("kept %d articles' stories in 400 changes of about 150 articles: too few to test", kept)
 	}
 }
+
+// TestKeepRelatedIndexRetaggedMatchesFresh edits the tags of one or two
+// articles of an archive whose related stories came from an index, as a
+// build's from its cache, and checks that KeepRelatedIndexRetagged gives
+// every article the related stories a fresh computation gives, computing
+// fewer than all of them, and that it refuses an index of other inputs.
+func TestKeepRelatedIndexRetaggedMatchesFresh(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 2))
+	day := func(d int) time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	tagName := func() string {
+		if r.IntN(3) == 0 {
+			return "wide"
+		}
+		return fmt.Sprint("t", int(math.Pow(2, r.Float64()*8)))
+	}
+	var arts []*content.Article
+	for i := range 600 {
+		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i),
+			Source: fmt.Sprintf("s%03d.md", i), Date: day(r.IntN(40))}
+		for range 1 + r.IntN(3) {
+			a.Tags = append(a.Tags, content.MakeTag(tagName()))
+		}
+		arts = append(arts, a)
+	}
+	edits := []struct {
+		name string
+		do   func(a *content.Article)
+	}{
+		{"tag added", func(a *content.Article) { a.Tags = append(slices.Clip(a.Tags), content.MakeTag(tagName())) }},
+		{"tag removed", func(a *content.Article) {
+			if len(a.Tags) > 0 {
+				a.Tags = slices.Delete(slices.Clone(a.Tags), 0, 1)
+			}
+		}},
+		{"tags reordered", func(a *content.Article) { a.Tags = slices.Clone(a.Tags); slices.Reverse(a.Tags) }},
+		{"tag replaced", func(a *content.Article) {
+			if len(a.Tags) > 0 {
+				a.Tags = slices.Clone(a.Tags)
+				a.Tags[0] = content.MakeTag(tagName())
+			}
+		}},
+		{"tag of its own", func(a *content.Article) {
+			a.Tags = append(slices.Clip(a.Tags), content.MakeTag(fmt.Sprint("own ", r.Int())))
+		}},
+	}
+	index := func(arts []*content.Article) *RelatedIndex {
+		s := New(config.Default(), copyArticles(arts))
+		s.RelatedPositions()
+		return s.RelatedIndex()
+	}
+	ri := index(arts)
+	partial := 0
+	for round := range 60 {
+		e := edits[r.IntN(len(edits))]
+		s := New(config.Default(), copyArticles(arts))
+		was := map[*content.Article][]content.Tag{}
+		for range 1 + r.IntN(2) {
+			a := s.Articles[r.IntN(len(s.Articles))]
+			if _, ok := was[a]; !ok {
+				was[a] = a.Tags
+			}
+			e.do(a)
+		}
+		// The site again, with the edited tags: New indexes them.
+		s = New(config.Default(), s.Articles)
+		if !s.KeepRelatedIndexRetagged(ri, was) {
+			t.Fatalf("round %d (%s): the index of the site before the edit was not used", round, e.name)
+		}
+		if s.rel.recomputed < len(arts) {
+			partial++
+		}
+		want := New(config.Default(), copyArticles(s.Articles))
+		for i, a := range s.Articles {
+			if got, w := sources(s.RelatedOf(i)), sources(want.Related(want.Articles[i])); !slices.Equal(got, w) {
+				t.Fatalf("round %d (%s), %s: related %v, computed afresh %v (%d computed again)", round, e.name, a.Source, got, w, s.rel.recomputed)
+			}
+		}
+		if got := s.RelatedIndex(); got.Key != want.RelatedIndex().Key {
+			t.Fatalf("round %d (%s): the index's key is not a fresh site's", round, e.name)
+		}
+		arts, ri = s.Articles, s.RelatedIndex()
+	}
+	if partial < 50 {
+		t.Errorf("only %d of 60 tag edits computed fewer than every article's related stories", partial)
+	}
+
+	// An index of other inputs is refused: an edit of a date not declared,
+	// or tags before the edit that are not the ones the index read.
+	for _, c := range []struct {
+		name string
+		edit func(s *Site) map[*content.Article][]content.Tag
+	}{
+		{"date", func(s *Site) map[*content.Article][]content.Tag {
+			s.Articles[5].Date = s.Articles[5].Date.Add(time.Second)
+			return nil
+		}},
+		{"tags said to be others", func(s *Site) map[*content.Article][]content.Tag {
+			a := s.Articles[5]
+			return map[*content.Article][]content.Tag{a: append(slices.Clone(a.Tags), content.MakeTag("never there"))}
+		}},
+		{"article not in the site", func(s *Site) map[*content.Article][]content.Tag {
+			return map[*content.Article][]content.Tag{{Source: "elsewhere.md"}: nil}
+		}},
+	} {
+		s := New(config.Default(), copyArticles(arts))
+		was := c.edit(s)
+		s = New(config.Default(), s.Articles)
+		if s.KeepRelatedIndexRetagged(ri, was) {
+			t.Errorf("%s: an index of other inputs was used", c.name)
+		}
+	}
+}
