@@ -490,13 +490,16 @@ func (s *Site) relatedInputs() [sha256.Size]byte {
 // weights are added in.
 func (s *Site) inputsHash(was map[*content.Article][]content.Tag) (key [sha256.Size]byte) {
 	h := sha256.New()
-	var buf []byte
+	buf := make([]byte, 0, 32<<10) // written to h a block at a time, not per article
 	for _, a := range s.Articles {
 		tags := a.Tags
 		if t, ok := was[a]; ok {
 			tags = t
 		}
-		buf = buf[:0]
+		if len(buf) > cap(buf)/2 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
 		buf = binary.AppendUvarint(buf, uint64(len(a.Source)))
 		buf = append(buf, a.Source...)
 		// Seconds and nanoseconds: UnixNano is undefined for dates
@@ -508,8 +511,8 @@ func (s *Site) inputsHash(was map[*content.Article][]content.Tag) (key [sha256.S
 			buf = binary.AppendUvarint(buf, uint64(len(t.Slug)))
 			buf = append(buf, t.Slug...)
 		}
-		h.Write(buf)
 	}
+	h.Write(buf)
 	h.Sum(key[:0])
 	return key
 }

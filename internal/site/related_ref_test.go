@@ -184,3 +184,13 @@ func TestApartMatchesSub(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRelatedInputs hashes the related stories' inputs of 50,000
+// synthetic articles, as a build does to check its cache's.
+func BenchmarkRelatedInputs(b *testing.B) {
+	s := New(config.Default(), syntheticArchive(50000))
+	b.ResetTimer()
+	for range b.N {
+		s.inputsHash(nil)
+	}
+}
