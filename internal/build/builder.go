@@ -425,10 +425,11 @@ const (
 // build cache rather than computing them, for tests.
 var relatedFromCache atomic.Int64
 
-// relatedRetaggedFromCache counts the builds after a tag edit that kept
-// the related stories of the build cache but those the edit can have
-// changed (site.Site.KeepRelatedIndexRetagged), for tests.
-var relatedRetaggedFromCache atomic.Int64
+// relatedEditedFromCache counts the builds after an edit of articles'
+// dates, slugs or tags that kept the related stories of the build cache
+// but those the edit can have changed (site.Site.KeepRelatedIndexEdited),
+// for tests.
+var relatedEditedFromCache atomic.Int64
 
 // Problems returns every bad source file, sorted.
 func (b *Builder) Problems() content.Problems {

@@ -1002,25 +1002,32 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// changed ones with their new bodies: normalized in place with what
 	// the cache keeps of the archive-wide steps.
 	anyRetag := false
-	retags := map[string]bool{}                      // the slugs of the retagged articles' tags, before and after
-	tagsWere := map[*content.Article][]content.Tag{} // the retagged articles' tags before
+	retags := map[string]bool{} // the slugs of the retagged articles' tags, before and after
+	// The retagged and moved articles as the related stories of the
+	// previous build read them: their dates, slugs and tags as they were.
+	before := map[*content.Article]*content.Article{}
 	for i := range man.Sources {
 		if published[i] {
 			c, s := &man.Sources[i], srcs[i]
 			c.Arch.apply(s)
+			tagsWere := s.art.Tags
 			if retagged[i] || moved[c.Path] && !archive.GetsTopicTags(c.Path) { // its own tags, as package archive gives them
-				was := c.Art.Tags // as the previous build published them
+				tagsWere = c.Art.Tags // as the previous build published them
 				if c.Arch != nil && c.Arch.NewTags {
-					was = c.Arch.Tags
+					tagsWere = c.Arch.Tags
 				}
 				s.art.Tags = archive.OwnTags(&content.Article{Tags: s.parsedTags()}, b.rules)
 				if retagged[i] {
 					anyRetag = true
-					tagsWere[s.art] = was
-					for _, t := range slices.Concat(was, s.art.Tags) {
+					for _, t := range slices.Concat(tagsWere, s.art.Tags) {
 						retags[t.Slug] = true
 					}
 				}
+			}
+			if retagged[i] || moved[c.Path] {
+				w := *s.art
+				w.Date, w.Slug, w.Tags = c.Art.Date, c.Art.Slug, tagsWere
+				before[s.art] = &w
 			}
 			if edited[i] {
 				b.published[c.Path] = s.art
@@ -1064,8 +1071,12 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		// the feeds' and search documents' parts of every article made
 		// again (b.articleExtras is left empty: the cache does not tell
 		// which URLs site.New renamed).
-		if b.related != nil && b.site.KeepRelatedIndex(b.related) {
+		switch {
+		case b.related == nil:
+		case b.site.KeepRelatedIndex(b.related):
 			relatedFromCache.Add(1)
+		case b.site.KeepRelatedIndexEdited(b.related, before):
+			relatedEditedFromCache.Add(1)
 		}
 		b.related = nil
 		b.txtTopics, b.dups, b.unindexed = nil, nil, false
@@ -1087,8 +1098,8 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		case b.related == nil:
 		case b.site.KeepRelatedIndex(b.related): // a tag spelled another way too
 			whole = true
-		case anyRetag && b.site.KeepRelatedIndexRetagged(b.related, tagsWere):
-			relatedRetaggedFromCache.Add(1)
+		case anyRetag && b.site.KeepRelatedIndexEdited(b.related, before):
+			relatedEditedFromCache.Add(1)
 		default:
 			related <- anyRetag // computed on first need
 			return

@@ -15,9 +15,9 @@ import (
 // stories of the build cache exactly when no article's source path, date
 // or tags changed and no article came or went (a body, title, theme or
 // configuration edit), keeps all but those an edit can have changed when
-// it edits articles' tags alone, computes them otherwise, and that either
-// way its output, and the related stories it caches, equal a clean
-// build's.
+// it edits articles' dates, headlines or tags, computes them otherwise,
+// and that either way its output, and the related stories it caches,
+// equal a clean build's.
 func TestBuildKeepsCachedRelatedStories(t *testing.T) {
 	ctx := context.Background()
 	root := agedSite(t, 24)
@@ -36,11 +36,12 @@ func TestBuildKeepsCachedRelatedStories(t *testing.T) {
 	// read of it.
 	kept := map[string]bool{"body": true, "template": true, "asset": true, "config": true, "title, same order": true,
 		"tag spelled another way by the newest article carrying it": true}
-	// The edits of articles' tags alone, which keep the others' related
-	// stories and compute again those of the articles sharing a tag the
-	// edited articles had or have.
-	retagged := map[string]bool{"tag": true, "tag dropped, its page gone": true, "tags reordered, with the body": true,
-		"two articles trading a tag": true, "tags mapped and blocked by the rules": true, "a tag the rules mapped, dropped": true}
+	// The edits of articles' dates, slugs (by their headlines) and tags,
+	// which keep the others' related stories and compute again those of
+	// the articles sharing a tag the edited articles had or have.
+	edited := map[string]bool{"title": true, "date": true, "tag": true, "tag dropped, its page gone": true,
+		"tags reordered, with the body": true, "two articles trading a tag": true, "tags with a headline that moves the URL": true,
+		"tags mapped and blocked by the rules": true, "a tag the rules mapped, dropped": true, "date and a tag the rules map": true}
 	edits := append(slices.Clone(siteEdits), siteEdit{name: "title, same order", apply: func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/01/story-005.md", testArticle("Story number 5, retitled", "2024-03-01",
 			[]string{"Iraq", "Economy"}, "A rewritten body."))
@@ -50,15 +51,15 @@ func TestBuildKeepsCachedRelatedStories(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			e.apply(t, root)
 			ageFiles(t, root)
-			n, nr := relatedFromCache.Load(), relatedRetaggedFromCache.Load()
+			n, nr := relatedFromCache.Load(), relatedEditedFromCache.Load()
 			if _, err := Run(ctx, Options{Source: root, Dest: dest, KeepGoing: true}); err != nil && e.name != "bad file" {
 				t.Fatal(err)
 			}
 			if got := relatedFromCache.Load() - n; got != map[bool]int64{true: 1}[kept[e.name]] {
 				t.Errorf("kept the cached related stories %d times, want %v", got, kept[e.name])
 			}
-			if got := relatedRetaggedFromCache.Load() - nr; got != map[bool]int64{true: 1}[retagged[e.name]] {
-				t.Errorf("kept the cached related stories but the retagged ones' %d times, want %v", got, retagged[e.name])
+			if got := relatedEditedFromCache.Load() - nr; got != map[bool]int64{true: 1}[edited[e.name]] {
+				t.Errorf("kept the cached related stories but the edited ones' %d times, want %v", got, edited[e.name])
 			}
 			clean := filepath.Join(t.TempDir(), "clean")
 			n = relatedFromCache.Load()

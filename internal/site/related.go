@@ -409,41 +409,70 @@ func (ri *RelatedIndex) fits(n int) bool {
 	return true
 }
 
-// KeepRelatedIndexRetagged is KeepRelatedIndex after an edit of some
-// articles' tags: ri was computed from the same articles in the same
-// order with the same dates and tags, but for the articles in was (s's
-// own), which had the tags was gives. It computes again the related
-// stories of those articles and of every article carrying a tag they had
-// or have, and keeps the others' from ri: an article's stories are scored
-// from its own tags, each tag weighing by its count of articles, and only
-// those tags gained or lost articles (the article count is the same). It
-// reports whether it did: not when ri is of other inputs. A build after
-// a tag edit then computes the stories of the articles sharing the
-// edited article's tags instead of the whole archive's. Call it before s
-// is shared.
-func (s *Site) KeepRelatedIndexRetagged(ri *RelatedIndex, was map[*content.Article][]content.Tag) bool {
-	for a := range was {
-		if _, ok := s.position[a]; !ok {
+// KeepRelatedIndexEdited is KeepRelatedIndex after an edit of some
+// articles' dates, slugs or tags: ri was computed from the same articles,
+// by source path, with the same dates, slugs and tags, but for the
+// articles of s in was, each of which was then as was gives it (its date,
+// slug and tags are read). It computes again the related stories of those
+// articles and of every article carrying a tag they had or have, and
+// keeps the others' from ri, moved to the articles' new positions: an
+// article's stories are scored from its own tags and date, its tags'
+// lists of articles and their dates and source paths, each tag weighing
+// by its count of articles; only those tags gained, lost or reordered
+// articles or changed weights, and the article count is the same. It
+// reports whether it did: not when ri is of other inputs, or more than
+// maxEditedKept articles were edited. A build after a date or tag edit
+// then computes the stories of the articles sharing the edited article's
+// tags instead of the whole archive's. Call it before s is shared.
+func (s *Site) KeepRelatedIndexEdited(ri *RelatedIndex, was map[*content.Article]*content.Article) bool {
+	n := len(s.Articles)
+	if len(was) > maxEditedKept || !ri.fits(n) {
+		return false
+	}
+	for a, w := range was {
+		if _, ok := s.position[a]; !ok || w == nil || w.Source != a.Source {
 			return false
 		}
 	}
-	if !ri.fits(len(s.Articles)) || ri.Key != s.inputsHash(was) {
+	// The order ri's positions are in: s's, with each edited article
+	// where its date and slug as they were put it. order holds the
+	// articles as they were, at, by position in it, their positions in s.
+	order, at := make([]*content.Article, 0, n), make([]int32, 0, n)
+	var edited []int32 // their positions in s
+	for i, a := range s.Articles {
+		if _, ok := was[a]; ok {
+			edited = append(edited, int32(i))
+			continue
+		}
+		order, at = append(order, a), append(at, int32(i))
+	}
+	for _, i := range edited {
+		w := was[s.Articles[i]]
+		k, _ := slices.BinarySearchFunc(order, w, compareSiteOrder)
+		order, at = slices.Insert(order, k, w), slices.Insert(at, k, i)
+	}
+	if ri.Key != inputsHash(order) {
 		return false
+	}
+	newPos, oldPos := at, make([]int32, n) // by position in ri: the position in s; by position in s: the position in ri
+	for k, i := range newPos {
+		oldPos[i] = int32(k)
 	}
 	kept := false
 	s.rel.once.Do(func() {
 		rs := s.newRelatedScan(nil)
 		s.rel.scan = rs
-		retagged := map[string]bool{} // the slugs of the tags the articles in was had or have
-		redo := make([]bool, len(s.Articles))
-		for a, tags := range was {
-			for _, t := range slices.Concat(tags, a.Tags) {
-				retagged[t.Slug] = true
+		changed := map[string]bool{} // the slugs of the tags the edited articles had or have
+		redo := make([]bool, n)
+		for _, i := range edited {
+			a := s.Articles[i]
+			for _, t := range slices.Concat(was[a].Tags, a.Tags) {
+				changed[t.Slug] = true
 			}
-			redo[s.position[a]] = true
+			redo[i] = true
 		}
 		for _, ti := range s.Tags {
-			if retagged[ti.Slug] {
+			if changed[ti.Slug] {
 				for _, p := range ti.positions {
 					redo[p] = true
 				}
@@ -451,14 +480,27 @@ func (s *Site) KeepRelatedIndexRetagged(ri *RelatedIndex, was map[*content.Artic
 		}
 		// The kept lists have no margin recorded: 0 makes a later
 		// KeepRelated compute them again if the weights move at all.
-		s.rel.pos, s.rel.margin = make([][]int32, len(s.Articles)), make([]float64, len(s.Articles))
+		s.rel.pos, s.rel.margin = make([][]int32, n), make([]float64, n)
 		var positions []int32
+		var flat []int32 // the kept lists whose positions moved, made on the first
 		for i, r := range redo {
 			if r {
 				positions = append(positions, int32(i))
-			} else {
-				s.rel.pos[i] = ri.Lists[i]
+				continue
 			}
+			l := ri.Lists[oldPos[i]]
+			if !slices.ContainsFunc(l, func(p int32) bool { return newPos[p] != p }) {
+				s.rel.pos[i] = l
+				continue
+			}
+			if flat == nil {
+				flat = make([]int32, 0, n*RelatedCount)
+			}
+			start := len(flat)
+			for _, p := range l {
+				flat = append(flat, newPos[p])
+			}
+			s.rel.pos[i] = flat[start:len(flat):len(flat)]
 		}
 		s.computeRelated(rs, positions)
 		s.setRelated()
@@ -466,6 +508,10 @@ func (s *Site) KeepRelatedIndexRetagged(ri *RelatedIndex, was map[*content.Artic
 	})
 	return kept
 }
+
+// maxEditedKept is the most edited articles KeepRelatedIndexEdited takes:
+// each moves the order's tail once.
+const maxEditedKept = 64
 
 // FixRelatedInputs makes now, once, the scan s's related stories are
 // computed from, when they were kept from a RelatedIndex and not computed:
@@ -480,22 +526,17 @@ func (s *Site) FixRelatedInputs() {
 // relatedInputs hashes what relatedTo reads of the site: every article's
 // source path, date and tags in site order (see inputsHash).
 func (s *Site) relatedInputs() [sha256.Size]byte {
-	s.rel.keyOnce.Do(func() { s.rel.key = s.inputsHash(nil) })
+	s.rel.keyOnce.Do(func() { s.rel.key = inputsHash(s.Articles) })
 	return s.rel.key
 }
 
-// inputsHash hashes every article's source path, date and tags in site
-// order, taking the tags of an article in was from there instead of its
-// own. Tags go in each article's own order, which is the order their
-// weights are added in.
-func (s *Site) inputsHash(was map[*content.Article][]content.Tag) (key [sha256.Size]byte) {
+// inputsHash hashes every article's source path, date and tags, in the
+// order of arts. Tags go in each article's own order, which is the order
+// their weights are added in.
+func inputsHash(arts []*content.Article) (key [sha256.Size]byte) {
 	h := sha256.New()
 	buf := make([]byte, 0, 32<<10) // written to h a block at a time, not per article
-	for _, a := range s.Articles {
-		tags := a.Tags
-		if t, ok := was[a]; ok {
-			tags = t
-		}
+	for _, a := range arts {
 		if len(buf) > cap(buf)/2 {
 			h.Write(buf)
 			buf = buf[:0]
@@ -506,8 +547,8 @@ func (s *Site) inputsHash(was map[*content.Article][]content.Tag) (key [sha256.S
 		// before 1678, which an archive may hold.
 		buf = binary.AppendVarint(buf, a.Date.Unix())
 		buf = binary.AppendUvarint(buf, uint64(a.Date.Nanosecond()))
-		buf = binary.AppendUvarint(buf, uint64(len(tags)))
-		for _, t := range tags {
+		buf = binary.AppendUvarint(buf, uint64(len(a.Tags)))
+		for _, t := range a.Tags {
 			buf = binary.AppendUvarint(buf, uint64(len(t.Slug)))
 			buf = append(buf, t.Slug...)
 		}

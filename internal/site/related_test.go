@@ -380,12 +380,13 @@ func TestRelatedKeptAcrossAdds(t *testing.T) {
 	}
 }
 
-// TestKeepRelatedIndexRetaggedMatchesFresh edits the tags of one or two
-// articles of an archive whose related stories came from an index, as a
-// build's from its cache, and checks that KeepRelatedIndexRetagged gives
-// every article the related stories a fresh computation gives, computing
-// fewer than all of them, and that it refuses an index of other inputs.
-func TestKeepRelatedIndexRetaggedMatchesFresh(t *testing.T) {
+// TestKeepRelatedIndexEditedMatchesFresh edits the dates, slugs or tags
+// of one or two articles of an archive whose related stories came from an
+// index, as a build's from its cache, and checks that
+// KeepRelatedIndexEdited gives every article the related stories a fresh
+// computation gives, computing fewer than all of them, and that it
+// refuses an index of other inputs.
+func TestKeepRelatedIndexEditedMatchesFresh(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 2))
 	day := func(d int) time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 	tagName := func() string {
@@ -396,7 +397,7 @@ func TestKeepRelatedIndexRetaggedMatchesFresh(t *testing.T) {
 	}
 	var arts []*content.Article
 	for i := range 600 {
-		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i),
+		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", r.IntN(500)),
 			Source: fmt.Sprintf("s%03d.md", i), Date: day(r.IntN(40))}
 		for range 1 + r.IntN(3) {
 			a.Tags = append(a.Tags, content.MakeTag(tagName()))
@@ -407,6 +408,9 @@ func TestKeepRelatedIndexRetaggedMatchesFresh(t *testing.T) {
 		name string
 		do   func(a *content.Article)
 	}{
+		{"date", func(a *content.Article) { a.Date = day(r.IntN(40)) }},
+		{"time of day", func(a *content.Article) { a.Date = a.Date.Add(time.Minute) }},
+		{"slug", func(a *content.Article) { a.Slug = fmt.Sprint("story-", r.IntN(500)) }},
 		{"tag added", func(a *content.Article) { a.Tags = append(slices.Clip(a.Tags), content.MakeTag(tagName())) }},
 		{"tag removed", func(a *content.Article) {
 			if len(a.Tags) > 0 {
@@ -423,6 +427,10 @@ func TestKeepRelatedIndexRetaggedMatchesFresh(t *testing.T) {
 		{"tag of its own", func(a *content.Article) {
 			a.Tags = append(slices.Clip(a.Tags), content.MakeTag(fmt.Sprint("own ", r.Int())))
 		}},
+		{"date and tag", func(a *content.Article) {
+			a.Date = day(r.IntN(40))
+			a.Tags = append(slices.Clip(a.Tags), content.MakeTag(tagName()))
+		}},
 	}
 	index := func(arts []*content.Article) *RelatedIndex {
 		s := New(config.Default(), copyArticles(arts))
@@ -431,20 +439,22 @@ func TestKeepRelatedIndexRetaggedMatchesFresh(t *testing.T) {
 	}
 	ri := index(arts)
 	partial := 0
-	for round := range 60 {
+	for round := range 90 {
 		e := edits[r.IntN(len(edits))]
 		s := New(config.Default(), copyArticles(arts))
-		was := map[*content.Article][]content.Tag{}
+		was := map[*content.Article]*content.Article{}
 		for range 1 + r.IntN(2) {
 			a := s.Articles[r.IntN(len(s.Articles))]
 			if _, ok := was[a]; !ok {
-				was[a] = a.Tags
+				w := *a
+				was[a] = &w
 			}
 			e.do(a)
 		}
-		// The site again, with the edited tags: New indexes them.
+		// The site again, with the edited articles: New orders and
+		// indexes them.
 		s = New(config.Default(), s.Articles)
-		if !s.KeepRelatedIndexRetagged(ri, was) {
+		if !s.KeepRelatedIndexEdited(ri, was) {
 			t.Fatalf("round %d (%s): the index of the site before the edit was not used", round, e.name)
 		}
 		if s.rel.recomputed < len(arts) {
@@ -461,32 +471,41 @@ func TestKeepRelatedIndexRetaggedMatchesFresh(t *testing.T) {
 		}
 		arts, ri = s.Articles, s.RelatedIndex()
 	}
-	if partial < 50 {
-		t.Errorf("only %d of 60 tag edits computed fewer than every article's related stories", partial)
+	if partial < 75 {
+		t.Errorf("only %d of 90 edits computed fewer than every article's related stories", partial)
 	}
 
 	// An index of other inputs is refused: an edit of a date not declared,
-	// or tags before the edit that are not the ones the index read.
+	// an article said to have had tags or a date it did not have, one not
+	// in the site.
 	for _, c := range []struct {
 		name string
-		edit func(s *Site) map[*content.Article][]content.Tag
+		edit func(s *Site) map[*content.Article]*content.Article
 	}{
-		{"date", func(s *Site) map[*content.Article][]content.Tag {
+		{"date", func(s *Site) map[*content.Article]*content.Article {
 			s.Articles[5].Date = s.Articles[5].Date.Add(time.Second)
 			return nil
 		}},
-		{"tags said to be others", func(s *Site) map[*content.Article][]content.Tag {
+		{"tags said to be others", func(s *Site) map[*content.Article]*content.Article {
 			a := s.Articles[5]
-			return map[*content.Article][]content.Tag{a: append(slices.Clone(a.Tags), content.MakeTag("never there"))}
+			w := *a
+			w.Tags = append(slices.Clone(a.Tags), content.MakeTag("never there"))
+			return map[*content.Article]*content.Article{a: &w}
 		}},
-		{"article not in the site", func(s *Site) map[*content.Article][]content.Tag {
-			return map[*content.Article][]content.Tag{{Source: "elsewhere.md"}: nil}
+		{"date said to be another", func(s *Site) map[*content.Article]*content.Article {
+			a := s.Articles[5]
+			w := *a
+			w.Date = w.Date.Add(-time.Hour)
+			return map[*content.Article]*content.Article{a: &w}
+		}},
+		{"article not in the site", func(s *Site) map[*content.Article]*content.Article {
+			return map[*content.Article]*content.Article{{Source: "elsewhere.md"}: {Source: "elsewhere.md"}}
 		}},
 	} {
 		s := New(config.Default(), copyArticles(arts))
 		was := c.edit(s)
 		s = New(config.Default(), s.Articles)
-		if s.KeepRelatedIndexRetagged(ri, was) {
+		if s.KeepRelatedIndexEdited(ri, was) {
 			t.Errorf("%s: an index of other inputs was used", c.name)
 		}
 	}

@@ -374,6 +374,21 @@ func sortByDate(arts []*content.Article) {
 	}
 }
 
+// compareSiteOrder compares x and y in the order sortByDate puts them in:
+// newest first, then by slug, then by source path.
+func compareSiteOrder(x, y *content.Article) int {
+	if c := cmp.Compare(y.Date.Unix(), x.Date.Unix()); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(y.Date.Nanosecond(), x.Date.Nanosecond()); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Slug, y.Slug); c != 0 {
+		return c
+	}
+	return strings.Compare(x.Source, y.Source)
+}
+
 // Renamed returns the articles whose slugs New changed, their URLs
 // being taken by others (see Notes), in the order of Notes.
 func (s *Site) Renamed() []*content.Article { return s.renamed }
