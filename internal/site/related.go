@@ -332,19 +332,7 @@ func (s *Site) updateRelated(prev *Site) {
 			}
 			// A list whose articles kept their positions is prev's (lists
 			// are never changed once set): a tag or date edit moves none.
-			l := prev.rel.pos[oldPos[i]]
-			if !slices.ContainsFunc(l, func(p int32) bool { return newPos[p] != p }) {
-				s.rel.pos[i] = l
-				continue
-			}
-			if flat == nil { // one array, as for a list of every article's
-				flat = make([]int32, 0, len(s.Articles)*RelatedCount)
-			}
-			start := len(flat)
-			for _, p := range l {
-				flat = append(flat, newPos[p])
-			}
-			s.rel.pos[i] = flat[start:len(flat):len(flat)]
+			s.rel.pos[i] = renumbered(prev.rel.pos[oldPos[i]], newPos, &flat)
 		}
 		s.computeRelated(rs, positions)
 		s.rel.keptFrom, s.rel.kept = prev.id, make([]bool, len(s.Articles))
@@ -488,25 +476,31 @@ func (s *Site) KeepRelatedIndexEdited(ri *RelatedIndex, was map[*content.Article
 				positions = append(positions, int32(i))
 				continue
 			}
-			l := ri.Lists[oldPos[i]]
-			if !slices.ContainsFunc(l, func(p int32) bool { return newPos[p] != p }) {
-				s.rel.pos[i] = l
-				continue
-			}
-			if flat == nil {
-				flat = make([]int32, 0, n*RelatedCount)
-			}
-			start := len(flat)
-			for _, p := range l {
-				flat = append(flat, newPos[p])
-			}
-			s.rel.pos[i] = flat[start:len(flat):len(flat)]
+			s.rel.pos[i] = renumbered(ri.Lists[oldPos[i]], newPos, &flat)
 		}
 		s.computeRelated(rs, positions)
 		s.setRelated()
 		kept = true
 	})
 	return kept
+}
+
+// renumbered returns a kept list of related stories at the positions
+// newPos gives its articles (by old position): the list itself when none
+// moved, else a copy cut from *flat, one array for every list copied,
+// made on the first at room for every article's.
+func renumbered(l, newPos []int32, flat *[]int32) []int32 {
+	if !slices.ContainsFunc(l, func(p int32) bool { return newPos[p] != p }) {
+		return l
+	}
+	if *flat == nil {
+		*flat = make([]int32, 0, len(newPos)*RelatedCount)
+	}
+	start := len(*flat)
+	for _, p := range l {
+		*flat = append(*flat, newPos[p])
+	}
+	return (*flat)[start:len(*flat):len(*flat)]
 }
 
 // maxEditedKept is the most edited articles KeepRelatedIndexEdited takes:

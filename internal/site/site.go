@@ -355,16 +355,7 @@ func sortByDate(arts []*content.Article) {
 		ks[i] = key{a.Date.Unix(), int32(a.Date.Nanosecond()), int32(i), a}
 	}
 	slices.SortFunc(ks, func(x, y key) int {
-		if c := cmp.Compare(y.sec, x.sec); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(y.nsec, x.nsec); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.a.Slug, y.a.Slug); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.a.Source, y.a.Source); c != 0 {
+		if c := siteOrder(x.sec, x.nsec, x.a, y.sec, y.nsec, y.a); c != 0 {
 			return c
 		}
 		return cmp.Compare(x.i, y.i)
@@ -374,13 +365,19 @@ func sortByDate(arts []*content.Article) {
 	}
 }
 
-// compareSiteOrder compares x and y in the order sortByDate puts them in:
-// newest first, then by slug, then by source path.
+// compareSiteOrder compares x and y in the order sortByDate puts them in.
 func compareSiteOrder(x, y *content.Article) int {
-	if c := cmp.Compare(y.Date.Unix(), x.Date.Unix()); c != 0 {
+	return siteOrder(x.Date.Unix(), int32(x.Date.Nanosecond()), x, y.Date.Unix(), int32(y.Date.Nanosecond()), y)
+}
+
+// siteOrder compares articles x and y, dated xs and ys Unix seconds and xn
+// and yn nanoseconds, in site order: newest first, then by slug, then by
+// source path.
+func siteOrder(xs int64, xn int32, x *content.Article, ys int64, yn int32, y *content.Article) int {
+	if c := cmp.Compare(ys, xs); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(y.Date.Nanosecond(), x.Date.Nanosecond()); c != 0 {
+	if c := cmp.Compare(yn, xn); c != 0 {
 		return c
 	}
 	if c := strings.Compare(x.Slug, y.Slug); c != 0 {
