@@ -77,6 +77,7 @@ type Builder struct {
 	// of the feeds' and search documents' keys (see extraKeys).
 	articleExtras map[string]articleExtras
 	spill         *bodySpill // where bodies wait until their page is rendered; nil keeps them in the articles
+	maps          *fileMaps  // Run's mapped files, the saved fragments among them; nil reads them
 
 	// searchCache is the analyses of the search index Outputs made last,
 	// for the next call to take those of unchanged articles from, and

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"maps"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/publish"
@@ -341,25 +343,29 @@ func (r *cacheReader) header() *manifestHeader {
 
 // A cacheFile is an open build cache file and its sections' places.
 type cacheFile struct {
-	f   *os.File
-	off [numSections]int64
-	len [numSections]int64
+	f    *os.File
+	data string // the whole file when it is mapped (see fileMaps); else it is read
+	off  [numSections]int64
+	len  [numSections]int64
 }
 
-func openCacheFile(p string) (*cacheFile, error) {
+// openCacheFile opens the cache file at p and reads its table of
+// sections. It maps the file into fm, when fm is not nil and maps are
+// had here.
+func openCacheFile(p string, fm *fileMaps) (*cacheFile, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	cf := &cacheFile{f: f}
-	if err := cf.readTable(); err != nil {
+	if err := cf.readTable(fm); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return cf, nil
 }
 
-func (cf *cacheFile) readTable() error {
+func (cf *cacheFile) readTable(fm *fileMaps) error {
 	fi, err := cf.f.Stat()
 	if err != nil {
 		return err
@@ -369,7 +375,8 @@ func (cf *cacheFile) readTable() error {
 	if size < footer {
 		return errors.New("too short")
 	}
-	tail, err := readSection(cf.f, size-footer, footer)
+	cf.data, _ = fm.mapString(cf.f, size)
+	tail, err := cf.bytes(size-footer, footer)
 	if err != nil {
 		return err
 	}
@@ -380,11 +387,11 @@ func (cf *cacheFile) readTable() error {
 	if at < 0 || n < 0 || n > size || at > size-footer-n {
 		return errors.New("the table is out of the file")
 	}
-	table, err := readSection(cf.f, at, n)
+	table, err := cf.str(at, n)
 	if err != nil {
 		return err
 	}
-	r := newCacheReader(string(table))
+	r := newCacheReader(table)
 	end := int64(0)
 	for i := range numSections {
 		cf.off[i], cf.len[i] = int64(r.uvarint()), int64(r.uvarint())
@@ -397,17 +404,43 @@ func (cf *cacheFile) readTable() error {
 	return r.end()
 }
 
-// sections reads the sections from first to last, which follow each other,
-// with one read, as a string whose parts the records read are.
+// sections returns the sections from first to last, which follow each
+// other, as one string (one read when the file is not mapped), whose
+// parts the records read are.
 func (cf *cacheFile) sections(first, last int) (string, error) {
-	return readSectionString(cf.f, cf.off[first], cf.off[last]+cf.len[last]-cf.off[first])
+	return cf.str(cf.off[first], cf.off[last]+cf.len[last]-cf.off[first])
+}
+
+// str returns the n bytes at off as a string: a part of the mapped file,
+// or read into memory.
+func (cf *cacheFile) str(off, n int64) (string, error) {
+	if cf.data == "" {
+		return readSectionString(cf.f, off, n)
+	}
+	if off < 0 || n < 0 || n > int64(len(cf.data))-off {
+		return "", io.ErrUnexpectedEOF
+	}
+	return cf.data[off : off+n], nil
+}
+
+// bytes returns the n bytes at off: a part of the mapped file, which
+// must not be written to, or read into memory.
+func (cf *cacheFile) bytes(off, n int64) ([]byte, error) {
+	if cf.data == "" {
+		return readSection(cf.f, off, n)
+	}
+	s, err := cf.str(off, n)
+	if err != nil {
+		return nil, err
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s)), nil
 }
 
 // readManifest reads the cache for dest, or returns nil when there is
 // none or it is not for this program, root and destination. It reads the
 // stamps and outputs; m.readTrees and m.readRest read the rest.
 func readManifest(root, dest string) *manifest {
-	m, _ := readCache(root, dest)
+	m, _ := readCache(root, dest, nil)
 	return m
 }
 
@@ -419,8 +452,8 @@ func readManifest(root, dest string) *manifest {
 // program links the files whose bytes it makes again instead of writing
 // them, and so keeps the previous site as the spare instead of deleting
 // it (see siteWriter.write).
-func readCache(root, dest string) (*manifest, []cachedOutput) {
-	cf, err := openCacheFile(cachePath(dest))
+func readCache(root, dest string, fm *fileMaps) (*manifest, []cachedOutput) {
+	cf, err := openCacheFile(cachePath(dest), fm)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
@@ -490,7 +523,7 @@ func (cf *cacheFile) readManifest(root, dest string) (m *manifest, otherOutputs 
 	}
 	m.file = cf.f
 	m.trees = func() error {
-		data, err := readSection(cf.f, cf.off[secSpareTree], cf.len[secSpareTree]+cf.len[secPublicTree])
+		data, err := cf.bytes(cf.off[secSpareTree], cf.len[secSpareTree]+cf.len[secPublicTree])
 		if err != nil {
 			return err
 		}
@@ -526,7 +559,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	go func() {
 		defer close(searchRead)
 		var data []byte
-		if data, searchErr = readSection(cf.f, cf.off[secSearchEntries], cf.len[secSearchEntries]); searchErr == nil {
+		if data, searchErr = cf.bytes(cf.off[secSearchEntries], cf.len[secSearchEntries]); searchErr == nil {
 			if entries, searchErr = readEntries(data, h.SearchEntries); searchErr == nil {
 				shards, searchErr = cf.readShards(h.SearchShards)
 			}
@@ -575,7 +608,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 	sc.ShardBytes, sc.TopK = h.SearchShardBytes, h.SearchTopK
 	m.State.Search = sc
 	if h.HasRelated {
-		data, err := readSectionString(cf.f, cf.off[secRelated], cf.len[secRelated])
+		data, err := cf.str(cf.off[secRelated], cf.len[secRelated])
 		if err != nil {
 			return err
 		}
@@ -603,7 +636,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 
 // readShards reads the n search shards of the shards section.
 func (cf *cacheFile) readShards(n int) ([]search.Shard, error) {
-	data, err := readSectionString(cf.f, cf.off[secSearchShards], cf.len[secSearchShards])
+	data, err := cf.str(cf.off[secSearchShards], cf.len[secSearchShards])
 	if err != nil {
 		return nil, err
 	}

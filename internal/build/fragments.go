@@ -59,7 +59,7 @@ func (b *Builder) readFragments(dest string, pages int) {
 	if pages < fragmentsReadMin || b.artKeys == nil {
 		return
 	}
-	data, err := readString(fragmentsPath(dest))
+	data, err := readString(fragmentsPath(dest), b.maps)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			slog.Debug("build: saved fragments not read", "err", err)
@@ -115,9 +115,10 @@ func removeUnsavedFragments(dest string) {
 	os.Remove(fragmentsPath(dest) + ".new")
 }
 
-// readString reads the file at path into a string, held once: the
-// fragments read from it are slices of it.
-func readString(path string) (string, error) {
+// readString returns the file at path as a string, held once: the
+// fragments read from it are slices of it. It maps the file into fm when
+// it can, and reads it otherwise.
+func readString(path string, fm *fileMaps) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -125,6 +126,9 @@ func readString(path string) (string, error) {
 	defer f.Close()
 	var sb strings.Builder
 	if fi, err := f.Stat(); err == nil {
+		if data, ok := fm.mapString(f, fi.Size()); ok {
+			return data, nil
+		}
 		sb.Grow(int(fi.Size()) + 1) // +1: the read that finds the end
 	}
 	_, err = io.Copy(&sb, f)

@@ -37,7 +37,24 @@ import (
 // keep their inodes and mtimes), and swaps it in with one rename. A build
 // holds a lock beside the destination (lockDest) while it runs: a second
 // build of the same destination waits for the first to end.
-func Run(ctx context.Context, opts Options) (*Report, error) {
+func Run(ctx context.Context, opts Options) (rep *Report, err error) {
+	// The files mapped (see fileMaps) are unmapped once the build is done,
+	// the report holding copies of its strings. An error other than the
+	// count of bad files may quote them: those are left mapped, until the
+	// process, which mostly exits then, ends.
+	fm := new(fileMaps)
+	defer func() {
+		if err == nil || errors.Unwrap(err) == ErrProblems {
+			if rep != nil {
+				rep.detach()
+			}
+			fm.release()
+		}
+	}()
+	return run(ctx, opts, fm)
+}
+
+func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	start := time.Now()
 	if opts.Dest == "" {
 		opts.Dest = filepath.Join(opts.Source, "public")
@@ -66,10 +83,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		if err := publish.Recover(dest); err != nil {
 			return nil, err
 		}
-		man, otherOutputs = readCache(root, dest)
+		man, otherOutputs = readCache(root, dest, fm)
 	}
 	defer man.close()
-	b := &Builder{root: opts.Source, progress: &prog.read, contentDir: filepath.Join(root, "content")}
+	b := &Builder{root: opts.Source, progress: &prog.read, contentDir: filepath.Join(root, "content"), maps: fm}
 	if err := b.loadTheme(); err != nil {
 		return nil, err
 	}

@@ -34,12 +34,12 @@ func MakeSpare(dest string) error {
 // site's own stamps wherever it is used, so nothing else in the cache
 // need vouch for it.
 func readPublicTree(dest string) *publish.Tree {
-	cf, err := openCacheFile(cachePath(dest))
+	cf, err := openCacheFile(cachePath(dest), nil)
 	if err != nil {
 		return nil
 	}
 	defer cf.f.Close()
-	header, err := readSectionString(cf.f, cf.off[secHeader], cf.len[secHeader])
+	header, err := cf.str(cf.off[secHeader], cf.len[secHeader])
 	if err != nil {
 		return nil
 	}
@@ -47,7 +47,7 @@ func readPublicTree(dest string) *publish.Tree {
 	if h := r.header(); r.err != nil || h.Format != cacheFormat || h.Dest != dest {
 		return nil
 	}
-	data, err := readSection(cf.f, cf.off[secPublicTree], cf.len[secPublicTree])
+	data, err := cf.bytes(cf.off[secPublicTree], cf.len[secPublicTree])
 	if err != nil || len(data) == 0 {
 		return nil
 	}
