@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/sitegen/sitegen/internal/build"
@@ -41,6 +42,22 @@ serve   previews the site at http://127.0.0.1:1313/ (or --addr), rebuilding
         and reloading open browser tabs whenever a source file changes.
 `
 
+// buildGCPercent is the collector's GOGC for sitegen build, unless the
+// environment sets GOGC. A build's heap is mostly the site, live until the
+// end, so the default goal of twice the live heap set its peak memory:
+// at 50,000 articles 70 keeps it at 490-500 MB instead of 555-585, with
+// the same wall time, and a one-article edit's as fast (docs/performance.md).
+const buildGCPercent = 70
+
+// gcPercent returns the GOGC the command args runs with, unless gogc, the
+// environment's, is set, and whether it differs from Go's default.
+func gcPercent(args []string, gogc string) (int, bool) {
+	if len(args) > 0 && args[0] == "build" && gogc == "" {
+		return buildGCPercent, true
+	}
+	return 0, false
+}
+
 func main() {
 	if dir := os.Getenv(removeTreeEnv); dir != "" {
 		removeTree(dir)
@@ -51,6 +68,9 @@ func main() {
 			slog.Debug("making the spare", "err", err)
 		}
 		return
+	}
+	if pct, ok := gcPercent(os.Args[1:], os.Getenv("GOGC")); ok {
+		debug.SetGCPercent(pct)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

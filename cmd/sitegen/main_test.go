@@ -227,3 +227,25 @@ func TestInterruptedBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestGCPercent: sitegen build runs its collector at buildGCPercent unless
+// GOGC is set; the other commands keep Go's default.
+func TestGCPercent(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		gogc string
+		want int
+		ok   bool
+	}{
+		{[]string{"build", "--quiet"}, "", buildGCPercent, true},
+		{[]string{"build"}, "150", 0, false},
+		{[]string{"build"}, "off", 0, false},
+		{[]string{"serve"}, "", 0, false},
+		{[]string{"check"}, "", 0, false},
+		{nil, "", 0, false},
+	} {
+		if got, ok := gcPercent(c.args, c.gogc); got != c.want || ok != c.ok {
+			t.Errorf("gcPercent(%q, GOGC=%q) = %d, %v; want %d, %v", c.args, c.gogc, got, ok, c.want, c.ok)
+		}
+	}
+}
