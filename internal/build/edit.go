@@ -923,7 +923,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	// The previous build's page keys by file, made meanwhile on the other
 	// core.
 	prevKeys := make(chan map[string]pageKey, 1)
-	go func() {
+	b.maps.Go(func() { // not waited for when the cache's path is not taken
 		prev := make(map[string]pageKey, len(man.Outputs))
 		for _, o := range man.Outputs {
 			if !o.Extra {
@@ -931,7 +931,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 			}
 		}
 		prevKeys <- prev
-	}()
+	})
 	var paths []string
 	var old, fresh []*source
 	// By position in man.Sources: the source, and whether it was read

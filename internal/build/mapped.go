@@ -27,8 +27,20 @@ var filesMapped, mapsHeld atomic.Int64
 // fileMaps holds the files a build mapped, to unmap them when the build
 // is done with everything read from them.
 type fileMaps struct {
-	mu   sync.Mutex
-	maps [][]byte
+	mu      sync.Mutex
+	maps    [][]byte
+	readers sync.WaitGroup // goroutines that read them and that the build may not wait for
+}
+
+// Go runs f on a goroutine of its own, which release waits for: for work
+// that reads the mapped files and that a build that stops early leaves
+// running. A nil fm just runs it.
+func (fm *fileMaps) Go(f func()) {
+	if fm == nil {
+		go f()
+		return
+	}
+	fm.readers.Go(f)
 }
 
 // mapString maps the open file f of size bytes and returns its bytes as a
@@ -50,8 +62,10 @@ func (fm *fileMaps) mapString(f *os.File, size int64) (data string, ok bool) {
 	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
 
-// release unmaps the files. Nothing read from them may be used after.
+// release unmaps the files once the goroutines of Go are done. Nothing
+// read from them may be used after.
 func (fm *fileMaps) release() {
+	fm.readers.Wait()
 	fm.mu.Lock()
 	defer fm.mu.Unlock()
 	for _, b := range fm.maps {

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestReportOutlivesMappedCache: builds read the build cache through a
@@ -55,4 +58,39 @@ func canMap(t *testing.T) bool {
 	}
 	unmapFile(b)
 	return true
+}
+
+// TestReleaseWaitsForReaders: release unmaps a file only once the
+// goroutines started with Go, which read it, are done.
+func TestReleaseWaitsForReaders(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "data")
+	want := strings.Repeat("mapped bytes ", 10000)
+	if err := os.WriteFile(p, []byte(want), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fm := new(fileMaps)
+	data, ok := fm.mapString(f, int64(len(want)))
+	if !ok {
+		if canMap(t) {
+			t.Fatal("a file not mapped where files can be")
+		}
+		t.Skip("no memory maps here") // mapped_other.go: nothing to release
+	}
+	started := make(chan struct{})
+	var read atomic.Bool
+	fm.Go(func() {
+		close(started)
+		time.Sleep(50 * time.Millisecond)
+		read.Store(strings.Clone(data) == want) // faults if unmapped
+	})
+	<-started
+	fm.release()
+	if !read.Load() {
+		t.Error("release returned before the reader was done")
+	}
 }

@@ -122,14 +122,15 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	}
 	if man != nil {
 		checked = make(chan map[string]*cachedOutput, 1)
-		go func(outs []cachedOutput) { checked <- checkOutputs(dest, outs) }(man.Outputs)
+		outs := man.Outputs
+		fm.Go(func() { checked <- checkOutputs(dest, outs) })
 		spare = publish.ListSpare(dest, man.spareTree)
 		defer spare.Stop() // a build that stops early leaves no goroutine behind
 	} else if otherOutputs != nil {
 		// A new sitegen: every page is drawn again, and those whose bytes
 		// did not change are linked from the previous site.
 		checked = make(chan map[string]*cachedOutput, 1)
-		go func() { checked <- checkOutputs(dest, otherOutputs) }()
+		fm.Go(func() { checked <- checkOutputs(dest, otherOutputs) })
 	}
 	if man != nil && !man.readRest() {
 		<-checked
