@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // URLPath writes the date as time.Format's "/2006/01/02/" does, for any
@@ -26,6 +27,29 @@ func TestURLPathMatchesFormat(t *testing.T) {
 			if got, want := a.URLPath(), a.Date.Format("/2006/01/02/")+"a-slug/"; got != want {
 				t.Fatalf("URLPath of %v = %q, want %q", a.Date, got, want)
 			}
+		}
+	}
+}
+
+// TestMakeTagMemoHoldsCopies: the tags MakeTag remembers for the life of
+// the process share no bytes with the name they were made from, which may
+// be a part of a file read or mapped for one build only.
+func TestMakeTagMemoHoldsCopies(t *testing.T) {
+	buf := []byte("xx Memoprobe xx")
+	name := string(buf)[3:12] // "Memoprobe", a part of a larger string; one word, kept as it is
+	got := MakeTag(name)
+	if got.Name != "Memoprobe" || got.Slug != "memoprobe" {
+		t.Fatalf("MakeTag(%q) = %+v", name, got)
+	}
+	v, ok := tagMemo.Load(name)
+	if !ok {
+		t.Fatal("the tag was not remembered")
+	}
+	kept := v.(Tag)
+	start := uintptr(unsafe.Pointer(unsafe.StringData(name)))
+	for _, s := range []string{kept.Name, kept.Slug} {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= start && p < start+uintptr(len(name)) {
+			t.Errorf("the remembered tag's %q is a part of the name it was made from", s)
 		}
 	}
 }

@@ -156,7 +156,10 @@ func MakeTag(name string) Tag {
 	}
 	t := makeTag(name)
 	if tagMemoLen.Load() < maxTagMemo {
-		if _, loaded := tagMemo.LoadOrStore(strings.Clone(name), t); !loaded {
+		// Copies: the memo outlives the caller's string, whose Name may be
+		// a part of it (and that string a part of a mapped file).
+		kept := Tag{Name: strings.Clone(t.Name), Slug: strings.Clone(t.Slug)}
+		if _, loaded := tagMemo.LoadOrStore(strings.Clone(name), kept); !loaded {
 			tagMemoLen.Add(1)
 		}
 	}
@@ -171,7 +174,7 @@ func makeTag(name string) Tag {
 // An archive's articles share a few thousand tag names, each written on
 // hundreds of articles, and slug.Make was 1% of a cold build: MakeTag
 // remembers the tags of up to maxTagMemo names for the life of the process
-// (a pure function's results, so never stale).
+// (a pure function's results, so never stale), in copies of their own.
 var (
 	tagMemo    sync.Map // name as written -> Tag
 	tagMemoLen atomic.Int64
