@@ -69,6 +69,9 @@ func main() {
 		}
 		return
 	}
+	if godebug, ok := godebugFor(os.Args[1:], os.Getenv("GODEBUG")); ok {
+		reexec(godebug)
+	}
 	if pct, ok := gcPercent(os.Args[1:], os.Getenv("GOGC")); ok {
 		debug.SetGCPercent(pct)
 	}

@@ -33,30 +33,7 @@ func TestServeExitsZeroOnSignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			root := site(t, map[string]string{"content/good.md": good})
-			cmd := exec.Command(os.Args[0], "serve", "--source", root, "--addr", "127.0.0.1:0")
-			cmd.Env = append(os.Environ(), "SITEGEN_RUN_MAIN=1")
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer cmd.Process.Kill() // only if the test fails before Wait
-			lines := bufio.NewScanner(stdout)
-			url := ""
-			var printed strings.Builder
-			for url == "" && lines.Scan() {
-				printed.WriteString(lines.Text() + "\n")
-				if m := servingURL.FindStringSubmatch(lines.Text()); m != nil {
-					url = m[1]
-				}
-			}
-			if url == "" {
-				t.Fatalf("no URL printed:\n%s%s", printed.String(), stderr.String())
-			}
+			cmd, url, stdout, stderr := startServe(t, root, os.Getenv("GODEBUG"))
 			if !strings.HasPrefix(url, "http://127.0.0.1:") {
 				t.Errorf("serving at %s, want the loopback address", url)
 			}
@@ -78,4 +55,44 @@ func TestServeExitsZeroOnSignal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startServe starts the test binary as sitegen serve on root, with GODEBUG
+// set to godebug when it is not empty, and returns once it prints the URL
+// it serves at. The test must stop the command; startServe kills it at
+// the end of the test if it still runs.
+func startServe(t *testing.T, root, godebug string) (cmd *exec.Cmd, url string, stdout io.Reader, stderr *strings.Builder) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], "serve", "--source", root, "--addr", "127.0.0.1:0")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GODEBUG=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "SITEGEN_RUN_MAIN=1")
+	if godebug != "" {
+		cmd.Env = append(cmd.Env, "GODEBUG="+godebug)
+	}
+	stderr = new(strings.Builder)
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() }) // only if the test fails before Wait
+	lines := bufio.NewScanner(out)
+	var printed strings.Builder
+	for url == "" && lines.Scan() {
+		printed.WriteString(lines.Text() + "\n")
+		if m := servingURL.FindStringSubmatch(lines.Text()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no URL printed:\n%s%s", printed.String(), stderr.String())
+	}
+	return cmd, url, out, stderr
 }
