@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -338,4 +339,22 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestSiblingRuns: MakeDirs's runs hold every folder of one parent and
+// only those, whatever order the folders came in.
+func TestSiblingRuns(t *testing.T) {
+	dirs := []string{"a/y", "a-c/d", "b/x", "a/x", "a.b/z", "b/a", "a-c/a", "c/q"}
+	starts := siblingRuns(dirs)
+	var got [][]string
+	for k := range len(starts) - 1 {
+		got = append(got, dirs[starts[k]:starts[k+1]])
+	}
+	want := [][]string{{"a-c/a", "a-c/d"}, {"a.b/z"}, {"a/x", "a/y"}, {"b/a", "b/x"}, {"c/q"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("runs %q, want %q", got, want)
+	}
+	if got := siblingRuns(nil); !reflect.DeepEqual(got, []int{0}) {
+		t.Errorf("siblingRuns(nil) = %v, want [0]", got)
+	}
 }
