@@ -6,10 +6,11 @@ import "strings"
 // memory the collector frees is given back to the system with MADV_FREE,
 // which the kernel takes only when it needs it, instead of MADV_DONTNEED,
 // Go's default, after which the next rebuild touching that memory faults
-// every 4 KB page in afresh. At 50,000 articles tag edits took 88.5 ms
-// at the median of six runs of 20 edits against 102.3 ms, less CPU in each
-// run; the price is that freed memory counts as resident until the kernel
-// reclaims it (docs/performance.md, *Freed memory given back lazily*).
+// every 4 KB page in afresh. At 50,000 articles tag edits took 88.5 and
+// 95.2 ms at the median of six runs of 20 edits, on two days, against
+// 102.3 and 107.1 ms, with less CPU in 11 of the 12 runs; the price is
+// that freed memory counts as resident until the kernel reclaims it
+// (docs/performance.md, *Freed memory given back lazily*).
 //
 // The runtime reads the setting once, at start, and refuses it as a
 // //go:debug directive, so the command starts itself again with it in
