@@ -116,17 +116,11 @@ func fillSpare(src, dst int, site *treeListing, inPlace func() bool) (map[string
 		levels = appendByDepth(levels, d)
 	}
 	for _, dirs := range levels {
-		siblings := siblingRuns(dirs) // as MakeDirs: a parent's folders on one core
-		err := forEach(len(siblings)-1, func(k int) error {
-			for _, d := range dirs[siblings[k]:siblings[k+1]] {
-				if err := check(); err != nil {
-					return err
-				}
-				if err := retry(func() error { return unix.Mkdirat(dst, d, 0o755) }); err != nil {
-					return err
-				}
+		err := forEachBySiblings(dirs, func(d string) error {
+			if err := check(); err != nil {
+				return err
 			}
-			return nil
+			return retry(func() error { return unix.Mkdirat(dst, d, 0o755) })
 		})
 		if err != nil {
 			return nil, err
