@@ -66,6 +66,7 @@ type siteBuilder struct {
 	// before the Builder changes again.
 	deferred []deferredFile
 	drawing  sync.WaitGroup
+	warming  sync.WaitGroup // warmHeap after the first snapshot's pages are drawn
 
 	// report, when not nil, is told of the deferred pages that could not
 	// be drawn, once the background has drawn them all.
@@ -223,7 +224,18 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 		}
 		snap.files = prev.files.with(deferredChanges(changes, later))
 	}
-	sb.drawInBackground(later)
+	drawn := sb.drawInBackground(later)
+	if prev == nil {
+		// Once the first snapshot's pages are drawn the heap is as big as
+		// a rebuild leaves it: the memory it grows into during the next
+		// ones is made resident meanwhile. An edit does not wait for it.
+		sb.warming.Go(func() {
+			drawn.Wait()
+			if !sb.stopped.Load() {
+				warmHeap(sb.stopped.Load)
+			}
+		})
+	}
 	// Made from the Builder as it is when first asked: the state of this
 	// snapshot, or of a newer one that is about to replace it.
 	b := sb.b
@@ -270,14 +282,15 @@ func fitted(data []byte) []byte {
 }
 
 // drawInBackground draws the deferred pages of the snapshot just made,
-// leaving a core to the requests that draw the one they ask for first.
-func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
+// leaving a core to the requests that draw the one they ask for first, and
+// returns what waits until the background has drawn them.
+func (sb *siteBuilder) drawInBackground(pages []deferredFile) *sync.WaitGroup {
 	sb.deferred = pages
+	var drawn sync.WaitGroup
 	if !drawBehind {
-		return
+		return &drawn
 	}
 	workers := min(max(runtime.GOMAXPROCS(0)-1, 1), len(pages))
-	var drawn sync.WaitGroup
 	for w := range workers {
 		drawn.Go(func() {
 			for i := w; i < len(pages) && !sb.stopped.Load(); i += workers {
@@ -287,7 +300,7 @@ func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
 	}
 	if sb.report == nil || len(pages) == 0 {
 		sb.drawing.Go(drawn.Wait)
-		return
+		return &drawn
 	}
 	sb.drawing.Go(func() {
 		drawn.Wait()
@@ -307,6 +320,7 @@ func (sb *siteBuilder) drawInBackground(pages []deferredFile) {
 				now(), failed, len(pages), first, firstErr)
 		}
 	})
+	return &drawn
 }
 
 // finishDrawing waits until every deferred page of the last snapshot is
@@ -329,6 +343,7 @@ func (sb *siteBuilder) finishDrawing() {
 func (sb *siteBuilder) stopDrawing() {
 	sb.stopped.Store(true)
 	sb.drawing.Wait()
+	sb.warming.Wait()
 }
 
 // readAssets reads every file that `sitegen build` would copy from the
