@@ -75,6 +75,7 @@ func main() {
 	if pct, ok := gcPercent(os.Args[1:], os.Getenv("GOGC")); ok {
 		debug.SetGCPercent(pct)
 	}
+	startHugeHeap(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

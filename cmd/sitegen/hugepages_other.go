@@ -1,0 +1,6 @@
+//go:build !linux
+
+package main
+
+// startHugeHeap does nothing where transparent huge pages are not Linux's.
+func startHugeHeap(args []string) {}
