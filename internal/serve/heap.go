@@ -21,8 +21,9 @@ const warmHeapMin = 16 << 20
 // some 18 us). A block of the missing size is allocated, a byte of each
 // page written and the block collected: its memory stays with the heap
 // (the runtime gives back only what lies beyond a tenth over its goal)
-// for the rebuilds to reuse. stop, checked every 64 MB, ends the writing
-// early. It returns the size of the block (0: the heap had the memory).
+// for the rebuilds to reuse. stop, checked every 64 MB, ends it early,
+// uncollected. It returns the size of the block (0: the heap had the
+// memory).
 func warmHeap(stop func() bool) int {
 	s := []metrics.Sample{
 		{Name: "/gc/heap/goal:bytes"},
@@ -46,7 +47,7 @@ func warmHeap(stop func() bool) int {
 	page := os.Getpagesize()
 	for i := 0; i < len(block); i += page {
 		if i%(64<<20) == 0 && stop() {
-			break
+			return len(block) // the server is stopping: no need to collect
 		}
 		block[i] = 1
 	}
