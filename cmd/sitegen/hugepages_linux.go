@@ -3,51 +3,68 @@ package main
 import (
 	"os"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
-// hugeHeapChunk is the size of the blocks hugeHeap allocates. The runtime
-// zeroes a block that starts in memory the heap has used, all of it: one
-// block of 6 GB, placed where a collection had freed some early
-// allocation, was written through in 4 KB page faults (1.5 million, 25 s,
-// in 2 of 16 builds).
-// A block this size costs at most a few milliseconds that way.
+// hugeHeapChunk is the size of the blocks hugeHeap fills the heap's free
+// memory with first. The runtime zeroes a block placed in memory the heap
+// has used before, all of it: one block of 6 GB, placed where a
+// collection had freed some early allocation, was written through in 4 KB
+// page faults (1.5 million, 25 s, in 2 of 16 builds). A block this size
+// costs at most a few milliseconds that way.
 const hugeHeapChunk = 4 << 20
 
 // hugeHeap has the next size bytes of the heap backed by transparent huge
-// pages where the kernel has them: it allocates that much in blocks, which
-// the runtime maps at the heap's end and does not touch, advises the
-// kernel to back them with huge pages (madvise MADV_HUGEPAGE, which stays
-// with the mapping), and frees them at once. The heap then grows into that
-// memory, and each first write to 2 MB of it is one page fault instead of
-// 512: a one-article edit of a 50,000-article site took 4,000-5,700
-// faults instead of 59,000-68,000 (docs/performance.md, *Huge pages for
-// the build's heap*). It returns the address range of the blocks
-// allocated last (the others fill holes below), for tests; 0, 0 when the
-// kernel refuses the advice.
+// pages where the kernel has them. It allocates blocks of hugeHeapChunk
+// until they have taken all the free memory the heap holds (a few
+// megabytes at start), then the rest of size as one block, which the
+// runtime maps at the heap's end and does not touch, advises the kernel to
+// back them with huge pages (madvise MADV_HUGEPAGE, which stays with the
+// mapping) and frees them at once, collecting no garbage until then. The
+// heap then grows into that memory, and each first write to 2 MB of it is
+// one page fault instead of 512: a one-article edit of a 50,000-article
+// site took 4,000-5,700 faults instead of 59,000-68,000
+// (docs/performance.md, *Huge pages for the build's heap*). It returns
+// the address range of the last block, for tests; 0, 0 when the kernel
+// refuses the advice.
 func hugeHeap(size int) (start, end uintptr) {
-	if size < hugeHeapChunk {
+	if size < 2*hugeHeapChunk {
 		return 0, 0
 	}
-	blocks := make([][]byte, 0, size/hugeHeapChunk)
-	for range cap(blocks) {
-		b := make([]byte, hugeHeapChunk)
-		if err := unix.Madvise(b, unix.MADV_HUGEPAGE); err != nil {
-			return 0, 0
+	gc := debug.SetGCPercent(-1)
+	s := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	var free int
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			free += int(v.Value.Uint64())
 		}
-		blocks = append(blocks, b)
 	}
-	// The blocks above the highest not next to the one before it: the
-	// heap's end at start.
-	i := len(blocks) - 1
-	for i > 0 && addr(blocks[i-1])+hugeHeapChunk == addr(blocks[i]) {
-		i--
+	var blocks [][]byte
+	n := 0
+	for ; n <= free && n+2*hugeHeapChunk <= size; n += hugeHeapChunk {
+		blocks = append(blocks, make([]byte, hugeHeapChunk))
 	}
-	start, end = addr(blocks[i]), addr(blocks[len(blocks)-1])+hugeHeapChunk
-	blocks = nil
+	blocks = append(blocks, make([]byte, size-n))
+	ok := true
+	for _, b := range blocks {
+		if unix.Madvise(b, unix.MADV_HUGEPAGE) != nil {
+			ok = false
+			break
+		}
+	}
+	last := blocks[len(blocks)-1]
+	start, end = addr(last), addr(last)+uintptr(len(last))
+	blocks, last = nil, nil
+	debug.SetGCPercent(gc)
 	runtime.GC()
+	if !ok {
+		return 0, 0
+	}
 	return start, end
 }
 
