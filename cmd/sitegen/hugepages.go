@@ -1,6 +1,9 @@
 package main
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // hugeHeapMax is how much of the heap sitegen build asks the kernel to back
 // with transparent huge pages (hugeHeap): a one-article edit of a
@@ -14,13 +17,15 @@ const hugeHeapMax = 1 << 30
 // asks (thpEnabled, /sys/kernel/mm/transparent_hugepage/enabled, reads
 // "[madvise]": with "always" the heap has them already, with "never" it
 // cannot) and where reserving address space commits no memory
-// (overcommit, /proc/sys/vm/overcommit_memory, is not "2"); hugeHeapMax,
+// (overcommit, /proc/sys/vm/overcommit_memory, is not "2"), and not under
+// a memory limit (memLimit, GOMEMLIMIT's, is math.MaxInt64: a limit would
+// have the runtime collect in vain while the blocks are held); hugeHeapMax,
 // or an eighth of the machine's memory (totalRAM) if that is less. 0: none.
-func hugeHeapSize(args []string, thpEnabled, overcommit string, totalRAM uint64) int {
+func hugeHeapSize(args []string, thpEnabled, overcommit string, totalRAM uint64, memLimit int64) int {
 	if len(args) == 0 || args[0] != "build" {
 		return 0
 	}
-	if !strings.Contains(thpEnabled, "[madvise]") || strings.TrimSpace(overcommit) == "2" {
+	if !strings.Contains(thpEnabled, "[madvise]") || strings.TrimSpace(overcommit) == "2" || memLimit != math.MaxInt64 {
 		return 0
 	}
 	return int(min(totalRAM/8, hugeHeapMax))

@@ -79,5 +79,5 @@ func startHugeHeap(args []string) {
 	}
 	thp, _ := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
 	overcommit, _ := os.ReadFile("/proc/sys/vm/overcommit_memory")
-	hugeHeap(hugeHeapSize(args, string(thp), string(overcommit), uint64(si.Totalram)*uint64(si.Unit)))
+	hugeHeap(hugeHeapSize(args, string(thp), string(overcommit), uint64(si.Totalram)*uint64(si.Unit), debug.SetMemoryLimit(-1)))
 }

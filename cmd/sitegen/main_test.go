@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,31 +255,34 @@ func TestGodebugFor(t *testing.T) {
 
 // TestHugeHeapSize: sitegen build asks for huge pages for hugeHeapMax of
 // its heap, or an eighth of the machine's memory if less, where the kernel
-// gives them on request and address space commits no memory; otherwise,
-// and for the other commands, for none.
+// gives them on request, address space commits no memory and no memory
+// limit is set; otherwise, and for the other commands, for none.
 func TestHugeHeapSize(t *testing.T) {
 	const gib = 1 << 30
+	const nolimit = math.MaxInt64
 	madvise, always := "always [madvise] never\n", "[always] madvise never\n"
 	for _, c := range []struct {
 		args       []string
 		thp        string
 		overcommit string
 		ram        uint64
+		limit      int64
 		want       int
 	}{
-		{[]string{"build", "--quiet"}, madvise, "0\n", 24 * gib, hugeHeapMax},
-		{[]string{"build"}, madvise, "1\n", 64 * gib, hugeHeapMax},
-		{[]string{"build"}, madvise, "0\n", 2 * gib, gib / 4},
-		{[]string{"build"}, madvise, "2\n", 24 * gib, 0},
-		{[]string{"build"}, always, "0\n", 24 * gib, 0},
-		{[]string{"build"}, "always madvise [never]\n", "0\n", 24 * gib, 0},
-		{[]string{"build"}, "", "", 24 * gib, 0}, // no such files
-		{[]string{"serve"}, madvise, "0\n", 24 * gib, 0},
-		{[]string{"check"}, madvise, "0\n", 24 * gib, 0},
-		{nil, madvise, "0\n", 24 * gib, 0},
+		{[]string{"build", "--quiet"}, madvise, "0\n", 24 * gib, nolimit, hugeHeapMax},
+		{[]string{"build"}, madvise, "1\n", 64 * gib, nolimit, hugeHeapMax},
+		{[]string{"build"}, madvise, "0\n", 2 * gib, nolimit, gib / 4},
+		{[]string{"build"}, madvise, "0\n", 24 * gib, 4 * gib, 0}, // GOMEMLIMIT
+		{[]string{"build"}, madvise, "2\n", 24 * gib, nolimit, 0},
+		{[]string{"build"}, always, "0\n", 24 * gib, nolimit, 0},
+		{[]string{"build"}, "always madvise [never]\n", "0\n", 24 * gib, nolimit, 0},
+		{[]string{"build"}, "", "", 24 * gib, nolimit, 0}, // no such files
+		{[]string{"serve"}, madvise, "0\n", 24 * gib, nolimit, 0},
+		{[]string{"check"}, madvise, "0\n", 24 * gib, nolimit, 0},
+		{nil, madvise, "0\n", 24 * gib, nolimit, 0},
 	} {
-		if got := hugeHeapSize(c.args, c.thp, c.overcommit, c.ram); got != c.want {
-			t.Errorf("hugeHeapSize(%q, %q, %q, %d) = %d; want %d", c.args, c.thp, c.overcommit, c.ram, got, c.want)
+		if got := hugeHeapSize(c.args, c.thp, c.overcommit, c.ram, c.limit); got != c.want {
+			t.Errorf("hugeHeapSize(%q, %q, %q, %d, %d) = %d; want %d", c.args, c.thp, c.overcommit, c.ram, c.limit, got, c.want)
 		}
 	}
 }
