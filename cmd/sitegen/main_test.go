@@ -253,10 +253,11 @@ func TestGodebugFor(t *testing.T) {
 	}
 }
 
-// TestHugeHeapSize: sitegen build asks for huge pages for hugeHeapMax of
-// its heap, or an eighth of the machine's memory if less, where the kernel
-// gives them on request, address space commits no memory and no memory
-// limit is set; otherwise, and for the other commands, for none.
+// TestHugeHeapSize: sitegen build and check ask for huge pages for
+// hugeHeapMax of the heap, or an eighth of the machine's memory if less,
+// where the kernel gives them on request, address space commits no memory
+// and no memory limit is set; otherwise, and for the other commands, for
+// none.
 func TestHugeHeapSize(t *testing.T) {
 	const gib = 1 << 30
 	const nolimit = math.MaxInt64
@@ -278,7 +279,7 @@ func TestHugeHeapSize(t *testing.T) {
 		{[]string{"build"}, "always madvise [never]\n", "0\n", 24 * gib, nolimit, 0},
 		{[]string{"build"}, "", "", 24 * gib, nolimit, 0}, // no such files
 		{[]string{"serve"}, madvise, "0\n", 24 * gib, nolimit, 0},
-		{[]string{"check"}, madvise, "0\n", 24 * gib, nolimit, 0},
+		{[]string{"check", "--source", "site"}, madvise, "0\n", 24 * gib, nolimit, hugeHeapMax},
 		{nil, madvise, "0\n", 24 * gib, nolimit, 0},
 	} {
 		if got := hugeHeapSize(c.args, c.thp, c.overcommit, c.ram, c.limit); got != c.want {
