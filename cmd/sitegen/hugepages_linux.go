@@ -29,9 +29,8 @@ const hugeHeapChunk = 4 << 20
 // one page fault instead of 512: a one-article edit of a 50,000-article
 // site took 4,000-5,700 faults instead of 59,000-68,000, a check of it
 // 5,600-5,900 instead of 108,000-112,000 (docs/performance.md, *Huge pages
-// for the build's heap*). It returns
-// the address range of the last block, for tests; 0, 0 when the kernel
-// refuses the advice.
+// for the build's heap*). It returns the address range of the last block,
+// for tests; 0, 0 when the kernel refuses the advice.
 func hugeHeap(size int) (start, end uintptr) {
 	if size < 2*hugeHeapChunk {
 		return 0, 0
