@@ -143,6 +143,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *spareAhead {
 			opts.MakeSpare = makeSpareInBackground
 		}
+		if _, ok := gcPercent([]string{cmd}, os.Getenv("GOGC")); ok {
+			// GOGC as sitegen sets it, not as the user did.
+			opts.FromCache = func(articles int) { collectAfter(heapFloor(articles)) }
+		}
 		if !*quiet && isTerminal(stderr) {
 			opts.Progress = stderr
 		}

@@ -52,6 +52,13 @@ type Options struct {
 	// background process, so that the next build that changes a few
 	// files finds its folders made. nil: none is made ahead.
 	MakeSpare func(dest string)
+	// FromCache, when not nil, is called when the build starts from the
+	// cache of a previous build by the same program and theme, before any
+	// content is read, with the number of articles that build published:
+	// the CLI lets the heap of such a build, which mostly allocates less
+	// than a cold build of the site holds at its peak, grow that far before
+	// the collector first runs.
+	FromCache func(articles int)
 }
 
 // A Report says what a build or check did.

@@ -94,6 +94,9 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if man != nil && man.State.World == world && opts.FromCache != nil {
+		opts.FromCache(man.State.Articles)
+	}
 	if man != nil && man.State.World == world {
 		rep, scan := b.unchanged(man, dest)
 		if rep != nil {

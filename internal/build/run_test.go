@@ -464,3 +464,37 @@ func TestRenumberedSearchDocuments(t *testing.T) {
 		t.Errorf("%d search documents copied, want %d: all but the edited one and the damaged one", got, n-2)
 	}
 }
+
+// A build that starts from the cache of a build by the same program and
+// theme tells Options.FromCache how many articles that build published,
+// before it reads any content; a cold build, and one after a template
+// changed, do not.
+func TestFromCacheToldTheSitesSize(t *testing.T) {
+	ctx := context.Background()
+	root := agedSite(t, 7)
+	dest := filepath.Join(t.TempDir(), "public")
+	var told []int
+	opts := Options{Source: root, Dest: dest, FromCache: func(articles int) { told = append(told, articles) }}
+	build := func(what string, want ...int) {
+		t.Helper()
+		told = nil
+		if _, err := Run(ctx, opts); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(told, want) {
+			t.Errorf("%s: FromCache called with %v, want %v", what, told, want)
+		}
+	}
+	build("cold build")
+	build("no-op build", 7)
+	writeSiteFile(t, root, "content/00/story-000.md", testArticle("A new title", "2024-01-01", []string{"x"}, "A new body."))
+	ageFiles(t, root)
+	build("one article edited", 7)
+	writeSiteFile(t, root, "content/00/story-100.md", testArticle("One more", "2024-02-02", []string{"x"}, "Another body."))
+	ageFiles(t, root)
+	build("one article added", 7)
+	writeSiteFile(t, root, "templates/base.html", `{{define "base"}}<!doctype html><title>x</title>{{template "main" .}}{{end}}`)
+	ageFiles(t, root)
+	build("template changed")
+	build("after the template change", 8)
+}
