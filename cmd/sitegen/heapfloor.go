@@ -31,9 +31,9 @@ func heapFloor(articles int) uint64 {
 // with about the memory a cold build needs, and seldom collects. It sets
 // GOGC so that the next cycle's goal is floor, from the heap the last
 // cycle left (the runtime's minimum goal, 4 MB at GOGC=100, before any
-// cycle), and a cleanup that runs after that cycle restores it; with the
-// collector off (GOGC=off), or a floor the goal reaches anyway, it does
-// nothing.
+// cycle), and a cleanup that runs after that cycle restores it, unless
+// GOGC was set again meanwhile; with the collector off (GOGC=off), or a
+// floor the goal reaches anyway, it does nothing.
 func collectAfter(floor uint64) {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
@@ -48,6 +48,13 @@ func collectAfter(floor uint64) {
 		return
 	}
 	// A cleanup runs once a cycle has found its object unreachable: after
-	// the next one.
-	runtime.AddCleanup(new([64]byte), func(pct int) { debug.SetGCPercent(pct) }, old)
+	// the next one. It puts the old GOGC back unless another was set since.
+	runtime.AddCleanup(new([64]byte), func(g gogcs) {
+		if now := debug.SetGCPercent(g.old); now != g.set {
+			debug.SetGCPercent(now)
+		}
+	}, gogcs{old, pct})
 }
+
+// gogcs are the GOGC collectAfter found and the one it set.
+type gogcs struct{ old, set int }

@@ -79,3 +79,18 @@ func TestCollectAfterLeavesGOGC(t *testing.T) {
 		t.Errorf("GOGC %d after collectAfter with a floor under the live heap, want 100", pct)
 	}
 }
+
+// A GOGC set after collectAfter is left as it is by the cleanup.
+func TestCollectAfterKeepsALaterGOGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	runtime.GC()
+	collectAfter(256 << 20)
+	debug.SetGCPercent(50)
+	runtime.GC()
+	time.Sleep(50 * time.Millisecond) // the cleanup's goroutine
+	runtime.GC()
+	time.Sleep(50 * time.Millisecond)
+	if pct := gcPercentNow(); pct != 50 {
+		t.Errorf("GOGC %d after the cycle, want 50, set after collectAfter", pct)
+	}
+}
