@@ -41,7 +41,7 @@ func collectAfter(floor uint64) {
 	if floor/live < 4 { // within GOGC's reach: a few hundred percent
 		return
 	}
-	pct := int(min(floor/live, 1<<20))*100 - 100
+	pct := int(floor/live)*100 - 100 // floor is at most maxHeapFloor
 	old := debug.SetGCPercent(pct)
 	if old < 0 {
 		debug.SetGCPercent(old)

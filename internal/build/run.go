@@ -94,10 +94,10 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if man != nil && man.State.World == world && opts.FromCache != nil {
-		opts.FromCache(man.State.Articles)
-	}
 	if man != nil && man.State.World == world {
+		if opts.FromCache != nil {
+			opts.FromCache(man.State.Articles)
+		}
 		rep, scan := b.unchanged(man, dest)
 		if rep != nil {
 			// Nothing changed, in the sources or the destination: the
