@@ -33,24 +33,65 @@ func TestSpilledBodiesMatchMemory(t *testing.T) {
 			if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
 				t.Fatal(err)
 			}
-			b, err := NewBuilder(context.Background(), root)
+			matchMemory(t, root, dest)
+		})
+	}
+}
+
+// TestTemplateChangeSpillsBodies changes the templates of a built site, so
+// that the build from its cache draws every page again and reads every
+// article's body back from its source: the bodies go to the spill file as a
+// cold build's do, not into memory, and the pages still get them all.
+func TestTemplateChangeSpillsBodies(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, main string
+	}{
+		{"own body", "article.html", `{{with .Article}}<h1>{{.Title}}</h1>{{.Body}}{{end}}`},
+		{"neighbours' bodies", "article.html",
+			`{{.Article.Body}}{{with .Older}}<aside>{{.Body}}</aside>{{end}}{{with .Newer}}<aside>{{.Body}}</aside>{{end}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := agedSite(t, 12)
+			dest := filepath.Join(t.TempDir(), "public")
+			if _, err := Run(context.Background(), Options{Source: root, Dest: dest}); err != nil {
+				t.Fatal(err)
+			}
+			writeSiteFile(t, root, "templates/"+tc.file, `{{define "main"}}`+tc.main+`{{end}}`)
+			ageFiles(t, root)
+			before := hydratedToSpill.Load()
+			rep, err := Run(context.Background(), Options{Source: root, Dest: dest})
 			if err != nil {
 				t.Fatal(err)
 			}
-			bodies := 0
-			for file, want := range renderAll(t, b) {
-				got, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(file)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs between the build and memory:\n%s\nwant\n%s", file, got, want)
-				}
-				bodies += strings.Count(string(got), "A second paragraph.")
+			if n := hydratedToSpill.Load() - before; n != int64(rep.Articles) {
+				t.Errorf("%d bodies read back into the spill file, want all %d articles'", n, rep.Articles)
 			}
-			if bodies == 0 {
-				t.Error("no page shows a body")
-			}
+			matchMemory(t, root, dest)
 		})
+	}
+}
+
+// matchMemory checks every page built in dest against the same page drawn
+// by a Builder of root, which keeps bodies in memory, and that some page
+// shows a body.
+func matchMemory(t *testing.T, root, dest string) {
+	t.Helper()
+	b, err := NewBuilder(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := 0
+	for file, want := range renderAll(t, b) {
+		got, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(file)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs between the build and memory:\n%s\nwant\n%s", file, got, want)
+		}
+		bodies += strings.Count(string(got), "A second paragraph.")
+	}
+	if bodies == 0 {
+		t.Error("no page shows a body")
 	}
 }
