@@ -286,15 +286,12 @@ func (b *Builder) ensureTopics(ctx context.Context) error {
 	if len(reread) == 0 {
 		return nil
 	}
-	fresh, err := loadSources(ctx, reread, b.loader, "", nil, nil, nil)
+	fresh, err := b.reread(ctx, reread, nil)
 	if err != nil {
 		return err
 	}
 	for i, p := range reread {
 		s := b.sources[p]
-		if f := fresh[i]; f.hash != s.hash || f.art == nil {
-			return fmt.Errorf("content/%s changed while the site was being built; build again", p)
-		}
 		s.art.Topics, s.noTopics = fresh[i].art.Topics, false
 	}
 	return nil
