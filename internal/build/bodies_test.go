@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -93,5 +94,48 @@ func matchMemory(t *testing.T, root, dest string) {
 	}
 	if bodies == 0 {
 		t.Error("no page shows a body")
+	}
+}
+
+// TestCheckLoadsWithoutBodies loads the bundled sample archive, raw text
+// and Markdown, as sitegen check does, the bodies dropped as they are
+// parsed, and as a build does: nothing but the bodies may differ, neither
+// the articles, normalized and indexed, nor what normalization reports.
+func TestCheckLoadsWithoutBodies(t *testing.T) {
+	full, err := load(context.Background(), repoRoot, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err := load(context.Background(), repoRoot, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bare.Site.Articles) != len(full.Site.Articles) {
+		t.Fatalf("%d articles without bodies, %d with", len(bare.Site.Articles), len(full.Site.Articles))
+	}
+	bodies := 0
+	for i, a := range full.Site.Articles {
+		b := bare.Site.Articles[i]
+		if b.Body != "" {
+			t.Errorf("%s: body kept", b.Source)
+		}
+		if a.Body != "" {
+			bodies++
+		}
+		c := *a
+		c.Body = ""
+		if !reflect.DeepEqual(&c, b) {
+			t.Errorf("%s differs but for its body:\n%+v\nwant\n%+v", a.Source, b, &c)
+		}
+	}
+	if bodies == 0 {
+		t.Error("the sample's articles have no bodies")
+	}
+	if !reflect.DeepEqual(bare.Findings, full.Findings) || bare.Duplicates != full.Duplicates ||
+		!reflect.DeepEqual(bare.Problems, full.Problems) || !reflect.DeepEqual(bare.Site.Notes, full.Site.Notes) {
+		t.Errorf("what normalization reports differs without bodies")
+	}
+	if len(full.Findings) == 0 {
+		t.Error("the sample gives no findings to compare")
 	}
 }

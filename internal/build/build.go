@@ -110,6 +110,12 @@ type Site struct {
 
 // Load reads and indexes the site at root without writing anything.
 func Load(ctx context.Context, root string) (*Site, error) {
+	return load(ctx, root, false)
+}
+
+// load is Load, the articles' bodies dropped as they are parsed when
+// dropBodies is set.
+func load(ctx context.Context, root string, dropBodies bool) (*Site, error) {
 	th, err := loadTheme(os.DirFS(root))
 	if err != nil {
 		return nil, err
@@ -118,7 +124,9 @@ func Load(ctx context.Context, root string) (*Site, error) {
 	if contentFS == nil {
 		return nil, noContent(root)
 	}
-	arts, probs, err := th.loader(contentFS).Load(ctx)
+	l := th.loader(contentFS)
+	l.DropBodies = dropBodies
+	arts, probs, err := l.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +214,7 @@ func optionalSub(fsys fs.FS, dir string) fs.FS {
 // Check validates the site at opts.Source as a build would, writing nothing.
 func Check(ctx context.Context, opts Options) (*Report, error) {
 	start := time.Now()
-	s, err := Load(ctx, opts.Source)
+	s, err := load(ctx, opts.Source, true) // nothing shows a body
 	if err != nil {
 		return nil, err
 	}

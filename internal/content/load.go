@@ -33,6 +33,11 @@ type Loader struct {
 	// loads files one by one sets it when it knows so, and computes the
 	// candidates (TopicCandidates) if raw text articles come later.
 	SkipMarkdownTopics bool
+
+	// DropBodies leaves every article's Body empty once it is parsed, for
+	// a caller that wants what parsing finds but shows no page (sitegen
+	// check): bodies are most of an archive's bytes.
+	DropBodies bool
 }
 
 // IsRawText reports whether p names a raw text article, the articles that
@@ -182,6 +187,9 @@ func (l *Loader) LoadFileBytes(p string) ([]byte, *Article, *Problem) {
 		md = markdownRawHTML
 	}
 	a, prob := parse(p, data, l.Location, md, !l.SkipMarkdownTopics || IsRawText(p))
+	if a != nil && l.DropBodies {
+		a.Body = ""
+	}
 	return data, a, prob
 }
 
