@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -689,11 +690,12 @@ func (m *manifest) close() {
 // beside the old one, in two parts. startCache writes the sections that
 // follow from the sources and the index (the sources, the search analyses,
 // the related stories, the stamps) on a goroutine of its own, while the
-// build swaps the new site in; finish then adds those that record what the
-// destination holds (the header, the outputs, the folder records) and
-// renames the file over the old cache. Each part streams its sections
-// through one buffer, so that neither holds a second copy of a
-// million-article archive in memory.
+// build stages and swaps the new site in: the sources first, the search
+// analyses once searchReady says they are made; finish then adds those
+// that record what the destination holds (the header, the outputs, the
+// folder records) and renames the file over the old cache. Each part
+// streams its sections through one buffer, so that neither holds a second
+// copy of a million-article archive in memory.
 type cacheWrite struct {
 	tmp      *os.File // nil when it could not be made
 	cw       *cacheWriter
@@ -702,15 +704,24 @@ type cacheWrite struct {
 	done     chan struct{} // closed when startCache's sections are written
 	err      error         // startCache's, read after done
 	ended    bool          // finish or abort ran
+
+	ready     chan struct{} // closed by searchReady: st.Search is final
+	readyOnce sync.Once
+	stop      chan struct{} // closed by abort: the sections after the sources are not written
 }
+
+// errCacheAborted ends a cache write given up before the search index was
+// made.
+var errCacheAborted = errors.New("cache write given up")
 
 // startCache starts writing the cache for dest. sources yields the content
 // files' entries one chunk at a time; it is called twice, first for all
 // (full true), then for their paths, stamps and problems alone (full
-// false), on another goroutine, which reads st's Search, Related and
-// Content but no other field. Finish or abort the returned write.
+// false), on another goroutine, which reads st's Related and Content at
+// once and its Search after searchReady (or finish), but no other field.
+// Finish or abort the returned write.
 func startCache(dest string, st *cacheState, nSources int, sources func(full bool, yield func([]cachedSource) error) error) *cacheWrite {
-	c := &cacheWrite{nSources: nSources, done: make(chan struct{})}
+	c := &cacheWrite{nSources: nSources, done: make(chan struct{}), ready: make(chan struct{}), stop: make(chan struct{})}
 	p := cachePath(dest)
 	// A build killed while writing the cache leaves its temporary file.
 	stale, _ := filepath.Glob(p + ".tmp-*")
@@ -724,12 +735,20 @@ func startCache(dest string, st *cacheState, nSources int, sources func(full boo
 		return c
 	}
 	c.tmp, c.cw = tmp, &cacheWriter{w: bufio.NewWriterSize(tmp, 1<<20)}
-	search, related, walk := st.Search, st.Related, st.Content
+	related, walk := st.Related, st.Content
 	go func() {
 		defer close(c.done)
-		c.err = c.writeSources(search, related, walk, sources)
+		c.err = c.writeSources(st, related, walk, sources)
 	}()
 	return c
+}
+
+// searchReady tells the write that st.Search is final: the search
+// analyses' sections follow the sources'.
+func (c *cacheWrite) searchReady() {
+	if c != nil {
+		c.readyOnce.Do(func() { close(c.ready) })
+	}
 }
 
 // section writes section i with write and notes its place in the table.
@@ -743,10 +762,7 @@ func (c *cacheWrite) section(i int, write func()) {
 }
 
 // writeSources writes the sections that come first in the file.
-func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, walk *contentRecord, sources func(full bool, yield func([]cachedSource) error) error) error {
-	if sc == nil {
-		sc = &search.Cache{}
-	}
+func (c *cacheWrite) writeSources(st *cacheState, related *site.RelatedIndex, walk *contentRecord, sources func(full bool, yield func([]cachedSource) error) error) error {
 	cw := c.cw
 	var serr error
 	c.section(secSources, func() {
@@ -767,6 +783,15 @@ func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, 
 			return cw.err
 		})
 	})
+	select {
+	case <-c.ready:
+	case <-c.stop:
+		return errCacheAborted
+	}
+	sc := st.Search
+	if sc == nil {
+		sc = &search.Cache{}
+	}
 	c.section(secSearchTerms, func() {
 		for _, t := range sc.Terms {
 			cw.str(t)
@@ -813,6 +838,7 @@ func (c *cacheWrite) writeSources(sc *search.Cache, related *site.RelatedIndex, 
 // cache for dest with the new one. An output that st.Extras says was made
 // under a key, with the bytes it has, is recorded with that key.
 func (c *cacheWrite) finish(root, dest string, st *cacheState, outputs []cachedOutput) error {
+	c.searchReady()
 	<-c.done
 	c.ended = true
 	err := c.err
@@ -841,6 +867,7 @@ func (c *cacheWrite) abort() {
 	if c == nil || c.ended {
 		return
 	}
+	close(c.stop)
 	<-c.done
 	c.ended = true
 	if c.tmp != nil {

@@ -334,3 +334,31 @@ func TestSortedLike(t *testing.T) {
 		}
 	}
 }
+
+// A cache write starts on the sources while the search index is still
+// being made, and reads the index's analyses only once told they are made
+// (searchReady): the ones set after the write began are those the cache
+// keeps.
+func TestCacheWriteWaitsForSearch(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	sources := func(full bool, yield func([]cachedSource) error) error {
+		return yield([]cachedSource{{Path: "content/a.md", Hash: sourceHash{1}}})
+	}
+	st := &cacheState{Articles: 1}
+	c := startCache(dest, st, 1, sources)
+	defer c.abort()
+	time.Sleep(10 * time.Millisecond) // the sources are written meanwhile
+	st.Search = &search.Cache{Terms: []string{"alpha", "beta"}}
+	c.searchReady()
+	c.searchReady() // a second time does nothing
+	if err := c.finish("/site", dest, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	man := readManifest("/site", dest)
+	if man == nil || !man.readRest() {
+		t.Fatal("the cache written is not read back")
+	}
+	if got := man.State.Search; got == nil || !slices.Equal(got.Terms, []string{"alpha", "beta"}) {
+		t.Errorf("search analyses read back %+v, want the terms set after the write began", got)
+	}
+}

@@ -361,6 +361,7 @@ type siteWriter struct {
 	plan       *extrasPlan
 	made       map[string]bool // the extra files made in this build, under mu
 	extrasMade bool            // made already, into assets
+	cache      *cacheWrite     // the new build cache, started by write
 
 	prev    map[string]*cachedOutput // the previous build's outputs still as it left them (checkOutputs)
 	spare   *publish.SpareListing    // the spare's listing, under way; nil: none
@@ -386,6 +387,11 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 			return err
 		}
 	}
+	// The new cache's sources are written from here, on the other core,
+	// which the pass below and staging mostly leave idle in a small
+	// build; its search analyses once the search index is made.
+	w.cache = w.startCache(man)
+	defer w.cache.abort()
 	// Kept files are linked from the previous site; the rest are rendered.
 	var kept, pages, assets []string
 	for _, f := range w.b.files {
@@ -406,6 +412,7 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 			return err
 		}
 		w.extrasMade = true
+		w.cache.searchReady()
 	}
 	for name, data := range w.assets {
 		if o, ok := prev[name]; ok && o.Sum == hashBytes(data) {
@@ -605,6 +612,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 			return err
 		}
 		w.extrasMade = true
+		w.cache.searchReady()
 		slog.Debug("build: feeds, sitemap and search index staged", "elapsed", time.Since(w.prog.start))
 	}
 	<-fragments
@@ -623,10 +631,6 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	if man != nil {
 		w.removed = w.countRemoved(man)
 	}
-	// The new cache's first sections are written meanwhile, on the other
-	// core.
-	cache := w.startCache(man)
-	defer cache.abort()
 	// From here the destination changes: a cache that still described the
 	// old site would be wrong if the build were killed before saving it.
 	if err := removeManifest(w.dest); err != nil {
@@ -645,7 +649,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	w.removeLater(st)
 	outputs := w.outputList(man)
 	<-trees
-	if err := w.finishCache(cache, outputs); err != nil {
+	if err := w.finishCache(w.cache, outputs); err != nil {
 		return err
 	}
 	if !st.PreviousIsSpare() && len(outputs) >= spareAheadMin && w.opts.MakeSpare != nil {
@@ -794,21 +798,26 @@ func (w *siteWriter) saveIfChanged(man *manifest) error {
 // saveManifest writes the build cache for the site just published; man is
 // the previous build's cache (nil: none).
 func (w *siteWriter) saveManifest(man *manifest) error {
-	return w.finishCache(w.startCache(man), w.outputList(man))
+	return w.finishCache(w.cache, w.outputList(man))
 }
 
 // startCache starts writing the build cache's sections that follow from
 // the sources and the index (see cacheWrite), which nothing changes once
-// the pages are rendered; finishCache writes the rest once the site is
-// published.
+// the extras are planned (planExtras) but the search index, which
+// makeExtras makes (cacheWrite.searchReady); finishCache writes the rest
+// once the site is published.
 func (w *siteWriter) startCache(man *manifest) *cacheWrite {
 	var last []cachedSource
 	if man != nil {
 		last = man.Sources
 	}
-	// srcs looked up once for both passes.
-	paths, srcs := sortedLike(w.b.sources, len(last), func(i int) string { return last[i].Path })
+	// srcs looked up once for both passes, on the writer's goroutine.
+	var paths []string
+	var srcs []*source
 	sources := func(full bool, yield func([]cachedSource) error) error {
+		if paths == nil {
+			paths, srcs = sortedLike(w.b.sources, len(last), func(i int) string { return last[i].Path })
+		}
 		chunk := make([]cachedSource, 0, cacheChunk)
 		for i, p := range paths {
 			s := srcs[i]
@@ -830,7 +839,7 @@ func (w *siteWriter) startCache(man *manifest) *cacheWrite {
 		}
 		return nil
 	}
-	return startCache(w.dest, w.state, len(paths), sources)
+	return startCache(w.dest, w.state, len(w.b.sources), sources)
 }
 
 // outputList returns the records of the files the destination holds, by
