@@ -505,6 +505,9 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 		return save(name, data)
 	})
 	w.state.Search = out.newSearch
+	if err == nil {
+		w.cache.searchReady() // the cache's search sections may follow its sources
+	}
 	return err
 }
 

@@ -412,7 +412,6 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 			return err
 		}
 		w.extrasMade = true
-		w.cache.searchReady()
 	}
 	for name, data := range w.assets {
 		if o, ok := prev[name]; ok && o.Sum == hashBytes(data) {
@@ -612,7 +611,6 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 			return err
 		}
 		w.extrasMade = true
-		w.cache.searchReady()
 		slog.Debug("build: feeds, sitemap and search index staged", "elapsed", time.Since(w.prog.start))
 	}
 	<-fragments
