@@ -764,3 +764,49 @@ func TestSamples(t *testing.T) {
 		t.Errorf("the site has pages of %d templates and kinds, want 6 or more: %v", len(want), want)
 	}
 }
+
+// TestDayMoveKeepsLaterHomePages checks that moving the newest article to
+// a day of its own, where it keeps its place in every list, changes the
+// first home page, whose timeline counts the articles of every period, and
+// no later one: they draw no timeline (render.Charted).
+func TestDayMoveKeepsLaterHomePages(t *testing.T) {
+	ctx := context.Background()
+	root := writeTestSite(t, 24)
+	b, err := NewBuilder(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := renderAll(t, b)
+	// Story 14, on 5 March 2024, is the newest.
+	writeSiteFile(t, root, "content/02/story-014.md", testArticle("Story number 14", "2024-03-06",
+		[]string{"Economy", "Climate"}, "Body of story 14.\n\nA second paragraph."))
+	ch, err := b.Update(ctx, []string{"content/02/story-014.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := 0
+	for f, p := range b.pages {
+		if p.Kind != render.KindHome || f == "index.html" {
+			continue
+		}
+		later++
+		if slices.Contains(ch.Pages, f) {
+			t.Errorf("%s reported changed: only the first home page draws the timeline", f)
+		}
+	}
+	if later < 2 {
+		t.Fatalf("%d home pages after the first, want several", later)
+	}
+	if !slices.Contains(ch.Pages, "index.html") {
+		t.Errorf("the first home page, which lists the article and charts its month, not reported changed: %v", ch.Pages)
+	}
+	fresh, err := NewBuilder(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, w := range renderAll(t, fresh) {
+		if !bytes.Equal(before[f], w) && !slices.Contains(ch.Pages, f) {
+			t.Errorf("%s changed but Update did not report it", f)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/sitegen/sitegen/internal/content"
@@ -213,6 +214,38 @@ type tmplKeys struct {
 	localPeriod bool
 }
 
+// splitReads parts the period reads of a template (render.PeriodReads)
+// into those from a date page's own period and those from the site's
+// years, each path then starting from each year.
+func splitReads(reads []render.PeriodRead) (own, years []render.PeriodRead) {
+	for _, r := range reads {
+		if rest, ok := strings.CutPrefix(r.Path, "Y"); ok {
+			years = append(years, render.PeriodRead{Path: rest, Count: r.Count})
+		} else {
+			own = append(own, r)
+		}
+	}
+	return own, years
+}
+
+// templateSite returns what pages of p's template and kind, reading d
+// from the site, take from sp's site as a whole (tmplKeys.site). The
+// site's periods (render.DepsPeriods, .Site.Years) are keyed by what the
+// templates read of them where the analysis can tell: for templates that
+// list the years, the years' starts, not every day's article count.
+func (kr *keyer) templateSite(sp *siteParts, p *render.Page, d render.SiteDeps) sourceHash {
+	d &^= render.DepsBodies | render.DepsRelated | render.DepsPagePeriod
+	reads, ok := kr.b.theme.renderer.PeriodReads(p.Template())
+	if !ok || d&render.DepsPeriods == 0 {
+		return sp.key(d)
+	}
+	_, years := splitReads(reads)
+	var k keyWriter
+	k.hash(sp.key(d &^ render.DepsPeriods))
+	writePeriodReads(&k, sp.site.Years, years)
+	return k.sum()
+}
+
 func (b *Builder) newKeyer() *keyer {
 	// arts is sized by prepare, which fills it: a keyer that keys the few
 	// pages an edit changes holds a few articles, not the site's.
@@ -292,14 +325,16 @@ func (kr *keyer) template(p *render.Page) tmplKeys {
 	if !ok {
 		d := kr.b.theme.renderer.PageDeps(p)
 		tk = tmplKeys{
-			site:    kr.parts.key(d &^ (render.DepsBodies | render.DepsRelated | render.DepsPagePeriod)),
+			site:    kr.templateSite(&kr.parts, p, d),
 			bodies:  d&render.DepsBodies != 0,
 			related: d&render.DepsRelated != 0,
 			all:     d&render.DepsAll != 0,
 			tags:    d&render.DepsTags != 0,
 			period:  d&render.DepsPagePeriod != 0,
 		}
-		tk.periodReads, tk.localPeriod = kr.b.theme.renderer.PeriodReads(p.Template())
+		reads, ok := kr.b.theme.renderer.PeriodReads(p.Template())
+		tk.periodReads, _ = splitReads(reads)
+		tk.localPeriod = ok
 		kr.byTmpl[tkind] = tk
 	}
 	return tk
@@ -324,24 +359,25 @@ func (kr *keyer) key(k *keyWriter, p *render.Page) pageKey {
 	switch {
 	case !tk.period:
 	case p.Period != nil && tk.localPeriod:
-		writePeriodReads(k, p.Period, tk.periodReads)
-	case p.Period != nil || p.Kind == render.KindHome:
+		writePeriodReads(k, []*site.Period{p.Period}, tk.periodReads)
+	case p.Period != nil || p.Kind == render.KindHome && render.Charted(p):
 		k.hash(kr.parts.key(render.DepsPeriods))
 	}
 	return k.sum()
 }
 
-// writePeriodReads feeds k what a date page's templates read of the
-// periods they reach from its own, own: for each path, every period it
-// reaches, in the order the templates meet them, with how many each step
-// found from each period before it (so that the same periods reached from
-// different ones key differently), their kinds and starts, and their
-// article counts when the templates read them.
-func writePeriodReads(k *keyWriter, own *site.Period, reads []render.PeriodRead) {
+// writePeriodReads feeds k what a page's templates read of the periods
+// they reach from from (a date page's own period, or the site's years):
+// for each path, every period it reaches, in the order the templates meet
+// them, with how many each step found from each period before it (so that
+// the same periods reached from different ones key differently), their
+// kinds and starts, and their article counts when the templates read them.
+func writePeriodReads(k *keyWriter, from []*site.Period, reads []render.PeriodRead) {
 	at, next := k.periods[0], k.periods[1]
 	for _, r := range reads {
 		k.str(r.Path)
-		at = append(at[:0], own)
+		k.int(int64(len(from)))
+		at = append(at[:0], from...)
 		for _, step := range []byte(r.Path) {
 			next = next[:0]
 			for _, p := range at {
@@ -561,7 +597,7 @@ func (kr *keyer) prevTemplate(p *render.Page, prev *site.Site) sourceHash {
 	}
 	var h sourceHash
 	if d := kr.b.theme.renderer.PageDeps(p); d&render.DepsAll == 0 {
-		h = kr.prevParts(prev).key(d &^ (render.DepsBodies | render.DepsRelated | render.DepsPagePeriod))
+		h = kr.templateSite(kr.prevParts(prev), p, d)
 	}
 	if kr.prevByTmp == nil {
 		kr.prevByTmp = map[tmplKind]sourceHash{}
@@ -632,7 +668,7 @@ func (kr *keyer) samePage(tk tmplKeys, prevSite sourceHash, p, old *render.Page,
 	case !tk.period:
 	case p.Period != nil && tk.localPeriod:
 		return old.Period != nil && samePeriodReads(&kr.scratch, p.Period, old.Period, tk.periodReads)
-	case p.Period != nil || p.Kind == render.KindHome:
+	case p.Period != nil || p.Kind == render.KindHome && render.Charted(p):
 		return kr.parts.key(render.DepsPeriods) == kr.prevParts(prev).key(render.DepsPeriods)
 	}
 	return true

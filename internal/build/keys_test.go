@@ -50,7 +50,7 @@ func newPeriodGraph() *periodGraph {
 func TestWritePeriodReads(t *testing.T) {
 	key := func(g *periodGraph, own func(*periodGraph) *site.Period, reads []render.PeriodRead) sourceHash {
 		var k keyWriter
-		writePeriodReads(&k, own(g), reads)
+		writePeriodReads(&k, []*site.Period{own(g)}, reads)
 		return k.sum()
 	}
 	type pr struct {

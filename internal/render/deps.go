@@ -33,10 +33,12 @@ const (
 	// or periods linked from one (.Parent, .Children, .Prev, .Next), or
 	// draw a timeline: only on the pages that have a period (those that
 	// PeriodReads says, or else every period's start and count), and on
-	// home pages, whose timeline charts the whole archive (every period's
-	// start and count). A page of any other kind has no period to start
-	// from, so adding an article, which changes some period's count,
-	// changes no article or tag page.
+	// the first home page, whose timeline charts the whole archive (every
+	// period's start and count; Charted). A page of any other kind has no
+	// period to start from, nor has a later home page, so adding an
+	// article, which changes some period's count, changes no article or
+	// tag page, and moving one to another day changes no home page but
+	// the first.
 	DepsPagePeriod
 )
 
@@ -88,7 +90,7 @@ func (r *Renderer) analyze() {
 		}
 		r.deps[name] = depSets{all: w.all, home: w.home &^ w.all}
 		r.bodies[name] = bodyUse(t, rootTemplate(name))
-		if w.all&(DepsPeriods|DepsAll) == 0 { // on pages but home pages, which have no period
+		if w.all&DepsAll == 0 {
 			if reads, ok := periodReads(t, rootTemplate(name)); ok {
 				r.periods[name] = reads
 			}

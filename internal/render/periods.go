@@ -11,7 +11,9 @@ import (
 // period to other periods, and what it reads of the periods it reaches.
 // Path is one letter per step: 'u' to the parent (.Parent), 'c' to each
 // child (.Children), 'p' and 'n' to the neighbours (.Prev, .Next); ""
-// is the page's period itself. A template reads at least which periods a
+// is the page's period itself. A path that starts with 'Y' starts instead
+// from every year of the site (.Site.Years), on a page of any kind: "Y" is
+// the years, "Yc" their months. A template reads at least which periods a
 // path reaches (their kinds and starts, so their URLs and names); Count
 // says it reads their article counts too (len .Articles).
 type PeriodRead struct {
@@ -20,14 +22,16 @@ type PeriodRead struct {
 }
 
 // PeriodReads returns the periods that pages of the given template read,
-// starting from the page's own period, when the analysis can tell: a date
-// page's bytes then depend on those periods only, not on every period of
-// the site, and adding an article to one day changes the pages of that
-// day, its month and year and of the periods that show their counts, not
-// every date page of the archive. ok is false when the templates read
-// periods the analysis cannot follow: a period or the page in a variable
+// starting from the page's own period or from the site's years, when the
+// analysis can tell: a date page's bytes then depend on those periods
+// only, not on every period of the site, and adding an article to one day
+// changes the pages of that day, its month and year and of the periods
+// that show their counts, not every date page of the archive; a page that
+// lists the years (DepsPeriods) changes when a year comes or goes, not
+// when a day's count does. ok is false when the templates read periods
+// the analysis cannot follow: a period, the page or the site in a variable
 // assigned again or given to a function it does not know, a template that
-// calls itself deeper and deeper, or the site's .Years (DepsPeriods).
+// calls itself deeper and deeper, or every article (DepsAll).
 func (r *Renderer) PeriodReads(template string) (reads []PeriodRead, ok bool) {
 	r.depsOnce.Do(r.analyze)
 	pr, ok := r.periods[template]
@@ -49,6 +53,8 @@ type pkind uint8
 const (
 	pvOther   pkind = iota // no period can be reached from it (see periodReads)
 	pvPage                 // the *Page being drawn
+	pvSite                 // the *site.Site, whose Years lead to periods
+	pvHolder               // a value whose Site field is the site: a *Chrome or *FeedSet
 	pvPeriod               // a period, path steps from the page's
 	pvPeriods              // a list of periods, path steps from the page's
 	pvMixed                // one of several values, one of them a page or period ({{or .Prev .Next}})
@@ -69,10 +75,9 @@ type periodVisit struct {
 }
 
 // periodReads analyses the set whose root template is root. Values that
-// are neither the page nor a period are pvOther: from them no period can
-// be reached, since a page's other fields hold articles, tags, pagers and
-// the site, whose periods (.Site.Years) the caller counts as every period
-// (DepsPeriods) before asking.
+// are neither the page, the site, a holder of the site nor a period are
+// pvOther: from them no period can be reached, since a page's other fields
+// hold articles, tags and pagers (TestSiteHolders).
 func periodReads(set *template.Template, root string) ([]PeriodRead, bool) {
 	w := &periodWalk{set: set, reads: map[string]bool{}, seen: map[periodVisit]bool{}}
 	page := pval{kind: pvPage}
@@ -315,10 +320,27 @@ func (w *periodWalk) fields(v pval, ids []string, underLen bool) pval {
 		last := i == len(ids)-1
 		switch v.kind {
 		case pvPage:
-			if id == "Period" {
+			switch id {
+			case "Period":
 				v = w.period("")
-			} else {
+			case "Site":
+				v = pval{kind: pvSite}
+			case "Chrome", "FeedSet":
+				v = pval{kind: pvHolder}
+			default:
 				v = pval{} // the page's other fields hold no period (see periodReads)
+			}
+		case pvHolder:
+			if id == "Site" {
+				v = pval{kind: pvSite}
+			} else {
+				v = pval{}
+			}
+		case pvSite:
+			if id == "Years" {
+				v = w.periods("Y")
+			} else {
+				v = pval{} // articles, tags, the configuration, notes
 			}
 		case pvPeriod:
 			switch id {

@@ -3,10 +3,13 @@ package render
 import (
 	"fmt"
 	"io/fs"
+	"maps"
+	"reflect"
 	"slices"
 	"testing"
 
 	sitegen "github.com/sitegen/sitegen"
+	"github.com/sitegen/sitegen/internal/site"
 )
 
 // TestPeriodReads checks which periods the analysis finds a list template
@@ -33,6 +36,16 @@ func TestPeriodReads(t *testing.T) {
 		{`{{define "main"}}{{if or .Period.Prev .Period.Next}}x{{end}}{{end}}`, reads{{"", false}, {"n", false}, {"p", false}}},
 		{`{{define "main"}}{{with index .Period.Children 0}}{{len .Articles}}{{end}}{{end}}`, reads{{"", false}, {"c", true}}},
 		{`{{define "main"}}{{range .List}}{{.URLPath}} {{.Title}}{{end}}{{with .Pager}}{{.Prev}}{{end}}{{end}}`, reads{}},
+		// The site's years, from the page, its chrome or its feeds.
+		{`{{define "main"}}{{range .Site.Years}}{{.Start}}{{end}}{{end}}`, reads{{"Y", false}}},
+		{`{{define "main"}}{{len .Site.Years}}{{end}}`, reads{{"Y", false}}},
+		{`{{define "main"}}{{cache "x" .Chrome}}{{end}}{{define "x"}}{{range .Site.Years}}{{len .Articles}}{{end}}{{end}}`,
+			reads{{"Y", true}}},
+		{`{{define "main"}}{{range .FeedSet.Site.Years}}{{range .Children}}{{.URLPath}}{{end}}{{end}}{{end}}`,
+			reads{{"Y", false}, {"Yc", false}}},
+		{`{{define "main"}}{{(index $.Site.Years 0).Next.Start}}{{.Period.Start}}{{end}}`,
+			reads{{"", false}, {"Y", false}, {"Yn", false}}},
+		{`{{define "main"}}{{.Site.Config.Title}} {{len .Site.Tags}} {{.Chrome.Home}}{{end}}`, reads{}},
 		// What the analysis cannot follow.
 		{`{{define "main"}}{{.Period}}{{end}}`, nil},
 		{`{{define "main"}}{{with or .Period.Prev .Period.Next}}{{.Start}}{{end}}{{end}}`, nil},
@@ -40,8 +53,10 @@ func TestPeriodReads(t *testing.T) {
 		{`{{define "main"}}{{template "up" .Period}}{{end}}{{define "up"}}{{with .Parent}}{{template "up" .}}{{end}}{{end}}`, nil},
 		{`{{define "main"}}{{$p := .Period}}{{if .Title}}{{$p = .Period.Prev}}{{end}}{{$p.Start}}{{end}}`, nil},
 		{`{{define "main"}}{{with .Period}}{{.Unknown}}{{end}}{{end}}`, nil},
-		{`{{define "main"}}{{range .Site.Years}}{{.Start}}{{end}}{{end}}`, nil},
 		{`{{define "main"}}{{range .Period.Articles}}{{.Title}}{{end}}{{end}}`, nil},
+		{`{{define "main"}}{{printf "%v" .Chrome.Site}}{{end}}`, nil},
+		{`{{define "main"}}{{.FeedSet}}{{end}}`, nil},
+		{`{{define "main"}}{{range .Site.Years}}{{.Articles}}{{end}}{{end}}`, nil},
 		{`{{define "main"}}{{$x := .}}{{template "x" $x}}{{end}}{{define "x"}}{{.Period.Children}}{{end}}`, nil},
 	} {
 		got, ok := depsRenderer(t, tc.list).PeriodReads("list.html")
@@ -59,10 +74,11 @@ func TestPeriodReads(t *testing.T) {
 
 // TestDefaultThemePeriodReads: the default theme's date pages read their
 // own period's count, its children's counts (sub-period lists, the
-// timeline), their neighbours, parent and grandparent (breadcrumbs).
+// timeline), their neighbours, parent and grandparent (breadcrumbs); its
+// home pages, the years (the years' links).
 func TestDefaultThemePeriodReads(t *testing.T) {
 	got, ok := defaultRenderer(t).PeriodReads("list.html")
-	want := []PeriodRead{{"", true}, {"c", true}, {"n", false}, {"p", false}, {"u", false}, {"uu", false}}
+	want := []PeriodRead{{"", true}, {"Y", false}, {"c", true}, {"n", false}, {"p", false}, {"u", false}, {"uu", false}}
 	if !ok || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("list.html reads %v (ok %v), want %v", got, ok, want)
 	}
@@ -97,4 +113,48 @@ func FuzzTemplateAnalysis(f *testing.F) {
 			r.PageDeps(&Page{Kind: kind, template: "list.html"})
 		}
 	})
+}
+
+// TestSiteHolders checks what the period analysis assumes of the values a
+// page template reaches: from the page, by fields and by methods, the only
+// ones that hold the site, from whose Years periods can be reached, are
+// the page itself, its Chrome and its FeedSet (and periods hold only
+// periods and articles). A type added with a *site.Site field must be
+// followed by periodWalk.fields too.
+func TestSiteHolders(t *testing.T) {
+	siteType := reflect.TypeFor[*site.Site]()
+	periodType := reflect.TypeFor[*site.Period]()
+	holders := map[string]bool{}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(ty reflect.Type) {
+		if seen[ty] || ty == siteType || ty == periodType {
+			return
+		}
+		seen[ty] = true
+		for m := range ty.Methods() {
+			for i := range m.Type.NumOut() {
+				walk(m.Type.Out(i))
+			}
+		}
+		switch ty.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			walk(ty.Elem())
+		case reflect.Struct:
+			for f := range ty.Fields() {
+				if !f.IsExported() {
+					continue
+				}
+				if f.Type == siteType {
+					holders[ty.Name()+"."+f.Name] = true
+				}
+				walk(f.Type)
+			}
+		}
+	}
+	walk(reflect.TypeFor[*Page]())
+	want := []string{"Chrome.Site", "FeedSet.Site", "Page.Site"}
+	if got := slices.Sorted(maps.Keys(holders)); !slices.Equal(got, want) {
+		t.Errorf("the site is held by %v, want %v", got, want)
+	}
 }

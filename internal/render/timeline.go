@@ -85,11 +85,16 @@ func (c *Chart) withAttrs() *Chart {
 	return c
 }
 
+// Charted reports whether the timeline function may draw a chart for p:
+// only on the first page of a paginated list. The build cache keys the
+// other pages of the home list without the periods the chart counts.
+func Charted(p *Page) bool { return p.Pager == nil || p.Pager.Number <= 1 }
+
 // timeline returns the page's chart, for {{with timeline .}}: the whole
 // archive by month on the home page's first page, a year by month, a month
 // by day; nil elsewhere. Its words and month names are in lang.
 func timeline(lang *i18n.Lang, p *Page) (*Chart, error) {
-	if p.Pager != nil && p.Pager.Number > 1 {
+	if !Charted(p) {
 		return nil, nil
 	}
 	w := chartWords{lang: lang}
