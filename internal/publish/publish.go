@@ -395,28 +395,40 @@ func appendByDepth(levels [][]string, d string) [][]string {
 // whatever file the spare holds there goes, and so does a folder that the
 // new site does not need.
 func (s *Staging) claim(rel, p string) error {
+	held, err := s.claimFile(rel, p)
+	if held {
+		err = os.Remove(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+	}
+	return err
+}
+
+// claimFile is claim that leaves a file the spare holds at rel in place,
+// for the caller to write over or remove, and reports whether there is one.
+func (s *Staging) claimFile(rel, p string) (held bool, err error) {
 	if s.made != nil {
 		s.mu.Lock()
 		s.made[rel] = 0 // its inode is noted once it is written (noteInode)
 		s.mu.Unlock()
 	}
 	if !s.reuse {
-		return nil
+		return false, nil
 	}
 	s.mu.Lock()
 	s.touched[path.Dir(rel)] = true // a file goes in, and whatever stood there goes out
 	s.mu.Unlock()
-	var err error
 	if i, ok := s.spare.file(rel); ok {
 		s.staged[i] = true
-		err = os.Remove(p)
+		return true, nil
 	} else if i, ok := s.spare.dir(rel); ok && !s.needed[i] {
 		err = os.RemoveAll(p)
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		err = nil
 	}
-	return err
+	return false, err
 }
 
 // forEach calls f(0) ... f(n-1) on all cores and returns the first error;
@@ -450,15 +462,39 @@ func forEach(n int, f func(i int) error) error {
 // WriteFileStat is WriteFile that also returns the written file's
 // FileInfo, for build caches that recognise the file later by its size,
 // times and inode. Swapping the staging folder in keeps all of these.
+//
+// In the spare, a file it holds at rel that has no other link (an old
+// version that no site shares, never a link to a file of the previous
+// site) is written over in place rather than deleted and made again: an
+// edit that renumbers the search index rewrites a thousand term shards,
+// and their deletions were most of the time it took to write them. The
+// spare's files are never trusted for their bytes (see BeginReuse), so
+// one left half written by a killed build is made again like any other.
 func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 	p, err := s.path(rel)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.claim(rel, p); err != nil {
+	held, err := s.claimFile(rel, p)
+	if err != nil {
 		return nil, writeError("writing", rel, err)
 	}
-	fi, err := writeFileStat(p, data, !s.dirsMade)
+	var fi fs.FileInfo
+	if held {
+		fi, held, err = overwriteLone(p, data)
+		if err == nil && !held {
+			err = os.Remove(p)
+			if errors.Is(err, fs.ErrNotExist) {
+				err = nil
+			}
+		}
+		if err != nil {
+			return nil, writeError("writing", rel, err)
+		}
+	}
+	if !held {
+		fi, err = writeFileStat(p, data, !s.dirsMade)
+	}
 	if err != nil && s.dirsMade && folderMissing(err) {
 		// A file MakeDirs was not told of, such as one whose name is
 		// known only once it is made.
