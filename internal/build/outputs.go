@@ -22,7 +22,8 @@ import (
 )
 
 // An Emit writes one output file at a site-relative path. The outputs call
-// it from several goroutines at once.
+// it from several goroutines at once. It must not keep data once it
+// returns: the search index reuses it (see search.Write).
 type Emit func(name string, data []byte) error
 
 // Outputs returns the site's files besides pages and assets, by output

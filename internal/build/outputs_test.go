@@ -743,3 +743,56 @@ func TestOutputsAfterUpdates(t *testing.T) {
 		})
 	}
 }
+
+// TestOutputsMatchBuild checks that Builder.Outputs, which the preview
+// serves from, holds the bytes a build writes for every file besides the
+// pages, on a site whose search index has many term shards: the index puts
+// each shard together in one buffer that it reuses, and Outputs must copy
+// what it keeps.
+func TestOutputsMatchBuild(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	writeSiteFile(t, root, "sitegen.yaml", "title: Test archive\nbaseURL: https://example.org/\n")
+	rng := rand.New(rand.NewPCG(6, 12))
+	word := func() string {
+		const letters = "abcdefghijklmnopqrstuvwxyz"
+		b := make([]byte, 5+rng.IntN(6))
+		for i := range b {
+			b[i] = letters[rng.IntN(len(letters))]
+		}
+		return string(b)
+	}
+	for i := range 300 {
+		var body strings.Builder
+		for range 60 {
+			body.WriteString(word() + " ")
+		}
+		writeSiteFile(t, root, fmt.Sprintf("content/story-%03d.md", i), testArticle(
+			"Story "+word(), fmt.Sprintf("2024-%02d-%02d", 1+i%12, 1+i%28), []string{word()}, body.String()))
+	}
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := Run(ctx, Options{Source: root, Dest: dest}); err != nil {
+		t.Fatal(err)
+	}
+	built := readTree(t, dest)
+	b, err := NewBuilder(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, err := b.Outputs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := 0
+	for name, data := range outs {
+		if strings.HasPrefix(name, "search/t/") {
+			shards++
+		}
+		if f, ok := built[name]; !ok || !bytes.Equal(f.data, data) {
+			t.Errorf("%s: Outputs holds %d bytes, the build wrote %d (written: %v)", name, len(data), len(f.data), ok)
+		}
+	}
+	if shards < 3 {
+		t.Errorf("%d term shards, want several", shards)
+	}
+}

@@ -307,6 +307,7 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 		out.prevDocFile = func(name string) []byte { return last[name] }
 	}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
+		data = bytes.Clone(data) // kept: see Emit
 		mu.Lock()
 		defer mu.Unlock()
 		files[name] = data

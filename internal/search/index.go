@@ -124,7 +124,8 @@ func tagTerm(slug string) string { return "#" + slug }
 // Write indexes arts, which must be in date order, oldest first (see
 // Index), and passes each file of the index to emit with its name relative
 // to the search page's folder. emit is called from several goroutines at
-// once.
+// once, and must not keep data once it returns (the index reuses it):
+// it writes it out or copies it.
 func Write(ctx context.Context, arts []*content.Article, opt Options, emit func(name string, data []byte) error) (Stats, error) {
 	docs := make([]Doc, len(arts))
 	for i, a := range arts {
@@ -182,7 +183,7 @@ func DocFile(id int) string { return docFile(id) }
 // Key is in cache (which may be nil) from there, and returns the cache for
 // the next index: the analyses of docs. Only the document files that hold
 // a doc with File set are emitted; the term shards and the manifest always
-// are.
+// are. emit is called as Write calls it, and must not keep data either.
 //
 // docs must be in date order, oldest first: a document's number is its
 // place in docs, a year is then a contiguous range of numbers, and an

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -116,15 +117,15 @@ func readShard(t *testing.T, data []byte, n int) map[string]entry {
 	return out
 }
 
-// collect returns an emit func that keeps the files, safe for the
-// concurrent calls Write makes.
+// collect returns an emit func that keeps copies of the files, safe for
+// the concurrent calls Write makes.
 func collect() (map[string][]byte, func(string, []byte) error) {
 	files := map[string][]byte{}
 	var mu sync.Mutex
 	return files, func(name string, data []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
-		files[name] = data
+		files[name] = bytes.Clone(data)
 		return nil
 	}
 }
