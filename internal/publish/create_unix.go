@@ -3,6 +3,7 @@
 package publish
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"syscall"
@@ -40,8 +41,11 @@ func overwriteLone(p string, data []byte) (fs.FileInfo, bool, error) {
 	for rest := data; len(rest) > 0 && err == nil; {
 		var n int
 		n, err = syscall.Write(fd, rest)
-		if err == syscall.EINTR {
+		switch {
+		case err == syscall.EINTR:
 			err = nil
+		case err == nil && n == 0:
+			err = io.ErrShortWrite
 		}
 		rest = rest[max(n, 0):]
 	}

@@ -82,7 +82,7 @@ func applyJournal(dest, j string) error {
 				return err
 			}
 		case "remove":
-			if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := removeFile(target); err != nil {
 				return err
 			}
 			removeEmptyParents(dest, filepath.Dir(target))

@@ -397,12 +397,17 @@ func appendByDepth(levels [][]string, d string) [][]string {
 func (s *Staging) claim(rel, p string) error {
 	held, err := s.claimFile(rel, p)
 	if held {
-		err = os.Remove(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			err = nil
-		}
+		err = removeFile(p)
 	}
 	return err
+}
+
+// removeFile removes the file p, which may be gone already.
+func removeFile(p string) error {
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // claimFile is claim that leaves a file the spare holds at rel in place,
@@ -483,10 +488,7 @@ func (s *Staging) WriteFileStat(rel string, data []byte) (fs.FileInfo, error) {
 	if held {
 		fi, held, err = overwriteLone(p, data)
 		if err == nil && !held {
-			err = os.Remove(p)
-			if errors.Is(err, fs.ErrNotExist) {
-				err = nil
-			}
+			err = removeFile(p) // shared with a site, or not a file: made anew
 		}
 		if err != nil {
 			return nil, writeError("writing", rel, err)
