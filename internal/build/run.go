@@ -565,7 +565,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	}
 	save := func(rel string, key pageKey, data []byte) error {
 		if p, ok := prev[rel]; ok && p.Sum == hashBytes(data) {
-			if err := st.Link(rel, filepath.Join(w.dest, filepath.FromSlash(rel))); err == nil {
+			if err := st.LinkKnown(rel, filepath.Join(w.dest, filepath.FromSlash(rel)), p.Stamp.Ino); err == nil {
 				o := *p
 				o.Key = key // the link keeps the stamp: outputStamp leaves out the change time
 				w.mu.Lock()
@@ -587,7 +587,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	// was (a search index shard).
 	keep := func(rel string) bool {
 		o, ok := prev[rel]
-		if !ok || st.Link(rel, filepath.Join(w.dest, filepath.FromSlash(rel))) != nil {
+		if !ok || st.LinkKnown(rel, filepath.Join(w.dest, filepath.FromSlash(rel)), o.Stamp.Ino) != nil {
 			return false
 		}
 		w.mu.Lock()

@@ -283,3 +283,55 @@ func TestFillSpareStopsWhenMovedAside(t *testing.T) {
 		}
 	}
 }
+
+// LinkKnown takes the spare's file as it is when it is the inode the
+// caller names, without looking at the target again: the site's file,
+// moved away after the caller stat'ed it, is still the one published.
+// Without an inode it looks, and a target gone fails.
+func TestLinkKnownTakesSpareFile(t *testing.T) {
+	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {
+		t.Skip("no folder stamps on this system")
+	}
+	trustAllFolders(t)
+	dest := filepath.Join(t.TempDir(), "public")
+	files := sampleSite()
+	rec := stageFresh(t, dest, files)
+	if err := MakeSpare(dest, rec); err != nil {
+		t.Fatal(err)
+	}
+	tick()
+	const rel, other = "2024/03/p1/index.html", "2024/05/p3/index.html"
+	site, _ := siteFiles(t, dest)
+	for _, r := range []string{rel, other} {
+		if err := os.Rename(filepath.Join(dest, r), filepath.Join(dest, r+".moved")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := ListSpare(dest, readSpareRecord(dest))
+	st, err := BeginReuseListed(dest, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MakeDirs([]string{rel, other}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LinkKnown(rel, filepath.Join(dest, rel), site[rel]); err != nil {
+		t.Errorf("LinkKnown with the spare's inode: %v", err)
+	}
+	if err := st.LinkKnown(other, filepath.Join(dest, other), 0); err == nil {
+		t.Errorf("LinkKnown without an inode took %s, whose site file is gone", other)
+	}
+	if err := st.LinkKnown("../outside.html", filepath.Join(dest, rel), site[rel]); err == nil {
+		t.Error("LinkKnown took a path outside the site")
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := siteFiles(t, dest)
+	if got[rel] != site[rel] {
+		t.Errorf("%s: inode %d published, want the spare's %d", rel, got[rel], site[rel])
+	}
+	if _, ok := got[other]; ok {
+		t.Errorf("%s published though its link failed", other)
+	}
+}
