@@ -147,10 +147,6 @@ func PagesLike(s *site.Site, lang *i18n.Lang, prev []*Page, kept func(*content.A
 	sh := newShared(s)
 	arts := s.Articles
 	pages := make([]*Page, len(arts), len(arts)+len(arts)/2)
-	var own []Page // the new article pages, in one allocation when all are
-	if prev == nil {
-		own = make([]Page, len(arts))
-	}
 	next := 0 // in prev, the first article page not yet met: prev's article pages are in much the same order
 	for i, a := range arts {
 		var older, newer *content.Article
@@ -175,12 +171,13 @@ func PagesLike(s *site.Site, lang *i18n.Lang, prev []*Page, kept func(*content.A
 				continue
 			}
 		}
-		var p *Page
-		if own != nil {
-			p = &own[i]
-		} else {
-			p = new(Page)
-		}
+		// Each page an allocation of its own. The preview's Builder keeps
+		// most pages from one site to the next (here, and movePages the
+		// list pages) and replaces some; a replaced page cut from an array
+		// of many stayed in it, with the Site, Chrome and FeedSet it last
+		// had, as long as any page of the array was kept: at 50,000
+		// articles each date edit kept a site alive, 13 MB of heap.
+		p := new(Page)
 		*p = Page{Kind: KindArticle, Title: a.Title, Path: a.URLPath(), Article: a, Older: older, Newer: newer, template: "article.html"}
 		pages[i] = sh.page(p)
 	}
@@ -283,13 +280,14 @@ func appendList(pages []*Page, sh *shared, proto *Page, arts []*content.Article)
 	base := proto.Path
 	proto.template = "list.html"
 	sh.page(proto) // one FeedSet for all the list's pages
-	// The list's pages, pagers and paths, each in one allocation.
-	list, pagers, paths := make([]Page, total), make([]Pager, total), make([]string, total+2)
+	// The list's pagers and paths each in one allocation; its pages each in
+	// its own, for the reason PagesLike's article pages are.
+	pagers, paths := make([]Pager, total), make([]string, total+2)
 	for n := 1; n <= total; n++ {
 		paths[n] = PageURL(base, n)
 	}
 	for n := 1; n <= total; n++ {
-		p := &list[n-1]
+		p := new(Page)
 		*p = *proto
 		p.Path = paths[n]
 		p.List = arts[min((n-1)*size, len(arts)):min(n*size, len(arts))]

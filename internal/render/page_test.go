@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"weak"
 
 	sitegen "github.com/sitegen/sitegen"
 	"github.com/sitegen/sitegen/internal/config"
@@ -164,4 +166,49 @@ func TestPagesLike(t *testing.T) {
 		}
 		pages = got
 	}
+}
+
+// The pages PagesLike makes keep no earlier site alive: a page it takes
+// from before is given the new site, and a page it does not take leaves
+// nothing behind that points at the old one. The preview makes pages so
+// after every edit for as long as it runs.
+func TestPagesLikeLeavesNoEarlierSite(t *testing.T) {
+	lang, cfg := englishPagesOfTwo(t)
+	var arts []*content.Article
+	for i := range 30 {
+		arts = append(arts, &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
+			Date: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC), Tags: []content.Tag{content.MakeTag(fmt.Sprint("T", i%3))}})
+	}
+	s := site.New(cfg, slices.Clone(arts))
+	pages := Pages(s, lang)
+	var sites []weak.Pointer[site.Site]
+	for round := range 6 {
+		sites = append(sites, weak.Make(s))
+		a := arts[3+round]
+		a.Date = a.Date.AddDate(0, 0, 7) // moved a week on: its page and its neighbours' made anew
+		s = site.New(cfg, slices.Clone(arts))
+		moved := map[*content.Article]bool{a: true}
+		prev := map[string]*Page{}
+		for _, p := range pages {
+			prev[p.File()] = p
+		}
+		pages = PagesLike(s, lang, pages, func(b *content.Article) bool { return !moved[b] })
+		// As the preview's Builder keeps them (movePages): where a file's
+		// page lists the same articles as before, the Page before, given
+		// the new one's fields.
+		for i, p := range pages {
+			if old := prev[p.File()]; old != nil && old != p && p.Kind != KindArticle && slices.Equal(old.List, p.List) {
+				*old = *p
+				pages[i] = old
+			}
+		}
+	}
+	runtime.GC()
+	runtime.GC()
+	for i, w := range sites {
+		if w.Value() != nil {
+			t.Errorf("the site of round %d is alive after %d more rounds; only the last round's pages are held", i, len(sites)-i)
+		}
+	}
+	runtime.KeepAlive(pages)
 }
