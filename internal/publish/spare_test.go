@@ -19,19 +19,7 @@ import (
 // files, in every one of its folders, and a record of it that the next
 // listing uses whole; a build then fills it as it fills any spare.
 func TestMakeSpare(t *testing.T) {
-	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {
-		t.Skip("no folder stamps on this system")
-	}
-	trustAllFolders(t)
-	dest := filepath.Join(t.TempDir(), "public")
-	files := sampleSite()
-	rec := stageFresh(t, dest, files)
-	if rec == nil {
-		t.Fatal("no record of the site staged")
-	}
-	if err := MakeSpare(dest, rec); err != nil {
-		t.Fatal(err)
-	}
+	dest, files, rec := siteWithSpare(t)
 	site, siteDirs := siteFiles(t, dest)
 	spare, spareDirs := siteFiles(t, sparePath(dest))
 	if len(spare) != len(site) || len(spareDirs) != len(siteDirs) {
@@ -289,16 +277,7 @@ func TestFillSpareStopsWhenMovedAside(t *testing.T) {
 // moved away after the caller stat'ed it, is still the one published.
 // Without an inode it looks, and a target gone fails.
 func TestLinkKnownTakesSpareFile(t *testing.T) {
-	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {
-		t.Skip("no folder stamps on this system")
-	}
-	trustAllFolders(t)
-	dest := filepath.Join(t.TempDir(), "public")
-	files := sampleSite()
-	rec := stageFresh(t, dest, files)
-	if err := MakeSpare(dest, rec); err != nil {
-		t.Fatal(err)
-	}
+	dest, _, _ := siteWithSpare(t)
 	tick()
 	const rel, other = "2024/03/p1/index.html", "2024/05/p3/index.html"
 	site, _ := siteFiles(t, dest)
@@ -334,4 +313,25 @@ func TestLinkKnownTakesSpareFile(t *testing.T) {
 	if _, ok := got[other]; ok {
 		t.Errorf("%s published though its link failed", other)
 	}
+}
+
+// siteWithSpare stages sampleSite into a fresh folder and makes its spare
+// (MakeSpare); it returns the site's folder, its files and the record of
+// the staging. It skips the test where folders have no stamps.
+func siteWithSpare(t *testing.T) (dest string, files map[string]string, rec *Tree) {
+	t.Helper()
+	if st, _ := statDir(t.TempDir()); st == (dirStamp{}) {
+		t.Skip("no folder stamps on this system")
+	}
+	trustAllFolders(t)
+	dest = filepath.Join(t.TempDir(), "public")
+	files = sampleSite()
+	rec = stageFresh(t, dest, files)
+	if rec == nil {
+		t.Fatal("no record of the site staged")
+	}
+	if err := MakeSpare(dest, rec); err != nil {
+		t.Fatal(err)
+	}
+	return dest, files, rec
 }

@@ -55,6 +55,17 @@ func TestPagerLinks(t *testing.T) {
 	}
 }
 
+// dailyStories returns n articles a day apart from 2024-01-01, each with
+// one of three tags.
+func dailyStories(n int) []*content.Article {
+	var arts []*content.Article
+	for i := range n {
+		arts = append(arts, &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
+			Date: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC), Tags: []content.Tag{content.MakeTag(fmt.Sprint("T", i%3))}})
+	}
+	return arts
+}
+
 // englishPagesOfTwo returns the theme's English and a configuration that
 // cuts lists into pages of two.
 func englishPagesOfTwo(t *testing.T) (*i18n.Lang, *config.Config) {
@@ -111,11 +122,7 @@ func TestRetagged(t *testing.T) {
 // before when its neighbours are the same, and only then.
 func TestPagesLike(t *testing.T) {
 	lang, cfg := englishPagesOfTwo(t)
-	var arts []*content.Article
-	for i := range 12 {
-		arts = append(arts, &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
-			Date: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC), Tags: []content.Tag{content.MakeTag(fmt.Sprint("T", i%3))}})
-	}
+	arts := dailyStories(12)
 	r := rand.New(rand.NewPCG(4, 2))
 	s := site.New(cfg, slices.Clone(arts))
 	pages := Pages(s, lang)
@@ -174,11 +181,7 @@ func TestPagesLike(t *testing.T) {
 // after every edit for as long as it runs.
 func TestPagesLikeLeavesNoEarlierSite(t *testing.T) {
 	lang, cfg := englishPagesOfTwo(t)
-	var arts []*content.Article
-	for i := range 30 {
-		arts = append(arts, &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%02d.md", i),
-			Date: time.Date(2024, 1, 1+i, 0, 0, 0, 0, time.UTC), Tags: []content.Tag{content.MakeTag(fmt.Sprint("T", i%3))}})
-	}
+	arts := dailyStories(30)
 	s := site.New(cfg, slices.Clone(arts))
 	pages := Pages(s, lang)
 	var sites []weak.Pointer[site.Site]
