@@ -46,7 +46,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 13"
+const cacheFormat = "sitegen build cache 14"
 
 func cachePath(dest string) string { return besideDest(dest, ".sitegen-cache") }
 
@@ -123,7 +123,8 @@ func (s *cacheState) same(o *cacheState) bool {
 		s.Content.same(o.Content)
 }
 
-// An extraMade is a feed or search document file as made under a key.
+// An extraMade is a feed or search document file as made under a key, and
+// the sum of its bytes (sumOutput).
 type extraMade struct{ Key, Sum sourceHash }
 
 // A cachedStamp is one content file's stamp and problem, read before the
@@ -230,7 +231,7 @@ func (ar *archived) apply(s *source) {
 type cachedOutput struct {
 	Path  string
 	Key   pageKey    // the page's key; zero for assets
-	Sum   sourceHash // of the bytes
+	Sum   sourceHash // of the bytes: sumOutput
 	Stamp stamp
 	Extra bool // a feed, sitemap or search index file
 }

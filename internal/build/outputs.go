@@ -488,7 +488,7 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 		}
 		var sum sourceHash
 		if keyed {
-			sum = hashBytes(data)
+			sum = sumOutput(data)
 		} else {
 			w.prog.total.Add(1) // the keyed files are counted in advance
 		}

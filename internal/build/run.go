@@ -415,7 +415,7 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 		w.extrasMade = true
 	}
 	for name, data := range w.assets {
-		if o, ok := prev[name]; ok && o.Sum == hashBytes(data) {
+		if o, ok := prev[name]; ok && o.Sum == sumOutput(data) {
 			w.outputs[name] = o
 			kept = append(kept, name)
 		} else {
@@ -444,7 +444,7 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 // destination that are as it left them are prev.
 func (w *siteWriter) assetsChanged(man *manifest, prev map[string]*cachedOutput) bool {
 	for name, data := range w.assets {
-		if o, ok := prev[name]; !ok || o.Sum != hashBytes(data) {
+		if o, ok := prev[name]; !ok || o.Sum != sumOutput(data) {
 			return true
 		}
 	}
@@ -564,7 +564,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 		}
 	}
 	save := func(rel string, key pageKey, data []byte) error {
-		if p, ok := prev[rel]; ok && p.Sum == hashBytes(data) {
+		if p, ok := prev[rel]; ok && p.Sum == sumOutput(data) {
 			if err := st.LinkKnown(rel, filepath.Join(w.dest, filepath.FromSlash(rel)), p.Stamp.Ino); err == nil {
 				o := *p
 				o.Key = key // the link keeps the stamp: outputStamp leaves out the change time
@@ -717,7 +717,7 @@ func (b *Builder) articlesShownBy(files []string) []*content.Article {
 }
 
 func (w *siteWriter) record(rel string, key pageKey, data []byte, st stamp) {
-	o := cachedOutput{Path: rel, Key: key, Sum: hashBytes(data), Stamp: st}
+	o := cachedOutput{Path: rel, Key: key, Sum: sumOutput(data), Stamp: st}
 	w.mu.Lock()
 	o.Extra = w.isExtra(rel)
 	w.outputs[rel] = &o
