@@ -1,6 +1,6 @@
 // Package sitemap writes the sitemaps protocol's XML files
 // (https://www.sitemaps.org/protocol.html) and the robots.txt that points
-// crawlers at them, with encoding/xml.
+// crawlers at them, their text escaped by encoding/xml.
 //
 // It owns the protocol's limits: a site above MaxURLs pages gets a sitemap
 // index and numbered sitemap files. Which pages are listed is the caller's
@@ -10,9 +10,8 @@ package sitemap
 import (
 	"bytes"
 	"encoding/xml"
-	"fmt"
-	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The protocol's limits for one sitemap file.
@@ -30,76 +29,74 @@ type URL struct {
 	LastMod time.Time // when the page's content last changed; zero if unknown
 }
 
-// The entries' elements: <url> in a urlset, <sitemap> in an index.
-var (
-	urlName   = xml.Name{Local: "url"}
-	indexName = xml.Name{Local: "sitemap"}
-	locStart  = xml.StartElement{Name: xml.Name{Local: "loc"}}
-	modStart  = xml.StartElement{Name: xml.Name{Local: "lastmod"}}
-)
-
 // Write emits the sitemap of urls through emit. With at most MaxURLs URLs
 // (and MaxBytes bytes) that is one file named index; otherwise index is a
 // sitemap index of files named part(1), part(2)... each within the limits.
 // dir is the absolute URL of the folder the files are served from.
 func Write(urls []URL, dir, index string, part func(n int) string, emit func(name string, data []byte) error) error {
 	var parts []*file
-	cur := newFile("urlset")
-	cur.buf.Grow(sizeOf(urls))
+	cur := newFile("urlset", sizeOf(urls))
+	var loc bytes.Buffer // an entry's location, escaped
 	for i, u := range urls {
-		// A <url> costs its location plus under 100 bytes of markup and date.
-		if cur.count == MaxURLs || cur.buf.Len()+len(u.Loc)+100 > MaxBytes {
+		l := escape(&loc, u.Loc)
+		if cur.count == MaxURLs || len(cur.buf)+entrySize(len(l)) > MaxBytes {
 			parts = append(parts, cur)
-			cur = newFile("urlset")
-			cur.buf.Grow(sizeOf(urls[i:]))
+			cur = newFile("urlset", sizeOf(urls[i:]))
 		}
-		if err := cur.add(urlName, u.Loc, u.LastMod); err != nil {
-			return fmt.Errorf("sitemap entry %s: %w", u.Loc, err)
-		}
+		cur.add("url", l, u.LastMod)
 	}
 	parts = append(parts, cur)
 	if len(parts) == 1 {
 		return emitFile(emit, index, cur)
 	}
-	idx := newFile("sitemapindex")
+	idx := newFile("sitemapindex", 0)
 	for i, p := range parts {
 		name := part(i + 1)
 		if err := emitFile(emit, name, p); err != nil {
 			return err
 		}
-		if err := idx.add(indexName, dir+name, p.newest); err != nil {
-			return fmt.Errorf("sitemap index entry %s: %w", name, err)
-		}
+		idx.add("sitemap", escape(&loc, dir+name), p.newest)
 	}
 	return emitFile(emit, index, idx)
 }
 
-// textElement writes <start>s</start>, with s escaped as Marshal escapes a
-// string field. A CharData token escapes the same but for newlines, which
-// Marshal writes as &#xA;: text with one goes through EncodeElement, the
-// rest without its reflection.
-func textElement(enc *xml.Encoder, start xml.StartElement, s string) error {
-	if strings.IndexByte(s, '\n') >= 0 {
-		return enc.EncodeElement(s, start)
+// escape returns s as XML text: s itself when it has nothing to escape,
+// as the URLs of a site nearly always, else s escaped by xml.EscapeText
+// into buf.
+func escape(buf *bytes.Buffer, s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
+			buf.Reset()
+			xml.EscapeText(buf, []byte(s)) // cannot fail: into a buffer
+			return buf.String()
+		}
 	}
-	err := enc.EncodeToken(start)
-	if err == nil {
-		err = enc.EncodeToken(xml.CharData(s))
-	}
-	if err == nil {
-		err = enc.EncodeToken(start.End())
-	}
-	return err
+	return s
 }
 
-// A file is one urlset or sitemapindex being encoded.
+// A file is one urlset or sitemapindex being written, indented by one
+// space a level as encoding/xml's Encoder.Indent("", " ") would, with
+// text escaped by xml.EscapeText: the markup of an entry is fixed, and
+// writing it directly takes a quarter of the time the encoder's tokens
+// did (BenchmarkWrite).
 type file struct {
-	root   xml.StartElement
-	buf    bytes.Buffer
-	enc    *xml.Encoder
+	root   string // the root element's name
+	buf    []byte
 	count  int       // entries so far
 	newest time.Time // the latest lastmod among them
 }
+
+// The markup around an entry's text; entrySize is an entry's size.
+const (
+	locOpen  = "\n  <loc>"
+	locClose = "</loc>"
+	modOpen  = "\n  <lastmod>"
+	modClose = "</lastmod>"
+)
+
+// entrySize bounds the size of an entry whose escaped location has n
+// bytes: its markup and a lastmod.
+func entrySize(n int) int { return n + 100 }
 
 // sizeOf is about the size of a sitemap file that lists urls, or as many
 // of them as one file holds: grown to it at once, its buffer is not copied
@@ -112,58 +109,35 @@ func sizeOf(urls []URL) int {
 	return min(n, MaxBytes+1<<16)
 }
 
-func newFile(root string) *file {
-	f := &file{root: xml.StartElement{Name: xml.Name{Local: root},
-		Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: Namespace}}}}
-	f.buf.WriteString(xml.Header)
-	f.enc = xml.NewEncoder(&f.buf)
-	f.enc.Indent("", " ")
-	f.enc.EncodeToken(f.root) // cannot fail: a valid element into a buffer
+func newFile(root string, size int) *file {
+	f := &file{root: root, buf: make([]byte, 0, max(size, 256))}
+	f.buf = append(f.buf, xml.Header...)
+	f.buf = append(f.buf, "<"+root+` xmlns="`+Namespace+`">`...)
 	return f
 }
 
-// add writes an entry: <url> or <sitemap> with its loc and, when known,
-// its lastmod. It goes element by element, which writes what marshalling
-// a struct of the two did without the reflection over its fields: a
-// sitemap has an entry for every page.
-func (f *file) add(name xml.Name, loc string, lastmod time.Time) error {
-	err := f.enc.EncodeToken(xml.StartElement{Name: name})
-	if err == nil {
-		err = textElement(f.enc, locStart, loc)
+// add writes an entry, <url> or <sitemap>, with its escaped location and,
+// when known, its lastmod.
+func (f *file) add(name, loc string, lastmod time.Time) {
+	f.buf = append(f.buf, "\n <"+name+">"...)
+	f.buf = append(f.buf, locOpen...)
+	f.buf = append(f.buf, loc...)
+	f.buf = append(f.buf, locClose...)
+	if !lastmod.IsZero() {
+		f.buf = append(f.buf, modOpen...)
+		f.buf = lastmod.AppendFormat(f.buf, time.RFC3339)
+		f.buf = append(f.buf, modClose...)
 	}
-	if err == nil && !lastmod.IsZero() {
-		err = textElement(f.enc, modStart, w3cDate(lastmod))
-	}
-	if err == nil {
-		err = f.enc.EncodeToken(xml.EndElement{Name: name})
-	}
-	if err != nil {
-		return err
-	}
+	f.buf = append(f.buf, "\n </"+name+">"...)
 	f.count++
 	if lastmod.After(f.newest) {
 		f.newest = lastmod
 	}
-	return f.enc.Flush()
 }
 
 func emitFile(emit func(string, []byte) error, name string, f *file) error {
-	if err := f.enc.EncodeToken(f.root.End()); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if err := f.enc.Close(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	f.buf.WriteByte('\n')
-	return emit(name, f.buf.Bytes())
-}
-
-// w3cDate formats a lastmod in the W3C Datetime profile of ISO 8601.
-func w3cDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339)
+	f.buf = append(f.buf, "\n</"+f.root+">\n"...)
+	return emit(name, f.buf)
 }
 
 // Robots returns a robots.txt that allows everything and names the
