@@ -91,20 +91,21 @@ func (s *outputs) write(ctx context.Context, pages []*render.Page, emit Emit) (i
 		n.Add(1)
 		return emit(name, data)
 	}
-	steps := []func(context.Context, Emit) error{
-		s.writeFeeds,
-		func(_ context.Context, emit Emit) error { return s.writeSitemap(pages, emit) },
-		s.writeSearch,
+	if err := s.writeFeeds(ctx, counted); err != nil {
+		return int(n.Load()), err
 	}
-	for _, step := range steps {
-		if err := ctx.Err(); err != nil {
-			return int(n.Load()), err
-		}
-		if err := step(ctx, counted); err != nil {
-			return int(n.Load()), err
-		}
+	if err := ctx.Err(); err != nil {
+		return int(n.Load()), err
 	}
-	return int(n.Load()), nil
+	// The sitemap, on one core, beside the search index, whose steps do
+	// not all keep both busy.
+	sitemapErr := make(chan error, 1)
+	go func() { sitemapErr <- s.writeSitemap(pages, counted) }()
+	err := s.writeSearch(ctx, counted)
+	if err2 := <-sitemapErr; err == nil {
+		err = err2
+	}
+	return int(n.Load()), err
 }
 
 // A feedSpec is one of the site's feeds: the site's or a tag's.
