@@ -170,17 +170,10 @@ func (s *outputs) writeFeed(spec feedSpec, emit Emit) error {
 		Publisher: cfg.Title, Page: abs(spec.dir), RSSURL: abs(rss), AtomURL: abs(atom), SiteURL: cfg.BaseURL,
 		Articles:   spec.arts,
 		ArticleURL: func(a *content.Article) string { return abs(a.URLPath()) }}
-	data, err := f.RSS()
-	if err == nil {
-		err = emit(strings.TrimPrefix(rss, "/"), data)
+	if err := emit(strings.TrimPrefix(rss, "/"), f.RSS()); err != nil {
+		return err
 	}
-	if err == nil {
-		data, err = f.Atom()
-	}
-	if err == nil {
-		err = emit(strings.TrimPrefix(atom, "/"), data)
-	}
-	return err
+	return emit(strings.TrimPrefix(atom, "/"), f.Atom())
 }
 
 // writeSitemap lists every page but the 404 page, each with the time its

@@ -1,28 +1,20 @@
 package feed
 
 import (
-	"encoding/xml"
-	"fmt"
 	"html"
 	"time"
 )
 
-// The RSS 2.0 document (https://www.rssboard.org/rss-specification), with
-// atom:link rel="self" as the RSS Advisory Board recommends and dc:creator
-// for bylines, since RSS's own <author> must be an e-mail address.
-var (
-	rssName     = xml.Name{Local: "rss"}
-	channelName = xml.Name{Local: "channel"}
-	itemName    = xml.Name{Local: "item"}
-)
-
-// RSS returns the feed as an RSS 2.0 document. Dates are RFC 1123 with a
+// RSS returns the feed as an RSS 2.0 document
+// (https://www.rssboard.org/rss-specification), with atom:link rel="self"
+// as the RSS Advisory Board recommends and dc:creator for bylines, since
+// RSS's own <author> must be an e-mail address. Dates are RFC 1123 with a
 // numeric zone, as the specification asks; text is escaped by encoding/xml.
-func (f *Feed) RSS() ([]byte, error) {
+func (f *Feed) RSS() []byte {
 	w := newDocWriter(512 + 700*len(f.Articles))
-	w.start(rssName, attr("version", "2.0"),
+	w.start("rss", attr("version", "2.0"),
 		attr("xmlns:atom", "http://www.w3.org/2005/Atom"), attr("xmlns:dc", "http://purl.org/dc/elements/1.1/"))
-	w.start(channelName)
+	w.start("channel")
 	w.text("title", f.Title)
 	w.text("link", f.Page)
 	w.empty("atom:link", attr("href", f.RSSURL), attr("rel", "self"), attr("type", "application/rss+xml"))
@@ -31,16 +23,16 @@ func (f *Feed) RSS() ([]byte, error) {
 		w.text("language", f.Language)
 	}
 	if u := f.updated(); !u.IsZero() {
-		w.text("lastBuildDate", u.Format(time.RFC1123Z))
+		w.time("lastBuildDate", u, time.RFC1123Z)
 	}
 	w.text("generator", "sitegen")
 	for i, e := range f.entryFacts() {
 		a := f.Articles[i]
-		w.start(itemName)
+		w.start("item")
 		w.text("title", a.Title)
 		w.text("link", e.url)
 		w.text("guid", e.id, attr("isPermaLink", "false"))
-		w.text("pubDate", a.Date.Format(time.RFC1123Z))
+		w.time("pubDate", a.Date, time.RFC1123Z)
 		if a.Summary != "" {
 			// Readers show <description> as HTML (RSS 2.0 allows "entity-encoded
 			// HTML" there), so the plain-text summary is escaped as HTML before
@@ -54,13 +46,9 @@ func (f *Feed) RSS() ([]byte, error) {
 		for _, t := range a.Tags {
 			w.text("category", t.Name)
 		}
-		w.end(itemName)
+		w.end("item")
 	}
-	w.end(channelName)
-	w.end(rssName)
-	b, err := w.bytes()
-	if err != nil {
-		return nil, fmt.Errorf("RSS feed %s: %w", f.RSSURL, err)
-	}
-	return b, nil
+	w.end("channel")
+	w.end("rss")
+	return w.bytes()
 }
