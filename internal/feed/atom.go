@@ -1,6 +1,10 @@
 package feed
 
-import "time"
+import (
+	"time"
+
+	"github.com/sitegen/sitegen/internal/xmldoc"
+)
 
 var textType = attr("type", "text")
 
@@ -9,46 +13,46 @@ var textType = attr("type", "text")
 // 3339. The site is the feed's author, so that entries without a byline
 // are valid.
 func (f *Feed) Atom() []byte {
-	w := newDocWriter(512 + 900*len(f.Articles))
-	root := []attribute{attr("xmlns", "http://www.w3.org/2005/Atom")}
+	w := xmldoc.New(512 + 900*len(f.Articles))
+	root := []xmldoc.Attr{attr("xmlns", "http://www.w3.org/2005/Atom")}
 	if f.Language != "" {
 		root = append(root, attr("xml:lang", f.Language))
 	}
-	w.start("feed", root...)
-	w.text("title", f.Title, textType)
-	w.text("id", uuid5(f.AtomURL))
-	w.time("updated", f.updated(), time.RFC3339)
-	w.empty("link", attr("href", f.Page), attr("rel", "alternate"), attr("type", "text/html"))
-	w.empty("link", attr("href", f.AtomURL), attr("rel", "self"), attr("type", "application/atom+xml"))
-	w.start("author")
-	w.text("name", f.Publisher)
-	w.end("author")
-	w.text("generator", "sitegen")
+	w.Start("feed", root...)
+	w.Text("title", f.Title, textType)
+	w.Text("id", uuid5(f.AtomURL))
+	w.Time("updated", f.updated(), time.RFC3339)
+	w.Empty("link", attr("href", f.Page), attr("rel", "alternate"), attr("type", "text/html"))
+	w.Empty("link", attr("href", f.AtomURL), attr("rel", "self"), attr("type", "application/atom+xml"))
+	w.Start("author")
+	w.Text("name", f.Publisher)
+	w.End("author")
+	w.Text("generator", "sitegen")
 	for i, e := range f.entryFacts() {
 		a := f.Articles[i]
-		w.start("entry")
-		w.text("title", a.Title, textType)
-		w.text("id", e.id)
-		w.empty("link", attr("href", e.url), attr("rel", "alternate"), attr("type", "text/html"))
-		w.time("published", a.Date, time.RFC3339)
-		w.time("updated", modified(a), time.RFC3339)
+		w.Start("entry")
+		w.Text("title", a.Title, textType)
+		w.Text("id", e.id)
+		w.Empty("link", attr("href", e.url), attr("rel", "alternate"), attr("type", "text/html"))
+		w.Time("published", a.Date, time.RFC3339)
+		w.Time("updated", modified(a), time.RFC3339)
 		for _, name := range a.Authors {
-			w.start("author")
-			w.text("name", name)
-			w.end("author")
+			w.Start("author")
+			w.Text("name", name)
+			w.End("author")
 		}
 		for _, t := range a.Tags {
 			if t.Name != "" {
-				w.empty("category", attr("term", t.Slug), attr("label", t.Name))
+				w.Empty("category", attr("term", t.Slug), attr("label", t.Name))
 			} else {
-				w.empty("category", attr("term", t.Slug))
+				w.Empty("category", attr("term", t.Slug))
 			}
 		}
 		if a.Summary != "" {
-			w.text("summary", a.Summary, textType)
+			w.Text("summary", a.Summary, textType)
 		}
-		w.end("entry")
+		w.End("entry")
 	}
-	w.end("feed")
-	return w.bytes()
+	w.End("feed")
+	return w.Bytes()
 }

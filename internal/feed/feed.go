@@ -1,19 +1,17 @@
 // Package feed writes article lists as RSS 2.0 and Atom 1.0 documents,
-// their text escaped by encoding/xml.
+// with package xmldoc.
 //
 // It owns the feed formats and the stable identifiers of entries; which
 // lists get feeds and where they are written is the caller's business.
 package feed
 
 import (
-	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
-	"encoding/xml"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sitegen/sitegen/internal/content"
+	"github.com/sitegen/sitegen/internal/xmldoc"
 )
 
 // A Feed is one list of articles, newest first, to publish as RSS and Atom.
@@ -105,107 +103,5 @@ func (f *Feed) updated() time.Time {
 	return t
 }
 
-// A docWriter writes one XML document element by element, indented by one
-// space a level and escaped as encoding/xml's Encoder with Indent("", " ")
-// writes what xml.Marshal makes of the same elements (the feeds were once
-// marshalled from structs; TestFeedsMatchReference checks the bytes
-// against that): the markup is fixed, and text goes through
-// xml.EscapeText only when it holds a character to escape. Written
-// through the encoder's tokens, a tag's feeds took four times as long.
-type docWriter struct {
-	buf     []byte
-	depth   int  // elements open
-	open    bool // the last thing written is a start tag: its end tag follows on its line
-	scratch bytes.Buffer
-}
-
-func newDocWriter(size int) *docWriter {
-	w := &docWriter{buf: make([]byte, 0, size)}
-	w.buf = append(w.buf, xml.Header...)
-	return w
-}
-
-// An attribute is a start tag's name="value".
-type attribute struct{ name, value string }
-
-// attr is an attribute.
-func attr(name, value string) attribute { return attribute{name, value} }
-
-// start opens an element: a new line, indented, but for the root.
-func (w *docWriter) start(name string, attrs ...attribute) {
-	if w.depth > 0 {
-		w.buf = append(w.buf, '\n')
-		for range w.depth {
-			w.buf = append(w.buf, ' ')
-		}
-	}
-	w.buf = append(w.buf, '<')
-	w.buf = append(w.buf, name...)
-	for _, a := range attrs {
-		w.buf = append(w.buf, ' ')
-		w.buf = append(w.buf, a.name...)
-		w.buf = append(w.buf, `="`...)
-		w.escape(a.value)
-		w.buf = append(w.buf, '"')
-	}
-	w.buf = append(w.buf, '>')
-	w.depth++
-	w.open = true
-}
-
-// end closes the element start opened: on the start tag's line when
-// nothing but text came between, else on a line of its own.
-func (w *docWriter) end(name string) {
-	w.depth--
-	if !w.open {
-		w.buf = append(w.buf, '\n')
-		for range w.depth {
-			w.buf = append(w.buf, ' ')
-		}
-	}
-	w.open = false
-	w.buf = append(w.buf, "</"...)
-	w.buf = append(w.buf, name...)
-	w.buf = append(w.buf, '>')
-}
-
-// text writes <name attrs...>s</name>.
-func (w *docWriter) text(name string, s string, attrs ...attribute) {
-	w.start(name, attrs...)
-	w.escape(s)
-	w.end(name)
-}
-
-// time writes <name>t</name>, t formatted with layout (which needs no
-// escaping).
-func (w *docWriter) time(name string, t time.Time, layout string) {
-	w.start(name)
-	w.buf = t.AppendFormat(w.buf, layout)
-	w.end(name)
-}
-
-// empty writes an element without content: <name attrs...></name>.
-func (w *docWriter) empty(name string, attrs ...attribute) {
-	w.start(name, attrs...)
-	w.end(name)
-}
-
-// escape writes s as XML text, escaped as xml.EscapeText escapes it
-// (newlines too, as Marshal does): unchanged when it holds no character
-// that needs it, as most titles and every URL of a site.
-func (w *docWriter) escape(s string) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
-			w.scratch.Reset()
-			xml.EscapeText(&w.scratch, []byte(s)) // cannot fail: into a buffer
-			w.buf = append(w.buf, w.scratch.Bytes()...)
-			return
-		}
-	}
-	w.buf = append(w.buf, s...)
-}
-
-// bytes ends the document.
-func (w *docWriter) bytes() []byte {
-	return append(w.buf, '\n')
-}
+// attr is an attribute of a start tag.
+func attr(name, value string) xmldoc.Attr { return xmldoc.Attr{Name: name, Value: value} }

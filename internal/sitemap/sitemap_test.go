@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -112,5 +113,62 @@ func BenchmarkWrite(b *testing.B) {
 		if err := Write(urls, "https://example.org/", "sitemap.xml", part, emit); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestWriteSplitsAtMaxBytes: URLs long enough to pass MaxBytes before
+// MaxURLs are cut into files each within MaxBytes, every URL in exactly
+// one of them, in order, and the index gives each file's newest lastmod.
+func TestWriteSplitsAtMaxBytes(t *testing.T) {
+	long := strings.Repeat("a", 2100)
+	urls := make([]URL, 25000) // some 55 MB of entries
+	for i := range urls {
+		urls[i] = URL{Loc: fmt.Sprintf("https://example.org/%d/%s&x=1", i, long), LastMod: time.Unix(int64(i)*60, 0).UTC()}
+	}
+	files := map[string][]byte{}
+	emit := func(name string, data []byte) error { files[name] = bytes.Clone(data); return nil }
+	part := func(n int) string { return fmt.Sprintf("sitemap-%d.xml", n) }
+	if err := Write(urls, "https://example.org/", "sitemap.xml", part, emit); err != nil {
+		t.Fatal(err)
+	}
+	var index struct {
+		Sitemaps []struct {
+			Loc     string `xml:"loc"`
+			LastMod string `xml:"lastmod"`
+		} `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal(files["sitemap.xml"], &index); err != nil {
+		t.Fatal(err)
+	}
+	if len(index.Sitemaps) != 2 {
+		t.Fatalf("%d sitemap files, want 2", len(index.Sitemaps))
+	}
+	next := 0
+	for n, s := range index.Sitemaps {
+		name := part(n + 1)
+		data := files[name]
+		if s.Loc != "https://example.org/"+name || len(data) > MaxBytes {
+			t.Errorf("%s: index entry %q, %d bytes (at most %d)", name, s.Loc, len(data), MaxBytes)
+		}
+		var set struct {
+			URLs []struct {
+				Loc string `xml:"loc"`
+			} `xml:"url"`
+		}
+		if err := xml.Unmarshal(data, &set); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, u := range set.URLs {
+			if next >= len(urls) || u.Loc != urls[next].Loc {
+				t.Fatalf("%s: URL %d out of order or repeated", name, next)
+			}
+			next++
+		}
+		if want := urls[next-1].LastMod.Format(time.RFC3339); s.LastMod != want {
+			t.Errorf("%s: index lastmod %s, want %s", name, s.LastMod, want)
+		}
+	}
+	if next != len(urls) {
+		t.Errorf("%d URLs listed, want %d", next, len(urls))
 	}
 }
