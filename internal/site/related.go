@@ -187,9 +187,9 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 // stories were computed from; otherwise (stories from a RelatedIndex, not
 // fixed) only when both hold the same articles with the same inputs. An
 // edit to an article's title or body then costs no recomputation of
-// related stories, an edit to its tags or date those of the articles
-// sharing its tags, an added or deleted article those sharing its tags
-// and those whose margins the weights' change exceeds. prev may be nil.
+// related stories, an edit to its tags or date, an added or deleted
+// article, those of the articles near it in its tags' lists and those
+// whose margins the weights' change exceeds. prev may be nil.
 // Call it before anything reads s's related stories: it may run while
 // another goroutine reads the rest of s (its articles, tags and date
 // archives), as the preview's pages are made. prev's articles may have
@@ -220,25 +220,27 @@ func (s *Site) KeepRelated(prev *Site) {
 // again only those of the articles an edit can have changed; prev has kept
 // the scan its stories were computed from. Articles are matched by source
 // path; one only in s is added, one only in prev deleted. An article's
-// related stories are read from its own date
-// and tags, and from the lists of articles of its tags (which, where, in
-// what order: site order, which follows dates) and those articles' dates
-// and source paths. An article whose date or tags (the ones relatedTo
-// reads, in order) differ is moved; a tag of a moved article is changed,
-// and so is a tag whose articles are not the same in the same order; the
-// articles to compute again are the moved ones and those that carry a
-// changed tag. (Those that carried a tag and no longer do are moved; a tag
-// a moved article left has other articles than before, or is carried by one
-// article only, which relatedTo does not read and whose remaining article
-// is then moved.) Every other article reads exactly what it read in prev.
-// A date or tag edit then computes again the related stories of the
-// articles sharing the edited article's tags, not those of the whole
-// archive. An added article is moved, and so is its tags' every article; a
-// deleted one changes its tags' lists. The count of articles, on which
-// every tag's weight ln(1+N/df) depends, may differ too: then an article
-// that reads what it read in prev keeps its stories only while its margin
-// (see relatedTo) exceeds the most its tags' weights moved together, and
-// the margin kept is lessened by that.
+// related stories are read from its own date and tags, and from the
+// windows of its tags' lists of articles (the relatedWindow articles on
+// either side of it, in site order, which follows dates) and those
+// articles' dates and source paths. An article whose date or tags (the
+// ones relatedTo reads, in order) differ is moved, and so is an added one.
+// In a tag's list, the articles whose windows hold a moved, added or
+// deleted article, as the list is or as it was, are computed again, and
+// so are the moved ones (see markNearMoved); every article of the tag when
+// the list's other articles are not the same in the same order (site order
+// breaks ties in date on slugs, which an edit may change), or the tag is
+// new. (Those that carried a tag and no longer do are moved; a tag a moved
+// article left that is carried by one article only, which relatedTo does
+// not read, has its remaining article moved.) Every other article reads
+// exactly what it read in prev: a date or tag edit computes again the
+// related stories of the articles near the edited one in its tags' lists,
+// a few hundred, not those of every article carrying them (thousands in a
+// big archive) nor the whole archive's. The weights ln(1+N/df) may differ
+// too, with the article count or a tag's: then an article that reads what
+// it read in prev keeps its stories only while its margin (see relatedTo)
+// exceeds the most its tags' weights moved together, and the margin kept
+// is lessened by that.
 func (s *Site) updateRelated(prev *Site) {
 	old := prev.rel.scan
 	oldPos := make([]int32, len(s.Articles))    // by site position: the position in prev; -1 when added
@@ -260,48 +262,36 @@ func (s *Site) updateRelated(prev *Site) {
 		for t, slug := range old.slugs {
 			oldNumber[slug] = int32(t)
 		}
-		redo := make([]bool, len(s.Articles))
-		changed := make([]bool, len(rs.tags)) // by tag number
+		moved := make([]bool, len(s.Articles))
 		for i := range s.Articles {
 			was := oldPos[i]
-			if was >= 0 && rs.secs[i] == old.secs[was] && rs.nsecs[i] == old.nsecs[was] &&
-				slices.EqualFunc(rs.tagsOf(i), old.tagsOf(int(was)), func(t, u int32) bool { return rs.slugs[t] == old.slugs[u] }) {
-				continue
-			}
-			redo[i] = true
-			for _, t := range rs.tagsOf(i) {
-				changed[t] = true
-			}
+			moved[i] = was < 0 || rs.secs[i] != old.secs[was] || rs.nsecs[i] != old.nsecs[was] ||
+				!slices.EqualFunc(rs.tagsOf(i), old.tagsOf(int(was)), func(t, u int32) bool { return rs.slugs[t] == old.slugs[u] })
 		}
-		// A tag whose list is not the same articles in the same order
-		// (site order breaks ties in date on slugs, which an edit may
-		// change; an added or deleted article is in one list only) is
-		// changed too.
+		redo := slices.Clone(moved)
+		// In each tag's list, the articles whose windows hold a moved,
+		// added or deleted article, before or now, are computed again;
+		// all of them when the list's other articles are not the same in
+		// the same order (site order breaks ties in date on slugs, which
+		// an edit may change), or the tag is new.
+		drift := make([]float64, len(rs.tags)) // by tag number: |Δ idf|
 		for t, list := range rs.tags {
-			if changed[t] {
-				continue
-			}
 			u, ok := oldNumber[rs.slugs[t]]
-			if !ok || !slices.EqualFunc(list, old.tags[u], func(p, q int32) bool { return oldPos[p] == q }) {
-				changed[t] = true
-			}
-		}
-		for t, c := range changed {
-			if c {
-				for _, p := range rs.tags[t] {
+			if !ok || !markNearMoved(redo, list, old.tags[u], moved, newPos) {
+				for _, p := range list {
 					redo[p] = true
 				}
+				continue
 			}
-		}
-		// The others keep their stories if the weights' change cannot
-		// reorder their candidates: every weight ln(1+N/df) moves when the
-		// article count N does, each of an article's candidates' scores
-		// by at most the sum of its tags' moves, all the same way, so the
-		// scores' differences by at most that sum too (drift).
-		drift := make([]float64, len(rs.tags)) // by tag number: |Δ idf|
-		for t := range rs.tags {
-			if !changed[t] {
-				drift[t] = math.Abs(rs.idf[t] - old.idf[oldNumber[rs.slugs[t]]])
+			// The others keep their stories if the weights' change
+			// cannot reorder their candidates: a weight ln(1+N/df)
+			// moves when the article count N or the tag's count df
+			// does, each of an article's candidates' scores by at most
+			// the sum of its tags' moves, so the scores' differences by
+			// at most that sum too (drift); a tag carried twice by one
+			// article, which the loader never gives, counts twice.
+			if d := math.Abs(rs.idf[t] - old.idf[u]); d != 0 {
+				drift[t] = d * float64(maxRepeat(list))
 			}
 		}
 		s.rel.pos, s.rel.margin = make([][]int32, len(s.Articles)), make([]float64, len(s.Articles))
@@ -341,6 +331,68 @@ func (s *Site) updateRelated(prev *Site) {
 		}
 		s.setRelatedLike(prev, oldPos)
 	})
+}
+
+// markNearMoved marks in redo the articles of a tag's list whose windows
+// (relatedWindow on either side, in the list) hold a moved article, one
+// added or deleted, in the list now or as it was (was, by positions in the
+// site before; newPos gives their positions now, -1 for a deleted one),
+// and reports whether the list's other articles are the same in the same
+// order. Only then are the others' windows the same articles as before:
+// each holds the nearest of those, the same on either side. When they are
+// not, it marks nothing.
+func markNearMoved(redo []bool, list, was []int32, moved []bool, newPos []int32) bool {
+	gone := func(q int32) bool { return newPos[q] < 0 || moved[newPos[q]] }
+	for i, j := 0, 0; ; i, j = i+1, j+1 {
+		for i < len(list) && moved[list[i]] {
+			i++
+		}
+		for j < len(was) && gone(was[j]) {
+			j++
+		}
+		if i == len(list) || j == len(was) {
+			if i != len(list) || j != len(was) {
+				return false
+			}
+			break
+		}
+		if newPos[was[j]] != list[i] {
+			return false
+		}
+	}
+	const w = relatedWindow + 1 // one more than a window spans, to be safe
+	for k, p := range list {
+		if moved[p] {
+			for _, q := range list[max(0, k-w):min(len(list), k+w+1)] {
+				redo[q] = true
+			}
+		}
+	}
+	for k, q := range was {
+		if gone(q) {
+			for _, o := range was[max(0, k-w):min(len(was), k+w+1)] {
+				if p := newPos[o]; p >= 0 {
+					redo[p] = true
+				}
+			}
+		}
+	}
+	return true
+}
+
+// maxRepeat returns the most times one position is in list, which is
+// sorted.
+func maxRepeat(list []int32) int {
+	most, run := 1, 1
+	for i := 1; i < len(list); i++ {
+		if list[i] == list[i-1] {
+			run++
+			most = max(most, run)
+		} else {
+			run = 1
+		}
+	}
+	return most
 }
 
 // A RelatedIndex is every article's related stories as site positions,

@@ -126,7 +126,8 @@ func TestKeepRelated(t *testing.T) {
 			s := New(config.Default(), archive(c.edit))
 			s.KeepRelated(prev)
 			// A renamed article is one deleted and one added: the
-			// stories are taken, those sharing its tags computed again.
+			// stories are taken, those near it in its tags' lists computed
+			// again.
 			if !s.rel.done.Load() {
 				t.Fatal("did not take the previous related stories")
 			}
@@ -216,10 +217,11 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 	for _, c := range []struct {
 		days  int
 		tiers int // tags t1...tN besides "wide"; 0: none, so every score is wide's and ties fall to source paths
-	}{{40, 8}, {1, 8}, {1, 0}} {
-		t.Run(fmt.Sprintf("%d days, %d tiers", c.days, c.tiers), func(t *testing.T) {
+		seed  uint64
+	}{{40, 8, 6}, {1, 8, 6}, {1, 0, 6}, {40, 8, 11}, {40, 4, 12}, {400, 8, 13}} {
+		t.Run(fmt.Sprintf("%d days, %d tiers, seed %d", c.days, c.tiers, c.seed), func(t *testing.T) {
 			days := c.days
-			r := rand.New(rand.NewPCG(6, 1))
+			r := rand.New(rand.NewPCG(c.seed, 1))
 			day := func(d int) time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 			tagName := func() string {
 				if r.IntN(3) == 0 || c.tiers == 0 {
@@ -326,6 +328,43 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 				t.Errorf("only %d of 120 edits computed fewer than every article's related stories, %d of them adding or deleting one", partial, counted)
 			}
 		})
+	}
+}
+
+// A date edit computes again the related stories of the articles near the
+// edited one in its tags' lists, where it was and where it goes, not those
+// of every article carrying its tags: 2,000 articles on one tag and 1,000
+// of them on another, one moved by a year.
+func TestDateEditRecomputesNearOnly(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	var arts []*content.Article
+	for i := range 2000 {
+		a := &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i),
+			Source: fmt.Sprintf("s%04d.md", i), Date: day(i / 4), Tags: []content.Tag{content.MakeTag("wide")}}
+		if i%2 == 0 {
+			a.Tags = append(a.Tags, content.MakeTag("even"))
+		}
+		arts = append(arts, a)
+	}
+	prev := New(config.Default(), slices.Clone(arts))
+	prev.Related(prev.Articles[0])
+	for round, move := range []struct{ article, toDay int }{{100, 400}, {1500, 3}, {1998, 200}} {
+		arts[move.article].Date = day(move.toDay) // prev's scan holds the dates it was computed from
+		s := New(config.Default(), slices.Clone(arts))
+		s.KeepRelated(prev)
+		// In each of the two lists, the articles within a window and one
+		// of where it was and of where it is.
+		most := 2 * 2 * (2*(relatedWindow+1) + 1)
+		if got := s.rel.recomputed; got == 0 || got > most {
+			t.Errorf("round %d: %d articles' related stories computed again, want 1 to %d of %d", round, got, most, len(arts))
+		}
+		want := New(config.Default(), copyArticles(arts))
+		for i, a := range s.Articles {
+			if got, w := sources(s.Related(a)), sources(want.Related(want.Articles[i])); !slices.Equal(got, w) {
+				t.Fatalf("round %d, %s: related %v, computed afresh %v", round, a.Source, got, w)
+			}
+		}
+		prev = s
 	}
 }
 
