@@ -454,16 +454,18 @@ func (ri *RelatedIndex) fits(n int) bool {
 // by source path, with the same dates, slugs and tags, but for the
 // articles of s in was, each of which was then as was gives it (its date,
 // slug and tags are read). It computes again the related stories of those
-// articles and of every article carrying a tag they had or have, and
-// keeps the others' from ri, moved to the articles' new positions: an
-// article's stories are scored from its own tags and date, its tags'
-// lists of articles and their dates and source paths, each tag weighing
-// by its count of articles; only those tags gained, lost or reordered
-// articles or changed weights, and the article count is the same. It
-// reports whether it did: not when ri is of other inputs, or more than
-// maxEditedKept articles were edited. A build after a date or tag edit
-// then computes the stories of the articles sharing the edited article's
-// tags instead of the whole archive's. Call it before s is shared.
+// articles, of every article carrying a tag they had or have whose count
+// of articles changed, and of those near them in the lists of the other
+// tags they had or have (see markNearMoved), and keeps the others' from
+// ri, moved to the articles' new positions: an article's stories are
+// scored from its own tags and date, the windows of its tags' lists of
+// articles and their dates and source paths, each tag weighing by its
+// count of articles; only those tags gained, lost or reordered articles or
+// changed weights, and the article count is the same. It reports whether
+// it did: not when ri is of other inputs, or more than maxEditedKept
+// articles were edited. A build after a date edit then computes the
+// stories of a few hundred articles near the edited one instead of the
+// whole archive's. Call it before s is shared.
 func (s *Site) KeepRelatedIndexEdited(ri *RelatedIndex, was map[*content.Article]*content.Article) bool {
 	n := len(s.Articles)
 	if len(was) > maxEditedKept || !ri.fits(n) {
@@ -503,17 +505,40 @@ func (s *Site) KeepRelatedIndexEdited(ri *RelatedIndex, was map[*content.Article
 		rs := s.newRelatedScan(nil)
 		s.rel.scan = rs
 		changed := map[string]bool{} // the slugs of the tags the edited articles had or have
-		redo := make([]bool, n)
+		moved := make([]bool, n)
 		for _, i := range edited {
 			a := s.Articles[i]
 			for _, t := range slices.Concat(was[a].Tags, a.Tags) {
 				changed[t.Slug] = true
 			}
-			redo[i] = true
+			moved[i] = true
 		}
+		redo := slices.Clone(moved)
 		for _, ti := range s.Tags {
-			if changed[ti.Slug] {
-				for _, p := range ti.positions {
+			if !changed[ti.Slug] {
+				continue
+			}
+			// The tag's list as it was, by position in ri: the others
+			// in the same order, and the edited articles that had it.
+			list := ti.positions
+			before := make([]int32, 0, len(list)+len(edited))
+			for _, p := range list {
+				if !moved[p] {
+					before = append(before, oldPos[p])
+				}
+			}
+			for _, i := range edited {
+				if slices.ContainsFunc(was[s.Articles[i]].Tags, func(t content.Tag) bool { return t.Slug == ti.Slug }) {
+					k, _ := slices.BinarySearch(before, oldPos[i])
+					before = slices.Insert(before, k, oldPos[i])
+				}
+			}
+			// The same count, the same weight: only the articles near
+			// the edited ones in the list are computed again (see
+			// markNearMoved). The kept lists have no margin for a
+			// weight that moved.
+			if len(before) != len(list) || !markNearMoved(redo, list, before, moved, newPos) {
+				for _, p := range list {
 					redo[p] = true
 				}
 			}

@@ -333,8 +333,9 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 
 // A date edit computes again the related stories of the articles near the
 // edited one in its tags' lists, where it was and where it goes, not those
-// of every article carrying its tags: 2,000 articles on one tag and 1,000
-// of them on another, one moved by a year.
+// of every article carrying its tags, in the preview (KeepRelated) and in
+// a build (KeepRelatedIndexEdited): 2,000 articles on one tag and 1,000 of
+// them on another, one moved by a year.
 func TestDateEditRecomputesNearOnly(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 	var arts []*content.Article
@@ -349,22 +350,32 @@ func TestDateEditRecomputesNearOnly(t *testing.T) {
 	prev := New(config.Default(), slices.Clone(arts))
 	prev.Related(prev.Articles[0])
 	for round, move := range []struct{ article, toDay int }{{100, 400}, {1500, 3}, {1998, 200}} {
-		arts[move.article].Date = day(move.toDay) // prev's scan holds the dates it was computed from
-		s := New(config.Default(), slices.Clone(arts))
-		s.KeepRelated(prev)
-		// In each of the two lists, the articles within a window and one
-		// of where it was and of where it is.
-		most := 2 * 2 * (2*(relatedWindow+1) + 1)
-		if got := s.rel.recomputed; got == 0 || got > most {
-			t.Errorf("round %d: %d articles' related stories computed again, want 1 to %d of %d", round, got, most, len(arts))
+		a := arts[move.article]
+		was, ri := *a, prev.RelatedIndex() // its key hashes the dates as they were
+		a.Date = day(move.toDay)           // prev's scan holds the dates it was computed from
+		// In the preview, from the site before; in a build, from the
+		// index its cache keeps.
+		kept := New(config.Default(), slices.Clone(arts))
+		kept.KeepRelated(prev)
+		fromIndex := New(config.Default(), slices.Clone(arts))
+		if !fromIndex.KeepRelatedIndexEdited(ri, map[*content.Article]*content.Article{a: &was}) {
+			t.Fatalf("round %d: the index of the site before the edit was not used", round)
 		}
 		want := New(config.Default(), copyArticles(arts))
-		for i, a := range s.Articles {
-			if got, w := sources(s.Related(a)), sources(want.Related(want.Articles[i])); !slices.Equal(got, w) {
-				t.Fatalf("round %d, %s: related %v, computed afresh %v", round, a.Source, got, w)
+		for _, s := range []*Site{kept, fromIndex} {
+			// In each of the two lists, the articles within a window
+			// and one of where it was and of where it is.
+			most := 2 * 2 * (2*(relatedWindow+1) + 1)
+			if got := s.rel.recomputed; got == 0 || got > most {
+				t.Errorf("round %d: %d articles' related stories computed again, want 1 to %d of %d", round, got, most, len(arts))
+			}
+			for i, a := range s.Articles {
+				if got, w := sources(s.Related(a)), sources(want.Related(want.Articles[i])); !slices.Equal(got, w) {
+					t.Fatalf("round %d, %s: related %v, computed afresh %v", round, a.Source, got, w)
+				}
 			}
 		}
-		prev = s
+		prev = kept
 	}
 }
 
