@@ -87,8 +87,12 @@ type deferredFile struct {
 // request and in the background after it is served. An article added to
 // an archive of 50,000 moves every page of the home list, 2,500 pages,
 // about 0.35 s of drawing on these 2 cores: the editor's tab shows one of
-// them. Tests set it to -1, to draw every changed page that way.
-var deferPagesAbove = 64
+// them. A tag added to an article changes some 23 pages, among them the
+// tag index and the search page, which list every tag: 12-14 ms of
+// drawing before the edited article's page was served, when 64 were drawn
+// first. A body edit changes the article's page and its neighbours'.
+// Tests set it to -1, to draw every changed page that way.
+var deferPagesAbove = 8
 
 // drawBehind is whether deferred pages are drawn in the background; tests
 // turn it off to see that a snapshot's pages are its own however late
