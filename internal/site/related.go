@@ -519,7 +519,8 @@ func (s *Site) KeepRelatedIndexEdited(ri *RelatedIndex, was map[*content.Article
 				continue
 			}
 			// The tag's list as it was, by position in ri: the others
-			// in the same order, and the edited articles that had it.
+			// in the same order, and the edited articles that had it,
+			// as many times as they had it.
 			list := ti.positions
 			before := make([]int32, 0, len(list)+len(edited))
 			for _, p := range list {
@@ -528,9 +529,11 @@ func (s *Site) KeepRelatedIndexEdited(ri *RelatedIndex, was map[*content.Article
 				}
 			}
 			for _, i := range edited {
-				if slices.ContainsFunc(was[s.Articles[i]].Tags, func(t content.Tag) bool { return t.Slug == ti.Slug }) {
-					k, _ := slices.BinarySearch(before, oldPos[i])
-					before = slices.Insert(before, k, oldPos[i])
+				for _, t := range was[s.Articles[i]].Tags {
+					if t.Slug == ti.Slug {
+						k, _ := slices.BinarySearch(before, oldPos[i])
+						before = slices.Insert(before, k, oldPos[i])
+					}
 				}
 			}
 			// The same count, the same weight: only the articles near
