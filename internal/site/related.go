@@ -170,7 +170,7 @@ func (s *Site) computeRelated(rs *relatedScan, positions []int32) {
 	workers := min(runtime.GOMAXPROCS(0), len(positions))
 	for w := range workers {
 		wg.Go(func() {
-			sc := &relatedScratch{score: make([]float64, len(s.Articles))}
+			sc := &relatedScratch{score: make([]float64, len(s.Articles)), sig: make([]uint32, len(s.Articles))}
 			for k := w; k < len(positions); k += workers {
 				i := positions[k]
 				s.rel.pos[i], s.rel.margin[i] = s.relatedTo(rs, sc, i, RelatedCount)
@@ -642,14 +642,25 @@ func inputsHash(arts []*content.Article) (key [sha256.Size]byte) {
 //
 // It also returns the margin of the result: the least difference in score
 // between two stories next to each other in it, and between the last and
-// any candidate left out (+Inf when there are no two). Scores that move
-// by less than that, relatively to one another, give the same stories.
+// any candidate left out (+Inf when there are no two), counting only
+// candidates that share different tags with it: two that share the same
+// had the same weights added in the same order, and when the weights move
+// they move together, ties and all. Weights that move each candidate's
+// score by less than the margin, relatively to one another, give the same
+// stories. In an archive dated by the day many candidates tie; before
+// this, every such article's stories were computed again when an added
+// article moved the weights.
 func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) ([]int32, float64) {
 	if n <= 0 {
 		return nil, math.Inf(1)
 	}
-	for _, t := range rs.tagsOf(int(pos)) {
+	tags := rs.tagsOf(int(pos))
+	for k, t := range tags {
 		list, idf := rs.tags[t], rs.idf[t]
+		bit := uint32(lone) // a candidate's signature: which of pos's tags it shares
+		if k < 31 {
+			bit = 1 << k
+		}
 		// The tag's articles are in site order, so pos's place among
 		// them is found by binary search.
 		i, _ := slices.BinarySearch(list, pos)
@@ -659,6 +670,10 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 					sc.touched = append(sc.touched, b)
 				}
 				sc.score[b] += idf
+				if sc.sig[b]&bit != 0 { // met twice through one tag: a signature of its own
+					sc.sig[b] |= lone
+				}
+				sc.sig[b] |= bit
 			}
 		}
 	}
@@ -666,6 +681,25 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 		p     int32
 		score float64
 		apart time.Duration
+		sig   uint32
+	}
+	// Two candidates with the same signature (lone aside) had the same
+	// weights added in the same order: their scores move together when
+	// the weights do, so their order, ties included, cannot change. The
+	// margin is taken between candidates whose signatures differ only.
+	differ := func(x, y uint32) bool { return x != y || x&lone != 0 }
+	// The best score of the candidates left out (best), and the best of
+	// those whose signature differs from best's (other).
+	best, other, bestSig := math.Inf(-1), math.Inf(-1), uint32(lone)
+	leave := func(score float64, sig uint32) {
+		switch {
+		case score > best && differ(sig, bestSig):
+			other, best, bestSig = best, score, sig
+		case score > best:
+			best = score
+		case differ(sig, bestSig):
+			other = max(other, score)
+		}
 	}
 	better := func(x, y scored) bool {
 		if x.score != y.score {
@@ -680,21 +714,20 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 	// candidates per article, of which five are kept, on every article of
 	// the archive, make a full sort the costliest part of a build's index.
 	cands := make([]scored, 0, n+1)
-	left := math.Inf(-1) // at least the score of every candidate left out
 	for _, b := range sc.touched {
-		score := sc.score[b]
-		sc.score[b] = 0
+		score, sig := sc.score[b], sc.sig[b]
+		sc.score[b], sc.sig[b] = 0, 0
 		// closeness is at most 1, and adding floats is monotonic: a
 		// candidate whose tags with 1 added score below the worst kept
 		// cannot be kept, whatever its date.
 		if len(cands) == n && score+1 < cands[n-1].score {
-			left = max(left, score+1)
+			leave(score+1, sig)
 			continue
 		}
 		apart := rs.apart(pos, b)
-		c := scored{b, score + closeness(apart), apart}
+		c := scored{b, score + closeness(apart), apart, sig}
 		if len(cands) == n && !better(c, cands[n-1]) {
-			left = max(left, c.score)
+			leave(c.score, c.sig)
 			continue
 		}
 		i := sort.Search(len(cands), func(i int) bool { return better(c, cands[i]) })
@@ -702,7 +735,7 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 		copy(cands[i+1:], cands[i:])
 		cands[i] = c
 		if len(cands) > n {
-			left = max(left, cands[n].score)
+			leave(cands[n].score, cands[n].sig)
 			cands = cands[:n]
 		}
 	}
@@ -711,12 +744,18 @@ func (s *Site) relatedTo(rs *relatedScan, sc *relatedScratch, pos int32, n int) 
 	margin := math.Inf(1)
 	for i, c := range cands {
 		out[i] = c.p
-		if i > 0 {
+		if i > 0 && differ(cands[i-1].sig, c.sig) {
 			margin = min(margin, cands[i-1].score-c.score)
 		}
 	}
 	if len(cands) > 0 {
-		margin = min(margin, cands[len(cands)-1].score-left)
+		// The candidates left out that could pass the last kept.
+		last := cands[len(cands)-1]
+		left := other
+		if differ(bestSig, last.sig) {
+			left = best
+		}
+		margin = min(margin, last.score-left)
 	}
 	return out, margin
 }
@@ -803,8 +842,14 @@ func (rs *relatedScan) apart(a, b int32) time.Duration {
 // A relatedScratch is one goroutine's working space for relatedTo.
 type relatedScratch struct {
 	score   []float64 // by site position: the shared tags' weight so far; 0 when not a candidate
+	sig     []uint32  // by site position: the candidate's signature so far (see relatedTo); 0 when not a candidate
 	touched []int32   // the candidates, in the order first met
 }
+
+// lone marks a signature that equals no other: a candidate met twice
+// through one tag (an article carrying a tag twice), or through a tag past
+// the 31st of the article's.
+const lone = 1 << 31
 
 // closeness is 1 on the same day, 1/2 at 30 days apart, 1/3 at 60.
 func closeness(apart time.Duration) float64 {

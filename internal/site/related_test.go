@@ -218,7 +218,7 @@ func TestUpdateRelatedMatchesFresh(t *testing.T) {
 		days  int
 		tiers int // tags t1...tN besides "wide"; 0: none, so every score is wide's and ties fall to source paths
 		seed  uint64
-	}{{40, 8, 6}, {1, 8, 6}, {1, 0, 6}, {40, 8, 11}, {40, 4, 12}, {400, 8, 13}} {
+	}{{40, 8, 6}, {1, 8, 6}, {1, 0, 6}, {40, 8, 11}, {40, 4, 12}, {400, 8, 13}, {100, 2, 22}, {40, 2, 27}} {
 		t.Run(fmt.Sprintf("%d days, %d tiers, seed %d", c.days, c.tiers, c.seed), func(t *testing.T) {
 			days := c.days
 			r := rand.New(rand.NewPCG(c.seed, 1))
