@@ -11,7 +11,8 @@ import (
 // (https://www.rssboard.org/rss-specification), with atom:link rel="self"
 // as the RSS Advisory Board recommends and dc:creator for bylines, since
 // RSS's own <author> must be an e-mail address. Dates are RFC 1123 with a
-// numeric zone, as the specification asks; text is escaped by encoding/xml.
+// numeric zone, as the specification asks; text is escaped by xmldoc, as
+// encoding/xml escapes it.
 func (f *Feed) RSS() []byte {
 	w := xmldoc.New(512 + 700*len(f.Articles))
 	w.Start("rss", attr("version", "2.0"),
@@ -38,7 +39,7 @@ func (f *Feed) RSS() []byte {
 		if a.Summary != "" {
 			// Readers show <description> as HTML (RSS 2.0 allows "entity-encoded
 			// HTML" there), so the plain-text summary is escaped as HTML before
-			// encoding/xml escapes it again: "<script>" must reach the reader as
+			// xmldoc escapes it again: "<script>" must reach the reader as
 			// text, not as a script. Atom says type="text" and needs no such step.
 			w.Text("description", html.EscapeString(a.Summary))
 		}
