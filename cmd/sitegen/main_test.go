@@ -229,7 +229,7 @@ func TestInterruptedBuild(t *testing.T) {
 	}
 }
 
-// TestGodebugFor: sitegen serve adds serveGODEBUG to the environment's
+// TestGodebugFor: sitegen serve adds serve.GODEBUG to the environment's
 // GODEBUG unless that sets madvdontneed; other commands leave it alone.
 func TestGodebugFor(t *testing.T) {
 	for _, c := range []struct {

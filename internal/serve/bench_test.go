@@ -37,7 +37,9 @@ import (
 //   - add: a new article, the newest (the home page, which then moves every
 //     page of the home list by one).
 //
-// The article is restored and added articles deleted afterwards.
+// The article is restored and added articles deleted afterwards. The
+// test binary starts itself again with GODEBUG as `sitegen serve` runs
+// (see TestMain); the first line it logs says what GODEBUG it ran with.
 func BenchmarkRebuildAfterEdit(b *testing.B) {
 	root := os.Getenv("SITEGEN_BENCH_SITE")
 	if root == "" {
@@ -74,7 +76,7 @@ func BenchmarkRebuildAfterEdit(b *testing.B) {
 	drawn := time.Since(start)
 	s.builder.warming.Wait()
 	arts := s.builder.b.Site().Articles
-	b.Logf("%d articles, first build served in %v, every page drawn in %v, the heap warmed in %v", len(arts),
+	b.Logf("GODEBUG=%q; %d articles, first build served in %v, every page drawn in %v, the heap warmed in %v", os.Getenv("GODEBUG"), len(arts),
 		served.Round(time.Millisecond), drawn.Round(time.Millisecond), (time.Since(start) - drawn).Round(time.Millisecond))
 	base := strings.TrimSuffix(s.URL(), "/")
 

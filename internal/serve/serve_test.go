@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,7 +29,15 @@ import (
 
 // Every test leaves no goroutine behind: the watcher, the rebuild loop,
 // rebuilds in flight, event streams and the HTTP server all stop with Run.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// Benchmarks run with the runtime settings of `sitegen serve`
+// (benchAsServed).
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if flag.Lookup("test.bench").Value.String() != "" {
+		benchAsServed()
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // newSite writes testdata/site.txtar into a fresh folder and returns it.
 func newSite(t *testing.T) string {
