@@ -59,3 +59,59 @@ func warmHeap(stop func() bool) int {
 	runtime.GC()
 	return n
 }
+
+// heapAllocs returns the bytes allocated on the heap since the process
+// started (0 where the runtime does not measure it).
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// collectIfDue runs a collection now, while the server is idle after a
+// rebuild that allocated alloc bytes until it was served, when the next
+// rebuild like it could start one (collectDue), and reports whether it
+// did. A collection marks the whole heap, every page served included
+// (1.1 GB at 50,000 articles): one that a rebuild started ran beside it,
+// on the other core and in the rebuild's own allocations, and each part
+// of the update took two to four times as long (date edits of 110-150 ms
+// against 55-75 there). Collected when idle, the slowest tenth of 40
+// date edits took 81-86 ms instead of 92-117, for 0-60 ms more CPU per
+// edit, spent off its path (docs/performance.md). A save while it runs
+// meets it as before.
+func collectIfDue(alloc uint64) bool {
+	s := []metrics.Sample{
+		{Name: "/gc/heap/goal:bytes"},
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+	}
+	metrics.Read(s)
+	for _, v := range s {
+		if v.Value.Kind() != metrics.KindUint64 {
+			return false // not measured by this runtime
+		}
+	}
+	if !collectDue(s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64(), alloc) {
+		return false
+	}
+	runtime.GC()
+	return true
+}
+
+// collectDue reports whether a heap of heap bytes, whose last collection
+// left live bytes and set the goal of the next to goal, could start a
+// collection within half as much again as alloc bytes more allocation.
+// The runtime starts one once the heap has grown from live between 45/64
+// (about 0.7) and 61/64 of the way to the goal, or to 4 MB short of it,
+// the earlier the more the program allocates while one runs
+// (runtime/mgcpacer.go): the earliest of those is taken.
+func collectDue(goal, live, heap, alloc uint64) bool {
+	if goal <= live {
+		return false // collecting already, or held by a memory limit: the runtime's to pace
+	}
+	earliest := live + (goal-live)/64*45
+	return heap+alloc+alloc/2 >= earliest
+}

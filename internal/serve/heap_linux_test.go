@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"unsafe"
 
@@ -66,4 +67,66 @@ func residentPages(t *testing.T, b []byte, page int) (n, resident int) {
 		resident += int(v & 1)
 	}
 	return n, resident
+}
+
+// collectIfDue collects when the heap is within half again the given
+// allocation of the earliest point at which the runtime could start a
+// collection itself, and not before.
+func TestCollectIfDue(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
+	const size, object = 64 << 20, 16 << 10
+	live := make([][]byte, 0, size/object)
+	for range cap(live) {
+		live = append(live, make([]byte, object))
+	}
+	runtime.GC()
+	goal, marked, heap, forced := heapState(t)
+	earliest := marked + (goal-marked)/64*45
+	t.Logf("live %d MB, goal %d MB, earliest collection at %d MB", marked>>20, goal>>20, earliest>>20)
+	if heap+(4<<20) >= earliest {
+		t.Fatalf("heap %d MB right after a collection, within 4 MB of %d MB", heap>>20, earliest>>20)
+	}
+	if collectIfDue(1 << 20) {
+		t.Errorf("collected with the heap at %d MB, %d MB short of the earliest collection, after a rebuild of 1 MB", heap>>20, (earliest-heap)>>20)
+	}
+	// Garbage up to 2-3 MB short of the earliest collection: due after a
+	// rebuild of 2 MB (3 MB with half again), not of 1 MB.
+	var garbage [][]byte
+	for {
+		goal, marked, heap, forced = heapState(t)
+		if earliest = marked + (goal-marked)/64*45; heap+(3<<20) >= earliest {
+			break
+		}
+		for range 64 {
+			garbage = append(garbage, make([]byte, object))
+		}
+	}
+	if collectIfDue(1 << 20) {
+		t.Errorf("collected with the heap at %d MB, %d KB short of the earliest collection, after a rebuild of 1 MB", heap>>20, (earliest-heap)>>10)
+	}
+	if !collectIfDue(2 << 20) {
+		t.Errorf("did not collect with the heap at %d MB, %d KB short of the earliest collection, after a rebuild of 2 MB", heap>>20, (earliest-heap)>>10)
+	}
+	if _, _, after, n := heapState(t); n != forced+1 || after >= heap {
+		t.Errorf("after collectIfDue: %d forced collections (want %d), heap %d MB (was %d)", n, forced+1, after>>20, heap>>20)
+	}
+	runtime.KeepAlive(live)
+}
+
+// heapState reads the heap goal, the heap left live by the last
+// collection, the heap now and the collections forced so far.
+func heapState(t *testing.T) (goal, live, heap, forced uint64) {
+	s := []metrics.Sample{
+		{Name: "/gc/heap/goal:bytes"},
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/gc/cycles/forced:gc-cycles"},
+	}
+	metrics.Read(s)
+	for _, v := range s {
+		if v.Value.Kind() != metrics.KindUint64 {
+			t.Fatalf("%s not measured by this runtime", v.Name)
+		}
+	}
+	return s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64(), s[3].Value.Uint64()
 }

@@ -977,6 +977,67 @@ func TestDeferredPageThatFailsIsAnError(t *testing.T) {
 	p.waitContains(page, "One tag again.")
 }
 
+// Once a rebuild's pages are drawn and nothing happened for collectAfter,
+// the server asks whether a collection is due, with what the rebuild
+// allocated until served; not after the first build, whose heap warmHeap
+// prepares instead, nor when the next rebuild has begun.
+func TestCollectsAfterEachRebuild(t *testing.T) {
+	var calls []uint64
+	var mu sync.Mutex
+	dir := newSite(t)
+	sb := &siteBuilder{root: dir, collect: func(alloc uint64) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, alloc)
+		return false
+	}}
+	defer sb.stopDrawing()
+	snap, err := sb.next(context.Background(), nil, changeSet{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.finishDrawing()
+	sb.idle.Wait()
+	if len(calls) != 0 {
+		t.Errorf("collect called %d times after the first build", len(calls))
+	}
+	const file = "content/posts/harbour.md"
+	for i, body := range []string{"First edit.", "Second edit."} {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(article("Harbour reopens after storm", "2024-05-02", "Ports, Weather", body)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var cs changeSet
+		cs.add(file)
+		if snap, err = sb.next(context.Background(), snap, cs); err != nil {
+			t.Fatal(err)
+		}
+		sb.finishDrawing()
+		sb.idle.Wait()
+		mu.Lock()
+		if len(calls) != i+1 || calls[i] == 0 {
+			t.Errorf("after rebuild %d, collect was called with %v; want once more, with the bytes the rebuild allocated", i+1, calls)
+		}
+		mu.Unlock()
+	}
+	// Two rebuilds in a row: none after the first, which the second
+	// follows within collectAfter.
+	for _, body := range []string{"Third edit.", "Fourth edit."} {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(article("Harbour reopens after storm", "2024-05-02", "Ports, Weather", body)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var cs changeSet
+		cs.add(file)
+		if snap, err = sb.next(context.Background(), snap, cs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sb.finishDrawing()
+	sb.idle.Wait()
+	if len(calls) != 3 {
+		t.Errorf("after two rebuilds in a row, collect was called with %v; want once more, after the second", calls)
+	}
+}
+
 // TestTuneGC: a preview process collects at gcPercent unless GOGC says
 // otherwise, and the target before comes back when asked.
 func TestTuneGC(t *testing.T) {

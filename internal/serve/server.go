@@ -82,7 +82,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 	if opts.Out == nil {
 		opts.Out = io.Discard
 	}
-	s := &Server{root: root, out: opts.Out, builder: &siteBuilder{root: root},
+	s := &Server{root: root, out: opts.Out, builder: &siteBuilder{root: root, collect: collectIfDue},
 		st: &state{}, changed: make(chan struct{}), closing: make(chan struct{})}
 	s.builder.report = s.printf
 	// Watch before the first build, so that no change made during it is lost.

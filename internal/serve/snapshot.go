@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sitegen/sitegen/internal/build"
 )
@@ -66,7 +67,13 @@ type siteBuilder struct {
 	// before the Builder changes again.
 	deferred []deferredFile
 	drawing  sync.WaitGroup
-	warming  sync.WaitGroup // warmHeap after the first snapshot's pages are drawn
+
+	// Work done while the server is idle: warmHeap after the first
+	// snapshot's pages are drawn, and collect after each later one's.
+	idle     sync.WaitGroup
+	rebuilds atomic.Int64            // snapshots begun: a collection after one is not started once the next has begun
+	allocs   uint64                  // heapAllocs when the last snapshot was begun
+	collect  func(alloc uint64) bool // when set, told after each later snapshot what it allocated until served: collectIfDue
 
 	// report, when not nil, is told of the deferred pages that could not
 	// be drawn, once the background has drawn them all.
@@ -105,7 +112,9 @@ var drawBehind = true
 // no prev, the snapshot of the good articles; otherwise prev stays the site
 // to serve.
 func (sb *siteBuilder) next(ctx context.Context, prev *snapshot, cs changeSet) (*snapshot, error) {
+	sb.rebuilds.Add(1)
 	sb.finishDrawing()
+	sb.allocs = heapAllocs()
 	if err := sb.update(ctx, cs); err != nil {
 		return nil, err
 	}
@@ -233,10 +242,21 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 		// Once the first snapshot's pages are drawn the heap is as big as
 		// a rebuild leaves it: the memory it grows into during the next
 		// ones is made resident meanwhile. An edit does not wait for it.
-		sb.warming.Go(func() {
+		sb.idle.Go(func() {
 			drawn.Wait()
 			if !sb.stopped.Load() {
 				warmHeap(sb.stopped.Load)
+			}
+		})
+	} else if sb.collect != nil {
+		// Once this snapshot's pages are drawn and the server has been
+		// left alone for collectAfter, a collection that the next rebuild
+		// could start is run instead, unless that rebuild has begun.
+		n, alloc := sb.rebuilds.Load(), heapAllocs()-sb.allocs
+		sb.idle.Go(func() {
+			drawn.Wait()
+			if sb.unchangedFor(n, collectAfter) {
+				sb.collect(alloc)
 			}
 		})
 	}
@@ -247,6 +267,27 @@ func (sb *siteBuilder) render(ctx context.Context, prev *snapshot) (*snapshot, e
 	snap.rendered = len(todo) + len(later)
 	sb.dirty, sb.dirtyAll = nil, false
 	return snap, nil
+}
+
+// collectAfter is how long after a snapshot's pages are drawn the server
+// waits before it may collect: the tab that asked for the rebuild reloads
+// meanwhile, and its requests are served without a collection beside
+// them.
+const collectAfter = 200 * time.Millisecond
+
+// unchangedFor waits d and reports whether, by then, the server is not
+// stopping and no rebuild has begun since the n-th.
+func (sb *siteBuilder) unchangedFor(n int64, d time.Duration) bool {
+	const step = 10 * time.Millisecond
+	for waited := time.Duration(0); ; waited += step {
+		if sb.stopped.Load() || sb.rebuilds.Load() != n {
+			return false
+		}
+		if waited >= d {
+			return true
+		}
+		time.Sleep(step)
+	}
 }
 
 // deferredChanges adds to changes the deferred pages in later, and returns
@@ -347,7 +388,7 @@ func (sb *siteBuilder) finishDrawing() {
 func (sb *siteBuilder) stopDrawing() {
 	sb.stopped.Store(true)
 	sb.drawing.Wait()
-	sb.warming.Wait()
+	sb.idle.Wait()
 }
 
 // readAssets reads every file that `sitegen build` would copy from the
