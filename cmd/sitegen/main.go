@@ -69,8 +69,11 @@ func main() {
 		}
 		return
 	}
-	if godebug, ok := godebugFor(os.Args[1:], os.Getenv("GODEBUG")); ok {
-		reexec(godebug)
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		// The preview's runtime setting, read only at start.
+		if err := serve.StartWithGODEBUG(); err != nil {
+			slog.Debug("running without GODEBUG="+serve.GODEBUG, "err", err)
+		}
 	}
 	if pct, ok := gcPercent(os.Args[1:], os.Getenv("GOGC")); ok {
 		debug.SetGCPercent(pct)

@@ -229,30 +229,6 @@ func TestInterruptedBuild(t *testing.T) {
 	}
 }
 
-// TestGodebugFor: sitegen serve adds serve.GODEBUG to the environment's
-// GODEBUG unless that sets madvdontneed; other commands leave it alone.
-func TestGodebugFor(t *testing.T) {
-	for _, c := range []struct {
-		args    []string
-		godebug string
-		want    string
-		ok      bool
-	}{
-		{[]string{"serve"}, "", "madvdontneed=0", true},
-		{[]string{"serve", "--addr", ":0"}, "gctrace=1", "gctrace=1,madvdontneed=0", true},
-		{[]string{"serve"}, "madvdontneed=1", "madvdontneed=1", false},
-		{[]string{"serve"}, "gctrace=1, madvdontneed=1", "gctrace=1, madvdontneed=1", false},
-		{[]string{"serve"}, "madvdontneed=0", "madvdontneed=0", false},
-		{[]string{"build"}, "", "", false},
-		{[]string{"check"}, "gctrace=1", "gctrace=1", false},
-		{nil, "", "", false},
-	} {
-		if got, ok := godebugFor(c.args, c.godebug); got != c.want || ok != c.ok {
-			t.Errorf("godebugFor(%q, GODEBUG=%q) = %q, %v; want %q, %v", c.args, c.godebug, got, ok, c.want, c.ok)
-		}
-	}
-}
-
 // TestHugeHeapSize: sitegen build and check ask for huge pages for
 // hugeHeapMax of the heap, or an eighth of the machine's memory if less,
 // where the kernel gives them on request, address space commits no memory

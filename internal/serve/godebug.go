@@ -14,7 +14,8 @@ import "strings"
 //
 // The runtime reads the setting once, at start, and refuses it as a
 // //go:debug directive: `sitegen serve` starts itself again with it in
-// its environment (WithGODEBUG), and so do this package's benchmarks.
+// its environment (StartWithGODEBUG), and so do this package's
+// benchmarks.
 const GODEBUG = "madvdontneed=0"
 
 // WithGODEBUG returns godebug, a GODEBUG environment value, with GODEBUG

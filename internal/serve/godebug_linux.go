@@ -1,0 +1,31 @@
+package serve
+
+import (
+	"os"
+	"strings"
+	"syscall"
+)
+
+// StartWithGODEBUG replaces the running process with the same program,
+// arguments and environment but for GODEBUG, which gets GODEBUG added
+// (WithGODEBUG): the process keeps its ID, open files and terminal. It
+// returns nil at once when the environment sets madvdontneed itself, and
+// otherwise only when starting again fails; the program then goes on as
+// it is.
+func StartWithGODEBUG() error {
+	godebug, ok := WithGODEBUG(os.Getenv("GODEBUG"))
+	if !ok {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	env := []string{"GODEBUG=" + godebug}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GODEBUG=") {
+			env = append(env, kv)
+		}
+	}
+	return syscall.Exec(exe, os.Args, env)
+}

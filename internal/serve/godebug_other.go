@@ -1,0 +1,7 @@
+//go:build !linux
+
+package serve
+
+// StartWithGODEBUG does nothing where GODEBUG's madvdontneed has no
+// meaning.
+func StartWithGODEBUG() error { return nil }
