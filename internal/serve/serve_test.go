@@ -934,18 +934,10 @@ func TestDeferredPagesShowTheirSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const file = "content/posts/harbour.md"
 	const page = "2024/05/02/harbour-reopens-after-storm/index.html"
 	var snaps []*snapshot
 	for _, body := range []string{"First edit.", "Second edit."} {
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(article("Harbour reopens after storm", "2024-05-02", "Ports, Weather", body)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var cs changeSet
-		cs.add(file)
-		if snap, err = sb.next(context.Background(), snap, cs); err != nil {
-			t.Fatal(err)
-		}
+		snap = nextWithBody(t, sb, snap, body)
 		snaps = append(snaps, snap)
 	}
 	for i, want := range []string{"First edit.", "Second edit."} {
@@ -957,6 +949,23 @@ func TestDeferredPagesShowTheirSnapshot(t *testing.T) {
 			t.Errorf("snapshot %d: %s does not hold %q:\n%s", i+1, page, want, data)
 		}
 	}
+}
+
+// nextWithBody writes the harbour article of newSite, in the site sb
+// builds, with body, and returns the snapshot sb makes after prev.
+func nextWithBody(t *testing.T, sb *siteBuilder, prev *snapshot, body string) *snapshot {
+	t.Helper()
+	const file = "content/posts/harbour.md"
+	if err := os.WriteFile(filepath.Join(sb.root, file), []byte(article("Harbour reopens after storm", "2024-05-02", "Ports, Weather", body)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var cs changeSet
+	cs.add(file)
+	snap, err := sb.next(context.Background(), prev, cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
 }
 
 // A deferred page that cannot be drawn is answered with the error, and the
@@ -1003,18 +1012,7 @@ func TestCollectsAfterEachRebuild(t *testing.T) {
 	if len(calls) != 0 {
 		t.Errorf("collect called %d times after the first build", len(calls))
 	}
-	const file = "content/posts/harbour.md"
-	edit := func(body string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, file), []byte(article("Harbour reopens after storm", "2024-05-02", "Ports, Weather", body)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var cs changeSet
-		cs.add(file)
-		if snap, err = sb.next(context.Background(), snap, cs); err != nil {
-			t.Fatal(err)
-		}
-	}
+	edit := func(body string) { snap = nextWithBody(t, sb, snap, body) }
 	// Bodies of a megabyte: what reading and drawing them allocates is
 	// counted at once (the runtime counts small objects as it refills
 	// its caches).
