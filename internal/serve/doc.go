@@ -7,5 +7,8 @@
 // It serves only the files a build produced and writes nothing to disk; the
 // reload script exists only in responses, never in what `sitegen build`
 // publishes. Loading, indexing and rendering stay with packages build, site
-// and render.
+// and render. It also sets the preview process's runtime up for a heap that
+// holds every page: its collection target (gcPercent), its GODEBUG
+// (StartWithGODEBUG), the heap warmed after the first build and collected
+// while idle after the later ones.
 package serve
