@@ -20,25 +20,19 @@ const warmHeapMin = 16 << 20
 // heap first reaches its goal (on a virtual machine where a fault costs
 // some 18 us). A block of the missing size is allocated, a byte of each
 // page written and the block collected: its memory stays with the heap
-// (the runtime gives back only what lies beyond a tenth over its goal)
-// for the rebuilds to reuse. stop, checked every 64 MB, ends it early,
+// for the rebuilds to reuse, until a collection that finds less in use
+// lets the runtime give back what lies beyond a tenth over that (the
+// scavenger's goal; `sitegen serve` gives it back lazily, see GODEBUG). stop, checked every 64 MB, ends it early,
 // uncollected. It returns the size of the block (0: the heap had the
 // memory).
 func warmHeap(stop func() bool) int {
-	s := []metrics.Sample{
-		{Name: "/gc/heap/goal:bytes"},
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/memory/classes/heap/unused:bytes"},
-		{Name: "/memory/classes/heap/free:bytes"},
+	m, ok := readMetrics("/gc/heap/goal:bytes", "/memory/classes/heap/objects:bytes",
+		"/memory/classes/heap/unused:bytes", "/memory/classes/heap/free:bytes")
+	if !ok {
+		return 0
 	}
-	metrics.Read(s)
-	for _, v := range s {
-		if v.Value.Kind() != metrics.KindUint64 {
-			return 0 // not measured by this runtime
-		}
-	}
-	goal := s[0].Value.Uint64()
-	resident := s[1].Value.Uint64() + s[2].Value.Uint64() + s[3].Value.Uint64()
+	goal := m[0]
+	resident := m[1] + m[2] + m[3]
 	goal += goal / 16 // a collection may let the heap run a little past its goal
 	if goal < resident+warmHeapMin {
 		return 0
@@ -63,12 +57,27 @@ func warmHeap(stop func() bool) int {
 // heapAllocs returns the bytes allocated on the heap since the process
 // started (0 where the runtime does not measure it).
 func heapAllocs() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+	m, _ := readMetrics("/gc/heap/allocs:bytes")
+	return m[0]
+}
+
+// readMetrics reads the runtime metrics named, each a count of bytes or
+// things, and reports whether this runtime measures them all (the values
+// are 0 when it does not).
+func readMetrics(names ...string) ([]uint64, bool) {
+	s := make([]metrics.Sample, len(names))
+	for i, n := range names {
+		s[i].Name = n
 	}
-	return s[0].Value.Uint64()
+	metrics.Read(s)
+	m := make([]uint64, len(s))
+	for i, v := range s {
+		if v.Value.Kind() != metrics.KindUint64 {
+			return make([]uint64, len(s)), false
+		}
+		m[i] = v.Value.Uint64()
+	}
+	return m, true
 }
 
 // collectIfDue runs a collection now, while the server is idle after a
@@ -83,18 +92,8 @@ func heapAllocs() uint64 {
 // edit, spent off its path (docs/performance.md). A save while it runs
 // meets it as before.
 func collectIfDue(alloc uint64) bool {
-	s := []metrics.Sample{
-		{Name: "/gc/heap/goal:bytes"},
-		{Name: "/gc/heap/live:bytes"},
-		{Name: "/memory/classes/heap/objects:bytes"},
-	}
-	metrics.Read(s)
-	for _, v := range s {
-		if v.Value.Kind() != metrics.KindUint64 {
-			return false // not measured by this runtime
-		}
-	}
-	if !collectDue(s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64(), alloc) {
+	m, ok := readMetrics("/gc/heap/goal:bytes", "/gc/heap/live:bytes", "/memory/classes/heap/objects:bytes")
+	if !ok || !collectDue(m[0], m[1], m[2], alloc) {
 		return false
 	}
 	runtime.GC()

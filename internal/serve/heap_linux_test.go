@@ -4,7 +4,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"testing"
 	"unsafe"
 
@@ -116,17 +115,10 @@ func TestCollectIfDue(t *testing.T) {
 // heapState reads the heap goal, the heap left live by the last
 // collection, the heap now and the collections forced so far.
 func heapState(t *testing.T) (goal, live, heap, forced uint64) {
-	s := []metrics.Sample{
-		{Name: "/gc/heap/goal:bytes"},
-		{Name: "/gc/heap/live:bytes"},
-		{Name: "/memory/classes/heap/objects:bytes"},
-		{Name: "/gc/cycles/forced:gc-cycles"},
+	m, ok := readMetrics("/gc/heap/goal:bytes", "/gc/heap/live:bytes",
+		"/memory/classes/heap/objects:bytes", "/gc/cycles/forced:gc-cycles")
+	if !ok {
+		t.Fatal("the runtime does not measure the heap's goal, live heap, objects or forced collections")
 	}
-	metrics.Read(s)
-	for _, v := range s {
-		if v.Value.Kind() != metrics.KindUint64 {
-			t.Fatalf("%s not measured by this runtime", v.Name)
-		}
-	}
-	return s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64(), s[3].Value.Uint64()
+	return m[0], m[1], m[2], m[3]
 }
