@@ -234,6 +234,11 @@ type cachedOutput struct {
 	Sum   sourceHash // of the bytes: sumOutput
 	Stamp stamp
 	Extra bool // a feed, sitemap or search index file
+
+	// pos is 1 + the place in the cache it was read from of the record
+	// or of the one it was copied from (not written), 0 for one a build
+	// made: outputList keeps the cache's order without looking up paths.
+	pos int32
 }
 
 // The cache file is a sequence of sections (see cachecodec.go for how
@@ -505,6 +510,7 @@ func (cf *cacheFile) readManifest(root, dest string) (m *manifest, otherOutputs 
 		r := newCacheReader(at(secOutputs))
 		for i := range m.Outputs {
 			m.Outputs[i] = r.output()
+			m.Outputs[i].pos = int32(i + 1)
 		}
 		outputsRead <- r.end()
 	}()

@@ -842,19 +842,54 @@ func (w *siteWriter) startCache(man *manifest) *cacheWrite {
 }
 
 // outputList returns the records of the files the destination holds, by
-// path; man is the previous build's cache (nil: none).
+// path; man is the previous build's cache (nil: none). The records the
+// previous build's cache holds, kept or copied, are taken in its order (by
+// cachedOutput.pos: no path looked up), and the others, few after an edit,
+// sorted and put in their places.
 func (w *siteWriter) outputList(man *manifest) []cachedOutput {
 	var last []cachedOutput
 	if man != nil {
 		last = man.Outputs
 	}
-	_, recs := sortedLike(w.outputs, len(last), func(i int) string { return last[i].Path })
-	outputs := make([]cachedOutput, len(recs))
-	for i, o := range recs {
-		outputs[i] = *o
+	kept := make([]*cachedOutput, len(last)) // by place in last
+	var made []*cachedOutput
+	for _, o := range w.outputs {
+		if i := int(o.pos) - 1; i >= 0 && i < len(last) && last[i].Path == o.Path {
+			kept[i] = o
+		} else {
+			made = append(made, o)
+		}
+	}
+	byPath := func(a, b *cachedOutput) int { return strings.Compare(a.Path, b.Path) }
+	slices.SortFunc(made, byPath)
+	outputs := make([]cachedOutput, 0, len(w.outputs))
+	i := 0
+	for _, o := range made {
+		// The kept records before o: last is sorted by path, as this
+		// function wrote it (checked below, for a cache spoiled by hand).
+		at := i + sort.Search(len(last)-i, func(j int) bool { return last[i+j].Path >= o.Path })
+		for ; i < at; i++ {
+			if kept[i] != nil {
+				outputs = append(outputs, *kept[i])
+			}
+		}
+		outputs = append(outputs, *o)
+	}
+	for ; i < len(last); i++ {
+		if kept[i] != nil {
+			outputs = append(outputs, *kept[i])
+		}
+	}
+	if !slices.IsSortedFunc(outputs, func(a, b cachedOutput) int { return strings.Compare(a.Path, b.Path) }) {
+		outputsSorted.Add(1)
+		slices.SortFunc(outputs, func(a, b cachedOutput) int { return strings.Compare(a.Path, b.Path) })
 	}
 	return outputs
 }
+
+// outputsSorted counts the output lists outputList had to sort again, for
+// tests.
+var outputsSorted atomic.Int64
 
 // sortedLike returns m's keys, sorted, and their values. When m holds
 // exactly the n paths last gives, which are sorted (the previous build's

@@ -498,3 +498,55 @@ func TestFromCacheToldTheSitesSize(t *testing.T) {
 	build("template changed")
 	build("after the template change", 8)
 }
+
+// outputList keeps the records a build kept from the previous cache in its
+// order, copied or not, and puts the ones it made in their places by path; the
+// previous build's files the new site lacks are gone.
+func TestOutputList(t *testing.T) {
+	last := []cachedOutput{{Path: "a"}, {Path: "b/index.html"}, {Path: "c"}, {Path: "e"}}
+	for i := range last {
+		last[i].pos = int32(i + 1)
+	}
+	copied := last[3] // a kept record copied, its key changed
+	copied.Key[0] = 1
+	w := &siteWriter{outputs: map[string]*cachedOutput{
+		"a": &last[0],
+		"c": {Path: "c"},
+		"d": {Path: "d", pos: 2}, // a place that is not its own
+		"e": &copied,
+		"0": {Path: "0"},
+		"z": {Path: "z"},
+	}}
+	var got []string
+	sorted := outputsSorted.Load()
+	for _, o := range w.outputList(&manifest{Outputs: last}) {
+		got = append(got, o.Path)
+		if o.Path == "e" && o.Key[0] != 1 {
+			t.Errorf("e: the previous record, not the one the build made")
+		}
+	}
+	if want := []string{"0", "a", "c", "d", "e", "z"}; !slices.Equal(got, want) {
+		t.Errorf("outputList = %q, want %q", got, want)
+	}
+	if outputsSorted.Load() != sorted {
+		t.Errorf("outputList sorted the records again")
+	}
+
+	// A cache whose records are out of order (spoiled by hand) still
+	// gives the files sorted.
+	last = []cachedOutput{{Path: "c"}, {Path: "a"}}
+	for i := range last {
+		last[i].pos = int32(i + 1)
+	}
+	w.outputs = map[string]*cachedOutput{"c": &last[0], "a": &last[1], "b": {Path: "b"}}
+	got = got[:0]
+	for _, o := range w.outputList(&manifest{Outputs: last}) {
+		got = append(got, o.Path)
+	}
+	if want := []string{"a", "b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("outputList of a spoiled cache = %q, want %q", got, want)
+	}
+	if outputsSorted.Load() != sorted+1 {
+		t.Errorf("outputList did not sort a spoiled cache's records again")
+	}
+}
