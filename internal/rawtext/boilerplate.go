@@ -1,7 +1,6 @@
 package rawtext
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -17,47 +16,47 @@ const maxBoilerplate = 600
 // watchVideo finds the start of a flattened video player, which the scrape
 // may glue to the end of a paragraph:
 // "Watch video 01:48 Share Airstrikes in Iraq Send Facebook google+ ... Permalink https://p.dw.com/p/3VWJr ..."
-var watchVideo = regexp.MustCompile(`(?i)\b(?:watch|play|listen to) (?:video|audio)\s+\d{1,2}:\d{2}\b`)
+var watchVideo = lazyRegexp(`(?i)\b(?:watch|play|listen to) (?:video|audio)\s+\d{1,2}:\d{2}\b`)
 
 // permalink is the share bar's own link: "Permalink https://p.dw.com/p/3VWJr".
-var permalink = regexp.MustCompile(`(?i)\bpermalink:?\s+https?://`)
+var permalink = lazyRegexp(`(?i)\bpermalink:?\s+https?://`)
 
 // shareButton matches a lone share button: "Share on Facebook", "Share this article".
-var shareButton = regexp.MustCompile(`(?i)^(?:share|send|tweet|email)(?: this(?: article| story| page)?| on| via)?(?: facebook| twitter| x| whatsapp| linkedin| e-?mail)?:?$`)
+var shareButton = lazyRegexp(`(?i)^(?:share|send|tweet|email)(?: this(?: article| story| page)?| on| via)?(?: facebook| twitter| x| whatsapp| linkedin| e-?mail)?:?$`)
 
 // socialNames are the networks a flattened share bar lists one after the
 // other: "Send Facebook google+ Whatsapp Tumblr linkedin stumble Digg reddit Newsvine".
-var socialNames = regexp.MustCompile(`(?i)\b(?:facebook|twitter|google\+|whatsapp|tumblr|linkedin|stumble(?:upon)?|digg|reddit|newsvine|pinterest|xing|telegram|vkontakte|messenger|flipboard|pocket)(?:\W|$)`)
+var socialNames = lazyRegexp(`(?i)\b(?:facebook|twitter|google\+|whatsapp|tumblr|linkedin|stumble(?:upon)?|digg|reddit|newsvine|pinterest|xing|telegram|vkontakte|messenger|flipboard|pocket)(?:\W|$)`)
 
 // videoNotice matches a player's fallback text:
 // "To view this video please enable JavaScript, and consider upgrading to a web browser that supports HTML5 video".
-var videoNotice = regexp.MustCompile(`(?i)(?:enable javascript|supports html5 video|browser (?:does not|doesn't) support (?:the )?(?:video|audio)|video (?:is )?(?:not|no longer) available|media playback is unsupported)`)
+var videoNotice = lazyRegexp(`(?i)(?:enable javascript|supports html5 video|browser (?:does not|doesn't) support (?:the )?(?:video|audio)|video (?:is )?(?:not|no longer) available|media playback is unsupported)`)
 
 // readMore matches a cross-link to another story and captures its headline:
 // "Read more: US hits back at Iran-linked militia in Iraq after rocket attack",
 // "Also read: ...", "READ MORE: ...".
-var readMore = regexp.MustCompile(`(?i)^(?:read more|also read|read also|see also|more on this(?: topic| story)?|related(?: article| story)?)\s*[:|»>–—-]\s*(\S.{2,200})$`)
+var readMore = lazyRegexp(`(?i)^(?:read more|also read|read also|see also|more on this(?: topic| story)?|related(?: article| story)?)\s*[:|»>–—-]\s*(\S.{2,200})$`)
 
 // promoOpeners start a paragraph that addresses the reader rather than
 // telling the story: "While you're here: Every Tuesday, DW editors round
 // up ...", "DW sends a daily selection of hard news and quality journalism.
 // Sign up here.", "Sign up for our newsletter".
-var promoOpeners = regexp.MustCompile(`(?i)^(?:while you(?:'|’)re here\b|[\w ]{1,30} sends a (?:daily|weekly) selection\b|sign up (?:here|now|for)\b|subscribe (?:here|now|to)\b|(?:get|receive) (?:the|our) (?:daily |weekly )?(?:newsletter|briefing)\b|follow us on\b|you can find (?:even )?more\b|don(?:'|’)t miss\b)`)
+var promoOpeners = lazyRegexp(`(?i)^(?:while you(?:'|’)re here\b|[\w ]{1,30} sends a (?:daily|weekly) selection\b|sign up (?:here|now|for)\b|subscribe (?:here|now|to)\b|(?:get|receive) (?:the|our) (?:daily |weekly )?(?:newsletter|briefing)\b|follow us on\b|you can find (?:even )?more\b|don(?:'|’)t miss\b)`)
 
 // promoCalls are calls to action inside a short paragraph: "You can sign up
 // here for the weekly email newsletter", "listen and follow AfricaLink
 // wherever you get your podcasts", "To hear more ..., click here:".
-var promoCalls = regexp.MustCompile(`(?i)(?:\bsign up here\b|\bsubscribe here\b|\bclick here\b|wherever you get your podcasts|\bour (?:weekly |daily )?(?:e-?mail )?newsletter\b|\bby following [\w ]{1,40} on (?:instagram|youtube|facebook|twitter|x|tiktok)\b)`)
+var promoCalls = lazyRegexp(`(?i)(?:\bsign up here\b|\bsubscribe here\b|\bclick here\b|wherever you get your podcasts|\bour (?:weekly |daily )?(?:e-?mail )?newsletter\b|\bby following [\w ]{1,40} on (?:instagram|youtube|facebook|twitter|x|tiktok)\b)`)
 
 // socialEmbed matches what is left of an embedded post once the scrape has
 // dropped its markup: "A post shared by Name (@handle)", "View this post on
 // Instagram", "pic.twitter.com/abc", "— Name (@handle) December 5, 2023",
 // "Skip Twitter post", "End of Instagram content".
-var socialEmbed = regexp.MustCompile(`(?i)(?:^a post shared by\b|^view this post on\b|\bpic\.twitter\.com/|^—\s.{1,80}\(@\w{1,30}\)\s+\w+ \d{1,2}, \d{4}$|^(?:skip|end of) (?:instagram|twitter|x|facebook|youtube|tiktok|bluesky|threads) (?:post|content|video)\b|^(?:allow|accept) (?:instagram|twitter|x|facebook|youtube|tiktok) content\b)`)
+var socialEmbed = lazyRegexp(`(?i)(?:^a post shared by\b|^view this post on\b|\bpic\.twitter\.com/|^—\s.{1,80}\(@\w{1,30}\)\s+\w+ \d{1,2}, \d{4}$|^(?:skip|end of) (?:instagram|twitter|x|facebook|youtube|tiktok|bluesky|threads) (?:post|content|video)\b|^(?:allow|accept) (?:instagram|twitter|x|facebook|youtube|tiktok) content\b)`)
 
 // caption matches a photo credit standing alone or ending a caption:
 // "Image: Lisa Leutner/AP/picture alliance", "Protesters in Baghdad Photo: A. Jalil/EPA".
-var caption = regexp.MustCompile(`(?:^|\s)(?:Image|Photo|Picture|Photograph|Bild|Foto)s?:\s*[^.!?:]{2,80}$`)
+var caption = lazyRegexp(`(?:^|\s)(?:Image|Photo|Picture|Photograph|Bild|Foto)s?:\s*[^.!?:]{2,80}$`)
 
 // boilerplateKind says which family of boilerplate a paragraph belongs to,
 // or "" when it is story text (credits are tried separately, see credits.go).

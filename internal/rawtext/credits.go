@@ -1,7 +1,6 @@
 package rawtext
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,41 +14,41 @@ const maxCredit = 400
 // initials, then the agencies in brackets:
 // "kw,cw/aw (AFP, AP, Reuters)", "zc, sdi/ab (Reuters, dpa, EFE)",
 // "mf/ (AP, Reuters, dpa)", "km/rc (dpa/afp)", "(AFP, Reuters)".
-var agencyLine = regexp.MustCompile(`^((?:[a-zA-Z]{1,5}\s*[,/]\s*)*[a-zA-Z]{1,5}\s*/?)?\s*\(([^()]{2,120})\)\.?$`)
+var agencyLine = lazyRegexp(`^((?:[a-zA-Z]{1,5}\s*[,/]\s*)*[a-zA-Z]{1,5}\s*/?)?\s*\(([^()]{2,120})\)\.?$`)
 
 // editedBy matches an editor's credit: "Edited by: Elizabeth Grenier",
 // "Edited by Chuck Penfold."
-var editedBy = regexp.MustCompile(`(?i)^edited by:?\s+(\S.{0,80}?)\.?$`)
+var editedBy = lazyRegexp(`(?i)^edited by:?\s+(\S.{0,80}?)\.?$`)
 
 // contributedBy matches a contributor's credit and captures the names:
 // "Ben Adam Shemang in Abuja contributed to this report.",
 // "Jack Parrock contributed additional reporting to this story.",
 // "AFP news agency contributed to the report."
-var contributedBy = regexp.MustCompile(`(?i)^(\S.{0,200}?)\s+contributed(?: additional reporting)?(?: to (?:this|the) (?:article|report|story|piece))?(?: from [^.]{1,60})?\.?$`)
+var contributedBy = lazyRegexp(`(?i)^(\S.{0,200}?)\s+contributed(?: additional reporting)?(?: to (?:this|the) (?:article|report|story|piece))?(?: from [^.]{1,60})?\.?$`)
 
 // reportingBy matches additional-reporting credits:
 // "Additional reporting by Arti Ekawati", "Additional reporting: Jonathan Crane.",
 // "With additional reporting from Aceh province by Sharon Magriet Sumolang".
-var reportingBy = regexp.MustCompile(`(?i)^(?:with )?(?:additional|further|extra) reporting(?: from [^.]{1,60}? by| by:?|:)\s+(\S.{0,200}?)\.?$`)
+var reportingBy = lazyRegexp(`(?i)^(?:with )?(?:additional|further|extra) reporting(?: from [^.]{1,60}? by| by:?|:)\s+(\S.{0,200}?)\.?$`)
 
 // materialFrom matches agency material credited in words:
 // "With material from DPA news agency", "With material from news agencies".
-var materialFrom = regexp.MustCompile(`(?i)^with (?:material|information|reporting|additional information) from (\S.{0,80}?)\.?$`)
+var materialFrom = lazyRegexp(`(?i)^with (?:material|information|reporting|additional information) from (\S.{0,80}?)\.?$`)
 
 // translatedFrom matches a translation note, whatever the verb and the
 // language: "This article was originally written in German.", "This article
 // has been translated from German.", "This piece was adapted from the
 // original German.", "It was originally written in German.", "Adapted from
 // the German by Aingeal Flanagan". The typo "orginally" is real.
-var translatedFrom = regexp.MustCompile(`^(?:(?:This|The|It)(?: (?:article|piece|story|text|report|interview))? (?:was|has been|is) (?:(?:originally|orginally|first) )?(?:written|published|translated|adapted|appeared)(?: (?:originally|first))?|(?:Originally )?(?:Translated|Adapted)|This (?:article|piece|story) (?:originally|first) appeared) (?:in|from) (?:the )?(?:original )?(?:German|Russian|Spanish|Romanian|French|Portuguese|Arabic|Turkish|Ukrainian|Polish|Chinese|Persian|Farsi|Dari|Pashto|Urdu|Hindi|Bengali|Indonesian|Swahili|Hausa|Amharic|Greek|Italian|Serbian|Bosnian|Croatian|Albanian|Macedonian|Bulgarian|Dutch|Japanese|Korean)\b[^.]{0,120}\.?$`)
+var translatedFrom = lazyRegexp(`^(?:(?:This|The|It)(?: (?:article|piece|story|text|report|interview))? (?:was|has been|is) (?:(?:originally|orginally|first) )?(?:written|published|translated|adapted|appeared)(?: (?:originally|first))?|(?:Originally )?(?:Translated|Adapted)|This (?:article|piece|story) (?:originally|first) appeared) (?:in|from) (?:the )?(?:original )?(?:German|Russian|Spanish|Romanian|French|Portuguese|Arabic|Turkish|Ukrainian|Polish|Chinese|Persian|Farsi|Dari|Pashto|Urdu|Hindi|Bengali|Indonesian|Swahili|Hausa|Amharic|Greek|Italian|Serbian|Bosnian|Croatian|Albanian|Macedonian|Bulgarian|Dutch|Japanese|Korean)\b[^.]{0,120}\.?$`)
 
 // translatedWhich matches a translation note folded into an update note:
 // "This article, which was adapted from German, was updated after ...".
-var translatedWhich = regexp.MustCompile(`^(?:This|The) (?:article|piece|story|report), which (?:was|has been) (?:originally )?(?:written|published|translated|adapted) (?:in|from) (?:the )?(?:original )?[A-Z][a-z]+, (?:was|has been) [^.]{1,300}\.?$`)
+var translatedWhich = lazyRegexp(`^(?:This|The) (?:article|piece|story|report), which (?:was|has been) (?:originally )?(?:written|published|translated|adapted) (?:in|from) (?:the )?(?:original )?[A-Z][a-z]+, (?:was|has been) [^.]{1,300}\.?$`)
 
 // andEditedBy finds an editor named inside a translation note: "This
 // article was adapted from German and edited by Matt Pearson."
-var andEditedBy = regexp.MustCompile(`(?i)\band edited by\s+(\S[^.,]{0,60})`)
+var andEditedBy = lazyRegexp(`(?i)\band edited by\s+(\S[^.,]{0,60})`)
 
 // knownAgencies maps an agency name in lower case to its own spelling.
 var knownAgencies = map[string]string{
@@ -196,7 +195,7 @@ func (s *Story) takeCredit(sentence string) Kind {
 		}
 	}
 	for _, c := range [...]struct {
-		re   *regexp.Regexp
+		re   *lazy
 		word string
 	}{{contributedBy, "contributed"}, {reportingBy, "reporting"}} {
 		if !strings.Contains(lower, c.word) {

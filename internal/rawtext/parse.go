@@ -1,7 +1,6 @@
 package rawtext
 
 import (
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -10,7 +9,7 @@ import (
 
 // dateLine matches the crawl's first line, " date 2019-12-30 The lead...":
 // the word "date", an ISO date, then optionally the start of the story.
-var dateLine = regexp.MustCompile(`^\s*date\s+(\S+)(?:\s+(.*))?$`)
+var dateLine = lazyRegexp(`^\s*date\s+(\S+)(?:\s+(.*))?$`)
 
 // isListItem reports whether a line is an item of a bulleted list:
 // " - Increased spending on health". (Tried on every line, so written out
@@ -303,7 +302,7 @@ func isProse(p Paragraph) bool {
 
 // clauseBreak finds where a long first sentence can end as a headline:
 // before a subordinate clause or after a comma.
-var clauseBreak = regexp.MustCompile(`,\s|\s(?:before|after|following|as|amid|while|when|because|but|despite|and then|which|who|where)\s|\s[—–]\s`)
+var clauseBreak = lazyRegexp(`,\s|\s(?:before|after|following|as|amid|while|when|because|but|despite|and then|which|who|where)\s|\s[—–]\s`)
 
 // DeriveTitle makes a title from a lead paragraph: its first sentence, and
 // when that is long, the sentence up to a clause boundary near maxTitle

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -89,7 +88,7 @@ func (s *Story) refTakeCredit(sentence string) Kind {
 		}
 		return ""
 	}
-	for _, re := range []*regexp.Regexp{contributedBy, reportingBy} {
+	for _, re := range []*lazy{contributedBy, reportingBy} {
 		m := re.FindStringSubmatch(sentence)
 		if m == nil {
 			continue
