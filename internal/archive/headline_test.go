@@ -41,3 +41,39 @@ func FuzzNormHeadline(f *testing.F) {
 		}
 	})
 }
+
+// HeadlineKeyIs agrees with comparing keys: for each pair of headlines,
+// and for each headline against its own key cut short or run on.
+func TestHeadlineKeyIs(t *testing.T) {
+	for _, h := range headlines {
+		for _, other := range headlines {
+			if got, want := HeadlineKeyIs(h, HeadlineKey(other)), HeadlineKey(h) == HeadlineKey(other); got != want {
+				t.Errorf("HeadlineKeyIs(%q, key of %q) = %v, want %v", h, other, got, want)
+			}
+		}
+		k := HeadlineKey(h)
+		for _, key := range []string{k + " ", k + "x", " " + k} {
+			if HeadlineKeyIs(h, key) {
+				t.Errorf("HeadlineKeyIs(%q, %q) = true", h, key)
+			}
+		}
+		if len(k) > 0 && HeadlineKeyIs(h, k[:len(k)-1]) {
+			t.Errorf("HeadlineKeyIs(%q, %q) = true", h, k[:len(k)-1])
+		}
+	}
+}
+
+func FuzzHeadlineKeyIs(f *testing.F) {
+	for i, h := range headlines {
+		f.Add(h, headlines[(i+3)%len(headlines)])
+	}
+	f.Add("US Hits Back", "us hits back")
+	f.Fuzz(func(t *testing.T, title, key string) {
+		if got, want := HeadlineKeyIs(title, key), HeadlineKey(title) == key; got != want {
+			t.Errorf("HeadlineKeyIs(%q, %q) = %v, want %v", title, key, got, want)
+		}
+		if !HeadlineKeyIs(title, HeadlineKey(title)) {
+			t.Errorf("HeadlineKeyIs(%q, its own key) = false", title)
+		}
+	})
+}

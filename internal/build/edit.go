@@ -734,15 +734,36 @@ func (b *Builder) headlinesKept(paths []string, fresh []*source, unique map[stri
 	if len(claimed) == 0 && len(named) == 0 {
 		return true
 	}
-	var h *headIndex
 	if b.dups == nil {
-		h = b.newHeadIndex()
-	} else {
-		if b.dups.heads == nil {
-			b.dups.heads = b.newHeadIndex()
+		// One build (sitegen build), with no index of the headlines kept
+		// for the next edit: each key asked about is looked for in every
+		// article (archive.HeadlineKeyIs), which costs far less than
+		// making every article's key.
+		for k, p := range claimed {
+			for q, s := range b.sources {
+				if q != p && s.art != nil && archive.HeadlineKeyIs(s.art.Title, k) {
+					return false
+				}
+			}
 		}
-		h = b.dups.heads
+		for k := range named {
+			for _, s := range b.sources {
+				if s.art == nil {
+					continue
+				}
+				for _, r := range s.art.ReadMore {
+					if archive.HeadlineKeyIs(r, k) {
+						return false
+					}
+				}
+			}
+		}
+		return true
 	}
+	if b.dups.heads == nil {
+		b.dups.heads = b.newHeadIndex()
+	}
+	h := b.dups.heads
 	for k, p := range claimed {
 		n := h.titles[k]
 		if s := b.sources[p]; s != nil && archive.HeadlineKey(s.art.Title) == k {
