@@ -66,17 +66,18 @@ type outputs struct {
 	// search index's documents with their keys and whether to make their
 	// files, searchCache the previous build's analyses and shards, and
 	// keepShard keeps a term shard of the previous build's index as it is
-	// (search.Options.Keep), by output path, and prevDocFile gives a
-	// document file of that index (search.Options.PrevDocFile), by output
-	// path too. The index's analyses and shards for the next build are
-	// left in newSearch.
+	// (search.Options.Keep), by output path, and prevFile gives a file of
+	// that index, a document file or a term shard
+	// (search.Options.PrevDocFile and PrevShard), by output path too. The
+	// index's analyses and shards for the next build are left in
+	// newSearch.
 	skipFeed    func(dir string) bool
 	keepSitemap bool              // the sitemap's files are the previous build's: make only robots.txt
 	sitemapFile func(name string) // when not nil, told the name of each sitemap file made
 	docs        []search.Doc
 	searchCache *search.Cache
 	keepShard   func(name string) bool
-	prevDocFile func(name string) []byte
+	prevFile    func(name string) []byte
 	newSearch   *search.Cache
 }
 
@@ -264,8 +265,9 @@ func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 	if s.keepShard != nil {
 		opt.Keep = func(name string) bool { return s.keepShard(searchDir + name) }
 	}
-	if s.prevDocFile != nil {
-		opt.PrevDocFile = func(name string) []byte { return s.prevDocFile(searchDir + name) }
+	if s.prevFile != nil {
+		opt.PrevDocFile = func(name string) []byte { return s.prevFile(searchDir + name) }
+		opt.PrevShard = opt.PrevDocFile
 	}
 	stats, cache, err := search.Index(ctx, docs, opt, s.searchCache, func(name string, data []byte) error { return emit(searchDir+name, data) })
 	if err != nil {
@@ -274,12 +276,17 @@ func (s *outputs) writeSearch(ctx context.Context, emit Emit) error {
 	s.newSearch = cache
 	copiedSearchDocs.Add(int64(stats.CopiedDocs))
 	analyzedSearchDocs.Add(int64(stats.Analyzed))
+	renumberedShards.Add(int64(stats.Renumbered))
 	return nil
 }
 
 // analyzedSearchDocs counts the articles the search indexes analyzed rather
 // than took from a cache, for tests.
 var analyzedSearchDocs atomic.Int64
+
+// renumberedShards counts the search index's term shards made from the
+// previous build's, renumbered after an article moved, for tests.
+var renumberedShards atomic.Int64
 
 // copiedSearchDocs counts the search documents copied from the previous
 // build's files (search.Options.PrevDocFile), for tests.
@@ -442,10 +449,10 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	return plan
 }
 
-// prevDocFile returns the search document file rel (an output path) as
-// the previous build left it, or nil when it is not
-// (search.Options.PrevDocFile).
-func (w *siteWriter) prevDocFile(rel string) []byte {
+// prevSearchFile returns the search index file rel (an output path), a
+// document file or a term shard, as the previous build left it, or nil
+// when it is not (search.Options.PrevDocFile and PrevShard).
+func (w *siteWriter) prevSearchFile(rel string) []byte {
 	if _, intact := w.prev[rel]; !intact {
 		return nil
 	}
@@ -472,7 +479,7 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 	}
 	var sitemapFiles sync.Map // names of the sitemap files made, keyed by plan.sitemapKey
 	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body,
-		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep, prevDocFile: w.prevDocFile,
+		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep, prevFile: w.prevSearchFile,
 		keepSitemap: plan.keepSitemap, sitemapFile: func(name string) { sitemapFiles.Store(name, true) }}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		k, keyed := plan.keys[name]

@@ -304,7 +304,7 @@ func (b *Builder) addOutputs(ctx context.Context, files map[string][]byte) error
 			}
 			return ok
 		}
-		out.prevDocFile = func(name string) []byte { return last[name] }
+		out.prevFile = func(name string) []byte { return last[name] }
 	}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		data = bytes.Clone(data) // kept: see Emit

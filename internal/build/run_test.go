@@ -416,7 +416,8 @@ func TestSavedFragmentsMatchCleanBuild(t *testing.T) {
 // TestRenumberedSearchDocuments: an edit that renumbers the search
 // documents (an old article made the newest) makes their files again from
 // the previous build's, copying every document but the edited one's,
-// with a clean build's bytes. A document file changed in place since, its
+// and its term shards from the previous build's, renumbered, with a clean
+// build's bytes. A document file changed in place since, its
 // stamp kept, gives only the documents it still holds soundly; the others'
 // bodies are read from their sources.
 func TestRenumberedSearchDocuments(t *testing.T) {
@@ -433,10 +434,13 @@ func TestRenumberedSearchDocuments(t *testing.T) {
 			return []string{"content/00/story-000.md"}
 		}, 0, indexPath}
 	}
-	copied := copiedSearchDocs.Load()
+	copied, renumbered := copiedSearchDocs.Load(), renumberedShards.Load()
 	checkBuilds(t, root, dest, readTree(t, dest), []siteEdit{redate("2024-06-01")})
 	if got := copiedSearchDocs.Load() - copied; got != int64(n-1) {
 		t.Errorf("%d search documents copied, want %d: all but the edited one", got, n-1)
+	}
+	if renumberedShards.Load() == renumbered {
+		t.Errorf("no term shard made from the previous build's, renumbered")
 	}
 
 	// Document 70 made to say it is 71, in place: same size, same stamp.

@@ -77,22 +77,32 @@ type Options struct {
 	// document after it, and their files are made again without reading
 	// any of their bodies. It is called from several goroutines at once.
 	PrevDocFile func(name string) []byte
+
+	// PrevShard, when not nil, returns a term shard of the previous
+	// index, name as the index emitted it, with the bytes that index
+	// emitted, or nil when it cannot. When the documents are the previous
+	// index's with one moved in date order (a date edit), the shards are
+	// made from the previous ones, renumbered, instead of from every
+	// document's terms (see writeRenumbered).
+	PrevShard func(name string) []byte
 }
 
 // Stats say what Write produced, in bytes as written (uncompressed).
 type Stats struct {
-	Docs          int   // articles indexed
-	Analyzed      int   // articles analyzed, not taken from the Cache
-	Terms         int   // distinct terms, tag filters included
-	Shards        int   // term shard files
-	KeptShards    int   // of those, the previous index's kept as they were (Options.Keep)
-	ManifestBytes int   // index.json, which every query loads first
-	ShardBytes    int64 // all term shards together
-	MaxShard      int   // the largest term shard
-	DocFiles      int   // document files (groups of DocsPerFile articles) made
-	CopiedDocs    int   // documents of those files taken from the previous index's (Options.PrevDocFile)
-	DocBytes      int64 // the document files made, together
-	InvertPasses  int   // passes over every entry to gather the postings of the shards made
+	Docs           int   // articles indexed
+	Analyzed       int   // articles analyzed, not taken from the Cache
+	Terms          int   // distinct terms, tag filters included
+	Shards         int   // term shard files
+	KeptShards     int   // of those, the previous index's kept as they were (Options.Keep)
+	ManifestBytes  int   // index.json, which every query loads first
+	ShardBytes     int64 // all term shards together
+	MaxShard       int   // the largest term shard
+	DocFiles       int   // document files (groups of DocsPerFile articles) made
+	CopiedDocs     int   // documents of those files taken from the previous index's (Options.PrevDocFile)
+	DocBytes       int64 // the document files made, together
+	InvertPasses   int   // passes over every entry to gather the postings of the shards made
+	Renumbered     int   // term shards made from the previous index's, renumbered (Options.PrevShard)
+	RenumberedTies int   // of their frequent terms, those whose moved document tied at the cut (see renumberTop)
 }
 
 // Files returns the number of files Write emitted.

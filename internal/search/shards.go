@@ -71,9 +71,13 @@ func (ix *indexer) writeShards(ctx context.Context, emit func(string, []byte) er
 		postings += int(df[id])
 	}
 	sw.limit = max(maxPostings, (postings+maxInvertPasses-1)/maxInvertPasses)
-	sw.planReuse(avgLen)
-	if err := sw.run(ctx); err != nil {
+	if done, err := ix.writeRenumbered(ctx, sw, avgLen); err != nil {
 		return err
+	} else if !done {
+		sw.planReuse(avgLen)
+		if err := sw.run(ctx); err != nil {
+			return err
+		}
 	}
 	h := fnv.New64a()
 	var sum [8]byte

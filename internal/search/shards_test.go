@@ -381,3 +381,161 @@ func dropWord(t *testing.T, arts []*content.Article, i int, terms []string) []*c
 	t.Fatal("no article has a word of its own")
 	return arts
 }
+
+// TestShardsRenumberedAfterMove: after an article moves in date order, an
+// index made from the previous one's cache and shards (Options.PrevShard)
+// renumbers the previous shards, and has the bytes of an index made from
+// scratch; moves back and forth, to either end, short and long, with
+// frequent terms whose best impacts tie at the cut.
+func TestShardsRenumberedAfterMove(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  Options
+	}{
+		{"small shards", Options{ShardBytes: 300, TopK: 20}},
+		{"default", Options{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opt := tc.opt
+			arts := wordyArticles(300, 7)
+			prev := fresh(t, arts, opt)
+			_, cache, err := Index(context.Background(), docKeys(arts, func(int) bool { return true }), opt, nil, func(string, []byte) error { return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(3, 4))
+			renumbered, ties := 0, 0
+			for step := range 40 {
+				i := rng.IntN(len(arts))
+				moved := *arts[i]
+				switch step % 4 {
+				case 0:
+					moved.Date = arts[0].Date.AddDate(0, 0, -1) // to the start
+				case 1:
+					moved.Date = arts[len(arts)-1].Date.AddDate(0, 0, 1) // to the end
+				default:
+					moved.Date = moved.Date.AddDate(0, 0, rng.IntN(200)-100)
+				}
+				arts = slices.Clone(arts)
+				arts[i] = &moved
+				content.SortByDate(arts)
+				o := opt
+				o.PrevShard = func(name string) []byte { return prev[name] }
+				var st Stats
+				got, emit := collect()
+				o.Keep = func(name string) bool {
+					if data, ok := prev[name]; ok {
+						got[name] = data
+						return true
+					}
+					return false
+				}
+				st, cache, err = Index(context.Background(), docKeys(arts, func(int) bool { return true }), o, cache, emit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := fresh(t, arts, opt)
+				sameSite(t, fmt.Sprintf("step %d", step), got, want)
+				if st.Renumbered > 0 {
+					renumbered++
+					ties += st.RenumberedTies
+				}
+				prev = got
+			}
+			// The renumbered shards' bounds on the average length hold:
+			// a body edit that moves it keeps only the shards whose
+			// impacts stay.
+			edited := *arts[10]
+			edited.Body += template.HTML(strings.Repeat("<p>more words make a longer article</p>", 30))
+			arts = slices.Clone(arts)
+			arts[10] = &edited
+			got, _, _ := indexAgain(t, arts, opt, prev, cache, nil)
+			sameSite(t, "a body edit after the moves", got, fresh(t, arts, opt))
+			// Most moves change the article's number; with frequent
+			// terms, some of those meet a tie at a term's cut.
+			if renumbered < 30 {
+				t.Errorf("%d of 40 moves renumbered the shards", renumbered)
+			}
+			if tc.opt.TopK > 0 && ties == 0 {
+				t.Errorf("no tie at a term's cut after %d moves", renumbered)
+			}
+			t.Logf("%d moves renumbered, %d ties at a term's cut", renumbered, ties)
+		})
+	}
+}
+
+// A previous shard that is not what the cache says (spoiled, or gone)
+// leaves the shards to be made the usual way, with the same bytes.
+func TestShardsRenumberedNeedEveryShard(t *testing.T) {
+	opt := Options{ShardBytes: 300, TopK: 20}
+	arts := wordyArticles(200, 9)
+	prev := fresh(t, arts, opt)
+	_, cache, err := Index(context.Background(), docKeys(arts, func(int) bool { return true }), opt, nil, func(string, []byte) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := *arts[50]
+	moved.Date = arts[150].Date
+	arts[50] = &moved
+	content.SortByDate(arts)
+	want := fresh(t, arts, opt)
+	for _, spoil := range []func(site){
+		func(s site) { delete(s, "t/3.bin") },
+		func(s site) { s["t/3.bin"] = append(bytes.Clone(s["t/3.bin"]), 0) },
+		func(s site) { b := bytes.Clone(s["t/3.bin"]); b[len(b)/2] ^= 1; s["t/3.bin"] = b },
+	} {
+		spoiled := maps.Clone(prev)
+		spoil(spoiled)
+		o := opt
+		o.PrevShard = func(name string) []byte { return spoiled[name] }
+		got, emit := collect()
+		st, _, err := Index(context.Background(), docKeys(arts, func(int) bool { return true }), o, cache, emit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Renumbered != 0 {
+			t.Errorf("shards renumbered from a spoiled previous index")
+		}
+		sameSite(t, "spoiled", got, want)
+	}
+}
+
+// FuzzRenumberEntry: reading and renumbering an entry of any bytes fails
+// or gives an entry, and never panics; a renumbered entry reads back with
+// its term and frequency.
+func FuzzRenumberEntry(f *testing.F) {
+	opt := Options{ShardBytes: 300, TopK: 5}
+	files, emit := collect()
+	if _, err := Write(context.Background(), wordyArticles(40, 3), opt, emit); err != nil {
+		f.Fatal(err)
+	}
+	for name, data := range files {
+		if strings.HasPrefix(name, shardDir) {
+			f.Add(data, uint32(3), uint32(30))
+		}
+	}
+	const n = 40
+	sc := &scorer{n: n, avgLen: 50, docLen: make([]float32, n), maxScore: idf(n, 1) * (bm25K1 + 1), topK: opt.TopK}
+	for i := range sc.docLen {
+		sc.docLen[i] = float32(10 + i)
+	}
+	sc.prepare()
+	f.Fuzz(func(t *testing.T, data []byte, from, to uint32) {
+		m := move{from % n, to % n}
+		rd := entryReader{sc: sc, entries: make([]Entry, n)}
+		for len(data) > 0 {
+			e, rest, ok := rd.read(data, n)
+			if !ok {
+				return
+			}
+			made, ok := rd.renumber(e, m, n, 0, 2)
+			if ok && made != nil {
+				back, tail, ok := rd.read(made, n)
+				if !ok || len(tail) != 0 || back.term != e.term || back.df != e.df {
+					t.Fatalf("renumbered entry of %q reads back as %+v", e.term, back)
+				}
+			}
+			data = rest
+		}
+	})
+}
