@@ -191,6 +191,19 @@ var siteEdits = []siteEdit{
 			[]string{"Economy", "Iraq"}, "Body of story 8, edited with its tags."))
 		return []string{"content/00/story-008.md"}
 	}, 0, indexPath},
+	{"an article with another's slug, on a day of its own", func(t *testing.T, root string) []string {
+		writeSiteFile(t, root, "content/00/aa-mover.md", "---\ntitle: A mover\nslug: story-number-9\ndate: 2024-02-20\n"+
+			"tags: [Sport]\nsummary: Summary of a mover.\n---\nBody of the mover.\n")
+		return []string{"content/00/aa-mover.md"}
+	}, 0, indexPath},
+	{"moved onto the day of the article with its slug, which is renamed", func(t *testing.T, root string) []string {
+		// Both at /2024/01/05/story-number-9/: the mover's file sorts
+		// first, and story 9 becomes story-number-9-2, its URL moved by
+		// an edit of another article.
+		writeSiteFile(t, root, "content/00/aa-mover.md", "---\ntitle: A mover\nslug: story-number-9\ndate: 2024-01-05\n"+
+			"tags: [Sport]\nsummary: Summary of a mover.\n---\nBody of the mover.\n")
+		return []string{"content/00/aa-mover.md"}
+	}, 0, indexPath},
 	{"template", func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "templates/tags.html", `{{define "main"}}<h1>All {{len .Site.Tags}} tags</h1>{{end}}`)
 		return []string{"templates/tags.html"}

@@ -46,7 +46,7 @@ import (
 //     full on every build.
 //
 // Deleting the file is always safe: the next build is a full one.
-const cacheFormat = "sitegen build cache 14"
+const cacheFormat = "sitegen build cache 15"
 
 func cachePath(dest string) string { return besideDest(dest, ".sitegen-cache") }
 
@@ -593,7 +593,7 @@ func (m *manifest) readSources(cf *cacheFile, h *manifestHeader) error {
 			r.article(c.Art)
 		}
 		c.Arch = r.archived()
-		c.Extras = articleExtras{r.hash(), r.hash()}
+		c.Extras = articleExtras{r.hash(), r.hash(), r.u64()}
 		if r.err != nil {
 			return r.err
 		}
@@ -786,6 +786,7 @@ func (c *cacheWrite) writeSources(st *cacheState, related *site.RelatedIndex, wa
 				cw.archived(c.Arch)
 				cw.hash(c.Extras.full)
 				cw.hash(c.Extras.analysis)
+				cw.u64(c.Extras.url)
 			}
 			return cw.err
 		})

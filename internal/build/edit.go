@@ -1088,10 +1088,26 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	b.site = site.New(b.theme.cfg, arts)
 	if len(moved) > 0 {
 		// The site's order, URLs and date archives may have changed:
-		// every page keyed, as reindex does after package archive, and
-		// the feeds' and search documents' parts of every article made
-		// again (b.articleExtras is left empty: the cache does not tell
-		// which URLs site.New renamed).
+		// every page keyed, as reindex does after package archive. The
+		// feeds' and search documents' parts of an article are kept when
+		// it was not edited, site.New left its URL as it was (it may
+		// rename another with the same date and slug) and that of every
+		// article its Read more links show, and those links' titles.
+		b.articleExtras = make(map[string]articleExtras, len(man.Sources))
+		changed := map[*content.Article]bool{} // edited, or its URL moved
+		for i := range man.Sources {
+			if c := &man.Sources[i]; published[i] && (edited[i] || urlHash(srcs[i].art) != c.Extras.url) {
+				changed[srcs[i].art] = true
+			}
+		}
+		for i := range man.Sources {
+			c := &man.Sources[i]
+			if !published[i] || c.Extras == (articleExtras{}) || changed[srcs[i].art] ||
+				slices.ContainsFunc(srcs[i].art.SeeAlso, func(r *content.Article) bool { return changed[r] }) {
+				continue
+			}
+			b.articleExtras[c.Path] = c.Extras
+		}
 		switch {
 		case b.related == nil:
 		case b.site.KeepRelatedIndex(b.related):

@@ -19,6 +19,7 @@ import (
 	"github.com/sitegen/sitegen/internal/search"
 	"github.com/sitegen/sitegen/internal/site"
 	"github.com/sitegen/sitegen/internal/sitemap"
+	"github.com/zeebo/xxh3"
 )
 
 // An Emit writes one output file at a site-relative path. The outputs call
@@ -543,8 +544,17 @@ func (w *siteWriter) keepExtra(name string, data []byte) error {
 }
 
 // articleExtras are an article's parts of the extra keys: of what the
-// feeds and search documents show of it, and of its search analysis.
-type articleExtras struct{ full, analysis sourceHash }
+// feeds and search documents show of it, and of its search analysis; and
+// a hash of the URL they were made with (urlHash), which both read, so
+// that a build after an edit that moved some article's URL (site.New
+// makes URLs unique) tells whose parts it can keep.
+type articleExtras struct {
+	full, analysis sourceHash
+	url            uint64
+}
+
+// urlHash is an article's URL, hashed for articleExtras.
+func urlHash(a *content.Article) uint64 { return xxh3.HashString(a.URLPath()) }
 
 // extraKeys are the keys of the feeds and search documents: a file made
 // under a key has the same bytes as one made again under the same key.
@@ -617,7 +627,7 @@ func (b *Builder) extraKeys() extraKeys {
 	}
 	for i, a := range arts {
 		if made[i] {
-			b.articleExtras[a.Source] = articleExtras{full[i], ks.analyses[i]}
+			b.articleExtras[a.Source] = articleExtras{full[i], ks.analyses[i], urlHash(a)}
 		}
 	}
 	// A search document file's key is that of the articles it holds, by

@@ -41,7 +41,8 @@ func TestBuildKeepsCachedRelatedStories(t *testing.T) {
 	// the articles sharing a tag the edited articles had or have.
 	edited := map[string]bool{"title": true, "date": true, "tag": true, "tag dropped, its page gone": true,
 		"tags reordered, with the body": true, "two articles trading a tag": true, "tags with a headline that moves the URL": true,
-		"tags mapped and blocked by the rules": true, "a tag the rules mapped, dropped": true, "date and a tag the rules map": true}
+		"tags mapped and blocked by the rules": true, "a tag the rules mapped, dropped": true, "date and a tag the rules map": true,
+		"moved onto the day of the article with its slug, which is renamed": true}
 	edits := append(slices.Clone(siteEdits), siteEdit{name: "title, same order", apply: func(t *testing.T, root string) []string {
 		writeSiteFile(t, root, "content/01/story-005.md", testArticle("Story number 5, retitled", "2024-03-01",
 			[]string{"Iraq", "Economy"}, "A rewritten body."))
