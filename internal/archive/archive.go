@@ -124,16 +124,13 @@ func HeadlineKeyIs(title, key string) bool {
 	j := 0 // the next byte of key
 	space := false
 	for i := 0; i < len(title); i++ {
-		c := title[i]
-		switch {
-		case c >= utf8.RuneSelf:
+		c, kind := foldByte(title[i])
+		switch kind {
+		case foldRune:
 			return normHeadlineRunes(title) == key
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		case c == '\'':
+		case foldDrop:
 			continue
-		default:
+		case foldSpace:
 			space = true
 			continue
 		}
@@ -161,16 +158,13 @@ func normHeadline(s string) string {
 	b := make([]byte, 0, len(s))
 	space := false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= utf8.RuneSelf:
+		c, kind := foldByte(s[i])
+		switch kind {
+		case foldRune:
 			return normHeadlineRunes(s)
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		case c == '\'':
+		case foldDrop:
 			continue
-		default:
+		case foldSpace:
 			space = true
 			continue
 		}
@@ -181,6 +175,29 @@ func normHeadline(s string) string {
 		b = append(b, c)
 	}
 	return string(b)
+}
+
+// What foldByte makes of a byte of a headline.
+const (
+	foldKeep  = iota // a letter or digit, lower-cased
+	foldDrop         // an apostrophe: "Iran's" is "irans"
+	foldSpace        // anything else ASCII: a space between words
+	foldRune         // part of a multi-byte rune: fold rune-wise instead
+)
+
+// foldByte is normHeadline's folding of one byte.
+func foldByte(c byte) (byte, int) {
+	switch {
+	case c >= utf8.RuneSelf:
+		return c, foldRune
+	case 'A' <= c && c <= 'Z':
+		return c + 'a' - 'A', foldKeep
+	case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		return c, foldKeep
+	case c == '\'':
+		return c, foldDrop
+	}
+	return c, foldSpace
 }
 
 // normHeadlineRunes is normHeadline for any text.

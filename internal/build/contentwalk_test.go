@@ -62,37 +62,37 @@ func TestContentRecord(t *testing.T) {
 		t.Errorf("problems with the record %v, the walk's %v", rep.Problems, first.Problems)
 	}
 	build(0) // nothing changed
+	// add writes an article at rel and builds, listing wantRead folders,
+	// and remove deletes the folder or file at rel and builds.
+	add := func(rel string, wantRead int64) *Report {
+		t.Helper()
+		writeSiteFile(t, root, rel, testArticle("Added", "2024-03-03", nil, "Added."))
+		ageFiles(t, root)
+		rep := build(wantRead)
+		if _, err := os.Stat(filepath.Join(dest, "2024/03/03/added/index.html")); err != nil {
+			t.Errorf("the added article's page: %v", err)
+		}
+		return rep
+	}
+	remove := func(rel string, wantRead int64) {
+		t.Helper()
+		os.RemoveAll(filepath.Join(root, rel))
+		ageFiles(t, root)
+		build(wantRead)
+	}
 	// Added, then removed: only their folder is listed, and the one
 	// holding the PDF (the record does not say what the PDF was).
-	writeSiteFile(t, root, "content/02/added.md", testArticle("Added", "2024-03-03", nil, "Added."))
-	ageFiles(t, root)
-	if rep := build(2); len(rep.Problems) != 1 || rep.Problems[0].Path != "content/00/notes.pdf" {
+	if rep := add("content/02/added.md", 2); len(rep.Problems) != 1 || rep.Problems[0].Path != "content/00/notes.pdf" {
 		t.Errorf("problems after a walk of one folder: %v, want the PDF's", rep.Problems)
 	}
-	if _, err := os.Stat(filepath.Join(dest, "2024/03/03/added/index.html")); err != nil {
-		t.Errorf("the added article's page: %v", err)
-	}
 	build(0)
-	os.Remove(filepath.Join(root, "content/02/added.md"))
-	ageFiles(t, root)
-	build(2)
+	remove("content/02/added.md", 2)
 	// A file added to the folder holding the PDF.
-	writeSiteFile(t, root, "content/00/added.md", testArticle("Added", "2024-03-03", nil, "Added."))
-	ageFiles(t, root)
-	build(1)
-	os.Remove(filepath.Join(root, "content/00/added.md"))
-	ageFiles(t, root)
-	build(1)
+	add("content/00/added.md", 1)
+	remove("content/00/added.md", 1)
 	// Folders added: content/, the new ones and the PDF's.
-	writeSiteFile(t, root, "content/04/new/added.md", testArticle("Added", "2024-03-03", nil, "Added."))
-	ageFiles(t, root)
-	build(4)
-	if _, err := os.Stat(filepath.Join(dest, "2024/03/03/added/index.html")); err != nil {
-		t.Errorf("the added article's page: %v", err)
-	}
-	os.RemoveAll(filepath.Join(root, "content/04/new"))
-	ageFiles(t, root)
-	build(2)
+	add("content/04/new/added.md", 4)
+	remove("content/04/new", 2)
 	// A symbolic link leaves no record: every build after walks, listing
 	// every folder.
 	if err := os.Symlink("story-002.md", filepath.Join(root, "content/02/link.md")); err != nil {

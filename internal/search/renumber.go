@@ -86,9 +86,9 @@ func (ix *indexer) findMove() (move, bool) {
 // impact along. A frequent term whose cut among its best impacts the move
 // may change (the moved document's impact ties at the cut, where lower
 // numbers win) is settled from the few documents the move passed over
-// (see renumberTop). The shards are
-// cut as writeShards cuts them, so every byte is the same; a shard with
-// the previous one's bytes under its name is offered to Options.Keep.
+// (see renumberTop). The shards are cut as writeShards cuts them, so
+// every byte is the same; a shard with the previous one's bytes under its
+// name is offered to Options.Keep.
 //
 // It reports false, having emitted nothing, when the index is not such a
 // one or the previous shards are not all there as the cache describes
@@ -150,7 +150,7 @@ func (ix *indexer) writeRenumbered(ctx context.Context, sw *shardWriter, avgLen 
 			}
 		}
 		e, rest, ok := rd.read(old[k], ix.n)
-		if !ok || e.term != ix.dict.terms[id] || e.df != int(sw.df[id]) {
+		if !ok || string(e.term) != ix.dict.terms[id] || e.df != int(sw.df[id]) {
 			return false, nil
 		}
 		old[k], from[p] = rest, int32(k)
@@ -210,10 +210,11 @@ func (ix *indexer) writeRenumbered(ctx context.Context, sw *shardWriter, avgLen 
 	return true, nil
 }
 
-// A termEntry of a shard, read back (see scorer.appendTerm).
+// A shardEntry is one term's entry in a shard, read back (see
+// scorer.appendTerm).
 type shardEntry struct {
 	data  []byte // the whole entry
-	term  string
+	term  []byte
 	df    int
 	flags byte
 	body  []byte
@@ -246,7 +247,7 @@ func (rd *entryReader) read(data []byte, n int) (e shardEntry, rest []byte, ok b
 	if !ok || l > len(data)-i {
 		return e, nil, false
 	}
-	e.term = string(data[i : i+l])
+	e.term = data[i : i+l]
 	i += l
 	if e.df, ok = uv(); !ok || e.df > n || i >= len(data) {
 		return e, nil, false
@@ -361,7 +362,7 @@ func (rd *entryReader) renumber(e shardEntry, m move, n int, id, tf2 uint32) (ma
 }
 
 // appendEntry encodes an entry as appendTerm does, into a new slice.
-func appendEntry(term string, df int, flags byte, set, imps []byte) []byte {
+func appendEntry(term []byte, df int, flags byte, set, imps []byte) []byte {
 	out := make([]byte, 0, 2*binary.MaxVarintLen32+len(term)+1+len(set)+len(imps))
 	out = binary.AppendUvarint(out, uint64(len(term)))
 	out = append(out, term...)
