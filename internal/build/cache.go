@@ -845,7 +845,7 @@ func (c *cacheWrite) writeSources(st *cacheState, related *site.RelatedIndex, wa
 // finish waits for startCache's sections, writes the rest and replaces the
 // cache for dest with the new one. An output that st.Extras says was made
 // under a key, with the bytes it has, is recorded with that key.
-func (c *cacheWrite) finish(root, dest string, st *cacheState, outputs []cachedOutput) error {
+func (c *cacheWrite) finish(root, dest string, st *cacheState, outputs []*cachedOutput) error {
 	c.searchReady()
 	<-c.done
 	c.ended = true
@@ -884,15 +884,14 @@ func (c *cacheWrite) abort() {
 	}
 }
 
-func (c *cacheWrite) writeRest(root, dest string, st *cacheState, outputs []cachedOutput) error {
+func (c *cacheWrite) writeRest(root, dest string, st *cacheState, outputs []*cachedOutput) error {
 	sc := st.Search
 	if sc == nil {
 		sc = &search.Cache{}
 	}
 	extras := map[string]extraMade{}
-	for i, o := range outputs {
+	for _, o := range outputs {
 		if e, ok := st.Extras[o.Path]; ok && o.Extra && e.Sum == o.Sum {
-			outputs[i].Key = e.Key
 			extras[o.Path] = e
 		}
 	}
@@ -906,8 +905,15 @@ func (c *cacheWrite) writeRest(root, dest string, st *cacheState, outputs []cach
 	cw := c.cw
 	c.section(secHeader, func() { cw.header(&h) })
 	c.section(secOutputs, func() {
-		for i := range outputs {
-			cw.output(&outputs[i])
+		for _, o := range outputs {
+			if e, ok := extras[o.Path]; ok && o.Key != e.Key {
+				// Recorded under the key it was made with; the build's
+				// own record is left as it is.
+				c := *o
+				c.Key = e.Key
+				o = &c
+			}
+			cw.output(o)
 		}
 	})
 	c.section(secSpareTree, func() { cw.buf = append(cw.buf, st.SpareTree...) })

@@ -846,7 +846,7 @@ func (w *siteWriter) startCache(man *manifest) *cacheWrite {
 // previous build's cache holds, kept or copied, are taken in its order (by
 // cachedOutput.pos: no path looked up), and the others, few after an edit,
 // sorted and put in their places.
-func (w *siteWriter) outputList(man *manifest) []cachedOutput {
+func (w *siteWriter) outputList(man *manifest) []*cachedOutput {
 	var last []cachedOutput
 	if man != nil {
 		last = man.Outputs
@@ -862,7 +862,9 @@ func (w *siteWriter) outputList(man *manifest) []cachedOutput {
 	}
 	byPath := func(a, b *cachedOutput) int { return strings.Compare(a.Path, b.Path) }
 	slices.SortFunc(made, byPath)
-	outputs := make([]cachedOutput, 0, len(w.outputs))
+	// The records themselves, not copies: 82,000 of 96 bytes at 50k
+	// articles, memory the build would touch for the first time.
+	outputs := make([]*cachedOutput, 0, len(w.outputs))
 	i := 0
 	for _, o := range made {
 		// The kept records before o: last is sorted by path, as this
@@ -870,19 +872,19 @@ func (w *siteWriter) outputList(man *manifest) []cachedOutput {
 		at := i + sort.Search(len(last)-i, func(j int) bool { return last[i+j].Path >= o.Path })
 		for ; i < at; i++ {
 			if kept[i] != nil {
-				outputs = append(outputs, *kept[i])
+				outputs = append(outputs, kept[i])
 			}
 		}
-		outputs = append(outputs, *o)
+		outputs = append(outputs, o)
 	}
 	for ; i < len(last); i++ {
 		if kept[i] != nil {
-			outputs = append(outputs, *kept[i])
+			outputs = append(outputs, kept[i])
 		}
 	}
-	if !slices.IsSortedFunc(outputs, func(a, b cachedOutput) int { return strings.Compare(a.Path, b.Path) }) {
+	if !slices.IsSortedFunc(outputs, byPath) {
 		outputsSorted.Add(1)
-		slices.SortFunc(outputs, func(a, b cachedOutput) int { return strings.Compare(a.Path, b.Path) })
+		slices.SortFunc(outputs, byPath)
 	}
 	return outputs
 }
@@ -917,7 +919,7 @@ func sortedLike[V any](m map[string]V, n int, last func(i int) string) ([]string
 
 // finishCache finishes the cache write c for the site just published,
 // whose files outputs records.
-func (w *siteWriter) finishCache(c *cacheWrite, outputs []cachedOutput) error {
+func (w *siteWriter) finishCache(c *cacheWrite, outputs []*cachedOutput) error {
 	if err := c.finish(mustAbs(w.b.root), w.dest, w.state, outputs); err != nil {
 		// The site is published; only the next build's speed suffers.
 		slog.Warn("the next build will be a full one", "err", err)
