@@ -75,11 +75,14 @@ type outputs struct {
 	skipFeed    func(dir string) bool
 	keepSitemap bool              // the sitemap's files are the previous build's: make only robots.txt
 	sitemapFile func(name string) // when not nil, told the name of each sitemap file made
-	docs        []search.Doc
-	searchCache *search.Cache
-	keepShard   func(name string) bool
-	prevFile    func(name string) []byte
-	newSearch   *search.Cache
+	// sitemapEntries, when not nil, are what sitemapEntries gives for
+	// the pages, found already (see Builder.sitemapKey).
+	sitemapEntries []sitemapEntry
+	docs           []search.Doc
+	searchCache    *search.Cache
+	keepShard      func(name string) bool
+	prevFile       func(name string) []byte
+	newSearch      *search.Cache
 }
 
 // write emits the files a site publishes besides its HTML pages: the RSS
@@ -185,9 +188,15 @@ func (s *outputs) writeSitemap(pages []*render.Page, emit Emit) error {
 	abs := func(p string) string { return strings.TrimSuffix(cfg.BaseURL, "/") + p }
 	if !s.keepSitemap {
 		urls := make([]sitemap.URL, 0, len(pages))
-		sitemapEntries(s.site, pages, func(path string, lastMod time.Time) {
-			urls = append(urls, sitemap.URL{Loc: abs(path), LastMod: lastMod})
-		})
+		if s.sitemapEntries != nil {
+			for _, e := range s.sitemapEntries {
+				urls = append(urls, sitemap.URL{Loc: abs(e.path), LastMod: e.lastMod})
+			}
+		} else {
+			sitemapEntries(s.site, pages, func(path string, lastMod time.Time) {
+				urls = append(urls, sitemap.URL{Loc: abs(path), LastMod: lastMod})
+			})
+		}
 		emitPart := emit
 		if s.sitemapFile != nil {
 			emitPart = func(name string, data []byte) error {
@@ -237,19 +246,29 @@ func sitemapEntries(st *site.Site, pages []*render.Page, f func(path string, las
 // sitemapEntries gives, the configuration (the base URL) and the program
 // (how the entries are written and split into files). A body edit leaves
 // it as it was, and the 82,000 entries of a 50,000-article site are then
-// not written again.
-func (b *Builder) sitemapKey() sourceHash {
+// not written again. It returns the entries too, for writeSitemap when the
+// key changed: finding each list page's newest article again was half of
+// making the sitemap.
+func (b *Builder) sitemapKey() (sourceHash, []sitemapEntry) {
 	var k keyWriter
 	k.str("sitemap")
 	k.hash(programKey())
 	k.hash(b.cfgHash)
 	var buf []byte
+	entries := make([]sitemapEntry, 0, len(b.list))
 	sitemapEntries(b.site, b.pageList(), func(path string, lastMod time.Time) {
 		k.str(path)
 		buf = lastMod.AppendFormat(buf[:0], time.RFC3339Nano)
 		k.bytes(buf)
+		entries = append(entries, sitemapEntry{path, lastMod})
 	})
-	return k.sum()
+	return k.sum(), entries
+}
+
+// A sitemapEntry is one page the sitemap lists (see sitemapEntries).
+type sitemapEntry struct {
+	path    string
+	lastMod time.Time
 }
 
 // writeSearch writes the search index into the search page's folder.
@@ -327,8 +346,9 @@ type extrasPlan struct {
 	cache    *search.Cache         // the previous build's analyses, or nil
 	need     []*content.Article    // articles whose bodies the files to make read
 
-	sitemapKey  sourceHash // the key of the sitemap's files (see sitemapKey)
-	keepSitemap bool       // the previous build's sitemap files are kept (reused)
+	sitemapKey     sourceHash     // the key of the sitemap's files (see sitemapKey)
+	sitemapEntries []sitemapEntry // what the key was made of, for making the files
+	keepSitemap    bool           // the previous build's sitemap files are kept (reused)
 }
 
 // planExtras decides which feeds, sitemap, robots.txt and search index
@@ -346,7 +366,12 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	// The sitemap's key, a pass over every page, on the other core
 	// meanwhile: the rest is a pass over every article.
 	sitemapKey := make(chan sourceHash, 1)
-	go func() { sitemapKey <- b.sitemapKey() }()
+	var sitemapEntries []sitemapEntry
+	go func() {
+		var k sourceHash
+		k, sitemapEntries = b.sitemapKey()
+		sitemapKey <- k
+	}()
 	ks := b.extraKeys()
 	prev := map[string]cachedOutput{}
 	plan := &extrasPlan{keys: map[string]sourceHash{}, skipFeed: map[string]bool{}}
@@ -390,6 +415,7 @@ func (w *siteWriter) planExtras(man *manifest) *extrasPlan {
 	// The sitemap's files are kept together or made again together: each
 	// was recorded under the key of them all.
 	plan.sitemapKey = <-sitemapKey
+	plan.sitemapEntries = sitemapEntries
 	var sitemapFiles []string
 	for name, o := range prev {
 		if o.Key == plan.sitemapKey {
@@ -481,7 +507,7 @@ func (w *siteWriter) makeExtras(ctx context.Context, save func(name string, data
 	var sitemapFiles sync.Map // names of the sitemap files made, keyed by plan.sitemapKey
 	out := &outputs{site: b.site, assets: b.theme.assets, body: b.body,
 		skipFeed: func(dir string) bool { return plan.skipFeed[dir] }, docs: plan.docs, searchCache: plan.cache, keepShard: keep, prevFile: w.prevSearchFile,
-		keepSitemap: plan.keepSitemap, sitemapFile: func(name string) { sitemapFiles.Store(name, true) }}
+		keepSitemap: plan.keepSitemap, sitemapEntries: plan.sitemapEntries, sitemapFile: func(name string) { sitemapFiles.Store(name, true) }}
 	_, err := out.write(ctx, b.pageList(), func(name string, data []byte) error {
 		k, keyed := plan.keys[name]
 		if _, ok := sitemapFiles.Load(name); ok {
