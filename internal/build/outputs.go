@@ -188,14 +188,12 @@ func (s *outputs) writeSitemap(pages []*render.Page, emit Emit) error {
 	abs := func(p string) string { return strings.TrimSuffix(cfg.BaseURL, "/") + p }
 	if !s.keepSitemap {
 		urls := make([]sitemap.URL, 0, len(pages))
-		if s.sitemapEntries != nil {
-			for _, e := range s.sitemapEntries {
-				urls = append(urls, sitemap.URL{Loc: abs(e.path), LastMod: e.lastMod})
-			}
-		} else {
-			sitemapEntries(s.site, pages, func(path string, lastMod time.Time) {
-				urls = append(urls, sitemap.URL{Loc: abs(path), LastMod: lastMod})
-			})
+		entries := s.sitemapEntries
+		if entries == nil {
+			entries = sitemapEntries(s.site, pages)
+		}
+		for _, e := range entries {
+			urls = append(urls, sitemap.URL{Loc: abs(e.path), LastMod: e.lastMod})
 		}
 		emitPart := emit
 		if s.sitemapFile != nil {
@@ -216,10 +214,11 @@ func (s *outputs) writeSitemap(pages []*render.Page, emit Emit) error {
 	return emit(strings.TrimPrefix(render.RobotsPath, "/"), sitemap.Robots(abs(render.SitemapPath)))
 }
 
-// sitemapEntries calls f with the path and last modification time of each
-// page the sitemap lists, in order: every page but the 404 page, each with
+// sitemapEntries returns the path and last modification time of each page
+// the sitemap lists, in order: every page but the 404 page, each with
 // the time its newest article last changed.
-func sitemapEntries(st *site.Site, pages []*render.Page, f func(path string, lastMod time.Time)) {
+func sitemapEntries(st *site.Site, pages []*render.Page) []sitemapEntry {
+	entries := make([]sitemapEntry, 0, len(pages))
 	var newestAll time.Time
 	for _, a := range st.Articles {
 		newestAll = later(newestAll, modified(a))
@@ -238,8 +237,9 @@ func sitemapEntries(st *site.Site, pages []*render.Page, f func(path string, las
 				lastMod = later(lastMod, modified(a))
 			}
 		}
-		f(p.Path, lastMod)
+		entries = append(entries, sitemapEntry{p.Path, lastMod})
 	}
+	return entries
 }
 
 // sitemapKey is the key the sitemap's files are made under: everything
@@ -255,13 +255,12 @@ func (b *Builder) sitemapKey() (sourceHash, []sitemapEntry) {
 	k.hash(programKey())
 	k.hash(b.cfgHash)
 	var buf []byte
-	entries := make([]sitemapEntry, 0, len(b.list))
-	sitemapEntries(b.site, b.pageList(), func(path string, lastMod time.Time) {
-		k.str(path)
-		buf = lastMod.AppendFormat(buf[:0], time.RFC3339Nano)
+	entries := sitemapEntries(b.site, b.pageList())
+	for _, e := range entries {
+		k.str(e.path)
+		buf = e.lastMod.AppendFormat(buf[:0], time.RFC3339Nano)
 		k.bytes(buf)
-		entries = append(entries, sitemapEntry{path, lastMod})
-	})
+	}
 	return k.sum(), entries
 }
 

@@ -403,12 +403,6 @@ func (e shardEntry) docSet(n int, docs []uint32) (_ []uint32, rest []byte, ok bo
 	return docs, body, len(docs) == e.df && ascending(docs, n)
 }
 
-// docs is docSet without the rest.
-func (e shardEntry) docs(n int, docs []uint32) ([]uint32, bool) {
-	docs, _, ok := e.docSet(n, docs)
-	return docs, ok
-}
-
 // frequency returns the 2 × weighted frequency of term id in an entry's
 // terms (see Entry).
 func frequency(terms []byte, id uint32) (uint32, bool) {

@@ -22,9 +22,9 @@ const warmHeapMin = 16 << 20
 // page written and the block collected: its memory stays with the heap
 // for the rebuilds to reuse, until a collection that finds less in use
 // lets the runtime give back what lies beyond a tenth over that (the
-// scavenger's goal; `sitegen serve` gives it back lazily, see GODEBUG). stop, checked every 64 MB, ends it early,
-// uncollected. It returns the size of the block (0: the heap had the
-// memory).
+// scavenger's goal; `sitegen serve` gives it back lazily, see GODEBUG).
+// stop, checked every 64 MB, ends it early, uncollected. It returns the
+// size of the block (0: the heap had the memory).
 func warmHeap(stop func() bool) int {
 	m, ok := readMetrics("/gc/heap/goal:bytes", "/memory/classes/heap/objects:bytes",
 		"/memory/classes/heap/unused:bytes", "/memory/classes/heap/free:bytes")
