@@ -106,13 +106,14 @@ type SpareListing struct {
 // nil, is the record of the spare that the build which made it left
 // (Staging.Tree): the entries of every folder whose stamp is still the one
 // recorded are taken from it, so that a spare of 78,000 folders costs a
-// stat of each instead of reading each one. Even so it takes a good part
-// of a second of system calls, which a build can overlap with reading its
-// cache and indexing its site. The spare is checked file by file against
-// the previous site all the same, as BeginReuse checks it: a listing made
-// earlier is as good as one made later. A spare that MakeSpare is still
-// making is waited for first (see spare.go), and listed with the record
-// MakeSpare left when rec is not that folder's.
+// stat of each instead of reading each one, and the listing takes its
+// folders over (rec is the listing's from then on). Even so it takes a
+// good part of a second of system calls, which a build can overlap with
+// reading its cache and indexing its site. The spare is checked file by
+// file against the previous site all the same, as BeginReuse checks it: a
+// listing made earlier is as good as one made later. A spare that
+// MakeSpare is still making is waited for first (see spare.go), and listed
+// with the record MakeSpare left when rec is not that folder's.
 func ListSpare(dest string, rec *Tree) *SpareListing {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
@@ -195,7 +196,7 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 			}
 			if err == nil {
 				s.spare, s.tree = l, l.tree
-				s.staged, s.needed = make([]bool, len(l.files)), make([]bool, len(l.dirs))
+				s.staged, s.needed = make([]bool, l.nfiles), make([]bool, len(l.dirs))
 				return s, nil
 			}
 		}
@@ -337,7 +338,7 @@ func (s *Staging) MakeDirs(files []string) error {
 				return err
 			}
 			s.touch(d)
-			if _, ok := s.spare.file(d); ok {
+			if _, _, ok := s.spare.file(d); ok {
 				os.Remove(p) // a file of the spare where the new site has a folder
 			}
 			if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -432,7 +433,7 @@ func (s *Staging) claimFile(rel, p string) (held bool, err error) {
 	s.mu.Lock()
 	s.touched[path.Dir(rel)] = true // a file goes in, and whatever stood there goes out
 	s.mu.Unlock()
-	if i, ok := s.spare.file(rel); ok {
+	if i, _, ok := s.spare.file(rel); ok {
 		s.staged[i] = true
 		return true, nil
 	} else if i, ok := s.spare.dir(rel); ok && !s.needed[i] {
@@ -589,11 +590,10 @@ func (s *Staging) LinkKnown(rel, target string, ino uint64) error {
 // inode, and if so stages it as it is. known, when not 0, is target's
 // inode as the caller found it; otherwise target is stat'ed.
 func (s *Staging) alreadyStaged(rel, target string, known uint64) bool {
-	i, ok := s.spare.file(rel)
-	if !ok || s.spare.files[i].ino == 0 {
+	i, ino, ok := s.spare.file(rel)
+	if !ok || ino == 0 {
 		return false
 	}
-	ino := s.spare.files[i].ino
 	same := known == ino
 	if known == 0 {
 		fi, err := os.Lstat(target)
@@ -815,16 +815,17 @@ func (s *Staging) PreviousIsSpare() bool { return s.previousIsSpare }
 // prune deletes the files and folders of the spare that the new site
 // does not have.
 func (s *Staging) prune() {
-	for i, f := range s.spare.files {
-		if !s.staged[i] {
-			s.touch(f.rel)
-			os.Remove(filepath.Join(s.dir, filepath.FromSlash(f.rel)))
-		}
-	}
 	var dirs []string
-	for i, d := range s.spare.dirs {
-		if !s.needed[i] {
-			dirs = append(dirs, d)
+	for rel, d := range s.spare.folders() {
+		for j, f := range d.files {
+			if !s.staged[int(d.first)+j] {
+				p := filePath(rel, f.name)
+				s.touch(p)
+				os.Remove(filepath.Join(s.dir, filepath.FromSlash(p)))
+			}
+		}
+		if rel != "." && !s.needed[d.at] {
+			dirs = append(dirs, rel)
 		}
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(dirs))) // children before their parents

@@ -112,8 +112,14 @@ func fillSpare(src, dst int, site *treeListing, inPlace func() bool) (map[string
 		return nil
 	}
 	var levels [][]string // levels[n]: the folders n+1 deep
-	for _, d := range site.dirs {
-		levels = appendByDepth(levels, d)
+	var files []string
+	for rel, d := range site.folders() {
+		if rel != "." {
+			levels = appendByDepth(levels, rel)
+		}
+		for _, f := range d.files {
+			files = append(files, filePath(rel, f.name))
+		}
 	}
 	for _, dirs := range levels {
 		err := forEachBySiblings(dirs, func(d string) error {
@@ -126,10 +132,10 @@ func fillSpare(src, dst int, site *treeListing, inPlace func() bool) (map[string
 			return nil, err
 		}
 	}
-	inodes := make([]uint64, len(site.files))
+	inodes := make([]uint64, len(files))
 	var linked atomic.Int64
-	err := forEach(len(site.files), func(i int) error {
-		rel := site.files[i].rel
+	err := forEach(len(files), func(i int) error {
+		rel := files[i]
 		if err := check(); err != nil {
 			return err
 		}
@@ -152,9 +158,9 @@ func fillSpare(src, dst int, site *treeListing, inPlace func() bool) (map[string
 		return nil, err
 	}
 	made := make(map[string]uint64, linked.Load())
-	for i, f := range site.files {
+	for i, rel := range files {
 		if inodes[i] != 0 {
-			made[f.rel] = inodes[i]
+			made[rel] = inodes[i]
 		}
 	}
 	return made, nil

@@ -147,7 +147,7 @@ func TestListSpareWaitsForMaker(t *testing.T) {
 	if l.Making() {
 		t.Error("a listing done still says it waits for the maker")
 	}
-	if _, ok := l.listing.file("late.html"); !ok {
+	if _, _, ok := l.listing.file("late.html"); !ok {
 		t.Error("the listing missed the file made last")
 	}
 	// BeginReuse after a stopped listing lists the spare itself.
@@ -155,7 +155,7 @@ func TestListSpareWaitsForMaker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := st.spare.file("late.html"); !ok {
+	if _, _, ok := st.spare.file("late.html"); !ok {
 		t.Error("BeginReuse after a stopped listing missed the file made last")
 	}
 }
@@ -203,8 +203,8 @@ func TestSpareRecordChecked(t *testing.T) {
 	if listedFolders.Load() == n {
 		t.Error("a spare was taken from another folder's record")
 	}
-	if len(l.listing.files) != 1 {
-		t.Errorf("listed %d files, want the 1 the spare holds", len(l.listing.files))
+	if l.listing.nfiles != 1 {
+		t.Errorf("listed %d files, want the 1 the spare holds", l.listing.nfiles)
 	}
 }
 

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"errors"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -49,8 +50,12 @@ type Tree struct {
 type treeDir struct {
 	name  string
 	stamp dirStamp   // zero: not to be trusted; list the folder
-	files []treeFile // when stamp is not zero, sorted by name
+	files []treeFile // sorted by name; recorded only when stamp is not zero
 	dirs  []*treeDir // sorted by name; kept under a folder that is listed, for their own stamps
+
+	// In a listing (treeListing): the number of the folder's first file,
+	// and its index among the folders. Not recorded.
+	first, at int32
 }
 
 type treeFile struct {
@@ -129,24 +134,39 @@ func (t *Tree) distrust(rel string) {
 }
 
 // A treeListing is what a folder tree holds, by forward-slash path
-// relative to it: every file with its inode and every folder below the
-// top, in no particular order; and the record of it for the next build.
-// A nil listing holds nothing.
+// relative to it: its folders, each with its files, and the record of it
+// for the next build. The listing's folders are the record's (Tree.root
+// and below): a folder the record vouched for, with everything under it,
+// is the record's very treeDir, so that a tree of 80,000 folders that
+// changed in a few costs a few new ones. The files are numbered, a
+// folder's from its first, for callers that note something of each; the
+// folders below the top likewise (at). A nil listing holds nothing.
 type treeListing struct {
-	files  []listedFile
-	dirs   []string
-	fileAt map[string]int32 // index in files by path
-	dirAt  map[string]int32 // index in dirs by path
 	tree   *Tree
+	dirs   []*treeDir       // the folders below the top, by their at
+	rels   []string         // their paths
+	dirAt  map[string]int32 // index in dirs by path
+	nfiles int              // files listed, the top folder's first
 }
 
-// file returns the index in l.files of the file at rel.
-func (l *treeListing) file(rel string) (int, bool) {
+// file returns the number and inode of the file at rel.
+func (l *treeListing) file(rel string) (i int, ino uint64, ok bool) {
 	if l == nil {
-		return 0, false
+		return 0, 0, false
 	}
-	i, ok := l.fileAt[rel]
-	return int(i), ok
+	d, name := l.tree.root, rel
+	if k := strings.LastIndexByte(rel, '/'); k >= 0 {
+		at, ok := l.dirAt[rel[:k]]
+		if !ok {
+			return 0, 0, false
+		}
+		d, name = l.dirs[at], rel[k+1:]
+	}
+	j, ok := slices.BinarySearchFunc(d.files, name, func(f treeFile, n string) int { return strings.Compare(f.name, n) })
+	if !ok {
+		return 0, 0, false
+	}
+	return int(d.first) + j, d.files[j].ino, true
 }
 
 // dir returns the index in l.dirs of the folder at rel.
@@ -158,14 +178,37 @@ func (l *treeListing) dir(rel string) (int, bool) {
 	return int(i), ok
 }
 
+// folders yields every folder listed with its path, the top first (".").
+func (l *treeListing) folders() iter.Seq2[string, *treeDir] {
+	return func(yield func(string, *treeDir) bool) {
+		if l == nil || !yield(".", l.tree.root) {
+			return
+		}
+		for i, d := range l.dirs {
+			if !yield(l.rels[i], d) {
+				return
+			}
+		}
+	}
+}
+
+// filePath returns the path of the file name in the folder at dir.
+func filePath(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	return dir + "/" + name
+}
+
 // listTree returns every file under dir with its inode, and every folder,
 // by forward-slash path relative to dir, taking from rec (which may be
-// nil) the entries of every folder whose stamp it holds. The top-level
-// folders are walked on all cores. Where the system's folder listing
-// carries inode numbers (getdents on Linux) no file is stat'ed: a folder
-// is listed with one read rather than a stat per file. The first file
-// listed by each walk is stat'ed all the same, and when its listed inode
-// is not lstat's the whole tree is listed again the slow way.
+// nil) the entries of every folder whose stamp it holds; the listing takes
+// rec's folders over (see treeListing). The top-level folders are walked
+// on all cores. Where the system's folder listing carries inode numbers
+// (getdents on Linux) no file is stat'ed: a folder is listed with one read
+// rather than a stat per file. The first file listed by each walk is
+// stat'ed all the same, and when its listed inode is not lstat's the whole
+// tree is listed again the slow way.
 func listTree(dir string, rec *Tree) (*treeListing, error) {
 	l, err := walkTree(dir, true, rec)
 	if errors.Is(err, errInodesDiffer) {
@@ -184,51 +227,58 @@ func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(top, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 	var recRoot *treeDir
 	if rec != nil && rec.ino != 0 && rec.ino == topStamp.ino {
 		recRoot = rec.root
 	}
-	nodes := make([]*treeDir, len(top))
-	walks := make([]*treeWalk, len(top))
 	fd := openDir(dir)
 	defer closeDir(fd)
 	raw := localDir(fd)
-	err = forEach(len(top), func(i int) error {
+	root := &treeDir{name: "."} // never trusted: every swap renames it
+	tw := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now}
+	var subs []dirEntry
+	for _, e := range top {
+		e, err := tw.entry(e.name, e)
+		if err != nil {
+			return nil, err
+		}
+		if e.dir {
+			subs = append(subs, e)
+		} else {
+			root.files = append(root.files, treeFile{e.name, e.ino})
+		}
+	}
+	root.dirs = make([]*treeDir, len(subs))
+	walks := make([]*treeWalk, len(subs))
+	err = forEach(len(subs), func(i int) error {
 		w := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now}
 		walks[i] = w
-		node, err := w.visit(top[i].name, top[i], recRoot.child(top[i].name))
-		nodes[i] = node
+		node, err := w.visit(subs[i].name, recRoot.child(subs[i].name))
+		root.dirs[i] = node
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	// The listing's maps are made once, at their size, from what the
-	// walks found: at 80,000 files and folders, growing them, or merging
-	// one map per walk into them, cost more than the walks' stats.
-	nf, nd := 0, 0
+	// The folders numbered, and indexed by path, once the walks are done:
+	// the map made at its size (growing it, or merging one per walk, cost
+	// more than the walks' stats at 80,000 folders).
+	nd := 0
 	for _, w := range walks {
-		nf, nd = nf+len(w.files), nd+len(w.dirs)
+		nd += len(w.dirs)
 	}
-	l := &treeListing{files: make([]listedFile, 0, nf), dirs: make([]string, 0, nd),
-		fileAt: make(map[string]int32, nf), dirAt: make(map[string]int32, nd)}
+	l := &treeListing{dirs: make([]*treeDir, 0, nd), rels: make([]string, 0, nd), dirAt: make(map[string]int32, nd)}
+	root.first, l.nfiles = 0, len(root.files)
 	for _, w := range walks {
-		for _, f := range w.files {
-			l.fileAt[f.rel] = int32(len(l.files))
-			l.files = append(l.files, f)
-		}
-		for _, d := range w.dirs {
-			l.dirAt[d] = int32(len(l.dirs))
+		for i, d := range w.dirs {
+			d.at, d.first = int32(len(l.dirs)), int32(l.nfiles)
+			l.nfiles += len(d.files)
+			l.dirAt[w.rels[i]] = d.at
 			l.dirs = append(l.dirs, d)
+			l.rels = append(l.rels, w.rels[i])
 		}
 	}
-	root := &treeDir{name: "."} // never trusted: every swap renames it
-	for _, n := range nodes {
-		if n != nil {
-			root.dirs = append(root.dirs, n)
-		}
-	}
-	slices.SortFunc(root.dirs, func(a, b *treeDir) int { return strings.Compare(a.name, b.name) })
 	l.tree = &Tree{ino: topStamp.ino, root: root}
 	return l, nil
 }
@@ -244,60 +294,61 @@ type treeWalk struct {
 	raw     bool // statDirAt's
 	listed  bool
 	now     time.Time
-	checked bool // a listed file's inode was compared with lstat's
-	files   []listedFile
-	dirs    []string
+	checked bool       // a listed file's inode was compared with lstat's
+	dirs    []*treeDir // the folders visited, in no particular order
+	rels    []string   // their paths
 }
 
-// A listedFile is a file a treeWalk found: its path from the top and inode.
-type listedFile struct {
-	rel string
-	ino uint64
-}
-
-// visit notes the entry e at rel and, for a folder, everything under it,
-// taking the entries of each folder whose stamp rec records from rec. It
-// returns the folder's record for the next build, or nil for a file.
-func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error) {
+// entry returns e, the entry at rel as its folder's listing gave it, with
+// whether it is a folder and, for a file, its inode.
+func (w *treeWalk) entry(rel string, e dirEntry) (dirEntry, error) {
 	if !e.known {
 		fi, err := os.Lstat(w.abs(rel))
 		if err != nil {
-			return nil, err
+			return e, err
 		}
 		e.dir, e.ino = fi.IsDir(), inode(fi)
 	} else if !e.dir && w.listed && !w.checked {
 		w.checked = true
 		fi, err := os.Lstat(w.abs(rel))
 		if err != nil {
-			return nil, err
+			return e, err
 		}
 		if inode(fi) != e.ino {
-			return nil, errInodesDiffer
+			return e, errInodesDiffer
 		}
 	}
-	if !e.dir {
-		w.files = append(w.files, listedFile{rel, e.ino})
-		return nil, nil
-	}
-	w.dirs = append(w.dirs, rel)
+	return e, nil
+}
+
+// visit returns the folder at rel with everything under it, taking the
+// entries of each folder whose stamp rec (its record, or nil) holds from
+// rec: rec itself when the whole of it is as recorded.
+func (w *treeWalk) visit(rel string, rec *treeDir) (*treeDir, error) {
 	// The stamp before the entries: a change in between shows next time.
 	st, err := statDirAt(w.fd, w.raw, w.dir, rel)
 	if err != nil {
 		return nil, err
 	}
-	node := &treeDir{name: path.Base(rel)}
 	if rec != nil && rec.stamp != (dirStamp{}) && rec.stamp == st {
-		node.stamp, node.files = st, rec.files
-		for _, f := range rec.files {
-			w.files = append(w.files, listedFile{rel + "/" + f.name, f.ino})
-		}
-		for _, sub := range rec.dirs {
-			c, err := w.visit(rel+"/"+sub.name, dirEntry{name: sub.name, dir: true, known: true}, sub)
+		var dirs []*treeDir // made once a folder under it is not the record's
+		for i, sub := range rec.dirs {
+			c, err := w.visit(rel+"/"+sub.name, sub)
 			if err != nil {
 				return nil, err
 			}
-			node.dirs = append(node.dirs, c)
+			if c != sub && dirs == nil {
+				dirs = append(make([]*treeDir, 0, len(rec.dirs)), rec.dirs[:i]...)
+			}
+			if dirs != nil {
+				dirs = append(dirs, c)
+			}
 		}
+		node := rec
+		if dirs != nil {
+			node = &treeDir{name: rec.name, stamp: st, files: rec.files, dirs: dirs}
+		}
+		w.note(rel, node)
 		return node, nil
 	}
 	listedFolders.Add(1)
@@ -305,24 +356,35 @@ func (w *treeWalk) visit(rel string, e dirEntry, rec *treeDir) (*treeDir, error)
 	if err != nil {
 		return nil, err
 	}
+	node := &treeDir{name: path.Base(rel)}
 	if w.settled(st) {
 		node.stamp = st
 	}
 	slices.SortFunc(ents, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 	for _, c := range ents {
 		crel := rel + "/" + c.name
-		sub, err := w.visit(crel, c, rec.child(c.name))
+		c, err := w.entry(crel, c)
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case sub != nil:
-			node.dirs = append(node.dirs, sub)
-		case node.stamp != (dirStamp{}):
-			node.files = append(node.files, treeFile{c.name, w.files[len(w.files)-1].ino})
+		if !c.dir {
+			node.files = append(node.files, treeFile{c.name, c.ino})
+			continue
 		}
+		sub, err := w.visit(crel, rec.child(c.name))
+		if err != nil {
+			return nil, err
+		}
+		node.dirs = append(node.dirs, sub)
 	}
+	w.note(rel, node)
 	return node, nil
+}
+
+// note adds the folder d at rel to the walk's.
+func (w *treeWalk) note(rel string, d *treeDir) {
+	w.dirs = append(w.dirs, d)
+	w.rels = append(w.rels, rel)
 }
 
 // abs returns the path of the entry at rel.

@@ -51,25 +51,37 @@ func TestListTreeMatchesStat(t *testing.T) {
 }
 
 // contents returns what a listing holds: its files' inodes and its
-// folders, by path. It checks that the listing's indexes agree with its
-// lists.
+// folders, by path. It checks that the listing's lookups agree with its
+// folders, and that its files are numbered once each.
 func contents(t *testing.T, l *treeListing) (map[string]uint64, map[string]bool) {
 	t.Helper()
 	files, dirs := map[string]uint64{}, map[string]bool{}
-	for i, f := range l.files {
-		if j, ok := l.file(f.rel); !ok || j != i {
-			t.Errorf("listed file %s at %d is found at %d, %v", f.rel, i, j, ok)
+	numbered := make([]bool, l.nfiles)
+	for rel, d := range l.folders() {
+		for j, f := range d.files {
+			p := filePath(rel, f.name)
+			i, ino, ok := l.file(p)
+			if !ok || i != int(d.first)+j || ino != f.ino {
+				t.Errorf("listed file %s, number %d, inode %d, is found as %d, %d, %v", p, int(d.first)+j, f.ino, i, ino, ok)
+			}
+			if i < len(numbered) {
+				if numbered[i] {
+					t.Errorf("file %s numbered %d, as another", p, i)
+				}
+				numbered[i] = true
+			}
+			files[p] = f.ino
 		}
-		files[f.rel] = f.ino
-	}
-	for i, d := range l.dirs {
-		if j, ok := l.dir(d); !ok || j != i {
-			t.Errorf("listed folder %s at %d is found at %d, %v", d, i, j, ok)
+		if rel == "." {
+			continue
 		}
-		dirs[d] = true
+		if i, ok := l.dir(rel); !ok || i != int(d.at) || l.dirs[i] != d {
+			t.Errorf("listed folder %s at %d is found at %d, %v", rel, d.at, i, ok)
+		}
+		dirs[rel] = true
 	}
-	if len(files) != len(l.fileAt) || len(dirs) != len(l.dirAt) {
-		t.Errorf("%d files and %d folders indexed, %d and %d listed", len(l.fileAt), len(l.dirAt), len(files), len(dirs))
+	if len(files) != l.nfiles || len(dirs) != len(l.dirAt) || len(dirs) != len(l.dirs) {
+		t.Errorf("%d files and %d folders indexed, %d and %d listed", l.nfiles, len(l.dirAt), len(files), len(dirs))
 	}
 	return files, dirs
 }
@@ -174,6 +186,17 @@ func TestListTreeWithRecord(t *testing.T) {
 			if c.name == "nothing" && listed != 0 {
 				t.Errorf("nothing changed, yet %d folders were listed again", listed)
 			}
+			// The record's folders are the listing's where they hold:
+			// none made again but the changed folder and those above it.
+			made := 0
+			for rel, d := range got.folders() {
+				if r := rec.root.find(rel); rel != "." && r != nil && r != d {
+					made++
+				}
+			}
+			if c.name == "nothing" && made != 0 || made > 3 {
+				t.Errorf("%d folders made again, not taken from the record", made)
+			}
 			if listed > 3 {
 				t.Errorf("%d folders listed again; one change should cost at most a folder and its new ones", listed)
 			}
@@ -196,8 +219,8 @@ func TestListTreeIgnoresRecordOfAnotherFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.files) != 2 || len(got.dirs) != 2 {
-		t.Errorf("b listed with a's record: %v %v", got.files, got.dirs)
+	if files, dirs := contents(t, got); len(files) != 2 || len(dirs) != 2 {
+		t.Errorf("b listed with a's record: %v %v", files, dirs)
 	}
 }
 
@@ -371,8 +394,8 @@ func BenchmarkListTreeWithRecord(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		l, err := listTree(dir, first.tree)
-		if err != nil || len(l.files) != 10000 {
-			b.Fatalf("listed %d files, %v", len(l.files), err)
+		if err != nil || l.nfiles != 10000 {
+			b.Fatalf("listed %d files, %v", l.nfiles, err)
 		}
 	}
 }
@@ -398,6 +421,34 @@ func TestSettledAt(t *testing.T) {
 	} {
 		if got := settledAt(tc.st, now); got != tc.want {
 			t.Errorf("%s: settled %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A folder changed too recently to be trusted is listed with its files,
+// for the build, but recorded without them: the next listing reads it.
+func TestTreeRecordLeavesOutUnsettledFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a/index.html": "x", "a/b/feed.xml": "y"})
+	l, err := listTree(dir, nil) // at once: no folder has settled
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := contents(t, l); len(files) != 2 {
+		t.Fatalf("listed %v", files)
+	}
+	data, err := l.tree.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec Tree
+	if err := rec.UnmarshalBinary(data); err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"a", "a/b"} {
+		d := rec.root.find(rel)
+		if d == nil || d.stamp != (dirStamp{}) || len(d.files) != 0 {
+			t.Errorf("%s recorded as %+v, want no stamp and no files", rel, d)
 		}
 	}
 }

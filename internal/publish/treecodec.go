@@ -31,8 +31,12 @@ func appendTreeDir(b []byte, d *treeDir) []byte {
 	b = binary.AppendUvarint(b, d.stamp.ino)
 	b = binary.AppendVarint(b, d.stamp.mtime)
 	b = binary.AppendVarint(b, d.stamp.ctime)
-	b = binary.AppendUvarint(b, uint64(len(d.files)))
-	for _, f := range d.files {
+	files := d.files
+	if d.stamp == (dirStamp{}) {
+		files = nil // a listing's, of a folder to list again
+	}
+	b = binary.AppendUvarint(b, uint64(len(files)))
+	for _, f := range files {
 		b = appendTreeString(b, f.name)
 		b = binary.AppendUvarint(b, f.ino)
 	}
