@@ -207,7 +207,9 @@ func archiveFields(s *source, pub *content.Article) *archived {
 	if !ar.NewTags && len(ar.Aliases) == 0 && len(ar.Findings) == 0 && len(ar.SeeAlso) == 0 {
 		return nil
 	}
-	return &ar
+	p := new(archived) // not &ar, which would put every article's on the heap
+	*p = ar
+	return p
 }
 
 // apply normalizes s's article in place as package archive did before,
@@ -916,8 +918,8 @@ func (c *cacheWrite) writeRest(root, dest string, st *cacheState, outputs []*cac
 			cw.output(o)
 		}
 	})
-	c.section(secSpareTree, func() { cw.buf = append(cw.buf, st.SpareTree...) })
-	c.section(secPublicTree, func() { cw.buf = append(cw.buf, st.PublicTree...) })
+	c.section(secSpareTree, func() { cw.raw(st.SpareTree) })
+	c.section(secPublicTree, func() { cw.raw(st.PublicTree) })
 	tableAt := cw.n
 	for _, t := range c.table {
 		cw.uvarint(uint64(t[0]))

@@ -39,6 +39,17 @@ func (cw *cacheWriter) flush() {
 	cw.buf = cw.buf[:0]
 }
 
+// raw writes b as it is, past the scratch buffer: a record of megabytes
+// (the folder trees') grew the buffer to its size.
+func (cw *cacheWriter) raw(b []byte) {
+	cw.flush()
+	if cw.err == nil {
+		var n int
+		n, cw.err = cw.w.Write(b)
+		cw.n += int64(n)
+	}
+}
+
 // grow flushes the scratch buffer once it holds a few kilobytes.
 func (cw *cacheWriter) grow() {
 	if len(cw.buf) >= 32<<10 {
