@@ -579,7 +579,10 @@ type articleExtras struct {
 }
 
 // urlHash is an article's URL, hashed for articleExtras.
-func urlHash(a *content.Article) uint64 { return xxh3.HashString(a.URLPath()) }
+func urlHash(a *content.Article) uint64 {
+	var buf [128]byte
+	return xxh3.Hash(a.AppendURLPath(buf[:0]))
+}
 
 // extraKeys are the keys of the feeds and search documents: a file made
 // under a key has the same bytes as one made again under the same key.

@@ -3,7 +3,6 @@ package content
 import (
 	"fmt"
 	"html/template"
-	"strings"
 	"time"
 
 	"github.com/sitegen/sitegen/internal/topics"
@@ -77,28 +76,24 @@ type Link struct {
 
 // URLPath returns the article's site-relative URL: /YYYY/MM/DD/slug/.
 func (a *Article) URLPath() string {
+	var buf [64]byte
+	return string(a.AppendURLPath(buf[:0]))
+}
+
+// AppendURLPath appends the article's URLPath to b, for a caller that
+// only hashes or compares it: a build asks for every article's URL
+// several times (URLs made unique, pages, keys, feeds, and templates).
+func (a *Article) AppendURLPath(b []byte) []byte {
 	y, m, d := a.Date.Date()
 	if y < 0 || y > 9999 {
-		return a.Date.Format("/2006/01/02/") + a.Slug + "/"
+		b = a.Date.AppendFormat(b, "/2006/01/02/")
+	} else {
+		// What Format gives, without parsing its layout.
+		b = append(b, '/',
+			byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '/',
+			byte('0'+int(m)/10), byte('0'+int(m)%10), '/',
+			byte('0'+d/10), byte('0'+d%10), '/')
 	}
-	// What Format gives, without parsing its layout: a build asks for
-	// every article's URL several times (URLs made unique, pages, keys,
-	// feeds, and templates).
-	var b strings.Builder
-	b.Grow(len("/2006/01/02/") + len(a.Slug) + 1)
-	b.WriteByte('/')
-	b.WriteByte(byte('0' + y/1000%10))
-	b.WriteByte(byte('0' + y/100%10))
-	b.WriteByte(byte('0' + y/10%10))
-	b.WriteByte(byte('0' + y%10))
-	b.WriteByte('/')
-	b.WriteByte(byte('0' + int(m)/10))
-	b.WriteByte(byte('0' + int(m)%10))
-	b.WriteByte('/')
-	b.WriteByte(byte('0' + d/10))
-	b.WriteByte(byte('0' + d%10))
-	b.WriteByte('/')
-	b.WriteString(a.Slug)
-	b.WriteByte('/')
-	return b.String()
+	b = append(b, a.Slug...)
+	return append(b, '/')
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // URLPath writes the date as time.Format's "/2006/01/02/" does, for any
-// date and time zone.
+// date and time zone; AppendURLPath appends the same.
 func TestURLPathMatchesFormat(t *testing.T) {
 	zones := []*time.Location{time.UTC, time.FixedZone("east", 14*3600), time.FixedZone("west", -12*3600)}
 	dates := []time.Time{
@@ -26,6 +26,9 @@ func TestURLPathMatchesFormat(t *testing.T) {
 			a := &Article{Date: d.In(z), Slug: "a-slug"}
 			if got, want := a.URLPath(), a.Date.Format("/2006/01/02/")+"a-slug/"; got != want {
 				t.Fatalf("URLPath of %v = %q, want %q", a.Date, got, want)
+			}
+			if got, want := string(a.AppendURLPath([]byte("x"))), "x"+a.URLPath(); got != want {
+				t.Fatalf("AppendURLPath of %v = %q, want %q", a.Date, got, want)
 			}
 		}
 	}

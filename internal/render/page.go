@@ -74,6 +74,16 @@ func (p *Page) File() string {
 	return strings.TrimPrefix(p.Path, "/") + "index.html"
 }
 
+// AppendFile appends the page's File to b, for a caller that looks it up
+// before it keeps it.
+func (p *Page) AppendFile(b []byte) []byte {
+	b = append(b, strings.TrimPrefix(p.Path, "/")...)
+	if strings.HasSuffix(p.Path, "/") {
+		b = append(b, "index.html"...)
+	}
+	return b
+}
+
 // Template is the name of the template file that draws the page.
 func (p *Page) Template() string { return p.template }
 

@@ -215,3 +215,23 @@ func TestPagesLikeLeavesNoEarlierSite(t *testing.T) {
 	}
 	runtime.KeepAlive(pages)
 }
+
+// A page's file is DIR/index.html for a path ending in a slash, the path
+// itself otherwise, without the leading slash; AppendFile appends the same.
+func TestPageFile(t *testing.T) {
+	for path, want := range map[string]string{
+		"/":                   "index.html",
+		"/2024/05/01/story/":  "2024/05/01/story/index.html",
+		"/tags/x/page/2/":     "tags/x/page/2/index.html",
+		"/404.html":           "404.html",
+		"/news/old-story.htm": "news/old-story.htm",
+	} {
+		p := &Page{Path: path}
+		if got := p.File(); got != want {
+			t.Errorf("File of %q = %q, want %q", path, got, want)
+		}
+		if got := string(p.AppendFile([]byte("x/"))); got != "x/"+want {
+			t.Errorf("AppendFile of %q = %q, want %q", path, got, "x/"+want)
+		}
+	}
+}
