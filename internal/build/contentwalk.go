@@ -49,7 +49,8 @@ func (b *Builder) scanContent(contentF fs.FS, rec *contentRecord, last []cachedS
 		if err != nil {
 			return nil, err
 		}
-		return &contentScan{paths: slices.Sorted(slices.Values(paths)), probs: probs}, nil
+		slices.Sort(paths) // the walk's order, but for names that sort before "/"
+		return &contentScan{paths: paths, probs: probs}, nil
 	}
 	now := time.Now()
 	dirs := openFolderStat(b.contentDir)
@@ -67,7 +68,8 @@ func (b *Builder) scanContent(contentF fs.FS, rec *contentRecord, last []cachedS
 	if err != nil {
 		return nil, err
 	}
-	scan := &contentScan{paths: slices.Sorted(slices.Values(paths)), probs: probs}
+	slices.Sort(paths)
+	scan := &contentScan{paths: paths, probs: probs}
 	if !rfs.untrusted {
 		scan.record = &contentRecord{Dirs: rfs.listed, Probs: probs}
 	}
@@ -204,15 +206,17 @@ func recordedEntries(rec *contentRecord, last []cachedStamp) map[string]*recorde
 // fsys.
 func (d *recordedDir) entries(fsys fs.FS, name string) []fs.DirEntry {
 	ents := make([]fs.DirEntry, 0, len(d.dirs)+len(d.files))
+	recs := make([]recordedEntry, 0, cap(ents)) // one allocation, not one per entry
 	dirs, files := d.dirs, d.files
 	for len(dirs) > 0 || len(files) > 0 {
 		if len(files) == 0 || len(dirs) > 0 && dirs[0] < files[0] {
-			ents = append(ents, recordedEntry{fsys, name, dirs[0], true})
+			recs = append(recs, recordedEntry{fsys, name, dirs[0], true})
 			dirs = dirs[1:]
 		} else {
-			ents = append(ents, recordedEntry{fsys, name, files[0], false})
+			recs = append(recs, recordedEntry{fsys, name, files[0], false})
 			files = files[1:]
 		}
+		ents = append(ents, &recs[len(recs)-1])
 	}
 	return ents
 }
