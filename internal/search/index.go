@@ -83,7 +83,8 @@ type Options struct {
 	// emitted, or nil when it cannot. When the documents are the previous
 	// index's with one moved in date order (a date edit), the shards are
 	// made from the previous ones, renumbered, instead of from every
-	// document's terms (see writeRenumbered).
+	// document's terms (see writeRenumbered). It is called from several
+	// goroutines at once.
 	PrevShard func(name string) []byte
 }
 

@@ -6,7 +6,11 @@ import (
 	"encoding/binary"
 	"hash/fnv"
 	"math"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // maxRenumberBytes bounds the previous index's term shards that
@@ -122,53 +126,50 @@ func (ix *indexer) writeRenumbered(ctx context.Context, sw *shardWriter, avgLen 
 	if total > maxRenumberBytes {
 		return false, nil
 	}
-	old := make([][]byte, len(prev.Shards))
+	// Each previous shard holds a run of the terms in order, from its
+	// first one on.
+	starts := make([]int, len(prev.Shards)+1) // in sw.order
 	for k, s := range prev.Shards {
-		data := ix.opt.PrevShard(shardFile(k))
-		h := fnv.New64a()
-		h.Write(data)
-		if len(data) != s.Size || h.Sum64() != s.Sum {
+		p, found := slices.BinarySearchFunc(sw.order, s.First, func(id uint32, t string) int { return strings.Compare(ix.dict.terms[id], t) })
+		if !found || s.Size == 0 || p != 0 && k == 0 || k > 0 && p <= starts[k-1] {
 			return false, nil
 		}
-		old[k] = data
+		starts[k] = p
 	}
+	starts[len(prev.Shards)] = len(sw.order)
 
 	// The moved document's frequency of each of its terms.
 	movedTF := map[uint32]uint32{}
 	for id, tf2 := range pairs(ix.entries[m.to].Terms) {
 		movedTF[id] = tf2
 	}
-	sc := sw.sc
+	// The previous shards read, checked and renumbered on all cores, a
+	// shard at a time.
 	entries := make([][]byte, len(sw.order)) // by position
 	from := make([]int32, len(sw.order))     // the previous shard each came from
-	rd := entryReader{sc: sc, entries: ix.entries}
-	k := 0
-	for p, id := range sw.order {
-		for len(old[k]) == 0 {
-			if k++; k == len(old) {
-				return false, nil // fewer entries than terms
+	var next, ties atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(prev.Shards)) {
+		wg.Go(func() {
+			rd := entryReader{sc: sw.sc, entries: ix.entries}
+			for !failed.Load() {
+				k := int(next.Add(1) - 1)
+				if k >= len(prev.Shards) {
+					break
+				}
+				if !ix.renumberShard(&rd, sw, k, starts[k], starts[k+1], m, movedTF, entries, from) {
+					failed.Store(true)
+				}
 			}
-		}
-		e, rest, ok := rd.read(old[k], ix.n)
-		if !ok || string(e.term) != ix.dict.terms[id] || e.df != int(sw.df[id]) {
-			return false, nil
-		}
-		old[k], from[p] = rest, int32(k)
-		switch made, ok := rd.renumber(e, m, ix.n, id, movedTF[id]); {
-		case !ok:
-			return false, nil
-		case made == nil:
-			entries[p] = e.data
-		default:
-			entries[p] = made
-		}
+			ties.Add(int64(rd.ties))
+		})
 	}
-	for _, data := range old[k:] {
-		if len(data) > 0 {
-			return false, nil // more entries than terms
-		}
+	wg.Wait()
+	if failed.Load() {
+		return false, nil
 	}
-	ix.stats.RenumberedTies = rd.ties
+	ix.stats.RenumberedTies = int(ties.Load())
 
 	// The shards, cut where writeShards cuts them. Each one's impacts
 	// round as they do for as long as those of every shard its entries
@@ -208,6 +209,39 @@ func (ix *indexer) writeRenumbered(ctx context.Context, sw *shardWriter, avgLen 
 		}
 	}
 	return true, nil
+}
+
+// renumberShard reads the previous index's shard k, checks it against
+// the cache's record of it, and puts its entries, renumbered after the
+// move m, at positions lo to hi of sw.order in entries (from notes k for
+// each). It reports false when the shard is not there as recorded or does
+// not hold exactly those terms' entries.
+func (ix *indexer) renumberShard(rd *entryReader, sw *shardWriter, k, lo, hi int, m move, movedTF map[uint32]uint32, entries [][]byte, from []int32) bool {
+	s := ix.prev.Shards[k]
+	data := ix.opt.PrevShard(shardFile(k))
+	h := fnv.New64a()
+	h.Write(data)
+	if len(data) != s.Size || h.Sum64() != s.Sum {
+		return false
+	}
+	for p := lo; p < hi; p++ {
+		id := sw.order[p]
+		e, rest, ok := rd.read(data, ix.n)
+		if !ok || string(e.term) != ix.dict.terms[id] || e.df != int(sw.df[id]) {
+			return false
+		}
+		data, from[p] = rest, int32(k)
+		made, ok := rd.renumber(e, m, ix.n, id, movedTF[id])
+		switch {
+		case !ok:
+			return false
+		case made == nil:
+			entries[p] = e.data
+		default:
+			entries[p] = made
+		}
+	}
+	return len(data) == 0 // no more entries than terms
 }
 
 // A shardEntry is one term's entry in a shard, read back (see

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"maps"
 	"math/rand/v2"
@@ -497,6 +498,45 @@ func TestShardsRenumberedNeedEveryShard(t *testing.T) {
 			t.Errorf("shards renumbered from a spoiled previous index")
 		}
 		sameSite(t, "spoiled", got, want)
+	}
+	// Shards the cache's record vouches for (size and sum made to match)
+	// that do not hold exactly their run of terms: one with the next
+	// shard's first entry as well, one without its last entry.
+	var rd entryReader
+	next, _, ok := rd.read(prev["t/4.bin"], len(arts))
+	if !ok {
+		t.Fatal("shard 4 does not read")
+	}
+	var last []byte
+	for data := prev["t/3.bin"]; len(data) > 0; {
+		e, rest, ok := rd.read(data, len(arts))
+		if !ok {
+			t.Fatal("shard 3 does not read")
+		}
+		last, data = e.data, rest
+	}
+	for name, shard := range map[string][]byte{
+		"an entry too many": append(bytes.Clone(prev["t/3.bin"]), next.data...),
+		"an entry too few":  prev["t/3.bin"][:len(prev["t/3.bin"])-len(last)],
+	} {
+		spoiled := maps.Clone(prev)
+		spoiled["t/3.bin"] = shard
+		rec := *cache
+		rec.Shards = slices.Clone(cache.Shards)
+		h := fnv.New64a()
+		h.Write(shard)
+		rec.Shards[3].Size, rec.Shards[3].Sum = len(shard), h.Sum64()
+		o := opt
+		o.PrevShard = func(name string) []byte { return spoiled[name] }
+		got, emit := collect()
+		st, _, err := Index(context.Background(), docKeys(arts, func(int) bool { return true }), o, &rec, emit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Renumbered != 0 {
+			t.Errorf("%s: shards renumbered from it", name)
+		}
+		sameSite(t, name, got, want)
 	}
 }
 
