@@ -228,12 +228,23 @@ func (b *Builder) reindex() (changed, removed []string) {
 // (new files included) and the files no longer pages, sorted; nil for
 // the first pages.
 func (b *Builder) makePages(known map[*content.Article]artKeys) (changed, removed []string) {
+	return b.makePagesAfter(known, nil)
+}
+
+// makePagesAfter is makePages calling ready, when not nil, once the pages
+// are listed and before they are keyed: what another goroutine does
+// meanwhile to the site may be what the keys read (its related stories),
+// but not what the pages' list does.
+func (b *Builder) makePagesAfter(known map[*content.Article]artKeys, ready func()) (changed, removed []string) {
 	b.bodyPages = nil
 	oldFiles, oldList := b.files, b.list
 	all := render.Pages(b.site, b.theme.lang)
 	b.files, b.list = make([]string, len(all)), all
 	for i, p := range all {
 		b.files[i] = p.File()
+	}
+	if ready != nil {
+		ready()
 	}
 	keys := b.pageKeys(all, known)
 	if b.keys == nil {

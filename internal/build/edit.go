@@ -1093,32 +1093,39 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		// it was not edited, site.New left its URL as it was (it may
 		// rename another with the same date and slug) and that of every
 		// article its Read more links show, and those links' titles.
-		b.articleExtras = make(map[string]articleExtras, len(man.Sources))
-		changed := map[*content.Article]bool{} // edited, or its URL moved
-		for i := range man.Sources {
-			if c := &man.Sources[i]; published[i] && (edited[i] || urlHash(srcs[i].art) != c.Extras.url) {
-				changed[srcs[i].art] = true
+		// Both on the other core while the pages are listed, which read
+		// neither (as on the tag path below); the keys wait for the
+		// related stories.
+		kept := make(chan struct{})
+		go func() {
+			defer close(kept)
+			b.articleExtras = make(map[string]articleExtras, len(man.Sources))
+			changed := map[*content.Article]bool{} // edited, or its URL moved
+			for i := range man.Sources {
+				if c := &man.Sources[i]; published[i] && (edited[i] || urlHash(srcs[i].art) != c.Extras.url) {
+					changed[srcs[i].art] = true
+				}
 			}
-		}
-		for i := range man.Sources {
-			c := &man.Sources[i]
-			if !published[i] || c.Extras == (articleExtras{}) || changed[srcs[i].art] ||
-				slices.ContainsFunc(srcs[i].art.SeeAlso, func(r *content.Article) bool { return changed[r] }) {
-				continue
+			for i := range man.Sources {
+				c := &man.Sources[i]
+				if !published[i] || c.Extras == (articleExtras{}) || changed[srcs[i].art] ||
+					slices.ContainsFunc(srcs[i].art.SeeAlso, func(r *content.Article) bool { return changed[r] }) {
+					continue
+				}
+				b.articleExtras[c.Path] = c.Extras
 			}
-			b.articleExtras[c.Path] = c.Extras
-		}
-		switch {
-		case b.related == nil:
-		case b.site.KeepRelatedIndex(b.related):
-			relatedFromCache.Add(1)
-		case b.site.KeepRelatedIndexEdited(b.related, before):
-			relatedEditedFromCache.Add(1)
-		}
-		b.related = nil
+			switch {
+			case b.related == nil:
+			case b.site.KeepRelatedIndex(b.related):
+				relatedFromCache.Add(1)
+			case b.site.KeepRelatedIndexEdited(b.related, before):
+				relatedEditedFromCache.Add(1)
+			}
+			b.related = nil
+		}()
 		b.txtTopics, b.dups, b.unindexed = nil, nil, false
 		b.keys = nil
-		b.makePages(nil)
+		b.makePagesAfter(nil, func() { <-kept })
 		bodyEditsFromCache.Add(1)
 		return true
 	}
