@@ -8,8 +8,9 @@
 # alternation: a cold sitegen build into a fresh folder, a cold Hugo build
 # into a fresh folder, and the write limit (writing sitegen's output files
 # from memory, scripts/writelimit). Then, on the last sitegen output, a
-# no-op rebuild, three one-article edit rebuilds (each fills the spare,
-# the first the one made ahead after the cold build) and a rebuild after one
+# no-op rebuild, three one-article edit rebuilds (each three seconds after
+# the build before, each filling the spare, the first the one made ahead
+# after the cold build) and a rebuild after one
 # article is added, dated now, as a newsroom adds one (then removed, and
 # the site built again). It prints one table row per
 # N with medians; ratios are what to quote, since both tools ran in the same
@@ -84,13 +85,21 @@ for n in "${NS[@]}"; do
 	measure "$res.noop" "$WORK/sitegen" build --quiet --source "$site" --dest "$last"
 	article=$(find "$site/content" -name '*.md' ! -name '_*' -print -quit)
 	cp "$article" "$WORK/article.bak"
+	# Each edit a few seconds after the build before, as a user's: on a
+	# virtual machine that hands freed memory back to its host, a build
+	# right after another reuses its memory cheaply and is quicker than
+	# the user's (docs/performance.md, *Why edit builds fall into two
+	# groups*).
+	sleep 3
 	printf '\nAn added closing paragraph, edited at %s.\n' "$(date +%s%N)" >>"$article"
 	measure "$res.edit" "$WORK/sitegen" build --quiet --source "$site" --dest "$last"
 	# The first edit fills the spare made ahead after the cold build and
 	# keeps the site it replaces as the next spare, which the next edit
 	# fills, as every later edit does.
+	sleep 3
 	printf '\nAnother closing paragraph, edited at %s.\n' "$(date +%s%N)" >>"$article"
 	measure "$res.edit2" "$WORK/sitegen" build --quiet --source "$site" --dest "$last"
+	sleep 3
 	printf '\nA third closing paragraph, edited at %s.\n' "$(date +%s%N)" >>"$article"
 	measure "$res.edit3" "$WORK/sitegen" build --quiet --source "$site" --dest "$last"
 	cp "$WORK/article.bak" "$article"
