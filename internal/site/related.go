@@ -109,9 +109,16 @@ func (s *Site) computeAll() {
 
 // positionOf returns a's site position: a itself, or a copy of a site
 // article, such as a build's with its body read back from disk, found by
-// its source path.
+// its source path. A copy is mostly where its date, slug and source put
+// it in the site's order (a binary search, which finds no other article);
+// one whose slug New changed after sorting may not be, and is found in a
+// map of every source path, made on first need (50,000 entries for the
+// one or two copies an edit build draws).
 func (s *Site) positionOf(a *content.Article) (int32, bool) {
 	if i, ok := s.position[a]; ok {
+		return int32(i), true
+	}
+	if i, ok := slices.BinarySearchFunc(s.Articles, a, compareSiteOrder); ok {
 		return int32(i), true
 	}
 	s.rel.sourcesOnce.Do(func() {

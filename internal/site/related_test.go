@@ -566,3 +566,47 @@ func TestKeepRelatedIndexEditedMatchesFresh(t *testing.T) {
 		}
 	}
 }
+
+// positionOf finds a copy of an article where the site's order puts it,
+// without the map of every source path, and a copy of an article whose
+// slug New changed (so that it may sit out of that order) through the map.
+func TestPositionOfCopies(t *testing.T) {
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	var arts []*content.Article
+	for i := range 40 {
+		slug := fmt.Sprintf("story-%02d", i)
+		if i%10 == 3 || i%10 == 7 {
+			slug = "same" // the same URL on one day: New renames one of two
+		}
+		arts = append(arts, &content.Article{Title: slug, Slug: slug, Source: fmt.Sprintf("src-%02d.md", i), Date: day.AddDate(0, 0, i/10)})
+	}
+	s := New(config.Default(), arts)
+	renamed := map[*content.Article]bool{}
+	for _, a := range s.Renamed() {
+		renamed[a] = true
+	}
+	if len(renamed) == 0 {
+		t.Fatal("no slug renamed; the test needs one")
+	}
+	for i, a := range s.Articles {
+		if renamed[a] {
+			continue
+		}
+		cp := *a
+		if p, ok := s.positionOf(&cp); !ok || int(p) != i {
+			t.Errorf("copy of %s at %d found at %d, %v", a.Source, i, p, ok)
+		}
+	}
+	if s.rel.bySource != nil {
+		t.Error("the map of source paths was made for copies the order finds")
+	}
+	for a := range renamed {
+		cp := *a
+		if p, ok := s.positionOf(&cp); !ok || s.Articles[p] != a {
+			t.Errorf("copy of renamed %s not found: %d, %v", a.Source, p, ok)
+		}
+	}
+	if _, ok := s.positionOf(&content.Article{Source: "elsewhere.md", Date: day}); ok {
+		t.Error("an article not in the site was found")
+	}
+}
