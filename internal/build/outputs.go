@@ -675,17 +675,14 @@ func (b *Builder) extraKeys() extraKeys {
 			ks.docs[id] = key
 		}
 	}
-	pos := make(map[*content.Article]int, len(arts))
-	for i, a := range arts {
-		pos[a] = i
-	}
 	for _, f := range (&outputs{site: b.site}).feeds() {
 		k.str("feed")
 		k.hash(world)
 		k.str(f.title)
 		k.str(f.dir)
 		for _, a := range f.arts {
-			k.hash(full[pos[a]])
+			i, _ := b.site.Position(a) // a feed lists the site's own
+			k.hash(full[i])
 		}
 		ks.feeds = append(ks.feeds, k.sum())
 	}

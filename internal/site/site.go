@@ -398,6 +398,13 @@ func (s *Site) Tag(slug string) *Tag {
 	return s.tagBySlug[slug]
 }
 
+// Position returns a's place in s.Articles, and false for an article that
+// is not one of them (a copy of one included).
+func (s *Site) Position(a *content.Article) (int, bool) {
+	i, ok := s.position[a]
+	return i, ok
+}
+
 // Neighbours returns the articles just before and after a in date order:
 // older is the previous story, newer the next; either may be nil.
 func (s *Site) Neighbours(a *content.Article) (older, newer *content.Article) {

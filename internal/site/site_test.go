@@ -44,6 +44,15 @@ func TestIndexes(t *testing.T) {
 	if older, newer := s.Neighbours(a); older != nil || newer != b {
 		t.Errorf("neighbours of the oldest = %v, %v", older, newer)
 	}
+	for i, x := range s.Articles {
+		if p, ok := s.Position(x); !ok || p != i {
+			t.Errorf("position of %s = %d, %v, want %d", x.Slug, p, ok, i)
+		}
+	}
+	cp := *b
+	if _, ok := s.Position(&cp); ok {
+		t.Error("a copy of an article has a position")
+	}
 
 	iraq := s.Tag("iraq")
 	if iraq == nil || len(iraq.Articles) != 2 || iraq.Articles[0] != b || iraq.Name != "iraq" {
