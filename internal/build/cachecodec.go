@@ -30,12 +30,17 @@ type cacheWriter struct {
 	buf []byte
 }
 
-func (cw *cacheWriter) flush() {
-	if cw.err == nil && len(cw.buf) > 0 {
+// write writes b to w, counting it.
+func (cw *cacheWriter) write(b []byte) {
+	if cw.err == nil && len(b) > 0 {
 		var n int
-		n, cw.err = cw.w.Write(cw.buf)
+		n, cw.err = cw.w.Write(b)
 		cw.n += int64(n)
 	}
+}
+
+func (cw *cacheWriter) flush() {
+	cw.write(cw.buf)
 	cw.buf = cw.buf[:0]
 }
 
@@ -43,11 +48,7 @@ func (cw *cacheWriter) flush() {
 // (the folder trees') grew the buffer to its size.
 func (cw *cacheWriter) raw(b []byte) {
 	cw.flush()
-	if cw.err == nil {
-		var n int
-		n, cw.err = cw.w.Write(b)
-		cw.n += int64(n)
-	}
+	cw.write(b)
 }
 
 // grow flushes the scratch buffer once it holds a few kilobytes.

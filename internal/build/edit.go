@@ -943,7 +943,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	}
 	// The previous build's pages by file (their places in man.Outputs),
 	// made meanwhile on the other core.
-	prevKeys := make(chan map[string]int32, 1)
+	prevFiles := make(chan map[string]int32, 1)
 	b.maps.Go(func() { // not waited for when the cache's path is not taken
 		prev := make(map[string]int32, len(man.Outputs))
 		for i, o := range man.Outputs {
@@ -951,7 +951,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 				prev[o.Path] = int32(i)
 			}
 		}
-		prevKeys <- prev
+		prevFiles <- prev
 	})
 	var paths []string
 	var old, fresh []*source
@@ -1161,7 +1161,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
 	// Each page's file, the previous build's string where it had the file
 	// (no new string for each of 82,000 pages at 50k), and its place there.
-	prev := <-prevKeys
+	prev := <-prevFiles
 	b.files, b.list = make([]string, len(all)), all
 	at := make([]int32, len(all)) // in man.Outputs; -1: a new file
 	var buf []byte
