@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -68,7 +67,7 @@ func readTree(t *testing.T, dir string) map[string]treeFile {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = treeFile{data, fi.Sys().(*syscall.Stat_t).Ino, fi.ModTime()}
+		out[filepath.ToSlash(rel)] = treeFile{data, inodeOf(fi), fi.ModTime()}
 		return nil
 	})
 	if err != nil {
