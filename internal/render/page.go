@@ -3,6 +3,7 @@ package render
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sitegen/sitegen/internal/content"
 	"github.com/sitegen/sitegen/internal/i18n"
@@ -155,43 +156,87 @@ func Pages(s *site.Site, lang *i18n.Lang) []*Page {
 // page afresh was most of Pages. prev, in Pages' order, may be nil.
 func PagesLike(s *site.Site, lang *i18n.Lang, prev []*Page, kept func(*content.Article) bool) []*Page {
 	sh := newShared(s)
+	sh.chromeOf(KindArticle) // made before the article pages are, which then only read the map
+	// The list pages on another core while the article pages are made:
+	// with a Chrome map of their own (no page kind is in both), the same
+	// FeedSet. With no pages before, the article pages are made in two
+	// halves as well; PagesLike's walk through prev goes in order.
+	var lists []*Page
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		lists = listPages(&shared{site: s, chrome: map[string]*Chrome{}, feeds: sh.feeds}, lang)
+	})
 	arts := s.Articles
-	pages := make([]*Page, len(arts), len(arts)+len(arts)/2)
+	pages := make([]*Page, len(arts))
+	if prev == nil {
+		h := len(arts) / 2
+		wg.Go(func() {
+			for i := h; i < len(arts); i++ {
+				pages[i] = sh.articlePage(i)
+			}
+		})
+		for i := range h {
+			pages[i] = sh.articlePage(i)
+		}
+		wg.Wait()
+		return append(pages, lists...)
+	}
 	next := 0 // in prev, the first article page not yet met: prev's article pages are in much the same order
 	for i, a := range arts {
-		var older, newer *content.Article
-		if i+1 < len(arts) {
-			older = arts[i+1]
-		}
-		if i > 0 {
-			newer = arts[i-1]
-		}
-		if prev != nil {
-			var old *Page
-			for d := range min(4, len(prev)-next) {
-				if q := prev[next+d]; q.Kind != KindArticle {
-					break
-				} else if q.Article == a {
-					old, next = q, next+d+1
-					break
-				}
-			}
-			if old != nil && old.Older == older && old.Newer == newer && kept(a) {
-				pages[i] = sh.page(old)
-				continue
+		var old *Page
+		for d := range min(4, len(prev)-next) {
+			if q := prev[next+d]; q.Kind != KindArticle {
+				break
+			} else if q.Article == a {
+				old, next = q, next+d+1
+				break
 			}
 		}
-		// Each page an allocation of its own. The preview's Builder keeps
-		// most pages from one site to the next (here, and movePages the
-		// list pages) and replaces some; a replaced page cut from an array
-		// of many stayed in it, with the Site, Chrome and FeedSet it last
-		// had, as long as any page of the array was kept: at 50,000
-		// articles each date edit kept a site alive, 13 MB of heap.
-		p := new(Page)
-		*p = Page{Kind: KindArticle, Title: a.Title, Path: a.URLPath(), Article: a, Older: older, Newer: newer, template: "article.html"}
-		pages[i] = sh.page(p)
+		if old != nil && old.Older == older(arts, i) && old.Newer == newer(arts, i) && kept(a) {
+			pages[i] = sh.page(old)
+			continue
+		}
+		pages[i] = sh.articlePage(i)
 	}
-	pages = appendList(pages, sh, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
+	wg.Wait()
+	return append(pages, lists...)
+}
+
+// older and newer return the neighbours of arts[i], nil at either end.
+func older(arts []*content.Article, i int) *content.Article {
+	if i+1 < len(arts) {
+		return arts[i+1]
+	}
+	return nil
+}
+
+func newer(arts []*content.Article, i int) *content.Article {
+	if i > 0 {
+		return arts[i-1]
+	}
+	return nil
+}
+
+// articlePage makes the page of the site's article i.
+func (sh *shared) articlePage(i int) *Page {
+	// Each page an allocation of its own. The preview's Builder keeps
+	// most pages from one site to the next (PagesLike, and movePages the
+	// list pages) and replaces some; a replaced page cut from an array of
+	// many stayed in it, with the Site, Chrome and FeedSet it last had, as
+	// long as any page of the array was kept: at 50,000 articles each date
+	// edit kept a site alive, 13 MB of heap.
+	arts := sh.site.Articles
+	a := arts[i]
+	p := new(Page)
+	*p = Page{Kind: KindArticle, Title: a.Title, Path: a.URLPath(), Article: a, Older: older(arts, i), Newer: newer(arts, i), template: "article.html"}
+	return sh.page(p)
+}
+
+// listPages returns the pages that follow the article pages in Pages'
+// order: home, tags and date pages, redirects from aliases, search, 404.
+func listPages(sh *shared, lang *i18n.Lang) []*Page {
+	s := sh.site
+	pages := appendList(nil, sh, &Page{Kind: KindHome, Title: s.Config.Title, Path: "/"}, s.Articles)
 	pages = appendTagPages(pages, sh, lang)
 	var walk func(ps []*site.Period)
 	walk = func(ps []*site.Period) {
@@ -268,16 +313,21 @@ func newShared(s *site.Site) *shared {
 // page gives p the site, its kind's Chrome and its FeedSet.
 func (sh *shared) page(p *Page) *Page {
 	p.Site = sh.site
-	c := sh.chrome[p.Kind]
-	if c == nil {
-		c = &Chrome{Kind: p.Kind, Site: sh.site, Home: p.Kind == KindHome, Missing: p.Kind == KindMissing}
-		sh.chrome[p.Kind] = c
-	}
-	p.Chrome, p.FeedSet = c, sh.feeds
+	p.Chrome, p.FeedSet = sh.chromeOf(p.Kind), sh.feeds
 	if p.Kind == KindTag && p.Tag != nil {
 		p.FeedSet = &FeedSet{Site: sh.site, Tag: p.Tag, Links: p.feeds()}
 	}
 	return p
+}
+
+// chromeOf returns the Chrome of the pages of kind, made on first use.
+func (sh *shared) chromeOf(kind string) *Chrome {
+	c := sh.chrome[kind]
+	if c == nil {
+		c = &Chrome{Kind: kind, Site: sh.site, Home: kind == KindHome, Missing: kind == KindMissing}
+		sh.chrome[kind] = c
+	}
+	return c
 }
 
 // appendList appends the pages of a paginated list modelled on proto.

@@ -235,3 +235,70 @@ func TestPageFile(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPages lists the pages of a site of 50,000 articles over five
+// years, each with two or three of 2,000 tags, as an edit build does once
+// it has indexed the site.
+func BenchmarkPages(b *testing.B) {
+	lang, err := i18n.Load("en", sitegen.DefaultI18n(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	arts := make([]*content.Article, 50000)
+	for i := range arts {
+		var tags []content.Tag
+		for range 2 + r.IntN(2) {
+			tags = append(tags, content.MakeTag(fmt.Sprint("tag ", r.IntN(2000))))
+		}
+		arts[i] = &content.Article{Title: fmt.Sprint("Story ", i), Slug: fmt.Sprint("story-", i), Source: fmt.Sprintf("s%d.md", i),
+			Date: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(5*365*24)) * time.Hour), Tags: tags}
+	}
+	s := site.New(config.Default(), arts)
+	for b.Loop() {
+		Pages(s, lang)
+	}
+}
+
+// Pages makes the article pages in two halves and the list pages beside
+// them: the article pages are still in the site's order with their
+// neighbours, the list pages follow them in Pages' order, and all pages
+// of a kind share one Chrome.
+func TestPagesInOrder(t *testing.T) {
+	lang, cfg := englishPagesOfTwo(t)
+	arts := dailyStories(13) // halves of 6 and 7
+	arts[4].Aliases = []string{"/old/4.html"}
+	s := site.New(cfg, arts)
+	pages := Pages(s, lang)
+	n := len(s.Articles)
+	for i, a := range s.Articles {
+		p := pages[i]
+		if p.Kind != KindArticle || p.Article != a || p.Path != a.URLPath() {
+			t.Fatalf("page %d: %s %s, want the page of %s", i, p.Kind, p.Path, a.Source)
+		}
+		if want := older(s.Articles, i); p.Older != want {
+			t.Errorf("page %d: older %v, want %v", i, p.Older, want)
+		}
+		if want := newer(s.Articles, i); p.Newer != want {
+			t.Errorf("page %d: newer %v, want %v", i, p.Newer, want)
+		}
+	}
+	var kinds []string
+	chrome := map[string]*Chrome{}
+	for i, p := range pages {
+		if c, ok := chrome[p.Kind]; ok && c != p.Chrome {
+			t.Errorf("page %d (%s): a Chrome of its own", i, p.Path)
+		}
+		chrome[p.Kind] = p.Chrome
+		if p.Site != s || p.Chrome.Kind != p.Kind {
+			t.Errorf("page %d (%s): site or chrome not its own", i, p.Path)
+		}
+		if i >= n && (len(kinds) == 0 || kinds[len(kinds)-1] != p.Kind) {
+			kinds = append(kinds, p.Kind)
+		}
+	}
+	want := []string{KindHome, KindTags, KindTag, KindYear, KindMonth, KindDay, KindAlias, KindSearch, KindMissing}
+	if !slices.Equal(kinds, want) {
+		t.Errorf("the pages after the articles go %v, want %v", kinds, want)
+	}
+}
