@@ -1160,30 +1160,51 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	b.related = nil
 	b.txtTopics, b.bodyPages, b.dups, b.unindexed = nil, nil, nil, false
 	// Each page's file, the previous build's string where it had the file
-	// (no new string for each of 82,000 pages at 50k), and its place there.
+	// (no new string for each of 82,000 pages at 50k), and its place there;
+	// half the pages on each core.
 	prev := <-prevFiles
 	b.files, b.list = make([]string, len(all)), all
 	at := make([]int32, len(all)) // in man.Outputs; -1: a new file
-	var buf []byte
-	for i, p := range all {
-		buf = p.AppendFile(buf[:0])
-		j, ok := prev[string(buf)]
-		if ok {
-			b.files[i], at[i] = man.Outputs[j].Path, j
-		} else {
-			b.files[i], at[i] = string(buf), -1
+	fileOf := func(from, to int) {
+		var buf []byte
+		for i := from; i < to; i++ {
+			buf = all[i].AppendFile(buf[:0])
+			j, ok := prev[string(buf)]
+			if ok {
+				b.files[i], at[i] = man.Outputs[j].Path, j
+			} else {
+				b.files[i], at[i] = string(buf), -1
+			}
 		}
 	}
-	// The pages by file on the other core, while their keys are taken
-	// from the previous build's.
-	pages := make(chan map[string]*render.Page, 1)
-	go func() {
-		m := make(map[string]*render.Page, len(all))
+	half := len(all) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { fileOf(half, len(all)) })
+	fileOf(0, half)
+	wg.Wait()
+	// On the other core, while the pages' keys are taken from the previous
+	// build's: the pages by file; the feeds' and search documents' keys of
+	// every article but the changed ones, which are as they were; after a
+	// tag edit, the articles whose related stories changed (nil: every one).
+	var byFile map[string]*render.Page
+	var extras map[string]articleExtras
+	var relMoved map[*content.Article]bool
+	wg.Go(func() {
+		byFile = make(map[string]*render.Page, len(all))
 		for i, p := range all {
-			m[b.files[i]] = p
+			byFile[b.files[i]] = p
 		}
-		pages <- m
-	}()
+		extras = make(map[string]articleExtras, len(man.Sources))
+		for i := range man.Sources {
+			c := &man.Sources[i]
+			if c.Extras != (articleExtras{}) && !edited[i] && published[i] {
+				extras[c.Path] = c.Extras
+			}
+		}
+		if anyRetag && cachedRelated != nil {
+			relMoved = relatedMoved(b.site, cachedRelated.Lists)
+		}
+	})
 	b.keys = make(map[string]pageKey, len(all))
 	made := true
 	for i, f := range b.files {
@@ -1200,38 +1221,39 @@ func (b *Builder) editFromCache(man *manifest) bool {
 		}
 		b.keys[f] = k
 	}
-	b.pages = <-pages
+	wg.Wait()
+	b.pages = byFile
 	if !made {
 		return false
 	}
 	// The pages that show a changed body, found by a walk over every
-	// page: the index bodyPagesOf keeps for the next edit would be made for
-	// this one alone. When tags changed, also the pages of the tags the
-	// retagged articles had or have (only those tags' names, counts and
-	// lists can have changed), the tag index, templates that read the
-	// tags, new pages, and article pages whose related stories changed.
-	var relMoved map[*content.Article]bool // nil: every one
-	if anyRetag && cachedRelated != nil {
-		relMoved = relatedMoved(b.site, cachedRelated.Lists)
-	}
+	// page, half of them on each core: the index bodyPagesOf keeps for the
+	// next edit would be made for this one alone. When tags changed, also
+	// the pages of the tags the retagged articles had or have (only those
+	// tags' names, counts and lists can have changed), the tag index,
+	// templates that read the tags, new pages, and article pages whose
+	// related stories changed. Then their keys, on this core.
 	kr := b.newKeyer()
+	again := make([]bool, len(all))
+	find := func(from, to int) {
+		for i := from; i < to; i++ {
+			p := all[i]
+			d := b.theme.renderer.PageDeps(p) // the flags of kr.template(p), which the walk may not write
+			again[i] = kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) ||
+				anyRetag && (b.keys[b.files[i]] == (pageKey{}) || p.Kind == render.KindTags || p.Tag != nil && retags[p.Tag.Slug] ||
+					d&render.DepsTags != 0 || d&render.DepsRelated != 0 && p.Article != nil && (relMoved == nil || relMoved[p.Article]))
+		}
+	}
+	wg.Go(func() { find(half, len(all)) })
+	find(0, half)
+	wg.Wait()
 	var k keyWriter
 	for i, p := range all {
-		if kr.showsBodyOf(p, changed) || len(shown) > 0 && b.showsAnyOf(p, shown) ||
-			anyRetag && (b.keys[b.files[i]] == (pageKey{}) || p.Kind == render.KindTags || p.Tag != nil && retags[p.Tag.Slug] ||
-				kr.template(p).tags || kr.template(p).related && p.Article != nil && (relMoved == nil || relMoved[p.Article])) {
+		if again[i] {
 			b.keys[b.files[i]] = kr.key(&k, p)
 		}
 	}
-	// The feeds' and search documents' keys of every article but the
-	// changed ones are as they were.
-	b.articleExtras = make(map[string]articleExtras, len(man.Sources))
-	for i := range man.Sources {
-		c := &man.Sources[i]
-		if c.Extras != (articleExtras{}) && !edited[i] && published[i] {
-			b.articleExtras[c.Path] = c.Extras
-		}
-	}
+	b.articleExtras = extras
 	bodyEditsFromCache.Add(1)
 	return true
 }
