@@ -137,6 +137,16 @@ func syntheticArchive(n int) []*content.Article {
 	return arts
 }
 
+// BenchmarkNew indexes a synthetic archive of 50,000 articles, as a build
+// from the cache does once it has read the articles.
+func BenchmarkNew(b *testing.B) {
+	arts := syntheticArchive(50000)
+	cfg := config.Default()
+	for b.Loop() {
+		New(cfg, slices.Clone(arts))
+	}
+}
+
 // BenchmarkNewLike indexes a synthetic archive of 50,000 articles again
 // after one article moved to another day, as the preview does for a date
 // edit (site.NewLike given the site before and the moved article).

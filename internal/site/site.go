@@ -98,21 +98,38 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed map[*content.Article]bool) *Site {
 	s := &Site{Config: cfg, Articles: arts, id: siteIDs.Add(1), tagBySlug: map[string]*Tag{}}
 	sortByDate(arts)
-	if !s.urlsKept(like, changed) {
-		s.dedupeURLs()
+	if s.urlsKept(like, changed) {
+		s.index(like, changed)
+	} else {
+		// Whether two articles may share a URL, found on another core
+		// while the articles are indexed in the order they have. In the
+		// rare archive where two do, renaming one moves it in the order:
+		// the articles are indexed again.
+		var shared bool
+		var checked sync.WaitGroup
+		checked.Go(func() { shared = s.urlsShared() })
+		s.index(like, changed)
+		checked.Wait()
+		if shared && s.renameShared() {
+			s.Tags, s.artTags, s.tagBySlug = nil, nil, map[string]*Tag{}
+			s.index(like, changed)
+		}
 	}
-	// The date archives on another core while the articles' positions
-	// and tags are indexed: they read nothing but the sorted articles.
+	s.resolveAliases()
+	return s
+}
+
+// index makes the date archives, on another core, and the articles'
+// positions and tags: they read nothing but the sorted articles.
+func (s *Site) index(like *Site, changed map[*content.Article]bool) {
 	var dated sync.WaitGroup
-	dated.Go(func() { s.Years = periods(arts) })
-	s.position = make(map[*content.Article]int, len(arts))
-	for i, a := range arts {
+	dated.Go(func() { s.Years = periods(s.Articles) })
+	s.position = make(map[*content.Article]int, len(s.Articles))
+	for i, a := range s.Articles {
 		s.position[a] = i
 	}
 	s.indexTags(like, false, changed)
 	dated.Wait()
-	s.resolveAliases()
-	return s
 }
 
 // Retag returns a site of s's articles, in s's order, with its tag index
@@ -235,9 +252,15 @@ func (w *walk) find(in *Site, a *content.Article, find func(*content.Article) (i
 // URLs are made of, so that only colliding ones have their URL made, and
 // only when a set of hashes of those finds that two may collide.
 func (s *Site) dedupeURLs() {
-	if !s.urlsShared() {
-		return
+	if s.urlsShared() {
+		s.renameShared()
 	}
+}
+
+// renameShared is dedupeURLs once urlsShared has found that two articles
+// may share a URL; it reports whether it renamed any (and sorted the
+// articles again).
+func (s *Site) renameShared() bool {
 	taken := make(map[urlKey]*content.Article, len(s.Articles))
 	var shared map[urlKey][]*content.Article // URLs taken by more than one article, with their articles
 	for _, a := range s.Articles {
@@ -255,7 +278,7 @@ func (s *Site) dedupeURLs() {
 		}
 	}
 	if len(shared) == 0 {
-		return
+		return false
 	}
 	groups := slices.Collect(maps.Values(shared))
 	paths := make(map[*content.Article]string, len(groups)) // the URL each group's articles share
@@ -281,6 +304,7 @@ func (s *Site) dedupeURLs() {
 		}
 	}
 	sortByDate(s.Articles)
+	return true
 }
 
 // A urlKey is what an article's URL is made of: the year, month and day

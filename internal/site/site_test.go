@@ -101,6 +101,51 @@ func TestDuplicateURLs(t *testing.T) {
 	}
 }
 
+// A slug renamed for a URL taken moves its article in the order: New,
+// which indexes the articles while it checks their URLs, indexes them
+// again, and the site is the one the renamed articles make.
+func TestDuplicateURLsIndexedInFinalOrder(t *testing.T) {
+	arts := []*content.Article{
+		art("b.md", "same", "2020-01-01", "T1", "all"),
+		art("a.md", "same", "2020-01-01", "T2", "all"),
+		art("c.md", "same-1", "2020-01-01", "T3", "all"),
+		art("d.md", "other", "2020-01-02", "all"),
+	}
+	s := New(config.Default(), arts)
+	if len(s.Renamed()) != 1 {
+		t.Fatalf("%d articles renamed, want 1", len(s.Renamed()))
+	}
+	var fresh []*content.Article // the articles with the slugs New gave them
+	for _, a := range s.Articles {
+		c := *a
+		c.Tags = slices.Clone(a.Tags)
+		fresh = append(fresh, &c)
+	}
+	want := New(config.Default(), fresh)
+	describe := func(s *Site) string {
+		out := ""
+		for i, a := range s.Articles {
+			out += fmt.Sprintf("%d %s %s %d\n", i, a.Source, a.Slug, s.position[a])
+		}
+		for _, tg := range s.Tags {
+			out += tg.Slug + ":"
+			for i, a := range tg.Articles {
+				out += fmt.Sprintf(" %s@%d", a.Source, tg.positions[i])
+			}
+			out += "\n"
+		}
+		for i := range s.Articles {
+			for _, tg := range s.artTags[s.tagsAt[i]:s.tagsAt[i+1]] {
+				out += fmt.Sprintf("%d:%s ", i, tg.Slug)
+			}
+		}
+		return out + "\n" + describePeriods(s.Years)
+	}
+	if got, want := describe(s), describe(want); got != want {
+		t.Errorf("New with a slug renamed gives\n%s\nthe renamed articles give\n%s", got, want)
+	}
+}
+
 // sortByDate orders articles exactly as content.SortByDate does, ties and
 // articles equal in date, slug and source included.
 func TestSortByDateMatchesContent(t *testing.T) {
