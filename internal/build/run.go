@@ -116,6 +116,17 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	// and what the spare holds (publish.ListSpare).
 	var checked chan map[string]*cachedOutput
 	var spare *publish.SpareListing
+	// Both share the cores with this goroutine's work, which the rest
+	// waits for: they take a slot for each step (a run of stats, a
+	// folder's stat), and this goroutine holds one until it needs their
+	// results (free). With one core there is nothing to share.
+	var slots chan struct{}
+	free := func() {}
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		slots = make(chan struct{}, n)
+		slots <- struct{}{}
+		free = sync.OnceFunc(func() { <-slots })
+	}
 	if man != nil {
 		if err := man.readTrees(); err != nil {
 			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
@@ -126,16 +137,18 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	if man != nil {
 		checked = make(chan map[string]*cachedOutput, 1)
 		outs := man.Outputs
-		fm.Go(func() { checked <- checkOutputs(dest, outs) })
-		spare = publish.ListSpare(dest, man.spareTree)
+		fm.Go(func() { checked <- checkOutputs(dest, outs, slots) })
+		spare = publish.ListSpare(dest, man.spareTree, slots)
 		defer spare.Stop() // a build that stops early leaves no goroutine behind
 	} else if otherOutputs != nil {
 		// A new sitegen: every page is drawn again, and those whose bytes
 		// did not change are linked from the previous site.
 		checked = make(chan map[string]*cachedOutput, 1)
-		fm.Go(func() { checked <- checkOutputs(dest, otherOutputs) })
+		fm.Go(func() { checked <- checkOutputs(dest, otherOutputs, slots) })
 	}
+	defer free() // before spare.Stop waits
 	if man != nil && !man.readRest() {
+		free()
 		<-checked
 		man, checked = nil, nil
 	}
@@ -188,6 +201,7 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	w := &siteWriter{b: b, dest: dest, assets: assets, prog: prog, opts: opts, made: map[string]bool{},
 		state: &cacheState{World: world, Articles: rep.Articles, Pages: rep.Pages, Notes: rep.Notes, Related: b.site.RelatedIndex(), Content: b.contentRec}}
 	w.spare = spare
+	free()
 	if checked != nil {
 		// One stat of each file the previous build left tells which are
 		// still as it wrote them, for the extras and the pages alike.
@@ -470,12 +484,21 @@ func (w *siteWriter) countRemoved(man *manifest) int {
 // checkOutputs returns the previous build's outputs, by path, whose files
 // in dest are still the ones it wrote: pointers into outs, whose 96-byte
 // records, copied into the map of a 50k site's 82,000 outputs, made a map
-// of 10 MB to clear and fill.
-func checkOutputs(dest string, outs []cachedOutput) map[string]*cachedOutput {
+// of 10 MB to clear and fill. Each run of checkRun stats takes one of
+// slots (nil: none), as publish.ListSpare's folders do.
+func checkOutputs(dest string, outs []cachedOutput, slots chan struct{}) map[string]*cachedOutput {
 	ok := make([]bool, len(outs))
 	fs := openFolderStat(dest)
 	defer fs.close()
-	parallel(len(outs), func(i int) { ok[i] = outputIntact(fs, outs[i].Path, outs[i].Stamp) })
+	parallel((len(outs)+checkRun-1)/checkRun, func(r int) {
+		if slots != nil {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+		}
+		for i := r * checkRun; i < min(len(outs), (r+1)*checkRun); i++ {
+			ok[i] = outputIntact(fs, outs[i].Path, outs[i].Stamp)
+		}
+	})
 	n := 0
 	for _, intact := range ok {
 		if intact {
@@ -490,6 +513,10 @@ func checkOutputs(dest string, outs []cachedOutput) map[string]*cachedOutput {
 	}
 	return m
 }
+
+// checkRun is how many of the previous outputs checkOutputs stats with
+// one slot.
+const checkRun = 64
 
 // stage fills a staging folder with the new site and swaps it in: kept,
 // the previous site's files that stay as they are, hard-linked; pages

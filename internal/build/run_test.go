@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -551,5 +552,47 @@ func TestOutputList(t *testing.T) {
 	}
 	if outputsSorted.Load() != sorted+1 {
 		t.Errorf("outputList did not sort a spoiled cache's records again")
+	}
+}
+
+// checkOutputs given slots stats nothing while every slot is taken, gives
+// back each it takes, and finds the files as they are.
+func TestCheckOutputsTakesSlots(t *testing.T) {
+	dest := t.TempDir()
+	var outs []cachedOutput
+	for i := range 3*checkRun + 5 {
+		rel := fmt.Sprintf("p%d/index.html", i)
+		p := filepath.Join(dest, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("page"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, cachedOutput{Path: rel, Stamp: outputStamp(fi)})
+	}
+	outs[7].Stamp.Size++ // not as the build left it
+	slots := make(chan struct{}, 1)
+	slots <- struct{}{}
+	done := make(chan map[string]*cachedOutput, 1)
+	go func() { done <- checkOutputs(dest, outs, slots) }()
+	select {
+	case <-done:
+		t.Fatal("outputs checked with every slot taken")
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-slots
+	intact := <-done
+	if len(intact) != len(outs)-1 || intact[outs[7].Path] != nil {
+		t.Errorf("%d outputs intact, want all but %s", len(intact), outs[7].Path)
+	}
+	select {
+	case slots <- struct{}{}:
+	default:
+		t.Error("checkOutputs kept a slot")
 	}
 }

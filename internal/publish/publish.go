@@ -114,7 +114,13 @@ type SpareListing struct {
 // listing made earlier is as good as one made later. A spare that
 // MakeSpare is still making is waited for first (see spare.go), and listed
 // with the record MakeSpare left when rec is not that folder's.
-func ListSpare(dest string, rec *Tree) *SpareListing {
+//
+// slots, when not nil, shares the cores between the listing and the
+// caller's own work: each folder's stat takes a slot of it (a send) for
+// its duration, so that a caller holding one slot of as many as there are
+// cores keeps a core for itself while the listing uses the others. The
+// caller must leave a slot free while it waits for the listing.
+func ListSpare(dest string, rec *Tree, slots chan struct{}) *SpareListing {
 	abs, err := filepath.Abs(dest)
 	if err != nil {
 		return nil
@@ -125,7 +131,7 @@ func ListSpare(dest string, rec *Tree) *SpareListing {
 	l := &SpareListing{dir: sparePath(abs), done: make(chan struct{}), stop: make(chan struct{})}
 	go func() {
 		defer close(l.done)
-		l.listing, l.err = listSpare(abs, l.dir, rec, l.stop, &l.making)
+		l.listing, l.err = listSpare(abs, l.dir, rec, slots, l.stop, &l.making)
 	}()
 	return l
 }
@@ -192,7 +198,7 @@ func begin(dest string, reuse bool, listed *SpareListing) (*Staging, error) {
 				l, err = listed.listing, listed.err
 			}
 			if listed == nil || listed.dir != s.dir || errors.Is(err, errStopped) {
-				l, err = listSpare(abs, s.dir, nil, nil, nil)
+				l, err = listSpare(abs, s.dir, nil, nil, nil, nil)
 			}
 			if err == nil {
 				s.spare, s.tree = l, l.tree

@@ -103,8 +103,8 @@ func removeSpareRecord(dest string) {
 // it (waitSpare; stop, when closed, ends the wait with errStopped, and
 // making, when not nil, is set while it waits). rec, when it is the record
 // of that folder, saves listing the folders it vouches for; otherwise the
-// record MakeSpare left is used, if it is.
-func listSpare(dest, dir string, rec *Tree, stop <-chan struct{}, making *atomic.Bool) (*treeListing, error) {
+// record MakeSpare left is used, if it is. slots are ListSpare's.
+func listSpare(dest, dir string, rec *Tree, slots chan struct{}, stop <-chan struct{}, making *atomic.Bool) (*treeListing, error) {
 	if err := waitSpare(dir, stop, making); err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func listSpare(dest, dir string, rec *Tree, stop <-chan struct{}, making *atomic
 			rec = made
 		}
 	}
-	return listTree(dir, rec)
+	return listTreeSharing(dir, rec, slots)
 }
 
 // errStopped says that a wait for the spare was given up.

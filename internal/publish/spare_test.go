@@ -46,7 +46,7 @@ func TestMakeSpare(t *testing.T) {
 	// The next build lists it with the record: no folder read.
 	tick()
 	n := listedFolders.Load()
-	l := ListSpare(dest, nil)
+	l := ListSpare(dest, nil, nil)
 	l.Wait()
 	if l.err != nil {
 		t.Fatal(l.err)
@@ -120,8 +120,8 @@ func TestListSpareWaitsForMaker(t *testing.T) {
 	if err := unix.Flock(fd, unix.LOCK_EX); err != nil { // as MakeSpare holds it
 		t.Fatal(err)
 	}
-	l := ListSpare(dest, nil)
-	stopped := ListSpare(dest, nil)
+	l := ListSpare(dest, nil, nil)
+	stopped := ListSpare(dest, nil, nil)
 	select {
 	case <-l.done:
 		t.Fatal("the spare was listed while being made")
@@ -160,6 +160,35 @@ func TestListSpareWaitsForMaker(t *testing.T) {
 	}
 }
 
+// A listing given slots stats no folder while every slot is taken, and
+// gives back each it takes.
+func TestListSpareTakesSlots(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	stageFresh(t, dest, sampleSite())
+	writeTree(t, sparePath(dest), sampleSite())
+	slots := make(chan struct{}, 1)
+	slots <- struct{}{} // the caller's
+	l := ListSpare(dest, nil, slots)
+	select {
+	case <-l.done:
+		t.Fatal("the spare was listed with every slot taken")
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-slots
+	l.Wait()
+	if l.err != nil {
+		t.Fatal(l.err)
+	}
+	if _, _, ok := l.listing.file("index.html"); !ok {
+		t.Error("the listing missed index.html")
+	}
+	select {
+	case slots <- struct{}{}:
+	default:
+		t.Error("the listing kept a slot")
+	}
+}
+
 // A record of a spare that is damaged in any way, or is another folder's,
 // is not used.
 func TestSpareRecordChecked(t *testing.T) {
@@ -195,7 +224,7 @@ func TestSpareRecordChecked(t *testing.T) {
 	writeTree(t, sparePath(dest), map[string]string{"2024/01/p0/index.html": "other"})
 	tick()
 	n := listedFolders.Load()
-	l := ListSpare(dest, nil)
+	l := ListSpare(dest, nil, nil)
 	l.Wait()
 	if l.err != nil {
 		t.Fatal(l.err)
@@ -286,7 +315,7 @@ func TestLinkKnownTakesSpareFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	l := ListSpare(dest, readSpareRecord(dest))
+	l := ListSpare(dest, readSpareRecord(dest), nil)
 	st, err := BeginReuseListed(dest, l)
 	if err != nil {
 		t.Fatal(err)

@@ -209,15 +209,19 @@ func filePath(dir, name string) string {
 // rather than a stat per file. The first file listed by each walk is
 // stat'ed all the same, and when its listed inode is not lstat's the whole
 // tree is listed again the slow way.
-func listTree(dir string, rec *Tree) (*treeListing, error) {
-	l, err := walkTree(dir, true, rec)
+func listTree(dir string, rec *Tree) (*treeListing, error) { return listTreeSharing(dir, rec, nil) }
+
+// listTreeSharing is listTree sharing the cores by slots (see ListSpare):
+// each folder's stat takes one for its duration. nil: no sharing.
+func listTreeSharing(dir string, rec *Tree, slots chan struct{}) (*treeListing, error) {
+	l, err := walkTree(dir, true, rec, slots)
 	if errors.Is(err, errInodesDiffer) {
-		l, err = walkTree(dir, false, rec)
+		l, err = walkTree(dir, false, rec, slots)
 	}
 	return l, err
 }
 
-func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
+func walkTree(dir string, listed bool, rec *Tree, slots chan struct{}) (*treeListing, error) {
 	now := time.Now()
 	topStamp, err := statDir(dir)
 	if err != nil {
@@ -236,7 +240,7 @@ func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
 	defer closeDir(fd)
 	raw := localDir(fd)
 	root := &treeDir{name: "."} // never trusted: every swap renames it
-	tw := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now}
+	tw := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now, slots: slots}
 	var subs []dirEntry
 	for _, e := range top {
 		e, err := tw.entry(e.name, e)
@@ -252,7 +256,7 @@ func walkTree(dir string, listed bool, rec *Tree) (*treeListing, error) {
 	root.dirs = make([]*treeDir, len(subs))
 	walks := make([]*treeWalk, len(subs))
 	err = forEach(len(subs), func(i int) error {
-		w := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now}
+		w := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now, slots: slots}
 		walks[i] = w
 		node, err := w.visit(subs[i].name, recRoot.child(subs[i].name))
 		root.dirs[i] = node
@@ -294,9 +298,10 @@ type treeWalk struct {
 	raw     bool // statDirAt's
 	listed  bool
 	now     time.Time
-	checked bool       // a listed file's inode was compared with lstat's
-	dirs    []*treeDir // the folders visited, in no particular order
-	rels    []string   // their paths
+	slots   chan struct{} // taken for each folder's stat; nil: none (see listTreeSharing)
+	checked bool          // a listed file's inode was compared with lstat's
+	dirs    []*treeDir    // the folders visited, in no particular order
+	rels    []string      // their paths
 }
 
 // entry returns e, the entry at rel as its folder's listing gave it, with
@@ -326,7 +331,13 @@ func (w *treeWalk) entry(rel string, e dirEntry) (dirEntry, error) {
 // rec: rec itself when the whole of it is as recorded.
 func (w *treeWalk) visit(rel string, rec *treeDir) (*treeDir, error) {
 	// The stamp before the entries: a change in between shows next time.
+	if w.slots != nil {
+		w.slots <- struct{}{}
+	}
 	st, err := statDirAt(w.fd, w.raw, w.dir, rel)
+	if w.slots != nil {
+		<-w.slots
+	}
 	if err != nil {
 		return nil, err
 	}

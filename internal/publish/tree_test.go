@@ -36,7 +36,7 @@ func TestListTreeMatchesStat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := walkTree(dir, false, nil)
+	want, err := walkTree(dir, false, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestListTreeWithRecord(t *testing.T) {
 				t.Fatal(err)
 			}
 			listed := listedFolders.Load() - n
-			want, err := walkTree(dir, false, nil)
+			want, err := walkTree(dir, false, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -311,7 +311,7 @@ func TestSpareRecordAcrossBuilds(t *testing.T) {
 	}
 	build := func(files map[string]string, rec *Tree) *Tree {
 		t.Helper()
-		l := ListSpare(dest, rec)
+		l := ListSpare(dest, rec, nil)
 		st, err := BeginReuseListed(dest, l)
 		if err != nil {
 			t.Fatal(err)
