@@ -1177,11 +1177,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 			}
 		}
 	}
-	half := len(all) / 2
-	var wg sync.WaitGroup
-	wg.Go(func() { fileOf(half, len(all)) })
-	fileOf(0, half)
-	wg.Wait()
+	inHalves(len(all), fileOf)
 	// On the other core, while the pages' keys are taken from the previous
 	// build's: the pages by file; the feeds' and search documents' keys of
 	// every article but the changed ones, which are as they were; after a
@@ -1189,6 +1185,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 	var byFile map[string]*render.Page
 	var extras map[string]articleExtras
 	var relMoved map[*content.Article]bool
+	var wg sync.WaitGroup
 	wg.Go(func() {
 		byFile = make(map[string]*render.Page, len(all))
 		for i, p := range all {
@@ -1244,9 +1241,7 @@ func (b *Builder) editFromCache(man *manifest) bool {
 					d&render.DepsTags != 0 || d&render.DepsRelated != 0 && p.Article != nil && (relMoved == nil || relMoved[p.Article]))
 		}
 	}
-	wg.Go(func() { find(half, len(all)) })
-	find(0, half)
-	wg.Wait()
+	inHalves(len(all), find)
 	var k keyWriter
 	for i, p := range all {
 		if again[i] {

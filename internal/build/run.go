@@ -971,6 +971,15 @@ func mustAbs(p string) string {
 	return p
 }
 
+// inHalves calls f(0, n/2) and f(n/2, n) on two goroutines, for passes
+// that write one element per index: each core writes its own half.
+func inHalves(n int, f func(from, to int)) {
+	var wg sync.WaitGroup
+	wg.Go(func() { f(n/2, n) })
+	f(0, n/2)
+	wg.Wait()
+}
+
 // parallel calls f(0) ... f(n-1) on all cores.
 func parallel(n int, f func(i int)) {
 	procs := runtime.GOMAXPROCS(0)

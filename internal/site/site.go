@@ -96,7 +96,7 @@ func New(cfg *config.Config, arts []*content.Article) *Site {
 // found them, and their URLs not to collide (as like found them). NewLike
 // takes over what like kept for that: give it the same like only once.
 func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed map[*content.Article]bool) *Site {
-	s := &Site{Config: cfg, Articles: arts, id: siteIDs.Add(1), tagBySlug: map[string]*Tag{}}
+	s := &Site{Config: cfg, Articles: arts, id: siteIDs.Add(1)}
 	sortByDate(arts)
 	if s.urlsKept(like, changed) {
 		s.index(like, changed)
@@ -111,7 +111,6 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed ma
 		s.index(like, changed)
 		checked.Wait()
 		if shared && s.renameShared() {
-			s.Tags, s.artTags, s.tagBySlug = nil, nil, map[string]*Tag{}
 			s.index(like, changed)
 		}
 	}
@@ -120,8 +119,9 @@ func NewLike(cfg *config.Config, arts []*content.Article, like *Site, changed ma
 }
 
 // index makes the date archives, on another core, and the articles'
-// positions and tags: they read nothing but the sorted articles.
+// positions and tags, afresh: they read nothing but the sorted articles.
 func (s *Site) index(like *Site, changed map[*content.Article]bool) {
+	s.Tags, s.artTags, s.tagBySlug = nil, nil, map[string]*Tag{}
 	var dated sync.WaitGroup
 	dated.Go(func() { s.Years = periods(s.Articles) })
 	s.position = make(map[*content.Article]int, len(s.Articles))
