@@ -304,6 +304,101 @@ func TestCacheWriteAbort(t *testing.T) {
 	}
 }
 
+// A cache write that filled the cache before last (retireManifest) and
+// is given up gives that file back, and the next write fills it again.
+func TestCacheWriteAbortGivesSpareBack(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	sources := func(full bool, yield func([]cachedSource) error) error {
+		return yield([]cachedSource{{Path: "content/a.md", Hash: sourceHash{1}}})
+	}
+	if err := os.WriteFile(cacheSparePath(dest), bytes.Repeat([]byte("old cache "), 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spare, _ := os.Stat(cacheSparePath(dest))
+	st := &cacheState{Articles: 1}
+	startCache(dest, st, 1, sources).abort()
+	if fi, err := os.Stat(cacheSparePath(dest)); err != nil || !os.SameFile(fi, spare) {
+		t.Fatalf("an aborted write did not give the file it filled back: %v", err)
+	}
+	if _, err := os.Stat(cacheNewPath(dest)); err == nil {
+		t.Error("an aborted write left its file under its own name too")
+	}
+	if err := startCache(dest, st, 1, sources).finish("/site", dest, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(cachePath(dest)); err != nil || !os.SameFile(fi, spare) {
+		t.Fatalf("the cache is not the file before written over: %v", err)
+	}
+	if man := readManifest("/site", dest); man == nil || !man.readRest() || len(man.Sources) != 1 {
+		t.Fatal("the cache written over a longer file is not read back")
+	}
+}
+
+// Each build keeps the cache it read as the file the next build writes
+// its cache over (openCacheTarget): the cache's pages are then ones the
+// kernel holds already. The file is written over only when it is a
+// regular file with no other link, and cut to the new cache's length.
+func TestCacheWrittenOverTheOneBefore(t *testing.T) {
+	ctx := context.Background()
+	root := agedSite(t, 12)
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := Options{Source: root, Dest: dest}
+	build := func(edit int) {
+		t.Helper()
+		siteEdits[edit%3].apply(t, root)
+		ageFiles(t, root)
+		if _, err := Run(ctx, opts); err != nil {
+			t.Fatal(err)
+		}
+		if man := readManifest(mustAbs(root), dest); man == nil || !man.readRest() {
+			t.Fatalf("after edit %d the cache is not read back", edit)
+		}
+		if _, err := os.Stat(cacheNewPath(dest)); err == nil {
+			t.Errorf("after edit %d the file written is left under its own name", edit)
+		}
+	}
+	if _, err := Run(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := os.Stat(cachePath(dest))
+	build(0)
+	if fi, err := os.Stat(cacheSparePath(dest)); err != nil || !os.SameFile(fi, first) {
+		t.Fatalf("the cache read was not kept: %v", err)
+	}
+	build(1)
+	if fi, _ := os.Stat(cachePath(dest)); !os.SameFile(fi, first) {
+		t.Fatal("the cache before last was not written over")
+	}
+
+	// Longer than the cache: cut to its length.
+	f, err := os.OpenFile(cacheSparePath(dest), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(bytes.Repeat([]byte("an older, longer cache "), 50000))
+	f.Close()
+	longer, _ := os.Stat(cacheSparePath(dest))
+	build(2)
+	if fi, _ := os.Stat(cachePath(dest)); !os.SameFile(fi, longer) || fi.Size() >= longer.Size() {
+		t.Errorf("the cache is %d bytes in the longer file, which had %d", fi.Size(), longer.Size())
+	}
+
+	// Linked elsewhere too: left alone, the cache written to a new file.
+	other := filepath.Join(t.TempDir(), "other")
+	if err := os.Link(cacheSparePath(dest), other); err != nil {
+		t.Fatal(err)
+	}
+	otherBytes, _ := os.ReadFile(other)
+	build(3)
+	if got, _ := os.ReadFile(other); !bytes.Equal(got, otherBytes) {
+		t.Error("a cache was written through a file linked elsewhere")
+	}
+	cache, _ := os.Stat(cachePath(dest))
+	if o, _ := os.Stat(other); os.SameFile(cache, o) {
+		t.Error("the cache is the file linked elsewhere")
+	}
+}
+
 // The program's key is the hash of the running executable's bytes, read
 // in pieces, as if read whole.
 func TestProgramKeyHashesExecutable(t *testing.T) {
