@@ -128,16 +128,20 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 		free = sync.OnceFunc(func() { <-slots })
 	}
 	if man != nil {
-		if err := man.readTrees(); err != nil {
-			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
-			man.close()
-			man = nil
-		}
-	}
-	if man != nil {
+		// The outputs first: the folder records, which the spare's
+		// listing needs, are read meanwhile, on one core.
 		checked = make(chan map[string]*cachedOutput, 1)
 		outs := man.Outputs
 		fm.Go(func() { checked <- checkOutputs(dest, outs, slots) })
+		if err := man.readTrees(); err != nil {
+			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
+			free()
+			<-checked
+			man.close()
+			man, checked = nil, nil
+		}
+	}
+	if man != nil {
 		spare = publish.ListSpare(dest, man.spareTree, slots)
 		defer spare.Stop() // a build that stops early leaves no goroutine behind
 	} else if otherOutputs != nil {
