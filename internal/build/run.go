@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -421,6 +422,19 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 			pages = append(pages, f)
 		}
 	}
+	if len(pages) <= longestFirstMax {
+		// The longest first, as their files were: a core that ends the
+		// build drawing a long page alone keeps the other idle (at 50,000
+		// articles the tags and search pages take 12-17 ms each, an
+		// article's 0.1-0.2 ms).
+		size := func(f string) int64 {
+			if o, ok := prev[f]; ok {
+				return o.Stamp.Size
+			}
+			return 0
+		}
+		slices.SortStableFunc(pages, func(a, b string) int { return cmp.Compare(size(b), size(a)) })
+	}
 	if man != nil && len(pages) == 0 && !w.assetsChanged(man, prev) {
 		// Only the feeds, sitemap and search files may have changed: make
 		// them here (few: the feeds and documents whose key changed, the
@@ -521,6 +535,11 @@ func checkOutputs(dest string, outs []cachedOutput, slots chan struct{}) map[str
 // checkRun is how many of the previous outputs checkOutputs stats with
 // one slot.
 const checkRun = 64
+
+// longestFirstMax is the most pages a build draws longest first (see
+// siteWriter.write); more are drawn in the site's order, in which the
+// home pages, drawing every list entry, come first.
+const longestFirstMax = 1000
 
 // stage fills a staging folder with the new site and swaps it in: kept,
 // the previous site's files that stay as they are, hard-linked; pages
