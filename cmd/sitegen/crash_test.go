@@ -237,10 +237,9 @@ func (k *killer) run(from, to string, n, finishEvery int) {
 	t.Logf("%s<->%s (%v a build): %d kills: %s", from, to, took.Round(time.Millisecond), n, strings.Join(outcomes, " "))
 }
 
-// checkLeftovers fails when anything but public/, the build cache (and the
-// cache before, which the next build writes over), the saved fragments and
-// the spare (the previous site, which the next small build fills, or one
-// made ahead, with its record) is left beside public/
+// checkLeftovers fails when anything but public/, the build cache, the
+// saved fragments and the spare (the previous site, which the next small
+// build fills, or one made ahead, with its record) is left beside public/
 // once the background deletion of previous sites has had time to finish.
 func checkLeftovers(t *testing.T, dest string) {
 	t.Helper()
@@ -250,8 +249,7 @@ func checkLeftovers(t *testing.T, dest string) {
 		names = names[:0]
 		for _, e := range entries {
 			if n := e.Name(); n != filepath.Base(dest) && n != "."+filepath.Base(dest)+".sitegen-cache" && n != "."+filepath.Base(dest)+".spare" &&
-				n != "."+filepath.Base(dest)+".sitegen-fragments" && n != "."+filepath.Base(dest)+".spare.tree" &&
-				n != "."+filepath.Base(dest)+".sitegen-cache.spare" {
+				n != "."+filepath.Base(dest)+".sitegen-fragments" && n != "."+filepath.Base(dest)+".spare.tree" {
 				names = append(names, n)
 			}
 		}

@@ -137,12 +137,8 @@ func assertNoLeftovers(t *testing.T, root string) {
 		left = left[:0]
 		entries, _ := os.ReadDir(root)
 		for _, e := range entries {
-			// The build cache stays, with the saved fragments and the cache
-			// before, which the next build writes over.
-			n := e.Name()
-			kept := n == ".public.sitegen-cache" || n == ".public.sitegen-fragments" || n == ".public.sitegen-cache.spare"
-			if strings.HasPrefix(n, ".public.") && !kept {
-				left = append(left, n)
+			if strings.HasPrefix(e.Name(), ".public.") && e.Name() != ".public.sitegen-cache" && e.Name() != ".public.sitegen-fragments" { // the build cache stays
+				left = append(left, e.Name())
 			}
 		}
 		if len(left) == 0 || time.Now().After(deadline) {

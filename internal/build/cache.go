@@ -50,12 +50,6 @@ const cacheFormat = "sitegen build cache 15"
 
 func cachePath(dest string) string { return besideDest(dest, ".sitegen-cache") }
 
-// cacheSparePath is where the cache before last waits to be written over
-// (retireManifest, openCacheTarget), and cacheNewPath the file a cache is
-// written to before it is renamed to cachePath.
-func cacheSparePath(dest string) string { return besideDest(dest, ".sitegen-cache.spare") }
-func cacheNewPath(dest string) string   { return besideDest(dest, ".sitegen-cache.new") }
-
 // besideDest is the path of a file that sitegen keeps beside the
 // destination dest: ".public" and suffix, for public/. Such names start
 // with a dot, so that a site's folder listing and most tools pass over
@@ -713,7 +707,6 @@ func (m *manifest) close() {
 // copy of a million-article archive in memory.
 type cacheWrite struct {
 	tmp      *os.File // nil when it could not be made
-	spare    string   // where tmp, an older cache written over, goes back if aborted; "": made new
 	cw       *cacheWriter
 	table    [numSections][2]int64
 	nSources int
@@ -739,16 +732,12 @@ var errCacheAborted = errors.New("cache write given up")
 func startCache(dest string, st *cacheState, nSources int, sources func(full bool, yield func([]cachedSource) error) error) *cacheWrite {
 	c := &cacheWrite{nSources: nSources, done: make(chan struct{}), ready: make(chan struct{}), stop: make(chan struct{})}
 	p := cachePath(dest)
-	// Versions before wrote to temporary files, which a build killed
-	// meanwhile left.
+	// A build killed while writing the cache leaves its temporary file.
 	stale, _ := filepath.Glob(p + ".tmp-*")
 	for _, f := range stale {
 		os.Remove(f)
 	}
-	tmp, reused, err := openCacheTarget(dest)
-	if reused {
-		c.spare = cacheSparePath(dest)
-	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp-")
 	if err != nil {
 		c.err = err
 		close(c.done)
@@ -867,15 +856,14 @@ func (c *cacheWrite) finish(root, dest string, st *cacheState, outputs []*cached
 		err = c.writeRest(root, dest, st, outputs)
 	}
 	if c.tmp != nil {
-		if err == nil {
-			// Written over an older cache: its bytes past the new end go.
-			err = c.tmp.Truncate(c.cw.n)
-		}
 		if cerr := c.tmp.Close(); err == nil {
 			err = cerr
 		}
 		if err == nil {
 			err = os.Rename(c.tmp.Name(), cachePath(dest))
+		}
+		if err != nil {
+			os.Remove(c.tmp.Name())
 		}
 	}
 	if err != nil {
@@ -884,9 +872,7 @@ func (c *cacheWrite) finish(root, dest string, st *cacheState, outputs []*cached
 	return nil
 }
 
-// abort gives up a write not finished: its file goes back to being the
-// one the next write fills (see openCacheTarget), or, made by this one,
-// is deleted.
+// abort deletes the temporary file of a write not finished.
 func (c *cacheWrite) abort() {
 	if c == nil || c.ended {
 		return
@@ -896,11 +882,7 @@ func (c *cacheWrite) abort() {
 	c.ended = true
 	if c.tmp != nil {
 		c.tmp.Close()
-		if c.spare != "" {
-			os.Rename(c.tmp.Name(), c.spare)
-		} else {
-			os.Remove(c.tmp.Name())
-		}
+		os.Remove(c.tmp.Name())
 	}
 }
 
@@ -963,43 +945,6 @@ func removeManifest(dest string) error {
 		return nil
 	}
 	return err
-}
-
-// retireManifest is removeManifest for the cache the build read, which it
-// keeps, under another name, as the file the next build writes its cache
-// over (openCacheTarget). A build never writes over the file it read:
-// what it read from it may be mapped (see fileMaps).
-func retireManifest(dest string) error {
-	err := os.Rename(cachePath(dest), cacheSparePath(dest))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return err
-}
-
-// openCacheTarget opens the file a new cache for dest is written to
-// (cacheNewPath), renamed to cachePath once complete. It is the cache before last where there is
-// one (retireManifest keeps it), written over from its start, so that the
-// cache's bytes go into pages the kernel already holds for that file. A
-// new file of 86 MB (the cache at 50,000 articles) takes as many fresh
-// pages, which a system that hands freed memory back to its host, as
-// virtual machines do, must first get back and clear: 40-200 ms on this
-// project's machine, where writing over the old file's pages takes 10 ms.
-// It reports whether the file is such an older cache.
-func openCacheTarget(dest string) (f *os.File, reused bool, err error) {
-	next := cacheNewPath(dest)
-	if os.Rename(cacheSparePath(dest), next) == nil {
-		if f := publish.OpenLone(next); f != nil {
-			return f, true, nil
-		}
-	}
-	// None, or not a lone regular file (a link, say): never written
-	// through. A file left by a killed build goes.
-	if err := os.Remove(next); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, false, err
-	}
-	f, err = os.OpenFile(next, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	return f, false, err
 }
 
 // racyWindow is how recently modified a file may be and still be trusted

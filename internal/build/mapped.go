@@ -17,11 +17,8 @@ import (
 // where the build that wrote them left them. Read into the heap instead,
 // every byte was copied into memory touched for the first time, and the
 // collector's goal grew by as much. Both files are only ever replaced
-// whole (written beside and renamed), so a mapping never sees its file
-// change while its build runs. The cache a build read is kept, under
-// another name, for the next build to write its cache over in place
-// (retireManifest): a build that ends sooner unmaps it first, and one
-// that fails with an error quoting it ends the process.
+// whole (written beside and renamed), never changed in place, so a
+// mapping never sees its file change.
 
 // filesMapped counts the files builds mapped, and mapsHeld those not
 // unmapped since, for tests.

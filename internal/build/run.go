@@ -682,7 +682,7 @@ func (w *siteWriter) stage(ctx context.Context, man *manifest, prev map[string]*
 	}
 	// From here the destination changes: a cache that still described the
 	// old site would be wrong if the build were killed before saving it.
-	if err := retireManifest(w.dest); err != nil {
+	if err := removeManifest(w.dest); err != nil {
 		return err
 	}
 	if err := st.Commit(); err != nil {

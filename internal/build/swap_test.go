@@ -100,8 +100,8 @@ func TestIncrementalBuildSwapsWholeSite(t *testing.T) {
 		t.Errorf("small edits deleted folders %v; the previous site should be kept as the spare", removed)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(dest))
-	if len(entries) != 4 {
-		t.Errorf("beside public/: %v, want it, the spare, the build cache and the cache before, kept to write the next over", entries)
+	if len(entries) != 3 {
+		t.Errorf("beside public/: %v, want it, the spare and the build cache", entries)
 	}
 
 	// A build with nothing to do changes nothing: no swap.

@@ -81,16 +81,3 @@ func openLone(p string) (int, error) {
 		return fd, nil
 	}
 }
-
-// OpenLone opens the file p for writing over in place, from its start,
-// when it is a regular file with no other link, as overwriteLone writes
-// a staged file; nil otherwise (missing, a symbolic link, a named pipe, a
-// folder, a file linked elsewhere too). The caller truncates what it
-// leaves of the old bytes.
-func OpenLone(p string) *os.File {
-	fd, _ := openLone(p)
-	if fd < 0 {
-		return nil
-	}
-	return os.NewFile(uintptr(fd), p)
-}
