@@ -2,7 +2,6 @@ package build
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -129,20 +128,16 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 		free = sync.OnceFunc(func() { <-slots })
 	}
 	if man != nil {
-		// The outputs first: the folder records, which the spare's
-		// listing needs, are read meanwhile, on one core.
-		checked = make(chan map[string]*cachedOutput, 1)
-		outs := man.Outputs
-		fm.Go(func() { checked <- checkOutputs(dest, outs, slots) })
 		if err := man.readTrees(); err != nil {
 			slog.Debug("ignoring unreadable build cache", "file", cachePath(dest), "err", err)
-			free()
-			<-checked
 			man.close()
-			man, checked = nil, nil
+			man = nil
 		}
 	}
 	if man != nil {
+		checked = make(chan map[string]*cachedOutput, 1)
+		outs := man.Outputs
+		fm.Go(func() { checked <- checkOutputs(dest, outs, slots) })
 		spare = publish.ListSpare(dest, man.spareTree, slots)
 		defer spare.Stop() // a build that stops early leaves no goroutine behind
 	} else if otherOutputs != nil {
@@ -422,19 +417,6 @@ func (w *siteWriter) write(ctx context.Context, man *manifest) error {
 			pages = append(pages, f)
 		}
 	}
-	if len(pages) <= longestFirstMax {
-		// The longest first, as their files were: a core that ends the
-		// build drawing a long page alone keeps the other idle (at 50,000
-		// articles the tags and search pages take 12-17 ms each, an
-		// article's 0.1-0.2 ms).
-		size := func(f string) int64 {
-			if o, ok := prev[f]; ok {
-				return o.Stamp.Size
-			}
-			return 0
-		}
-		slices.SortStableFunc(pages, func(a, b string) int { return cmp.Compare(size(b), size(a)) })
-	}
 	if man != nil && len(pages) == 0 && !w.assetsChanged(man, prev) {
 		// Only the feeds, sitemap and search files may have changed: make
 		// them here (few: the feeds and documents whose key changed, the
@@ -535,11 +517,6 @@ func checkOutputs(dest string, outs []cachedOutput, slots chan struct{}) map[str
 // checkRun is how many of the previous outputs checkOutputs stats with
 // one slot.
 const checkRun = 64
-
-// longestFirstMax is the most pages a build draws longest first (see
-// siteWriter.write); more are drawn in the site's order, in which the
-// home pages, drawing every list entry, come first.
-const longestFirstMax = 1000
 
 // stage fills a staging folder with the new site and swaps it in: kept,
 // the previous site's files that stay as they are, hard-linked; pages

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"cmp"
 	"errors"
 	"iter"
 	"os"
@@ -107,18 +106,6 @@ func (d *treeDir) child(name string) *treeDir {
 		return nil
 	}
 	return d.dirs[i]
-}
-
-// count returns how many folders d holds, itself included; 0 for nil.
-func (d *treeDir) count() int {
-	if d == nil {
-		return 0
-	}
-	n := 1
-	for _, c := range d.dirs {
-		n += c.count()
-	}
-	return n
 }
 
 // find returns the folder at the forward-slash path rel, or nil.
@@ -268,17 +255,7 @@ func walkTree(dir string, listed bool, rec *Tree, slots chan struct{}) (*treeLis
 	}
 	root.dirs = make([]*treeDir, len(subs))
 	walks := make([]*treeWalk, len(subs))
-	// The largest first, as recorded (a news site's tags/ holds a seventh
-	// of its folders, a year a fortieth), so that no core ends the walk
-	// alone in one.
-	order := make([]int, len(subs))
-	size := make([]int, len(subs))
-	for i := range order {
-		order[i], size[i] = i, recRoot.child(subs[i].name).count()
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
-	err = forEach(len(subs), func(k int) error {
-		i := order[k]
+	err = forEach(len(subs), func(i int) error {
 		w := &treeWalk{dir: dir, fd: fd, raw: raw, listed: listed, now: now, slots: slots}
 		walks[i] = w
 		node, err := w.visit(subs[i].name, recRoot.child(subs[i].name))
