@@ -120,7 +120,7 @@ func load(ctx context.Context, root string, dropBodies bool) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	contentFS := optionalSub(os.DirFS(root), "content")
+	contentFS := optionalSub(content.DirFS(root), "content")
 	if contentFS == nil {
 		return nil, noContent(root)
 	}

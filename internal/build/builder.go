@@ -137,7 +137,7 @@ func (b *Builder) loadTheme() error {
 }
 
 func (b *Builder) loadAllContent(ctx context.Context) error {
-	b.contentF = optionalSub(os.DirFS(b.root), "content")
+	b.contentF = optionalSub(content.DirFS(b.root), "content")
 	if b.contentF == nil {
 		return noContent(b.root)
 	}

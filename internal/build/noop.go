@@ -50,7 +50,7 @@ type contentScan struct {
 // and the full build then finds and writes what changed, starting from
 // the folder's walk and stamps it returns (nil when the walk failed).
 func (b *Builder) unchanged(man *manifest, dest string) (*Report, *contentScan) {
-	contentF := optionalSub(os.DirFS(b.root), "content")
+	contentF := optionalSub(content.DirFS(b.root), "content")
 	if contentF == nil {
 		return nil, nil
 	}
