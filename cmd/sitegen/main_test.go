@@ -264,8 +264,9 @@ func TestHugeHeapSize(t *testing.T) {
 	}
 }
 
-// TestGCPercent: sitegen build runs its collector at buildGCPercent unless
-// GOGC is set; the other commands keep Go's default.
+// TestGCPercent: sitegen build runs its collector at buildGCPercent and
+// check at checkGCPercent unless GOGC is set; the other commands keep Go's
+// default.
 func TestGCPercent(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -277,7 +278,8 @@ func TestGCPercent(t *testing.T) {
 		{[]string{"build"}, "150", 0, false},
 		{[]string{"build"}, "off", 0, false},
 		{[]string{"serve"}, "", 0, false},
-		{[]string{"check"}, "", 0, false},
+		{[]string{"check"}, "", checkGCPercent, true},
+		{[]string{"check"}, "50", 0, false},
 		{nil, "", 0, false},
 	} {
 		if got, ok := gcPercent(c.args, c.gogc); got != c.want || ok != c.ok {
