@@ -23,7 +23,10 @@
 #
 # Old outputs are only moved aside during the runs and deleted at the end:
 # on ext4 without a journal, creating files right after deleting many is
-# slow for minutes, which would skew whichever build came next.
+# slow for minutes, which would skew whichever build came next. For the
+# same reason, leave at least a quarter of an hour between two runs of
+# this script at 50000 (its deletion at the end made the next run's first
+# cold builds up to 40% slower), and after deleting any other big tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${WORK:-/tmp/sitegen-bench}
