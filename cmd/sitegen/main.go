@@ -99,6 +99,18 @@ func main() {
 	os.Exit(code)
 }
 
+// emptySource reports an empty --source for cmd as a usage error. Left to
+// the build, it would fail on reading sitegen.yaml with words that name
+// neither the flag nor the fix, and the preview would serve the current
+// folder, which the flag's default already says more plainly.
+func emptySource(cmd, source string, stderr io.Writer) bool {
+	if source != "" {
+		return false
+	}
+	fmt.Fprintf(stderr, "sitegen %s: --source is empty: give the site's folder, or leave the flag out to use the current one\n", cmd)
+	return true
+}
+
 // run is the whole command, testable without a process. It returns the exit
 // status: 0 success, 1 a failed build or bad content, 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -129,6 +141,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sitegen serve: unexpected argument %q\n%s", fl.Arg(0), usage)
 			return 2
 		}
+		if emptySource(cmd, *source, stderr) {
+			return 2
+		}
 		if err := serve.Run(ctx, serve.Options{Source: *source, Addr: *addr, Out: stdout}); err != nil {
 			fmt.Fprintf(stderr, "sitegen serve: %v\n", err)
 			return 1
@@ -146,6 +161,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "sitegen %s: unexpected argument %q\n%s", cmd, fl.Arg(0), usage)
+		return 2
+	}
+	if emptySource(cmd, *source, stderr) {
 		return 2
 	}
 

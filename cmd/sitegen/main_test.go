@@ -171,6 +171,20 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("sitegen %q: exit %d, want 2", args, code)
 		}
 	}
+	for _, cmd := range []string{"build", "check", "serve"} {
+		args := []string{cmd, "--source", ""}
+		if cmd == "serve" {
+			args = append(args, "--addr", "127.0.0.1:0")
+		}
+		// A preview that starts anyway stops when the context ends.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var out, errOut bytes.Buffer
+		code := run(ctx, args, &out, &errOut)
+		cancel()
+		if code != 2 || out.Len() > 0 || !strings.Contains(errOut.String(), "--source is empty") {
+			t.Errorf("sitegen %s --source \"\": exit %d\n%s%s", cmd, code, out.String(), errOut.String())
+		}
+	}
 	root := site(t, map[string]string{"content/good.md": good})
 	if code, _, errOut := sitegen("build", "--source", root, "--dest", root); code != 1 || !strings.Contains(errOut, "contains the site's source") {
 		t.Errorf("--dest over the source: exit %d\n%s", code, errOut)
