@@ -6,28 +6,53 @@ import (
 )
 
 // hugeHeapMax is how much of the heap sitegen build and check ask the
-// kernel to back with transparent huge pages (hugeHeap): a one-article
-// edit of a 50,000-article site holds 350 MB, its cold build 500 MB, its
-// check 450 MB; a bigger site's heap goes on past it in 4 KB pages.
+// kernel to back with transparent huge pages (hugeHeap) at start: a
+// one-article edit of a 50,000-article site holds 350 MB, its cold build
+// 500 MB, its check 450 MB. A build of a bigger site asks for more once it
+// knows how many sources it reads (hugeHeapMore).
 const hugeHeapMax = 1 << 30
 
 // hugeHeapSize returns how much of the heap, from where it ends at start,
-// the command args asks the kernel to back with transparent huge pages:
-// only sitegen build and check, which load the whole site (serve's rebuilds
-// were no faster so), and only where the kernel gives them to memory that
-// asks (thpEnabled, /sys/kernel/mm/transparent_hugepage/enabled, reads
-// "[madvise]": with "always" the heap has them already, with "never" it
-// cannot) and where reserving address space commits no memory
-// (overcommit, /proc/sys/vm/overcommit_memory, is not "2"), and not under
-// a memory limit (memLimit, GOMEMLIMIT's, is math.MaxInt64: a limit would
-// have the runtime collect in vain while the blocks are held); hugeHeapMax,
-// or an eighth of the machine's memory (totalRAM) if that is less. 0: none.
-func hugeHeapSize(args []string, thpEnabled, overcommit string, totalRAM uint64, memLimit int64) int {
+// the command args asks the kernel to back with transparent huge pages,
+// and how much a build may ask for in all: only sitegen build and check,
+// which load the whole site (serve's rebuilds were no faster so), and only
+// where the kernel gives them to memory that asks (thpEnabled,
+// /sys/kernel/mm/transparent_hugepage/enabled, reads "[madvise]": with
+// "always" the heap has them already, with "never" it cannot) and where
+// reserving address space commits no memory (overcommit,
+// /proc/sys/vm/overcommit_memory, is not "2"), and not under a memory
+// limit (memLimit, GOMEMLIMIT's, is math.MaxInt64: a limit would have the
+// runtime collect in vain while the blocks are held). At start hugeHeapMax,
+// or an eighth of the machine's memory (totalRAM) if that is less; in all
+// half of it. Under a limit on the process's address space (addrLimit,
+// RLIMIT_AS; math.MaxUint64 for none), where reserving too much would end
+// the process, neither is more than a quarter of that. 0, 0: none.
+func hugeHeapSize(args []string, thpEnabled, overcommit string, totalRAM, addrLimit uint64, memLimit int64) (start, most int) {
 	if len(args) == 0 || args[0] != "build" && args[0] != "check" {
-		return 0
+		return 0, 0
 	}
 	if !strings.Contains(thpEnabled, "[madvise]") || strings.TrimSpace(overcommit) == "2" || memLimit != math.MaxInt64 {
+		return 0, 0
+	}
+	return int(min(totalRAM/8, hugeHeapMax, addrLimit/4)), int(min(totalRAM/2, addrLimit/4, math.MaxInt/2))
+}
+
+// hugeHeapMore returns how many bytes past the heap's end (mapped, the
+// bytes the heap spans now) a build of sources source files asks the
+// kernel to back with transparent huge pages: enough for the heap to reach
+// heapPerArticle per source, at most most in all; 0 when that is less than
+// hugeHeapMinMore away. A 1,000,000-article build's heap reaches about 9
+// GB, of which the region advised at start is the first gigabyte.
+func hugeHeapMore(sources, mapped, most int) int {
+	more := min(sources, most/heapPerArticle)*heapPerArticle - mapped
+	if more < hugeHeapMinMore {
 		return 0
 	}
-	return int(min(totalRAM/8, hugeHeapMax))
+	return more
 }
+
+// hugeHeapMinMore is the least hugeHeapMore asks for: asking fills the
+// heap's free memory first, which the runtime zeroes (some hundreds of
+// megabytes at a millisecond per 4 MB block), so it is worth it only for a heap
+// that will grow much further.
+const hugeHeapMinMore = 256 << 20

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -18,21 +19,21 @@ import (
 // costs at most a few milliseconds that way.
 const hugeHeapChunk = 4 << 20
 
-// hugeHeap has the next size bytes of the heap backed by transparent huge
-// pages where the kernel has them. It allocates blocks of hugeHeapChunk
-// until they have taken all the free memory the heap holds (a few
-// megabytes at start), then the rest of size as one block, which the
-// runtime maps at the heap's end and does not touch, advises the kernel to
-// back them with huge pages (madvise MADV_HUGEPAGE, which stays with the
-// mapping) and frees them at once, collecting no garbage until then. The
-// heap then grows into that memory, and each first write to 2 MB of it is
-// one page fault instead of 512: a one-article edit of a 50,000-article
-// site took 4,000-5,700 faults instead of 59,000-68,000, a check of it
-// 5,600-5,900 instead of 108,000-112,000 (docs/performance.md, *Huge pages
-// for the build's heap*). It returns the address range of the last block,
-// for tests; 0, 0 when the kernel refuses the advice.
+// hugeHeap has the heap's free memory and the next size bytes past it
+// backed by transparent huge pages where the kernel has them. It allocates
+// blocks of hugeHeapChunk until they have taken all the free memory the
+// heap holds (a few megabytes at start), then size bytes as one block,
+// which the runtime maps at the heap's end and does not touch, advises the
+// kernel to back them with huge pages (madvise MADV_HUGEPAGE, which stays
+// with the mapping) and frees them at once, collecting no garbage until
+// then. The heap then grows into that memory, and each first write to 2 MB
+// of it is one page fault instead of 512: a one-article edit of a
+// 50,000-article site took 4,000-5,700 faults instead of 59,000-68,000, a
+// check of it 5,600-5,900 instead of 108,000-112,000 (docs/performance.md,
+// *Huge pages for the build's heap*). It returns the address range of the
+// last block, for tests; 0, 0 when the kernel refuses the advice.
 func hugeHeap(size int) (start, end uintptr) {
-	if size < 2*hugeHeapChunk {
+	if size < hugeHeapChunk {
 		return 0, 0
 	}
 	gc := debug.SetGCPercent(-1)
@@ -45,11 +46,10 @@ func hugeHeap(size int) (start, end uintptr) {
 		}
 	}
 	var blocks [][]byte
-	n := 0
-	for ; n <= free && n+2*hugeHeapChunk <= size; n += hugeHeapChunk {
+	for n := 0; n <= free; n += hugeHeapChunk {
 		blocks = append(blocks, make([]byte, hugeHeapChunk))
 	}
-	blocks = append(blocks, make([]byte, size-n))
+	blocks = append(blocks, make([]byte, size))
 	ok := true
 	for _, b := range blocks {
 		if unix.Madvise(b, unix.MADV_HUGEPAGE) != nil {
@@ -70,6 +70,10 @@ func hugeHeap(size int) (start, end uintptr) {
 
 func addr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
 
+// hugeHeapMost is how much of the heap a build may ask to be backed by
+// huge pages in all, as hugeHeapSize gave it at start; 0 if none was.
+var hugeHeapMost int
+
 // startHugeHeap calls hugeHeap with the size hugeHeapSize gives the command
 // args on this machine.
 func startHugeHeap(args []string) {
@@ -79,5 +83,45 @@ func startHugeHeap(args []string) {
 	}
 	thp, _ := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
 	overcommit, _ := os.ReadFile("/proc/sys/vm/overcommit_memory")
-	hugeHeap(hugeHeapSize(args, string(thp), string(overcommit), uint64(si.Totalram)*uint64(si.Unit), debug.SetMemoryLimit(-1)))
+	addrLimit := uint64(math.MaxUint64)
+	var rl unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_AS, &rl) == nil && rl.Cur != unix.RLIM_INFINITY {
+		addrLimit = rl.Cur
+	}
+	size, most := hugeHeapSize(args, string(thp), string(overcommit), uint64(si.Totalram)*uint64(si.Unit), addrLimit, debug.SetMemoryLimit(-1))
+	if start, _ := hugeHeap(size); start != 0 {
+		hugeHeapMost = most
+	}
+}
+
+// moreHugeHeap has the heap that a build of sources source files will
+// grow into backed by huge pages past the region startHugeHeap advised, as
+// hugeHeapMore sizes it: a 1,000,000-article build's heap grows to about 9
+// GB, which in 4 KB pages took some 2 million faults.
+func moreHugeHeap(sources int) { hugeHeapFor(sources) }
+
+// hugeHeapFor is moreHugeHeap, returning the range hugeHeap advised past
+// the heap's end (0, 0: none), for tests.
+func hugeHeapFor(sources int) (start, end uintptr) {
+	if hugeHeapMost == 0 {
+		return 0, 0
+	}
+	if more := hugeHeapMore(sources, heapMapped(), hugeHeapMost); more > 0 {
+		return hugeHeap(more)
+	}
+	return 0, 0
+}
+
+// heapMapped returns how many bytes of address space the heap spans.
+func heapMapped() int {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/released:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
+	metrics.Read(s)
+	var mapped int
+	for _, v := range s {
+		if v.Value.Kind() == metrics.KindUint64 {
+			mapped += int(v.Value.Uint64())
+		}
+	}
+	return mapped
 }

@@ -65,6 +65,35 @@ func TestHugeHeapTouchesLittle(t *testing.T) {
 	}
 }
 
+// Once startHugeHeap has allowed it, moreHugeHeap advises for huge pages
+// the memory past the heap's end that a big site's heap will grow into,
+// and none for a site whose heap the region advised at start holds.
+func TestMoreHugeHeap(t *testing.T) {
+	defer func(most int) { hugeHeapMost = most }(hugeHeapMost)
+	big := (heapMapped() + 2*hugeHeapMinMore) / heapPerArticle // past the heap by twice the least asked
+	hugeHeapMost = 0
+	if start, end := hugeHeapFor(big); start != 0 {
+		t.Errorf("hugeHeapFor(%d) with none allowed at start advised %#x-%#x", big, start, end)
+	}
+	hugeHeapMost = 8 << 30
+	if start, end := hugeHeapFor(1000); start != 0 {
+		t.Errorf("hugeHeapFor(1000) advised %#x-%#x; the heap holds such a site already", start, end)
+	}
+	start, end := hugeHeapFor(big)
+	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
+		if start != 0 {
+			t.Errorf("hugeHeapFor(%d) = %#x-%#x on a kernel without transparent huge pages (%v); want nothing advised", big, start, end, err)
+		}
+		return
+	}
+	if got := int(end - start); got < hugeHeapMinMore || got > 2*hugeHeapMinMore {
+		t.Fatalf("hugeHeapFor(%d) advised %#x-%#x, %d bytes; want about %d past the heap", big, start, end, got, 2*hugeHeapMinMore)
+	}
+	if got := advised(t, start, end); got != end-start {
+		t.Errorf("%d of the %d bytes of %#x-%#x are advised for huge pages (VmFlags hg); want all", got, end-start, start, end)
+	}
+}
+
 // resident returns how many pages start-end spans, and how many of them
 // are resident (mincore(2)).
 func resident(t *testing.T, start, end uintptr) (n, in int) {

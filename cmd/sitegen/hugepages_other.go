@@ -4,3 +4,6 @@ package main
 
 // startHugeHeap does nothing where transparent huge pages are not Linux's.
 func startHugeHeap(args []string) {}
+
+// moreHugeHeap does nothing where transparent huge pages are not Linux's.
+func moreHugeHeap(sources int) {}

@@ -178,9 +178,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *spareAhead {
 			opts.MakeSpare = makeSpareInBackground
 		}
+		opts.Sources = moreHugeHeap
 		if _, ok := gcPercent([]string{cmd}, os.Getenv("GOGC")); ok {
-			// GOGC as sitegen sets it, not as the user did.
-			opts.FromCache = func(articles int) { collectAfter(heapFloor(articles)) }
+			// GOGC as sitegen sets it, not as the user did. The heap's
+			// huge pages first: moreHugeHeap runs a collection, which
+			// would end collectAfter's wait.
+			opts.FromCache = func(articles int) {
+				moreHugeHeap(articles)
+				collectAfter(heapFloor(articles))
+			}
 		}
 		if !*quiet && isTerminal(stderr) {
 			opts.Progress = stderr

@@ -244,36 +244,59 @@ func TestInterruptedBuild(t *testing.T) {
 }
 
 // TestHugeHeapSize: sitegen build and check ask for huge pages for
-// hugeHeapMax of the heap, or an eighth of the machine's memory if less,
-// where the kernel gives them on request, address space commits no memory
-// and no memory limit is set; otherwise, and for the other commands, for
-// none.
+// hugeHeapMax of the heap at start, or an eighth of the machine's memory if
+// less, and at most for half of it in all, where the kernel gives them on
+// request, address space commits no memory and no memory limit is set;
+// under a limit on address space, for no more than a quarter of it;
+// otherwise, and for the other commands, for none.
 func TestHugeHeapSize(t *testing.T) {
 	const gib = 1 << 30
-	const nolimit = math.MaxInt64
+	const nolimit, noaddr = math.MaxInt64, math.MaxUint64
 	madvise, always := "always [madvise] never\n", "[always] madvise never\n"
 	for _, c := range []struct {
-		args       []string
-		thp        string
-		overcommit string
-		ram        uint64
-		limit      int64
-		want       int
+		args        []string
+		thp         string
+		overcommit  string
+		ram, addr   uint64
+		limit       int64
+		start, most int
 	}{
-		{[]string{"build", "--quiet"}, madvise, "0\n", 24 * gib, nolimit, hugeHeapMax},
-		{[]string{"build"}, madvise, "1\n", 64 * gib, nolimit, hugeHeapMax},
-		{[]string{"build"}, madvise, "0\n", 2 * gib, nolimit, gib / 4},
-		{[]string{"build"}, madvise, "0\n", 24 * gib, 4 * gib, 0}, // GOMEMLIMIT
-		{[]string{"build"}, madvise, "2\n", 24 * gib, nolimit, 0},
-		{[]string{"build"}, always, "0\n", 24 * gib, nolimit, 0},
-		{[]string{"build"}, "always madvise [never]\n", "0\n", 24 * gib, nolimit, 0},
-		{[]string{"build"}, "", "", 24 * gib, nolimit, 0}, // no such files
-		{[]string{"serve"}, madvise, "0\n", 24 * gib, nolimit, 0},
-		{[]string{"check", "--source", "site"}, madvise, "0\n", 24 * gib, nolimit, hugeHeapMax},
-		{nil, madvise, "0\n", 24 * gib, nolimit, 0},
+		{[]string{"build", "--quiet"}, madvise, "0\n", 24 * gib, noaddr, nolimit, hugeHeapMax, 12 * gib},
+		{[]string{"build"}, madvise, "1\n", 64 * gib, noaddr, nolimit, hugeHeapMax, 32 * gib},
+		{[]string{"build"}, madvise, "0\n", 2 * gib, noaddr, nolimit, gib / 4, gib},
+		{[]string{"build"}, madvise, "0\n", 24 * gib, 8 * gib, nolimit, hugeHeapMax, 2 * gib}, // ulimit -v
+		{[]string{"build"}, madvise, "0\n", 24 * gib, 2 * gib, nolimit, gib / 2, gib / 2},
+		{[]string{"build"}, madvise, "0\n", 24 * gib, noaddr, 4 * gib, 0, 0}, // GOMEMLIMIT
+		{[]string{"build"}, madvise, "2\n", 24 * gib, noaddr, nolimit, 0, 0},
+		{[]string{"build"}, always, "0\n", 24 * gib, noaddr, nolimit, 0, 0},
+		{[]string{"build"}, "always madvise [never]\n", "0\n", 24 * gib, noaddr, nolimit, 0, 0},
+		{[]string{"build"}, "", "", 24 * gib, noaddr, nolimit, 0, 0}, // no such files
+		{[]string{"serve"}, madvise, "0\n", 24 * gib, noaddr, nolimit, 0, 0},
+		{[]string{"check", "--source", "site"}, madvise, "0\n", 24 * gib, noaddr, nolimit, hugeHeapMax, 12 * gib},
+		{nil, madvise, "0\n", 24 * gib, noaddr, nolimit, 0, 0},
 	} {
-		if got := hugeHeapSize(c.args, c.thp, c.overcommit, c.ram, c.limit); got != c.want {
-			t.Errorf("hugeHeapSize(%q, %q, %q, %d, %d) = %d; want %d", c.args, c.thp, c.overcommit, c.ram, c.limit, got, c.want)
+		if start, most := hugeHeapSize(c.args, c.thp, c.overcommit, c.ram, c.addr, c.limit); start != c.start || most != c.most {
+			t.Errorf("hugeHeapSize(%q, %q, %q, %d, %d, %d) = %d, %d; want %d, %d", c.args, c.thp, c.overcommit, c.ram, c.addr, c.limit, start, most, c.start, c.most)
+		}
+	}
+}
+
+// TestHugeHeapMore: a build asks for huge pages past the heap's end for
+// heapPerArticle per source, within what it may ask in all, and only when
+// that reaches hugeHeapMinMore past what the heap spans.
+func TestHugeHeapMore(t *testing.T) {
+	const gib = 1 << 30
+	for _, c := range []struct{ sources, mapped, most, want int }{
+		{1_000_000, gib + 100<<20, 12 * gib, 1_000_000*heapPerArticle - gib - 100<<20},
+		{1_000_000, gib, 4 * gib, 4*gib/heapPerArticle*heapPerArticle - gib}, // at most most
+		{50_000, gib, 12 * gib, 0},  // within the region advised at start
+		{130_000, gib, 12 * gib, 0}, // 1.24 GiB: not worth filling the free memory
+		{200_000, gib, 12 * gib, 200_000*heapPerArticle - gib},
+		{1_000_000, 13 * gib, 12 * gib, 0}, // the heap is past it
+		{0, 0, 0, 0},
+	} {
+		if got := hugeHeapMore(c.sources, c.mapped, c.most); got != c.want {
+			t.Errorf("hugeHeapMore(%d, %d, %d) = %d; want %d", c.sources, c.mapped, c.most, got, c.want)
 		}
 	}
 }

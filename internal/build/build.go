@@ -59,6 +59,12 @@ type Options struct {
 	// than a cold build of the site holds at its peak, grow that far before
 	// the collector first runs.
 	FromCache func(articles int)
+	// Sources, when not nil, is called once the build knows how many
+	// source files content/ holds, before it reads them (after FromCache
+	// in a build that starts from the cache; not in a build with nothing
+	// to do): the CLI has the memory such a site's heap grows into backed
+	// by huge pages.
+	Sources func(n int)
 }
 
 // A Report says what a build or check did.

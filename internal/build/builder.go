@@ -70,6 +70,7 @@ type Builder struct {
 	// previous build's sources by path, to reuse those whose stamp matches.
 	contentDir string
 	scan       *contentScan   // content/ as the no-op check found it, for the first load; nil: walk it
+	onSources  func(n int)    // Options.Sources: called with the number of source files before they are read; may be nil
 	contentRec *contentRecord // the first load's walk of content/, for the build cache
 	cache      map[string]*cachedSource
 	related    *site.RelatedIndex // the previous build's related stories, for the next reindex to keep
@@ -149,6 +150,9 @@ func (b *Builder) loadAllContent(ctx context.Context) error {
 		if scan, err = b.scanContent(b.contentF, nil, nil); err != nil {
 			return err
 		}
+	}
+	if b.onSources != nil {
+		b.onSources(len(scan.paths))
 	}
 	b.contentRec = scan.record
 	b.loader.SkipMarkdownTopics = !slices.ContainsFunc(scan.paths, content.IsRawText)

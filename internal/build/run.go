@@ -86,7 +86,7 @@ func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 		man, otherOutputs = readCache(root, dest, fm)
 	}
 	defer man.close()
-	b := &Builder{root: opts.Source, progress: &prog.read, contentDir: filepath.Join(root, "content"), maps: fm}
+	b := &Builder{root: opts.Source, progress: &prog.read, contentDir: filepath.Join(root, "content"), maps: fm, onSources: opts.Sources}
 	if err := b.loadTheme(); err != nil {
 		return nil, err
 	}

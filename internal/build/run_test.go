@@ -472,35 +472,40 @@ func TestRenumberedSearchDocuments(t *testing.T) {
 // A build that starts from the cache of a build by the same program and
 // theme tells Options.FromCache how many articles that build published,
 // before it reads any content; a cold build, and one after a template
-// changed, do not.
+// changed, do not. Every build that reads content/ tells Options.Sources
+// how many source files it holds (after FromCache); a no-op build reads
+// none.
 func TestFromCacheToldTheSitesSize(t *testing.T) {
 	ctx := context.Background()
 	root := agedSite(t, 7)
 	dest := filepath.Join(t.TempDir(), "public")
-	var told []int
-	opts := Options{Source: root, Dest: dest, FromCache: func(articles int) { told = append(told, articles) }}
-	build := func(what string, want ...int) {
+	var told []string
+	opts := Options{Source: root, Dest: dest,
+		FromCache: func(articles int) { told = append(told, fmt.Sprint("FromCache ", articles)) },
+		Sources:   func(n int) { told = append(told, fmt.Sprint("Sources ", n)) },
+	}
+	build := func(what string, want ...string) {
 		t.Helper()
 		told = nil
 		if _, err := Run(ctx, opts); err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(told, want) {
-			t.Errorf("%s: FromCache called with %v, want %v", what, told, want)
+			t.Errorf("%s: told %q, want %q", what, told, want)
 		}
 	}
-	build("cold build")
-	build("no-op build", 7)
+	build("cold build", "Sources 7")
+	build("no-op build", "FromCache 7")
 	writeSiteFile(t, root, "content/00/story-000.md", testArticle("A new title", "2024-01-01", []string{"x"}, "A new body."))
 	ageFiles(t, root)
-	build("one article edited", 7)
+	build("one article edited", "FromCache 7", "Sources 7")
 	writeSiteFile(t, root, "content/00/story-100.md", testArticle("One more", "2024-02-02", []string{"x"}, "Another body."))
 	ageFiles(t, root)
-	build("one article added", 7)
+	build("one article added", "FromCache 7", "Sources 8")
 	writeSiteFile(t, root, "templates/base.html", `{{define "base"}}<!doctype html><title>x</title>{{template "main" .}}{{end}}`)
 	ageFiles(t, root)
-	build("template changed")
-	build("after the template change", 8)
+	build("template changed", "Sources 8")
+	build("no-op after the template change", "FromCache 8")
 }
 
 // outputList keeps the records a build kept from the previous cache in its
