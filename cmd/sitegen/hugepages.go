@@ -53,6 +53,6 @@ func hugeHeapMore(sources, mapped, most int) int {
 
 // hugeHeapMinMore is the least hugeHeapMore asks for: asking fills the
 // heap's free memory first, which the runtime zeroes (some hundreds of
-// megabytes at a millisecond per 4 MB block), so it is worth it only for a heap
-// that will grow much further.
+// megabytes at a millisecond per 4 MB block), so it is worth it only for
+// a heap that will grow much further.
 const hugeHeapMinMore = 256 << 20

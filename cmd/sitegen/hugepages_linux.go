@@ -37,14 +37,7 @@ func hugeHeap(size int) (start, end uintptr) {
 		return 0, 0
 	}
 	gc := debug.SetGCPercent(-1)
-	s := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	metrics.Read(s)
-	var free int
-	for _, v := range s {
-		if v.Value.Kind() == metrics.KindUint64 {
-			free += int(v.Value.Uint64())
-		}
-	}
+	free := heapBytes("free", "released")
 	var blocks [][]byte
 	for n := 0; n <= free; n += hugeHeapChunk {
 		blocks = append(blocks, make([]byte, hugeHeapChunk))
@@ -113,15 +106,21 @@ func hugeHeapFor(sources int) (start, end uintptr) {
 }
 
 // heapMapped returns how many bytes of address space the heap spans.
-func heapMapped() int {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"},
-		{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/released:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
+func heapMapped() int { return heapBytes("objects", "unused", "free", "released", "stacks") }
+
+// heapBytes returns the sum of the runtime's /memory/classes/heap/ metrics
+// named by classes: "free" and "released" are the heap's free memory.
+func heapBytes(classes ...string) int {
+	s := make([]metrics.Sample, len(classes))
+	for i, c := range classes {
+		s[i].Name = "/memory/classes/heap/" + c + ":bytes"
+	}
 	metrics.Read(s)
-	var mapped int
+	n := 0
 	for _, v := range s {
 		if v.Value.Kind() == metrics.KindUint64 {
-			mapped += int(v.Value.Uint64())
+			n += int(v.Value.Uint64())
 		}
 	}
-	return mapped
+	return n
 }
