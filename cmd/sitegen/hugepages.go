@@ -8,13 +8,13 @@ import (
 // hugeHeapMax is how much of the heap sitegen build and check ask the
 // kernel to back with transparent huge pages (hugeHeap) at start: a
 // one-article edit of a 50,000-article site holds 350 MB, its cold build
-// 500 MB, its check 450 MB. A build of a bigger site asks for more once it
-// knows how many sources it reads (hugeHeapMore).
+// 500 MB, its check 450 MB. A build or check of a bigger site asks for
+// more once it knows how many sources it reads (hugeHeapMore).
 const hugeHeapMax = 1 << 30
 
 // hugeHeapSize returns how much of the heap, from where it ends at start,
 // the command args asks the kernel to back with transparent huge pages,
-// and how much a build may ask for in all: only sitegen build and check,
+// and how much a build or check may ask for in all: only sitegen build and check,
 // which load the whole site (serve's rebuilds were no faster so), and only
 // where the kernel gives them to memory that asks (thpEnabled,
 // /sys/kernel/mm/transparent_hugepage/enabled, reads "[madvise]": with
@@ -38,13 +38,14 @@ func hugeHeapSize(args []string, thpEnabled, overcommit string, totalRAM, addrLi
 }
 
 // hugeHeapMore returns how many bytes past the heap's end (mapped, the
-// bytes the heap spans now) a build of sources source files asks the
-// kernel to back with transparent huge pages: enough for the heap to reach
-// heapPerArticle per source, at most most in all; 0 when that is less than
-// hugeHeapMinMore away. A 1,000,000-article build's heap reaches about 9
-// GB, of which the region advised at start is the first gigabyte.
-func hugeHeapMore(sources, mapped, most int) int {
-	more := min(sources, most/heapPerArticle)*heapPerArticle - mapped
+// bytes the heap spans now) a build or check of sources source files asks
+// the kernel to back with transparent huge pages: enough for the heap to
+// reach perSource bytes per source (heapPerArticle for a build,
+// checkHeapPerArticle for a check), at most most in all; 0 when that is
+// less than hugeHeapMinMore away. A 1,000,000-article build's heap reaches
+// about 9 GB, of which the region advised at start is the first gigabyte.
+func hugeHeapMore(sources, perSource, mapped, most int) int {
+	more := min(sources, most/perSource)*perSource - mapped
 	if more < hugeHeapMinMore {
 		return 0
 	}

@@ -87,19 +87,20 @@ func startHugeHeap(args []string) {
 	}
 }
 
-// moreHugeHeap has the heap that a build of sources source files will
-// grow into backed by huge pages past the region startHugeHeap advised, as
-// hugeHeapMore sizes it: a 1,000,000-article build's heap grows to about 9
-// GB, which in 4 KB pages took some 2 million faults.
-func moreHugeHeap(sources int) { hugeHeapFor(sources) }
+// moreHugeHeap has the heap that a build or check of sources source files
+// will grow into, perSource bytes for each, backed by huge pages past the
+// region startHugeHeap advised, as hugeHeapMore sizes it: a
+// 1,000,000-article build's heap grows to about 9 GB, which in 4 KB pages
+// took some 2 million faults, and a check's to about 3 GB.
+func moreHugeHeap(sources, perSource int) { hugeHeapFor(sources, perSource) }
 
 // hugeHeapFor is moreHugeHeap, returning the range hugeHeap advised past
 // the heap's end (0, 0: none), for tests.
-func hugeHeapFor(sources int) (start, end uintptr) {
+func hugeHeapFor(sources, perSource int) (start, end uintptr) {
 	if hugeHeapMost == 0 {
 		return 0, 0
 	}
-	if more := hugeHeapMore(sources, heapMapped(), hugeHeapMost); more > 0 {
+	if more := hugeHeapMore(sources, perSource, heapMapped(), hugeHeapMost); more > 0 {
 		return hugeHeap(more)
 	}
 	return 0, 0

@@ -72,14 +72,14 @@ func TestMoreHugeHeap(t *testing.T) {
 	defer func(most int) { hugeHeapMost = most }(hugeHeapMost)
 	big := (heapMapped() + 2*hugeHeapMinMore) / heapPerArticle // past the heap by twice the least asked
 	hugeHeapMost = 0
-	if start, end := hugeHeapFor(big); start != 0 {
+	if start, end := hugeHeapFor(big, heapPerArticle); start != 0 {
 		t.Errorf("hugeHeapFor(%d) with none allowed at start advised %#x-%#x", big, start, end)
 	}
 	hugeHeapMost = 8 << 30
-	if start, end := hugeHeapFor(1000); start != 0 {
-		t.Errorf("hugeHeapFor(1000) advised %#x-%#x; the heap holds such a site already", start, end)
+	if start, end := hugeHeapFor(1000, heapPerArticle); start != 0 {
+		t.Errorf("hugeHeapFor(1000, heapPerArticle) advised %#x-%#x; the heap holds such a site already", start, end)
 	}
-	start, end := hugeHeapFor(big)
+	start, end := hugeHeapFor(big, heapPerArticle)
 	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
 		if start != 0 {
 			t.Errorf("hugeHeapFor(%d) = %#x-%#x on a kernel without transparent huge pages (%v); want nothing advised", big, start, end, err)

@@ -6,4 +6,4 @@ package main
 func startHugeHeap(args []string) {}
 
 // moreHugeHeap does nothing where transparent huge pages are not Linux's.
-func moreHugeHeap(sources int) {}
+func moreHugeHeap(sources, perSource int) {}

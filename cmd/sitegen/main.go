@@ -178,13 +178,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *spareAhead {
 			opts.MakeSpare = makeSpareInBackground
 		}
-		opts.Sources = moreHugeHeap
+		opts.Sources = func(n int) { moreHugeHeap(n, heapPerArticle) }
 		if _, ok := gcPercent([]string{cmd}, os.Getenv("GOGC")); ok {
 			// GOGC as sitegen sets it, not as the user did. The heap's
 			// huge pages first: moreHugeHeap runs a collection, which
 			// would end collectAfter's wait.
 			opts.FromCache = func(articles int) {
-				moreHugeHeap(articles)
+				moreHugeHeap(articles, heapPerArticle)
 				collectAfter(heapFloor(articles))
 			}
 		}
@@ -193,7 +193,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		rep, err = build.Run(ctx, opts)
 	} else {
-		rep, err = build.Check(ctx, build.Options{Source: *source})
+		rep, err = build.Check(ctx, build.Options{Source: *source, Sources: func(n int) { moreHugeHeap(n, checkHeapPerArticle) }})
 	}
 	if rep != nil {
 		for _, p := range rep.Problems {

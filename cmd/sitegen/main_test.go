@@ -281,22 +281,25 @@ func TestHugeHeapSize(t *testing.T) {
 	}
 }
 
-// TestHugeHeapMore: a build asks for huge pages past the heap's end for
-// heapPerArticle per source, within what it may ask in all, and only when
-// that reaches hugeHeapMinMore past what the heap spans.
+// TestHugeHeapMore: a build or check asks for huge pages past the heap's
+// end for its bytes per source, within what it may ask in all, and only
+// when that reaches hugeHeapMinMore past what the heap spans.
 func TestHugeHeapMore(t *testing.T) {
 	const gib = 1 << 30
-	for _, c := range []struct{ sources, mapped, most, want int }{
-		{1_000_000, gib + 100<<20, 12 * gib, 1_000_000*heapPerArticle - gib - 100<<20},
-		{1_000_000, gib, 4 * gib, 4*gib/heapPerArticle*heapPerArticle - gib}, // at most most
-		{50_000, gib, 12 * gib, 0},  // within the region advised at start
-		{130_000, gib, 12 * gib, 0}, // 1.24 GiB: not worth filling the free memory
-		{200_000, gib, 12 * gib, 200_000*heapPerArticle - gib},
-		{1_000_000, 13 * gib, 12 * gib, 0}, // the heap is past it
-		{0, 0, 0, 0},
+	const build, check = heapPerArticle, checkHeapPerArticle
+	for _, c := range []struct{ sources, per, mapped, most, want int }{
+		{1_000_000, build, gib + 100<<20, 12 * gib, 1_000_000*build - gib - 100<<20},
+		{1_000_000, build, gib, 4 * gib, 4*gib/build*build - gib}, // at most most
+		{50_000, build, gib, 12 * gib, 0},                         // within the region advised at start
+		{130_000, build, gib, 12 * gib, 0},                        // 1.24 GiB: not worth filling the free memory
+		{200_000, build, gib, 12 * gib, 200_000*build - gib},
+		{1_000_000, build, 13 * gib, 12 * gib, 0}, // the heap is past it
+		{1_000_000, check, gib, 12 * gib, 1_000_000*check - gib},
+		{200_000, check, gib, 12 * gib, 0}, // a check's heap stays in the first gigabyte
+		{0, build, 0, 0, 0},
 	} {
-		if got := hugeHeapMore(c.sources, c.mapped, c.most); got != c.want {
-			t.Errorf("hugeHeapMore(%d, %d, %d) = %d; want %d", c.sources, c.mapped, c.most, got, c.want)
+		if got := hugeHeapMore(c.sources, c.per, c.mapped, c.most); got != c.want {
+			t.Errorf("hugeHeapMore(%d, %d, %d, %d) = %d; want %d", c.sources, c.per, c.mapped, c.most, got, c.want)
 		}
 	}
 }

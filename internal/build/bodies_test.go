@@ -102,11 +102,11 @@ func matchMemory(t *testing.T, root, dest string) {
 // parsed, and as a build does: nothing but the bodies may differ, neither
 // the articles, normalized and indexed, nor what normalization reports.
 func TestCheckLoadsWithoutBodies(t *testing.T) {
-	full, err := load(context.Background(), repoRoot, false)
+	full, err := load(context.Background(), repoRoot, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bare, err := load(context.Background(), repoRoot, true)
+	bare, err := load(context.Background(), repoRoot, true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,11 +59,11 @@ type Options struct {
 	// than a cold build of the site holds at its peak, grow that far before
 	// the collector first runs.
 	FromCache func(articles int)
-	// Sources, when not nil, is called once the build knows how many
-	// source files content/ holds, before it reads them (after FromCache
-	// in a build that starts from the cache; not in a build with nothing
-	// to do): the CLI has the memory such a site's heap grows into backed
-	// by huge pages.
+	// Sources, when not nil, is called once the build or check knows how
+	// many source files content/ holds, before it reads them (after
+	// FromCache in a build that starts from the cache; not in a build with
+	// nothing to do): the CLI has the memory such a site's heap grows into
+	// backed by huge pages.
 	Sources func(n int)
 }
 
@@ -116,12 +116,13 @@ type Site struct {
 
 // Load reads and indexes the site at root without writing anything.
 func Load(ctx context.Context, root string) (*Site, error) {
-	return load(ctx, root, false)
+	return load(ctx, root, false, nil)
 }
 
 // load is Load, the articles' bodies dropped as they are parsed when
-// dropBodies is set.
-func load(ctx context.Context, root string, dropBodies bool) (*Site, error) {
+// dropBodies is set, walked (if not nil) told how many source files the
+// walk found before any is read.
+func load(ctx context.Context, root string, dropBodies bool, walked func(n int)) (*Site, error) {
 	th, err := loadTheme(os.DirFS(root))
 	if err != nil {
 		return nil, err
@@ -132,6 +133,7 @@ func load(ctx context.Context, root string, dropBodies bool) (*Site, error) {
 	}
 	l := th.loader(contentFS)
 	l.DropBodies = dropBodies
+	l.Walked = walked
 	arts, probs, err := l.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -220,7 +222,7 @@ func optionalSub(fsys fs.FS, dir string) fs.FS {
 // Check validates the site at opts.Source as a build would, writing nothing.
 func Check(ctx context.Context, opts Options) (*Report, error) {
 	start := time.Now()
-	s, err := load(ctx, opts.Source, true) // nothing shows a body
+	s, err := load(ctx, opts.Source, true, opts.Sources) // nothing shows a body
 	if err != nil {
 		return nil, err
 	}

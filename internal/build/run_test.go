@@ -474,7 +474,7 @@ func TestRenumberedSearchDocuments(t *testing.T) {
 // before it reads any content; a cold build, and one after a template
 // changed, do not. Every build that reads content/ tells Options.Sources
 // how many source files it holds (after FromCache); a no-op build reads
-// none.
+// none. A check tells Sources, never FromCache.
 func TestFromCacheToldTheSitesSize(t *testing.T) {
 	ctx := context.Background()
 	root := agedSite(t, 7)
@@ -506,6 +506,13 @@ func TestFromCacheToldTheSitesSize(t *testing.T) {
 	ageFiles(t, root)
 	build("template changed", "Sources 8")
 	build("no-op after the template change", "FromCache 8")
+	told = nil
+	if _, err := Check(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Sources 8"}; !slices.Equal(told, want) {
+		t.Errorf("check: told %q, want %q", told, want)
+	}
 }
 
 // outputList keeps the records a build kept from the previous cache in its

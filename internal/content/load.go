@@ -38,6 +38,12 @@ type Loader struct {
 	// a caller that wants what parsing finds but shows no page (sitegen
 	// check): bodies are most of an archive's bytes.
 	DropBodies bool
+
+	// Walked, when not nil, is called by Load with the number of article
+	// files the walk found, before it reads any: a caller that sizes
+	// something by the site (the CLI, the memory its heap will grow into)
+	// learns it before the memory is needed.
+	Walked func(n int)
 }
 
 // IsRawText reports whether p names a raw text article, the articles that
@@ -115,6 +121,9 @@ func (l *Loader) Load(ctx context.Context) ([]*Article, Problems, error) {
 	paths, probs, err := l.Paths()
 	if err != nil {
 		return nil, nil, err
+	}
+	if l.Walked != nil {
+		l.Walked(len(paths))
 	}
 	if !slices.ContainsFunc(paths, IsRawText) {
 		c := *l

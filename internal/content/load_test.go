@@ -2,7 +2,9 @@ package content
 
 import (
 	"context"
+	"io/fs"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -78,4 +80,47 @@ func TestLoadCancelled(t *testing.T) {
 	if _, _, err := l.Load(ctx); err == nil {
 		t.Error("Load ignored a cancelled context")
 	}
+}
+
+// Load tells Walked how many article files the walk found before it opens
+// any of them.
+func TestLoadTellsWalked(t *testing.T) {
+	md := &fstest.MapFile{Data: []byte("---\ntitle: T\ndate: 2024-05-01\n---\nBody.\n")}
+	fsys := &openCounter{FS: fstest.MapFS{
+		"a.md": md, "b/c.md": md, "b/2005/03/15/e.txt": {Data: []byte("Vote held\n\nThe vote was held.\n")},
+		"photo.png": {Data: []byte("png")}, "_index.md": md,
+	}}
+	told := -1
+	l := &Loader{FS: fsys, Walked: func(n int) {
+		if fsys.articles.Load() != 0 {
+			t.Errorf("Walked called after %d article files were opened; want before any", fsys.articles.Load())
+		}
+		told = n
+	}}
+	arts, probs, err := l.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(probs) != 1 { // photo.png
+		t.Errorf("problems %v; want one, for photo.png", probs)
+	}
+	if told != 3 || len(arts) != 3 {
+		t.Errorf("Walked told %d, Load loaded %d articles; want 3 and 3", told, len(arts))
+	}
+	if fsys.articles.Load() < 3 {
+		t.Errorf("%d article files opened; the counter misses the loader's reads", fsys.articles.Load())
+	}
+}
+
+// openCounter counts the article files opened through it.
+type openCounter struct {
+	fs.FS
+	articles atomic.Int32
+}
+
+func (c *openCounter) Open(name string) (fs.File, error) {
+	if IsArticleFile(name) {
+		c.articles.Add(1)
+	}
+	return c.FS.Open(name)
 }
