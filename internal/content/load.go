@@ -41,8 +41,8 @@ type Loader struct {
 
 	// Walked, when not nil, is called by Load with the number of article
 	// files the walk found, before it reads any: a caller that sizes
-	// something by the site (the CLI, the memory its heap will grow into)
-	// learns it before the memory is needed.
+	// something by the site, such as the memory its heap will grow into,
+	// learns the size before the memory is needed.
 	Walked func(n int)
 }
 
