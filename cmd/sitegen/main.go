@@ -37,7 +37,8 @@ build   builds the site at --source (default: the current folder) into --dest
         skips it, for one-off builds such as in CI.
 check   validates every article as build would, writing nothing, and lists
         file by file what normalization removed or changed (boilerplate,
-        credits, encodings, duplicates), then a summary.
+        credits, encodings, duplicates), then a summary; on a terminal, a
+        progress line while it reads.
 serve   previews the site at http://127.0.0.1:1313/ (or --addr), rebuilding
         and reloading open browser tabs whenever a source file changes.
 `
@@ -173,8 +174,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var rep *build.Report
 	var err error
+	var progress io.Writer
+	if !*quiet && isTerminal(stderr) {
+		progress = stderr
+	}
 	if cmd == "build" {
-		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground}
+		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground, Progress: progress}
 		if *spareAhead {
 			opts.MakeSpare = makeSpareInBackground
 		}
@@ -188,12 +193,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				collectAfter(heapFloor(articles))
 			}
 		}
-		if !*quiet && isTerminal(stderr) {
-			opts.Progress = stderr
-		}
 		rep, err = build.Run(ctx, opts)
 	} else {
-		rep, err = build.Check(ctx, build.Options{Source: *source, Sources: func(n int) { moreHugeHeap(n, checkHeapPerArticle) }})
+		rep, err = build.Check(ctx, build.Options{Source: *source, Progress: progress,
+			Sources: func(n int) { moreHugeHeap(n, checkHeapPerArticle) }})
 	}
 	if rep != nil {
 		for _, p := range rep.Problems {

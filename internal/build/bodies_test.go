@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sitegen/sitegen/internal/content"
 )
 
 // TestSpilledBodiesMatchMemory builds sites whose templates show bodies
@@ -102,11 +104,11 @@ func matchMemory(t *testing.T, root, dest string) {
 // parsed, and as a build does: nothing but the bodies may differ, neither
 // the articles, normalized and indexed, nor what normalization reports.
 func TestCheckLoadsWithoutBodies(t *testing.T) {
-	full, err := load(context.Background(), repoRoot, false, nil)
+	full, err := load(context.Background(), repoRoot, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bare, err := load(context.Background(), repoRoot, true, nil)
+	bare, err := load(context.Background(), repoRoot, func(l *content.Loader) { l.DropBodies = true })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -116,13 +116,13 @@ type Site struct {
 
 // Load reads and indexes the site at root without writing anything.
 func Load(ctx context.Context, root string) (*Site, error) {
-	return load(ctx, root, false, nil)
+	return load(ctx, root, nil)
 }
 
-// load is Load, the articles' bodies dropped as they are parsed when
-// dropBodies is set, walked (if not nil) told how many source files the
-// walk found before any is read.
-func load(ctx context.Context, root string, dropBodies bool, walked func(n int)) (*Site, error) {
+// load is Load, with setup (if not nil) given the content loader to
+// configure before it loads: sitegen check drops the bodies, and counts
+// the files.
+func load(ctx context.Context, root string, setup func(*content.Loader)) (*Site, error) {
 	th, err := loadTheme(os.DirFS(root))
 	if err != nil {
 		return nil, err
@@ -132,8 +132,9 @@ func load(ctx context.Context, root string, dropBodies bool, walked func(n int))
 		return nil, noContent(root)
 	}
 	l := th.loader(contentFS)
-	l.DropBodies = dropBodies
-	l.Walked = walked
+	if setup != nil {
+		setup(l)
+	}
 	arts, probs, err := l.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -219,15 +220,26 @@ func optionalSub(fsys fs.FS, dir string) fs.FS {
 	return sub
 }
 
-// Check validates the site at opts.Source as a build would, writing nothing.
+// Check validates the site at opts.Source as a build would, writing
+// nothing. Of opts it reads Source, Progress (articles read) and Sources.
 func Check(ctx context.Context, opts Options) (*Report, error) {
-	start := time.Now()
-	s, err := load(ctx, opts.Source, true, opts.Sources) // nothing shows a body
+	prog := startProgress(opts.Progress, time.Now())
+	defer prog.stop() // the line erased before the report is printed
+	return check(ctx, opts, prog)
+}
+
+// check is Check, counting the articles it reads in prog.
+func check(ctx context.Context, opts Options, prog *progress) (*Report, error) {
+	s, err := load(ctx, opts.Source, func(l *content.Loader) {
+		l.DropBodies = true // nothing shows a body
+		l.Walked = opts.Sources
+		l.Loaded = func() { prog.read.Add(1) }
+	})
 	if err != nil {
 		return nil, err
 	}
 	rep := newReport(s)
-	rep.Elapsed = time.Since(start)
+	rep.Elapsed = time.Since(prog.start)
 	if len(s.Problems) > 0 {
 		return rep, fmt.Errorf("%w: %d bad files", ErrProblems, len(s.Problems))
 	}

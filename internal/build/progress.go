@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// progressDelay is how long a build runs before it shows a progress line:
-// short builds stay quiet.
+// progressDelay is how long a build or check runs before it shows a
+// progress line: short ones stay quiet.
 const progressDelay = time.Second
 
 // A progress counts a build's work and, when given a writer (a terminal),

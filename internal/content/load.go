@@ -44,6 +44,11 @@ type Loader struct {
 	// something by the site, such as the memory its heap will grow into,
 	// learns the size before the memory is needed.
 	Walked func(n int)
+
+	// Loaded, when not nil, is called by Load once for every article file
+	// it has read, from its workers (so at the same time from several
+	// goroutines): a progress count.
+	Loaded func()
 }
 
 // IsRawText reports whether p names a raw text article, the articles that
@@ -132,7 +137,12 @@ func (l *Loader) Load(ctx context.Context) ([]*Article, Problems, error) {
 	}
 	arts := make([]*Article, len(paths))
 	perr := make([]*Problem, len(paths))
-	if err := Each(ctx, paths, func(i int, p string) { arts[i], perr[i] = l.LoadFile(p) }); err != nil {
+	if err := Each(ctx, paths, func(i int, p string) {
+		arts[i], perr[i] = l.LoadFile(p)
+		if l.Loaded != nil {
+			l.Loaded()
+		}
+	}); err != nil {
 		return nil, nil, err
 	}
 	out := arts[:0]

@@ -83,7 +83,7 @@ func TestLoadCancelled(t *testing.T) {
 }
 
 // Load tells Walked how many article files the walk found before it opens
-// any of them.
+// any of them, and Loaded once for each it has read.
 func TestLoadTellsWalked(t *testing.T) {
 	md := &fstest.MapFile{Data: []byte("---\ntitle: T\ndate: 2024-05-01\n---\nBody.\n")}
 	fsys := &openCounter{FS: fstest.MapFS{
@@ -91,7 +91,8 @@ func TestLoadTellsWalked(t *testing.T) {
 		"photo.png": {Data: []byte("png")}, "_index.md": md,
 	}}
 	told := -1
-	l := &Loader{FS: fsys, Walked: func(n int) {
+	var loaded atomic.Int32
+	l := &Loader{FS: fsys, Loaded: func() { loaded.Add(1) }, Walked: func(n int) {
 		if fsys.articles.Load() != 0 {
 			t.Errorf("Walked called after %d article files were opened; want before any", fsys.articles.Load())
 		}
@@ -104,8 +105,8 @@ func TestLoadTellsWalked(t *testing.T) {
 	if len(probs) != 1 { // photo.png
 		t.Errorf("problems %v; want one, for photo.png", probs)
 	}
-	if told != 3 || len(arts) != 3 {
-		t.Errorf("Walked told %d, Load loaded %d articles; want 3 and 3", told, len(arts))
+	if told != 3 || len(arts) != 3 || loaded.Load() != 3 {
+		t.Errorf("Walked told %d, Loaded was called %d times, Load loaded %d articles; want 3 each", told, loaded.Load(), len(arts))
 	}
 	if fsys.articles.Load() < 3 {
 		t.Errorf("%d article files opened; the counter misses the loader's reads", fsys.articles.Load())
