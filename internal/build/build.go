@@ -36,7 +36,8 @@ type Options struct {
 	KeepGoing bool   // build the good articles even when some are bad
 
 	// Progress, when not nil, receives a progress line redrawn in place
-	// (with \r) while a build that takes over a second runs: a terminal.
+	// (with \r) while a build or check that takes over a second runs: a
+	// terminal.
 	Progress io.Writer
 	// RemoveOld deletes the previous site's folder after a build swapped
 	// the new one in, and the staging folder of a build that failed or was

@@ -12,9 +12,10 @@ import (
 // progress line: short ones stay quiet.
 const progressDelay = time.Second
 
-// A progress counts a build's work and, when given a writer (a terminal),
-// redraws one line on it four times a second once the build has run for
-// progressDelay: articles read, pages written and the rate.
+// A progress counts a build's or check's work and, when given a writer (a
+// terminal), redraws one line on it four times a second once the work has
+// run for progressDelay: articles read, pages written (a build's) and the
+// rate.
 type progress struct {
 	read    atomic.Int64 // content files read
 	written atomic.Int64 // output files written
