@@ -18,13 +18,18 @@ const warmHeapMin = 16 << 20
 // mapped, and each 4 KB costs a page fault when first written: at 50,000
 // articles about 2,400 faults and 45 ms more in each tag edit, until the
 // heap first reaches its goal (on a virtual machine where a fault costs
-// some 18 us). A block of the missing size is allocated, a byte of each
-// page written and the block collected: its memory stays with the heap
-// for the rebuilds to reuse, until a collection that finds less in use
-// lets the runtime give back what lies beyond a tenth over that (the
-// scavenger's goal; `sitegen serve` gives it back lazily, see GODEBUG).
+// some 18 us). Blocks filling the heap's free memory up to its goal are
+// allocated, a byte of each page written and the blocks collected: their
+// memory stays with the heap for the rebuilds to reuse, until a collection
+// that finds less in use lets the runtime give back what lies beyond a
+// tenth over that (the scavenger's goal; `sitegen serve` gives it back
+// lazily, see GODEBUG). Blocks of a page (warmChunk) rather than one of
+// the whole size: the runtime places each in the lowest free pages, so
+// they also fill the holes the heap already gave back (released) between
+// live objects, which the growth takes first; one block went past them
+// all, to the heap's end.
 // stop, checked every 64 MB, ends it early, uncollected. It returns the
-// size of the block (0: the heap had the memory).
+// bytes allocated (0: the heap had the memory resident).
 func warmHeap(stop func() bool) int {
 	m, ok := readMetrics("/gc/heap/goal:bytes", "/memory/classes/heap/objects:bytes",
 		"/memory/classes/heap/unused:bytes", "/memory/classes/heap/free:bytes")
@@ -37,22 +42,33 @@ func warmHeap(stop func() bool) int {
 	if goal < resident+warmHeapMin {
 		return 0
 	}
-	block := make([]byte, goal-resident)
+	need := int(goal - m[1] - m[2]) // the free memory up to the goal, resident or not
+	blocks := make([][]byte, 0, need/warmChunk+1)
 	page := os.Getpagesize()
-	for i := 0; i < len(block); i += page {
-		if i%(64<<20) == 0 && stop() {
-			return len(block) // the server is stopping: no need to collect
+	n := 0
+	for n < need {
+		if n%(64<<20) < warmChunk && stop() {
+			return n // the server is stopping: no need to collect
 		}
-		block[i] = 1
+		b := make([]byte, min(warmChunk, need-n))
+		for i := 0; i < len(b); i += page {
+			b[i] = 1
+		}
+		blocks = append(blocks, b)
+		n += len(b)
 	}
-	n := len(block)
-	runtime.KeepAlive(block)
-	block = nil
+	runtime.KeepAlive(blocks)
+	blocks = nil
 	// Freed now, while the server is idle, rather than by a collection
 	// during a rebuild.
 	runtime.GC()
 	return n
 }
+
+// warmChunk is the size of warmHeap's blocks: the runtime's page, a size
+// class of one object per span, so that each takes the lowest free page
+// and holes of any size are filled.
+const warmChunk = 8 << 10
 
 // heapAllocs returns the bytes allocated on the heap since the process
 // started (0 where the runtime does not measure it).

@@ -16,15 +16,20 @@ import (
 // mapped yet (mincore(2) reports its pages absent until they are written).
 func TestWarmHeapMakesGrowthResident(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(gcPercent))
-	// The free memory earlier tests (or runs, with -count) left given
-	// back, and a live heap of 96 MB, as a site's pages are.
-	debug.FreeOSMemory()
+	// A live heap of 96 MB, as a site's pages are, with as much garbage
+	// between its objects, freed and given back to the system: holes the
+	// heap's growth takes before memory past its end. The free memory
+	// earlier tests (or runs, with -count) left is given back too.
 	const size, object = 96 << 20, 16 << 10
 	live := make([][]byte, 0, size/object)
+	garbage := make([][]byte, 0, size/object)
 	for range cap(live) {
 		live = append(live, make([]byte, object))
+		garbage = append(garbage, make([]byte, object))
 	}
+	garbage = nil
 	runtime.GC()
+	debug.FreeOSMemory()
 	warmed := warmHeap(func() bool { return false })
 	if warmed < warmHeapMin {
 		t.Fatalf("warmHeap allocated %d bytes with %d MB live at GOGC=%d; want the heap's growth to its goal, at least %d", warmed, size>>20, gcPercent, warmHeapMin)
