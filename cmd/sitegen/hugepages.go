@@ -14,9 +14,9 @@ const hugeHeapMax = 1 << 30
 
 // hugeHeapSize returns how much of the heap, from where it ends at start,
 // the command args asks the kernel to back with transparent huge pages,
-// and how much a build or check may ask for in all: only sitegen build and check,
-// which load the whole site (serve's rebuilds were no faster so), and only
-// where the kernel gives them to memory that asks (thpEnabled,
+// and how much a build or check may ask for in all: only sitegen build
+// and check, which load the whole site (serve's rebuilds were no faster
+// so), and only where the kernel gives them to memory that asks (thpEnabled,
 // /sys/kernel/mm/transparent_hugepage/enabled, reads "[madvise]": with
 // "always" the heap has them already, with "never" it cannot) and where
 // reserving address space commits no memory (overcommit,
