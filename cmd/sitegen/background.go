@@ -29,15 +29,16 @@ func removeInBackground(dir string) {
 }
 
 // startBackground starts this executable again, with env added to the
-// environment naming its work (see main), in a session of its own, and
-// does not wait for it.
-func startBackground(env string) error {
+// environment naming its work (see main) and files as its files 3 on, in
+// a session of its own, and does not wait for it.
+func startBackground(env string, files ...*os.File) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), env)
+	cmd.ExtraFiles = files
 	detach(cmd)
 	if err := cmd.Start(); err != nil {
 		return err

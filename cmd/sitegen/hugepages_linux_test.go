@@ -17,7 +17,7 @@ import (
 // to grow into: every mapping over its range carries the "hg" flag
 // (MADV_HUGEPAGE) in /proc/self/smaps after the block is collected.
 func TestHugeHeapAdvisesTheHeap(t *testing.T) {
-	start, end := hugeHeap(64 << 20)
+	start, end := hugeHeap(64<<20, nil)
 	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
 		// A kernel without them refuses the advice (EINVAL).
 		if start != 0 {
@@ -55,7 +55,7 @@ func TestHugeHeapTouchesLittle(t *testing.T) {
 		runtime.KeepAlive(freed)
 		freed = nil
 		runtime.GC()
-		start, end := hugeHeap(128 << 20)
+		start, end := hugeHeap(128<<20, nil)
 		if start == 0 {
 			t.Skip("the kernel refuses the advice") // TestHugeHeapAdvisesTheHeap says whether it may
 		}

@@ -78,6 +78,10 @@ func main() {
 		removeTree(dir)
 		return
 	}
+	if v := os.Getenv(holdHeapEnv); v != "" {
+		holdHeap(v)
+		return
+	}
 	if dest := os.Getenv(makeSpareEnv); dest != "" {
 		if err := build.MakeSpare(dest); err != nil {
 			slog.Debug("making the spare", "err", err)
@@ -97,6 +101,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
+	keepHeap()
 	os.Exit(code)
 }
 
@@ -112,6 +117,31 @@ func emptySource(cmd, source string, stderr io.Writer) bool {
 	return true
 }
 
+// sourceFlag defines --source on fl.
+func sourceFlag(fl *flag.FlagSet) *string {
+	return fl.String("source", ".", "site root holding content/, templates/, assets/ and sitegen.yaml")
+}
+
+// buildFlags defines sitegen build's flags but --source on fl.
+func buildFlags(fl *flag.FlagSet) (dest *string, keepGoing, quiet, spareAhead *bool) {
+	dest = fl.String("dest", "", "output folder (default SOURCE/public)")
+	keepGoing = fl.Bool("keep-going", false, "publish the good articles even when some are bad; still exit 1")
+	quiet = fl.Bool("quiet", false, "print only errors")
+	spareAhead = fl.Bool("spare-ahead", true, "after a build of a large site, keep in the background what makes the next build faster: the folder it fills and memory for its heap; false for one-off builds")
+	return
+}
+
+// buildFromCache reports whether args, sitegen build's arguments, ask for a
+// build that will start from a build cache (build.HasCache): one into a
+// folder built before. Arguments that do not parse do not; run says why.
+func buildFromCache(args []string) bool {
+	fl := flag.NewFlagSet("", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	source := sourceFlag(fl)
+	dest, _, _, _ := buildFlags(fl)
+	return fl.Parse(args) == nil && fl.NArg() == 0 && *source != "" && build.HasCache(*source, *dest)
+}
+
 // run is the whole command, testable without a process. It returns the exit
 // status: 0 success, 1 a failed build or bad content, 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -122,15 +152,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd, args := args[0], args[1:]
 	fl := flag.NewFlagSet("sitegen "+cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	source := fl.String("source", ".", "site root holding content/, templates/, assets/ and sitegen.yaml")
+	source := sourceFlag(fl)
 	var dest *string
 	var keepGoing, quiet, spareAhead *bool
 	switch cmd {
 	case "build":
-		dest = fl.String("dest", "", "output folder (default SOURCE/public)")
-		keepGoing = fl.Bool("keep-going", false, "publish the good articles even when some are bad; still exit 1")
-		quiet = fl.Bool("quiet", false, "print only errors")
-		spareAhead = fl.Bool("spare-ahead", true, "after a full build of 2,000 files or more, make in the background the folder the next small build fills; false for one-off builds")
+		dest, keepGoing, quiet, spareAhead = buildFlags(fl)
 	case "check":
 		quiet = fl.Bool("quiet", false, "print only errors")
 	case "serve":
@@ -182,6 +209,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground, Progress: progress}
 		if *spareAhead {
 			opts.MakeSpare = makeSpareInBackground
+			keepHeapWanted = true
 		}
 		opts.Sources = func(n int) { moreHugeHeap(n, heapPerArticle) }
 		if _, ok := gcPercent([]string{cmd}, os.Getenv("GOGC")); ok {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -17,13 +18,18 @@ import (
 // SITEGEN_RUN_MAIN=1 it is main itself, signal handling included, and it
 // is the background remover and spare maker that builds run in tests
 // (os.Executable is the test binary), which must do their work and not run
-// the tests again.
+// the tests again; and the holders of memory builds leave, which exit when
+// the tests end.
 func TestMain(m *testing.M) {
-	if os.Getenv("SITEGEN_RUN_MAIN") == "1" || os.Getenv(removeTreeEnv) != "" || os.Getenv(makeSpareEnv) != "" {
+	if os.Getenv("SITEGEN_RUN_MAIN") == "1" || os.Getenv(removeTreeEnv) != "" || os.Getenv(makeSpareEnv) != "" || os.Getenv(holdHeapEnv) != "" {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	// The builds the tests run meet their holders at a name of the tests'.
+	os.Setenv(heapSocketEnv, fmt.Sprintf("sitegen-test-%d", os.Getpid()))
+	code := m.Run()
+	releaseHolders()
+	os.Exit(code)
 }
 
 var servingURL = regexp.MustCompile(`Serving .* at (http://\S+) `)

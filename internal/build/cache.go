@@ -50,6 +50,18 @@ const cacheFormat = "sitegen build cache 15"
 
 func cachePath(dest string) string { return besideDest(dest, ".sitegen-cache") }
 
+// HasCache reports whether a build of the site at source into dest ("" for
+// source/public, as in Options) finds a build cache file beside dest,
+// whether or not it turns out readable. The command asks before it builds,
+// to ready its memory for a build that starts from the cache.
+func HasCache(source, dest string) bool {
+	if dest == "" {
+		dest = filepath.Join(source, "public")
+	}
+	_, err := os.Stat(cachePath(dest))
+	return err == nil
+}
+
 // besideDest is the path of a file that sitegen keeps beside the
 // destination dest: ".public" and suffix, for public/. Such names start
 // with a dot, so that a site's folder listing and most tools pass over

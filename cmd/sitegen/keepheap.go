@@ -1,0 +1,86 @@
+package main
+
+import (
+	"strings"
+	"time"
+)
+
+// A build's heap, kept for the next one.
+//
+// On a virtual machine that hands the memory its guest frees back to the
+// host (free page reporting, as on the machines this project is measured
+// on), the first write to memory no process holds costs some 2 ms per MB:
+// a quarter of a one-article edit's CPU at 50,000 articles went to the
+// kernel filling fresh pages (docs/performance.md). Memory a file in
+// memory holds stays with the guest. So after a build of a large site,
+// unless --spare-ahead=false, sitegen leaves a holder process with a
+// memory file (memfd) the size of the heap the build grew to, every page
+// of it written; the next build takes the file and maps it under the
+// region of its heap that hugeHeap prepares, and hands it on when it
+// ends. The holder gives the file to the first build of the same user
+// that asks, after the build that started it has exited, and exits; it
+// exits too, freeing the memory, when no build has asked for
+// keepHeapWait.
+//
+// The heap then starts on pages that hold another process's old objects.
+// The runtime zeroes memory it hands out below the highest address it has
+// handed out before (an arena's zeroedBase), which covers the whole region
+// once hugeHeap has allocated it; and with GODEBUG madvdontneed=0 it
+// zeroes memory it gave back to the system and takes again, which with
+// MADV_DONTNEED it would take to be zero and which a shared file's pages
+// are not. A build given a file therefore starts itself again with that
+// setting (keptHeapFDEnv); without one it runs as before.
+
+// holdHeapEnv, in the environment of a background sitegen process started
+// by keepHeap, makes it the holder of the heap memory the build hands on:
+// "PID:BYTES", the build to outlive and the size to hold; the build's file
+// is its file 3, if it had one.
+const holdHeapEnv = "SITEGEN_HOLD_HEAP"
+
+// keptHeapFDEnv, in the environment of a build that started itself again
+// with a holder's file, names that file's descriptor.
+const keptHeapFDEnv = "SITEGEN_KEPT_HEAP_FD"
+
+// heapSocketEnv names, where set, the socket builds and holders meet at
+// instead of sitegen-heap-UID, so that tests meet their own holders only.
+const heapSocketEnv = "SITEGEN_HEAP_SOCKET"
+
+// keepHeapWait is how long a holder keeps the memory for a next build.
+const keepHeapWait = 5 * time.Minute
+
+// keepHeapMin is the least heap worth keeping: a build whose heap grows
+// less leaves no holder.
+const keepHeapMin = 16 << 20
+
+// keepHeapMax returns the most heap a holder keeps on a machine with
+// totalRAM bytes: 512 MB (a one-article edit of a 50,000-article site
+// grows its heap to about 300 MB, a cold build to 500 MB), or a
+// thirty-second of the memory if that is less.
+func keepHeapMax(totalRAM uint64) int {
+	return int(min(totalRAM/32, 512<<20))
+}
+
+// madvFree reports whether godebug, a GODEBUG value, leaves the runtime
+// zeroing what it takes again after giving it back: madvdontneed=0, the
+// last setting of it. A kept heap is used only then.
+func madvFree(godebug string) bool {
+	free := false
+	for kv := range strings.SplitSeq(godebug, ",") {
+		if k, v, _ := strings.Cut(kv, "="); strings.TrimSpace(k) == "madvdontneed" {
+			free = strings.TrimSpace(v) == "0"
+		}
+	}
+	return free
+}
+
+// withMadvFree returns godebug with madvdontneed=0 added.
+func withMadvFree(godebug string) string {
+	if godebug == "" {
+		return "madvdontneed=0"
+	}
+	return godebug + ",madvdontneed=0"
+}
+
+// keepHeapWanted is set by a build that leaves what speeds up the next
+// one (--spare-ahead, true by default).
+var keepHeapWanted bool

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// heapTest runs sitegen as processes that meet their holders at a socket
+// of the test's own.
+type heapTest struct {
+	t      *testing.T
+	socket string
+	env    []string
+}
+
+func newHeapTest(t *testing.T) *heapTest {
+	socket := fmt.Sprintf("sitegen-test-%d-%d", os.Getpid(), time.Now().UnixNano())
+	return &heapTest{t, socket, append(os.Environ(), heapSocketEnv+"="+socket, "SITEGEN_RUN_MAIN=1")}
+}
+
+// sitegen runs the command with args in a process of its own.
+func (h *heapTest) sitegen(args ...string) {
+	h.t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = h.env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		h.t.Fatalf("sitegen %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// listening reports whether a holder is at the test's socket
+// (/proc/net/unix lists abstract names with a leading @).
+func (h *heapTest) listening() bool {
+	b, err := os.ReadFile("/proc/net/unix")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return bytes.Contains(b, []byte(" @"+h.socket+"\n"))
+}
+
+// waitListening waits up to a minute for a holder at the test's socket.
+func (h *heapTest) waitListening() {
+	h.t.Helper()
+	for deadline := time.Now().Add(time.Minute); !h.listening(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			h.t.Fatal("no holder at the socket within a minute")
+		}
+	}
+}
+
+// holderEnv returns the environment of the holder at the test's socket.
+func (h *heapTest) holderEnv() string {
+	h.t.Helper()
+	b, err := os.ReadFile("/proc/net/unix")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var inode string
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 8 && f[7] == "@"+h.socket {
+			inode = f[6]
+		}
+	}
+	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
+	for _, fd := range fds {
+		if l, _ := os.Readlink(fd); l == "socket:["+inode+"]" {
+			env, err := os.ReadFile(filepath.Join(fd, "..", "..", "environ"))
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return string(bytes.ReplaceAll(env, []byte{0}, []byte{'\n'}))
+		}
+	}
+	h.t.Fatalf("no process holds the socket @%s (inode %q)", h.socket, inode)
+	return ""
+}
+
+// releaseHolders takes the memory of any holder a test's build left at
+// the tests' socket, so that it exits.
+func releaseHolders() {
+	for fd := receiveHeap(heapSocket()); fd >= 0; fd = receiveHeap(heapSocket()) {
+		unix.Close(fd)
+	}
+}
+
+// editStory appends a line to one of the site's stories.
+func editStory(t *testing.T, root string) {
+	t.Helper()
+	stories, _ := filepath.Glob(filepath.Join(root, "content", "*", "*", "*.md"))
+	f, err := os.OpenFile(stories[len(stories)/3], os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "\nA line added at %d.\n", time.Now().UnixNano())
+	f.Close()
+}
+
+// A build from the cache takes the memory a holder kept and runs its heap
+// on it, whatever the memory holds: here every byte 0xA5, where the
+// runtime, had it taken that memory to be zero, would have read garbage
+// pointers. The holder hands the file to one build and exits; the site is
+// a clean build's, byte for byte; and the pattern is gone from a good part
+// of the file, where the build's heap was.
+func TestBuildRunsOnKeptHeap(t *testing.T) {
+	h := newHeapTest(t)
+	root := t.TempDir()
+	writeCorpus(t, root, 300, 11)
+	h.sitegen("build", "--quiet", "--spare-ahead=false", "--source", root)
+	editStory(t, root)
+
+	const size = 64 << 20
+	fd, err := unix.MemfdCreate("test-heap", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := os.NewFile(uintptr(fd), "test-heap")
+	defer mem.Close()
+	if err := mem.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	b, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Munmap(b)
+	for i := range b {
+		b[i] = 0xA5
+	}
+	// The holder outlives a process that has already exited.
+	done := exec.Command("true")
+	if err := done.Run(); err != nil {
+		t.Fatal(err)
+	}
+	holder := exec.Command(os.Args[0])
+	holder.Env = append(h.env[:len(h.env):len(h.env)], fmt.Sprintf("%s=%d:%d:1", holdHeapEnv, done.Process.Pid, size))
+	holder.ExtraFiles = []*os.File{mem}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- holder.Wait() }()
+	h.waitListening()
+
+	h.sitegen("build", "--quiet", "--spare-ahead=false", "--source", root)
+	select {
+	case <-exited:
+	case <-time.After(30 * time.Second):
+		holder.Process.Kill()
+		t.Fatal("the holder still runs 30 s after the build: the build did not take its memory")
+	}
+	if h.listening() {
+		t.Error("a holder is still at the socket after the build took the memory")
+	}
+	written := 0
+	for p := 0; p < size; p += 4096 {
+		if bytes.Count(b[p:p+4096], []byte{0xA5}) != 4096 {
+			written++
+		}
+	}
+	if written*4096 < 1<<20 {
+		t.Errorf("the build wrote %d of the kept memory's %d pages; want its heap there, 1 MB or more", written, size/4096)
+	}
+
+	clean := filepath.Join(t.TempDir(), "public")
+	h.sitegen("build", "--quiet", "--spare-ahead=false", "--source", root, "--dest", clean)
+	if got, want := treeHash(t, filepath.Join(root, "public")), treeHash(t, clean); got != want {
+		t.Errorf("the build on kept memory made %s, a clean build %s", got, want)
+	}
+}
+
+// A build of a site whose heap grows past keepHeapMin leaves a holder
+// with a memory file as big as the heap, every page of it in memory; the
+// next build, from the cache, takes it and leaves one of its own; a
+// --spare-ahead=false build takes it and leaves none.
+func TestBuildLeavesHeapForNext(t *testing.T) {
+	h := newHeapTest(t)
+	root := t.TempDir()
+	writeCorpus(t, root, 3000, 5)
+	h.sitegen("build", "--quiet", "--source", root)
+	h.waitListening()
+	waitForSpare(t, filepath.Join(root, "public"))
+
+	editStory(t, root)
+	h.sitegen("build", "--quiet", "--source", root)
+	h.waitListening() // the first holder has gone: only one listens at a name
+	// The edit ran on the kept memory, so with the runtime zeroing what it
+	// takes back: its holder has the environment it started itself with.
+	if env := h.holderEnv(); !madvFree(envValue(env, "GODEBUG")) || strings.Contains(env, keptHeapFDEnv+"=") {
+		t.Errorf("the edit build's holder runs with\n%s\nwant GODEBUG with madvdontneed=0 and no %s", env, keptHeapFDEnv)
+	}
+
+	fd := receiveHeap(h.socket)
+	if fd < 0 {
+		t.Fatal("the holder the edit left gave no memory file")
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Size < keepHeapMin || st.Size > 512<<20 {
+		t.Errorf("the memory kept is %d bytes; want a heap's, from %d to %d", st.Size, keepHeapMin, 512<<20)
+	}
+	if st.Blocks*512 < st.Size {
+		t.Errorf("%d of the %d bytes kept are in memory; want all", st.Blocks*512, st.Size)
+	}
+	if h.listening() {
+		t.Error("a holder is still at the socket after handing its memory over")
+	}
+	if receiveHeap(h.socket) >= 0 {
+		t.Error("a second build was handed memory too")
+	}
+
+	editStory(t, root)
+	h.sitegen("build", "--quiet", "--source", root)
+	h.waitListening()
+	editStory(t, root)
+	h.sitegen("build", "--quiet", "--spare-ahead=false", "--source", root)
+	time.Sleep(500 * time.Millisecond) // a holder started would have its socket by now
+	if h.listening() {
+		t.Error("a --spare-ahead=false build took the memory and left a holder")
+	}
+}
+
+// envValue returns the value of name in env, one NAME=VALUE a line.
+func envValue(env, name string) string {
+	for line := range strings.SplitSeq(env, "\n") {
+		if v, ok := strings.CutPrefix(line, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func TestMadvFree(t *testing.T) {
+	for _, c := range []struct {
+		godebug string
+		want    bool
+	}{
+		{"", false},
+		{"madvdontneed=0", true},
+		{"gctrace=1, madvdontneed=0", true},
+		{"madvdontneed=1", false},
+		{"madvdontneed=0,madvdontneed=1", false},
+		{"madvdontneed=1,madvdontneed=0", true},
+		{withMadvFree(""), true},
+		{withMadvFree("madvdontneed=1"), true},
+	} {
+		if got := madvFree(c.godebug); got != c.want {
+			t.Errorf("madvFree(%q) = %v, want %v", c.godebug, got, c.want)
+		}
+	}
+}
