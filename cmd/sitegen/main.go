@@ -33,8 +33,10 @@ const usage = `usage:
 build   builds the site at --source (default: the current folder) into --dest
         (default: SOURCE/public), replacing it only when the build succeeds.
         After a full build of a large site a background process makes the
-        folder the next small build fills (.public.spare); --spare-ahead=false
-        skips it, for one-off builds such as in CI.
+        folder the next small build fills (.public.spare), and on Linux,
+        after a build of more than a few hundred articles, another keeps
+        memory for the next build's heap for up to five minutes;
+        --spare-ahead=false skips both, for one-off builds such as in CI.
 check   validates every article as build would, writing nothing, and lists
         file by file what normalization removed or changed (boilerplate,
         credits, encodings, duplicates), then a summary; on a terminal, a
