@@ -168,17 +168,25 @@ func holdHeap(v string) {
 	if !outlive(pid) {
 		return
 	}
+	full, err := sizeHeap(fd, size)
+	if err != nil {
+		return
+	}
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: "@" + heapSocket(), Net: "unix"})
 	if err != nil {
 		return // another holder keeps memory for the next build
 	}
 	ln.SetDeadline(time.Now().Add(keepHeapWait))
 	filled := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // a thread's priority is its own
-		unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 19)
-		filled <- fillHeap(fd, size)
-	}()
+	if full {
+		filled <- nil
+	} else {
+		go func() {
+			runtime.LockOSThread() // a thread's priority is its own
+			unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 19)
+			filled <- fillHeap(fd, size)
+		}()
+	}
 	ready := false
 	for {
 		c, err := ln.AcceptUnix()
@@ -231,19 +239,21 @@ func outlive(pid int) bool {
 	return err == nil && n == 1
 }
 
-// fillHeap makes the memory file fd size bytes long, every page of it in
-// memory.
-func fillHeap(fd, size int) error {
-	var st unix.Stat_t
+// sizeHeap makes the memory file fd size bytes long, and reports whether
+// every page of it is in memory already (a build's, passed on).
+func sizeHeap(fd, size int) (full bool, err error) {
 	if err := unix.Ftruncate(fd, int64(size)); err != nil {
-		return err
+		return false, err
 	}
+	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return err
+		return false, err
 	}
-	if st.Blocks*512 >= int64(size) {
-		return nil
-	}
+	return st.Blocks*512 >= int64(size), nil
+}
+
+// fillHeap has every page of the memory file fd, size bytes, in memory.
+func fillHeap(fd, size int) error {
 	b, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		return err

@@ -69,22 +69,49 @@ func (h *heapTest) waitListening() {
 	}
 }
 
-// holderEnv returns the environment of the holder at the test's socket.
-func (h *heapTest) holderEnv() string {
+// holderPID returns the process ID of the holder at the test's socket.
+func (h *heapTest) holderPID() string {
 	h.t.Helper()
 	inode := h.socketInode()
 	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
 	for _, fd := range fds {
 		if l, _ := os.Readlink(fd); l == "socket:["+inode+"]" {
-			env, err := os.ReadFile(filepath.Join(fd, "..", "..", "environ"))
-			if err != nil {
-				h.t.Fatal(err)
-			}
-			return string(bytes.ReplaceAll(env, []byte{0}, []byte{'\n'}))
+			return strings.Split(fd, "/")[2]
 		}
 	}
 	h.t.Fatalf("no process holds the socket @%s (inode %q)", h.socket, inode)
 	return ""
+}
+
+// holderEnv returns the environment of the holder at the test's socket.
+func (h *heapTest) holderEnv() string {
+	h.t.Helper()
+	env, err := os.ReadFile(filepath.Join("/proc", h.holderPID(), "environ"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return string(bytes.ReplaceAll(env, []byte{0}, []byte{'\n'}))
+}
+
+// waitReady waits up to a minute for a holder at the test's socket whose
+// memory file has every page in memory: it may still be writing them,
+// at the lowest priority, and a build that asked before would go on
+// without.
+func (h *heapTest) waitReady() {
+	h.t.Helper()
+	h.waitListening()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		fds, _ := filepath.Glob(filepath.Join("/proc", h.holderPID(), "fd", "*"))
+		for _, fd := range fds {
+			var st unix.Stat_t
+			if l, _ := os.Readlink(fd); strings.HasPrefix(l, "/memfd:sitegen-heap") && unix.Stat(fd, &st) == nil && st.Blocks*512 >= st.Size {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatal("the holder's memory not written within a minute")
+		}
+	}
 }
 
 // releaseHolders takes the memory of any holder a test's build left at
@@ -192,12 +219,12 @@ func TestBuildLeavesHeapForNext(t *testing.T) {
 	root := t.TempDir()
 	writeCorpus(t, root, 3000, 5)
 	h.sitegen("build", "--quiet", "--source", root)
-	h.waitListening()
+	h.waitReady()
 	waitForSpare(t, filepath.Join(root, "public"))
 
 	editStory(t, root)
 	h.sitegen("build", "--quiet", "--source", root)
-	h.waitListening() // the first holder has gone: only one listens at a name
+	h.waitReady() // the first holder has gone: only one listens at a name
 	// The edit ran on the kept memory, so with the runtime zeroing what it
 	// takes back: its holder has the environment it started itself with.
 	if env := h.holderEnv(); !madvFree(envValue(env, "GODEBUG")) || strings.Contains(env, keptHeapFDEnv+"=") {
@@ -228,7 +255,7 @@ func TestBuildLeavesHeapForNext(t *testing.T) {
 
 	editStory(t, root)
 	h.sitegen("build", "--quiet", "--source", root)
-	h.waitListening()
+	h.waitReady()
 	editStory(t, root)
 	h.sitegen("build", "--quiet", "--spare-ahead=false", "--source", root)
 	time.Sleep(500 * time.Millisecond) // a holder started would have its socket by now
