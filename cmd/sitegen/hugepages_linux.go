@@ -90,7 +90,7 @@ func startHugeHeap(args []string) {
 	}
 	size, most := hugeHeapSize(args, string(thp), string(overcommit), uint64(si.Totalram)*uint64(si.Unit), addrLimit, debug.SetMemoryLimit(-1))
 	var over func(start, end uintptr)
-	if args[0] == "build" {
+	if len(args) > 0 && args[0] == "build" {
 		machineRAM = uint64(si.Totalram) * uint64(si.Unit)
 		if fd := takeHeap(size > 0 && buildFromCache(args[1:])); fd >= 0 {
 			over = func(start, end uintptr) { mapKeptHeap(fd, start, end) }

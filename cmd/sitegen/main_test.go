@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -191,6 +192,22 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if code, _, errOut := sitegen("build", "--source", t.TempDir()); code != 1 || !strings.Contains(errOut, "no content/ folder") {
 		t.Errorf("no content: exit %d\n%s", code, errOut)
+	}
+}
+
+// The command as a process, main and all, with no arguments or an
+// unknown command: the usage and exit status 2, no crash (main reads its
+// arguments before run does).
+func TestMainUsage(t *testing.T) {
+	for _, args := range [][]string{{}, {"bild"}} {
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), "SITEGEN_RUN_MAIN=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(stderr.String(), "usage:") {
+			t.Errorf("sitegen %q: exit %d (%v)\n%s", args, code, err, stderr.String())
+		}
 	}
 }
 
