@@ -165,6 +165,7 @@ func holdHeap(v string) {
 	} else if fd, err1 = unix.MemfdCreate("sitegen-heap", unix.MFD_CLOEXEC); err1 != nil {
 		return
 	}
+	os.Chdir("/") // holding the build's folder would keep it from being unmounted
 	if !outlive(pid) {
 		return
 	}
