@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"hash/fnv"
@@ -275,6 +276,14 @@ func (sw *shardWriter) changedTerms(shardOf func(uint32) int, keep []bool) (dirt
 		}
 		o := &prev.Entries[i]
 		if o.Key == e.Key && e.Key != ([16]byte{}) {
+			continue
+		}
+		if o.Length == e.Length && bytes.Equal(o.Terms, e.Terms) {
+			// Only what its result shows changed (its URL, say, in a build
+			// after a change to the site's settings): its impacts are as
+			// they were, and so are the bounds of the shards that hold
+			// them. Their bounds here took 284 MB for a 50,000-article
+			// site whose every key changed.
 			continue
 		}
 		if !validEntry(o.Terms, len(terms)) {

@@ -154,6 +154,14 @@ func TestShardsKeptAfterEdits(t *testing.T) {
 			arts[i] = &a
 			return arts
 		}, true},
+		{"every URL", func(arts []*content.Article, i int) []*content.Article {
+			for k, a := range arts {
+				b := *a
+				b.Slug += "-moved"
+				arts[k] = &b
+			}
+			return arts
+		}, true},
 		{"a word's last use", func(arts []*content.Article, i int) []*content.Article {
 			a := *arts[i]
 			a.Body = "<p>aaaa0 only this.</p>"
