@@ -55,11 +55,17 @@ func cachePath(dest string) string { return besideDest(dest, ".sitegen-cache") }
 // whether or not it turns out readable. The command asks before it builds,
 // to ready its memory for a build that starts from the cache.
 func HasCache(source, dest string) bool {
-	if dest == "" {
-		dest = filepath.Join(source, "public")
-	}
-	_, err := os.Stat(cachePath(dest))
+	_, err := os.Stat(cachePath(destOf(source, dest)))
 	return err == nil
+}
+
+// destOf returns Options.Dest as a build uses it: dest, or source/public
+// for "".
+func destOf(source, dest string) string {
+	if dest == "" {
+		return filepath.Join(source, "public")
+	}
+	return dest
 }
 
 // besideDest is the path of a file that sitegen keeps beside the

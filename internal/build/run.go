@@ -56,9 +56,7 @@ func Run(ctx context.Context, opts Options) (rep *Report, err error) {
 
 func run(ctx context.Context, opts Options, fm *fileMaps) (*Report, error) {
 	start := time.Now()
-	if opts.Dest == "" {
-		opts.Dest = filepath.Join(opts.Source, "public")
-	}
+	opts.Dest = destOf(opts.Source, opts.Dest)
 	if err := checkDest(opts.Source, opts.Dest); err != nil {
 		return nil, err
 	}
