@@ -76,14 +76,6 @@ func madvFree(godebug string) bool {
 	return free
 }
 
-// withMadvFree returns godebug with madvdontneed=0 added.
-func withMadvFree(godebug string) string {
-	if godebug == "" {
-		return "madvdontneed=0"
-	}
-	return godebug + ",madvdontneed=0"
-}
-
 // keepHeapWanted is set by a build that leaves what speeds up the next
 // one (--spare-ahead, true by default).
 var keepHeapWanted bool

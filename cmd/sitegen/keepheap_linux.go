@@ -8,9 +8,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/sitegen/sitegen/internal/serve"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,8 +36,9 @@ func heapSocket() string {
 // takeHeap returns the descriptor of a memory file a holder kept for
 // this build, if it wants one, or -1. Given one while the runtime would
 // take memory it gave back to be zero, it starts the process again with
-// GODEBUG madvdontneed=0 and the descriptor in keptHeapFDEnv, and returns
-// only if that fails; a GODEBUG that sets madvdontneed=1 itself leaves the
+// GODEBUG madvdontneed=0 and the descriptor in keptHeapFDEnv
+// (serve.StartWithGODEBUG, the preview's setting), and returns only if
+// that fails; a GODEBUG that sets madvdontneed=1 itself leaves the
 // holder its memory.
 func takeHeap(want bool) int {
 	godebug := os.Getenv("GODEBUG")
@@ -54,23 +55,15 @@ func takeHeap(want bool) int {
 		unix.CloseOnExec(fd)
 		return fd
 	}
-	if !want || strings.Contains(godebug, "madvdontneed") && !madvFree(godebug) {
+	if _, add := serve.WithGODEBUG(godebug); !want || !add && !madvFree(godebug) {
 		return -1
 	}
 	fd := receiveHeap(heapSocket())
 	if fd < 0 || madvFree(godebug) {
 		return fd
 	}
-	if exe, err := os.Executable(); err == nil {
-		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err == nil {
-			env := []string{"GODEBUG=" + withMadvFree(godebug), keptHeapFDEnv + "=" + strconv.Itoa(fd)}
-			for _, kv := range os.Environ() {
-				if !strings.HasPrefix(kv, "GODEBUG=") {
-					env = append(env, kv)
-				}
-			}
-			syscall.Exec(exe, os.Args, env)
-		}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err == nil {
+		serve.StartWithGODEBUG(keptHeapFDEnv + "=" + strconv.Itoa(fd))
 	}
 	unix.Close(fd)
 	return -1

@@ -8,11 +8,12 @@ import (
 
 // StartWithGODEBUG replaces the running process with the same program,
 // arguments and environment but for GODEBUG, which gets GODEBUG added
-// (WithGODEBUG): the process keeps its ID, open files and terminal. It
-// returns nil at once when the environment sets madvdontneed itself, and
-// otherwise only when starting again fails; the program then goes on as
-// it is.
-func StartWithGODEBUG() error {
+// (WithGODEBUG), and env (NAME=VALUE), added: the process keeps its ID,
+// open files and terminal. It returns nil at once when the environment
+// sets madvdontneed itself, and otherwise only when starting again fails;
+// the program then goes on as it is. (sitegen build starts itself again
+// so too, on memory a previous build kept.)
+func StartWithGODEBUG(env ...string) error {
 	godebug, ok := WithGODEBUG(os.Getenv("GODEBUG"))
 	if !ok {
 		return nil
@@ -21,7 +22,7 @@ func StartWithGODEBUG() error {
 	if err != nil {
 		return err
 	}
-	env := []string{"GODEBUG=" + godebug}
+	env = append([]string{"GODEBUG=" + godebug}, env...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "GODEBUG=") {
 			env = append(env, kv)

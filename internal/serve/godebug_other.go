@@ -4,4 +4,4 @@ package serve
 
 // StartWithGODEBUG does nothing where GODEBUG's madvdontneed has no
 // meaning.
-func StartWithGODEBUG() error { return nil }
+func StartWithGODEBUG(env ...string) error { return nil }
