@@ -37,6 +37,21 @@ func hugeHeapSize(args []string, thpEnabled, overcommit string, totalRAM, addrLi
 	return int(min(totalRAM/8, hugeHeapMax, addrLimit/4)), int(min(totalRAM/2, addrLimit/4, math.MaxInt/2))
 }
 
+// usableMemory returns the memory a process may use on a machine with
+// totalRAM bytes: all of it, or its control group's limit where that is
+// less (cgroupLimit, 0 for none), as in a container, whose limit the
+// machine's figure (sysinfo) does not show. The memory sitegen sizes by
+// the machine's (hugeHeapSize, keepHeapMax) is sized by this: a holder
+// on a 64 GB machine would otherwise keep 512 MB for five minutes in a
+// container limited to 1 GB, which a later process there could be killed
+// for.
+func usableMemory(totalRAM uint64, cgroupLimit func() uint64) uint64 {
+	if limit := cgroupLimit(); limit > 0 && limit < totalRAM {
+		return limit
+	}
+	return totalRAM
+}
+
 // hugeHeapMore returns how many bytes past the heap's end (mapped, the
 // bytes the heap spans now) a build or check of sources source files asks
 // the kernel to back with transparent huge pages: enough for the heap to

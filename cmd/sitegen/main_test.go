@@ -298,6 +298,37 @@ func TestHugeHeapSize(t *testing.T) {
 	}
 }
 
+// TestUsableMemory: in a container whose control group limits its memory
+// below the machine's, what sitegen sizes by the machine's memory is sized
+// by the limit: the huge-page region a build asks for at start, what it
+// may ask for in all, and the most a holder keeps for the next build.
+func TestUsableMemory(t *testing.T) {
+	const gib = 1 << 30
+	limit := func(n uint64) func() uint64 { return func() uint64 { return n } }
+	madvise := "always [madvise] never\n"
+	for _, c := range []struct {
+		ram, limit              uint64
+		start, most, kept, want int
+	}{
+		{64 * gib, 0, hugeHeapMax, 32 * gib, 512 << 20, 64 * gib},       // no limit found
+		{64 * gib, 1 << 62, hugeHeapMax, 32 * gib, 512 << 20, 64 * gib}, // a limit above the machine's memory
+		{64 * gib, 2 * gib, gib / 4, gib, 64 << 20, 2 * gib},            // a 2 GB container
+		{64 * gib, gib, gib / 8, gib / 2, 32 << 20, gib},                // a 1 GB one
+		{24 * gib, 24*gib - 1, gib, 12*gib - 1, 512 << 20, 24*gib - 1},  // a limit just under it
+	} {
+		ram := usableMemory(c.ram, limit(c.limit))
+		if ram != uint64(c.want) {
+			t.Errorf("usableMemory(%d, %d) = %d; want %d", c.ram, c.limit, ram, c.want)
+		}
+		if start, most := hugeHeapSize([]string{"build"}, madvise, "0\n", ram, math.MaxUint64, math.MaxInt64); start != c.start || most != c.most {
+			t.Errorf("machine %d, limit %d: hugeHeapSize = %d, %d; want %d, %d", c.ram, c.limit, start, most, c.start, c.most)
+		}
+		if kept := keepHeapMax(ram); kept != c.kept {
+			t.Errorf("machine %d, limit %d: keepHeapMax = %d; want %d", c.ram, c.limit, kept, c.kept)
+		}
+	}
+}
+
 // TestHugeHeapMore: a build or check asks for huge pages past the heap's
 // end for its bytes per source, within what it may ask in all, and only
 // when that reaches hugeHeapMinMore past what the heap spans.
