@@ -71,7 +71,9 @@ func takeHeap(want bool) int {
 
 // mapKeptHeap maps the memory file fd over the start of [start, end),
 // memory the heap holds and has not written (hugeHeap's last block), and
-// has the kernel map every page of it at once. Where the kernel refuses,
+// has the kernel map every page of it: the first keptHeapFirst bytes at
+// once, the rest on another thread while the build starts, keptHeapChunk
+// at a time. Where the kernel refuses,
 // the range is mapped anew as the runtime had it; where it cannot even
 // do that, the heap has a hole, and the process stops with an error.
 func mapKeptHeap(fd int, start, end uintptr) {
@@ -96,8 +98,27 @@ func mapKeptHeap(fd int, start, end uintptr) {
 		return
 	}
 	keptHeapFD, keptHeapSize = fd, int(st.Size)
-	unix.Syscall(unix.SYS_MADVISE, start, n, unix.MADV_POPULATE_WRITE)
+	first := min(n, keptHeapFirst)
+	unix.Syscall(unix.SYS_MADVISE, start, first, unix.MADV_POPULATE_WRITE)
+	go func() {
+		for p := start + first; p < start+n; p += keptHeapChunk {
+			unix.Syscall(unix.SYS_MADVISE, p, min(keptHeapChunk, start+n-p), unix.MADV_POPULATE_WRITE)
+		}
+	}()
 }
+
+// keptHeapFirst is how much of a kept file mapKeptHeap has mapped before
+// the build goes on, and keptHeapChunk how much it asks the kernel to map
+// at a time after that. Mapping the rest on another thread takes a
+// serial 50-90 ms off the start of a build from the cache at 50,000
+// articles, where the other core had nothing to do (the first reads of
+// the cache and the executable need little memory); chunks leave the
+// runtime's own changes to the address space, which wait for a mapping
+// call to finish, little to wait for.
+const (
+	keptHeapFirst = 8 << 20
+	keptHeapChunk = 4 << 20
+)
 
 // keepHeap starts a holder for the memory the next build's heap will
 // start on, where this build asked for one (keepHeapWanted) and its heap
