@@ -15,10 +15,10 @@ import (
 )
 
 // keptHeapFD is the memory file under the start of this build's heap, -1
-// for none, and keptHeapSize its size when taken.
+// for none, and keptHeapBytes its size when taken.
 var (
-	keptHeapFD   = -1
-	keptHeapSize int
+	keptHeapFD    = -1
+	keptHeapBytes int
 )
 
 // machineRAM is the machine's memory in bytes, as startHugeHeap read it.
@@ -97,7 +97,7 @@ func mapKeptHeap(fd int, start, end uintptr) {
 		unix.Close(fd)
 		return
 	}
-	keptHeapFD, keptHeapSize = fd, int(st.Size)
+	keptHeapFD, keptHeapBytes = fd, int(st.Size)
 	first := min(n, keptHeapFirst)
 	unix.Syscall(unix.SYS_MADVISE, start, first, unix.MADV_POPULATE_WRITE)
 	go func() {
@@ -121,18 +121,14 @@ const (
 )
 
 // keepHeap starts a holder for the memory the next build's heap will
-// start on, where this build asked for one (keepHeapWanted) and its heap
-// grew to keepHeapMin or more: this build's memory file if it had one,
-// sized to the heap in use and an eighth more, or to half the file if
-// that is more, up to keepHeapMax. (At 50,000 articles a no-op build's
-// heap in use is 16 MB, an edit's 267 MB, a cold build's more than 512
-// MB: after a no-op the next edit still finds most of what it needs, and
-// after a cold build the memory held comes down to an edit's at once.)
+// start on, where this build asked for one (heapKept.wanted): this
+// build's memory file if it had one, sized by keptHeapSize, if that comes
+// to keepHeapMin or more.
 func keepHeap() {
-	if !keepHeapWanted || hugeHeapMost == 0 && keptHeapFD < 0 {
+	if !heapKept.wanted || hugeHeapMost == 0 && keptHeapFD < 0 {
 		return
 	}
-	size := min(max(heapInUse()/8*9, keptHeapSize/2), keepHeapMax(machineRAM))
+	size := keptHeapSize(heapInUse(), keptHeapBytes, keepHeapMax(machineRAM), heapKept.noop)
 	if size < keepHeapMin {
 		return
 	}

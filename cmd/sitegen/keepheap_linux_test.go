@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,12 +257,36 @@ func TestBuildLeavesHeapForNext(t *testing.T) {
 	editStory(t, root)
 	h.sitegen("build", "--quiet", "--source", root)
 	h.waitReady()
+	// A no-op build, whose heap says nothing of the next build's need,
+	// passes on the memory it was given whole.
+	edited := heldBytes(t, h.holderEnv())
+	time.Sleep(time.Second) // sources written in the last second are read again (see internal/build/cache.go)
+	h.sitegen("build", "--quiet", "--source", root)
+	h.waitReady()
+	if noop := heldBytes(t, h.holderEnv()); noop != edited {
+		t.Errorf("a no-op build after an edit left %d bytes kept; want the edit's %d", noop, edited)
+	}
 	editStory(t, root)
 	h.sitegen("build", "--quiet", "--spare-ahead=false", "--source", root)
 	time.Sleep(500 * time.Millisecond) // a holder started would have its socket by now
 	if h.listening() {
 		t.Error("a --spare-ahead=false build took the memory and left a holder")
 	}
+}
+
+// heldBytes returns the size of the memory a holder keeps, as env, its
+// environment, tells it (holdHeapEnv).
+func heldBytes(t *testing.T, env string) int {
+	t.Helper()
+	f := strings.Split(envValue(env, holdHeapEnv), ":")
+	if len(f) != 3 {
+		t.Fatalf("a holder's environment has %s=%q", holdHeapEnv, envValue(env, holdHeapEnv))
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // envValue returns the value of name in env, one NAME=VALUE a line.

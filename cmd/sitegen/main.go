@@ -211,7 +211,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground, Progress: progress}
 		if *spareAhead {
 			opts.MakeSpare = makeSpareInBackground
-			keepHeapWanted = true
+			heapKept.wanted = true
 		}
 		opts.Sources = func(n int) { moreHugeHeap(n, heapPerArticle) }
 		if _, ok := gcPercent([]string{cmd}, os.Getenv("GOGC")); ok {
@@ -224,6 +224,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		rep, err = build.Run(ctx, opts)
+		heapKept.noop = err == nil && rep != nil && rep.Files == 0 && rep.Removed == 0
 	} else {
 		rep, err = build.Check(ctx, build.Options{Source: *source, Progress: progress,
 			Sources: func(n int) { moreHugeHeap(n, checkHeapPerArticle) }})

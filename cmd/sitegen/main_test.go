@@ -329,6 +329,30 @@ func TestUsableMemory(t *testing.T) {
 	}
 }
 
+// TestKeptHeapSize: a holder keeps the build's heap and an eighth, or half
+// the memory the build was given if that is more, all of it after a
+// build that wrote nothing, never more than the most.
+func TestKeptHeapSize(t *testing.T) {
+	const mb = 1 << 20
+	for _, c := range []struct {
+		inUse, given, most int
+		noop               bool
+		want               int
+	}{
+		{600 * mb, 0, 512 * mb, false, 512 * mb},        // a cold build
+		{296 * mb, 512 * mb, 512 * mb, false, 333 * mb}, // an edit after it
+		{100 * mb, 450 * mb, 512 * mb, false, 225 * mb}, // a smaller edit: half the file
+		{16 * mb, 450 * mb, 512 * mb, true, 450 * mb},   // a no-op: the file whole
+		{16 * mb, 0, 512 * mb, true, 18 * mb},           // a no-op given nothing
+		{16 * mb, 450 * mb, 256 * mb, true, 256 * mb},   // within the most
+		{600 * mb, 300 * mb, 512 * mb, true, 512 * mb},  // a no-op's heap can still say more
+	} {
+		if got := keptHeapSize(c.inUse, c.given, c.most, c.noop); got != c.want {
+			t.Errorf("keptHeapSize(%d MB, %d MB, %d MB, %v) = %d; want %d", c.inUse/mb, c.given/mb, c.most/mb, c.noop, got, c.want)
+		}
+	}
+}
+
 // TestHugeHeapMore: a build or check asks for huge pages past the heap's
 // end for its bytes per source, within what it may ask in all, and only
 // when that reaches hugeHeapMinMore past what the heap spans.
