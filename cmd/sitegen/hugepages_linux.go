@@ -95,7 +95,7 @@ func startHugeHeap(args []string) {
 	ram := usableMemory(uint64(si.Totalram)*uint64(si.Unit), cgroupMemoryLimit)
 	size, most := hugeHeapSize(args, string(thp), string(overcommit), ram, addrLimit, debug.SetMemoryLimit(-1))
 	var over func(start, end uintptr)
-	if len(args) > 0 && args[0] == "build" {
+	if args[0] == "build" {
 		machineRAM = ram
 		if fd := takeHeap(size > 0 && buildFromCache(args[1:])); fd >= 0 {
 			over = func(start, end uintptr) { mapKeptHeap(fd, start, end) }
