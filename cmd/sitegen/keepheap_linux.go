@@ -142,22 +142,18 @@ func keepHeap() {
 	}
 }
 
-// keepHeapReadyWait is how long a build that asks a holder still writing
-// its memory waits before it goes on without.
-const keepHeapReadyWait = 50 * time.Millisecond
-
 // heapInUse returns the bytes of the heap's spans in use now: at a build's
 // end, nearly all the heap it grew to (a one-article edit of a
 // 50,000-article site collects nothing; a cold build collects often).
 func heapInUse() int { return heapBytes("objects", "unused", "stacks") }
 
 // holdHeap is the holder's work, as holdHeapEnv's value v tells it: once
-// the build that started it has exited, and unless another holder is at
-// the socket, it has BYTES of memory written in a memory file (the
-// build's, its file 3, or a new one) at the lowest priority, and gives
-// the file to the first build of the same user that asks within
-// keepHeapWait once that is done; a build that asks before goes on
-// without (after keepHeapReadyWait). Then it exits.
+// the build that started it has exited, it takes the socket, from an
+// older build's holder if one is there (with that holder's memory file
+// when the build passed on none), has BYTES of memory written in a memory
+// file (the build's, its file 3, the older holder's or a new one) at the
+// lowest priority, and gives the file to the first build of the same
+// user that asks within keepHeapWait, written or not yet. Then it exits.
 func holdHeap(v string) {
 	f := strings.Split(v, ":")
 	if len(f) != 3 {
@@ -172,20 +168,28 @@ func holdHeap(v string) {
 	if f[2] == "1" && isMemFile(3) {
 		fd = 3
 		unix.CloseOnExec(fd)
-	} else if fd, err1 = unix.MemfdCreate("sitegen-heap", unix.MFD_CLOEXEC); err1 != nil {
-		return
 	}
 	os.Chdir("/") // holding the build's folder would keep it from being unmounted
 	if !outlive(pid) {
 		return
 	}
+	ln, older := takeSocket()
+	if ln == nil {
+		return // a holder of a later build has it
+	}
+	switch {
+	case fd < 0 && older >= 0:
+		fd = older
+	case older >= 0:
+		unix.Close(older) // the build's own is the newer
+	case fd < 0:
+		if fd, err1 = unix.MemfdCreate("sitegen-heap", unix.MFD_CLOEXEC); err1 != nil {
+			return
+		}
+	}
 	full, err := sizeHeap(fd, size)
 	if err != nil {
 		return
-	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: "@" + heapSocket(), Net: "unix"})
-	if err != nil {
-		return // another holder keeps memory for the next build
 	}
 	ln.SetDeadline(time.Now().Add(keepHeapWait))
 	filled := make(chan error, 1)
@@ -198,32 +202,55 @@ func holdHeap(v string) {
 			filled <- fillHeap(fd, size)
 		}()
 	}
-	ready := false
 	for {
 		c, err := ln.AcceptUnix()
 		if err != nil {
 			return
 		}
-		if !ready {
-			select {
-			case err := <-filled:
-				if err != nil {
-					c.Close()
-					return
-				}
-				ready = true
-			case <-time.After(keepHeapReadyWait):
-			}
-		}
-		if !ready || !sameUser(c) {
+		if !sameUser(c) {
 			c.Close() // the build goes on without
 			continue
+		}
+		select {
+		case err := <-filled:
+			if err != nil {
+				c.Close()
+				return
+			}
+		default:
+			// Not all written yet (a busy machine leaves a thread at
+			// nice 19 little time): the file goes as it is, and the
+			// build has the kernel write what is missing (mapKeptHeap).
 		}
 		ln.Close()
 		c.WriteMsgUnix([]byte{1}, unix.UnixRights(fd), nil)
 		c.Close()
 		return
 	}
+}
+
+// takeSocket listens at the socket builds ask at. Where the holder of an
+// older build is there, it asks that one for its memory file, which makes
+// it leave, and listens then: the memory is kept for five minutes from
+// the latest build, not the first (a holder after each of three cold
+// builds of 20 s with other work between them had been the first's,
+// gone before the edit that followed), and what the older holder had
+// written is not written again. It returns the listener, nil if another
+// holder has the socket still, and the older holder's file, -1 for none.
+func takeSocket() (*net.UnixListener, int) {
+	addr := &net.UnixAddr{Name: "@" + heapSocket(), Net: "unix"}
+	ln, err := net.ListenUnix("unix", addr)
+	if err == nil {
+		return ln, -1
+	}
+	older := receiveHeap(heapSocket())
+	if ln, err = net.ListenUnix("unix", addr); err != nil {
+		if older >= 0 {
+			unix.Close(older)
+		}
+		return nil, -1
+	}
+	return ln, older
 }
 
 // outlive waits for the process pid, the build that started this one, to

@@ -211,6 +211,70 @@ func TestBuildRunsOnKeptHeap(t *testing.T) {
 	}
 }
 
+// The holder of a later build takes the socket from an older one, and
+// that one's memory with it when its build passed on none: the memory is
+// kept for keepHeapWait from the latest build.
+func TestHolderTakesOver(t *testing.T) {
+	h := newHeapTest(t)
+	const size = 32 << 20
+	fd, err := unix.MemfdCreate("test-heap", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := os.NewFile(uintptr(fd), "test-heap")
+	defer mem.Close()
+	if err := mem.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mem.WriteAt(bytes.Repeat([]byte{0xA5}, size), 0); err != nil {
+		t.Fatal(err)
+	}
+	done := exec.Command("true") // the holders outlive a process that has exited
+	if err := done.Run(); err != nil {
+		t.Fatal(err)
+	}
+	holder := func(size int, file *os.File) *exec.Cmd {
+		cmd := exec.Command(os.Args[0])
+		n := 0
+		if file != nil {
+			cmd.ExtraFiles, n = []*os.File{file}, 1
+		}
+		cmd.Env = append(h.env[:len(h.env):len(h.env)], fmt.Sprintf("%s=%d:%d:%d", holdHeapEnv, done.Process.Pid, size, n))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+	older := holder(size, mem)
+	olderExited := make(chan error, 1)
+	go func() { olderExited <- older.Wait() }()
+	h.waitListening()
+
+	later := holder(size/2, nil)
+	defer later.Process.Kill()
+	select {
+	case <-olderExited:
+	case <-time.After(30 * time.Second):
+		older.Process.Kill()
+		t.Fatal("the older holder still runs 30 s after a later one started")
+	}
+	h.waitListening()
+	if pid := h.holderPID(); pid != strconv.Itoa(later.Process.Pid) {
+		t.Fatalf("the socket is held by process %s; want the later holder, %d", pid, later.Process.Pid)
+	}
+	got := receiveHeap(h.socket)
+	if got < 0 {
+		t.Fatal("the later holder gave no memory file")
+	}
+	defer unix.Close(got)
+	kept := os.NewFile(uintptr(got), "kept")
+	buf := make([]byte, size)
+	n, _ := kept.ReadAt(buf, 0)
+	if n != size/2 || !bytes.Equal(buf[:n], bytes.Repeat([]byte{0xA5}, size/2)) {
+		t.Errorf("the later holder kept %d bytes, %d of them the older holder's; want %d, all", n, bytes.Count(buf[:n], []byte{0xA5}), size/2)
+	}
+}
+
 // A build of a site whose heap grows past keepHeapMin leaves a holder
 // with a memory file as big as the heap, every page of it in memory; the
 // next build, from the cache, takes it and leaves one of its own; a
