@@ -14,13 +14,14 @@ import (
 // kernel filling fresh pages (docs/performance.md). Memory a file in
 // memory holds stays with the guest. So after a build whose heap grew
 // past keepHeapMin, unless --spare-ahead=false, sitegen leaves a holder
-// process with a memory file (memfd) the size of the heap in use, every
-// page of it written; the next build from the cache takes the file and
-// maps it under the region of its heap that hugeHeap prepares, and hands
-// it on when it ends. (A cold build does not: on such memory, in 4 KB
-// pages, it ran 7-9% slower.) The holder gives the file to the first build of the same user
-// that asks, after the build that started it has exited, and exits; it
-// exits too, freeing the memory, when no build has asked for
+// process with a memory file (memfd) sized by keptHeapSize, every page of
+// it written at the lowest priority; the next build from the cache takes
+// the file and maps it under the region of its heap that hugeHeap
+// prepares, and hands it on when it ends. (A cold build does not: on such
+// memory, in 4 KB pages, it ran 7-9% slower.) The holder takes over from
+// an older build's holder, gives the file to the first build of the same
+// user that asks after the build that started it has exited, and exits;
+// it exits too, freeing the memory, when no build has asked for
 // keepHeapWait.
 //
 // The heap then starts on pages that hold another process's old objects.
@@ -34,8 +35,8 @@ import (
 
 // holdHeapEnv, in the environment of a background sitegen process started
 // by keepHeap, makes it the holder of the heap memory the build hands on:
-// "PID:BYTES", the build to outlive and the size to hold; the build's file
-// is its file 3, if it had one.
+// "PID:BYTES:FILES", the build to outlive, the size to hold, and 1 when
+// the build's memory file is its file 3, 0 when it had none.
 const holdHeapEnv = "SITEGEN_HOLD_HEAP"
 
 // keptHeapFDEnv, in the environment of a build that started itself again

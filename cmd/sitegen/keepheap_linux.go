@@ -73,9 +73,9 @@ func takeHeap(want bool) int {
 // memory the heap holds and has not written (hugeHeap's last block), and
 // has the kernel map every page of it: the first keptHeapFirst bytes at
 // once, the rest on another thread while the build starts, keptHeapChunk
-// at a time. Where the kernel refuses,
-// the range is mapped anew as the runtime had it; where it cannot even
-// do that, the heap has a hole, and the process stops with an error.
+// at a time. Where the kernel refuses, the range is mapped anew as the
+// runtime had it; where it cannot even do that, the heap has a hole, and
+// the process stops with an error.
 func mapKeptHeap(fd int, start, end uintptr) {
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil {

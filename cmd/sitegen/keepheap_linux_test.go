@@ -149,16 +149,9 @@ func TestBuildRunsOnKeptHeap(t *testing.T) {
 	editStory(t, root)
 
 	const size = 64 << 20
-	fd, err := unix.MemfdCreate("test-heap", unix.MFD_CLOEXEC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := os.NewFile(uintptr(fd), "test-heap")
+	mem := memFile(t, size)
 	defer mem.Close()
-	if err := mem.Truncate(size); err != nil {
-		t.Fatal(err)
-	}
-	b, err := unix.Mmap(fd, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	b, err := unix.Mmap(int(mem.Fd()), 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,17 +159,7 @@ func TestBuildRunsOnKeptHeap(t *testing.T) {
 	for i := range b {
 		b[i] = 0xA5
 	}
-	// The holder outlives a process that has already exited.
-	done := exec.Command("true")
-	if err := done.Run(); err != nil {
-		t.Fatal(err)
-	}
-	holder := exec.Command(os.Args[0])
-	holder.Env = append(h.env[:len(h.env):len(h.env)], fmt.Sprintf("%s=%d:%d:1", holdHeapEnv, done.Process.Pid, size))
-	holder.ExtraFiles = []*os.File{mem}
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
+	holder := h.startHolder(size, mem)
 	exited := make(chan error, 1)
 	go func() { exited <- holder.Wait() }()
 	h.waitListening()
@@ -217,15 +200,8 @@ func TestBuildRunsOnKeptHeap(t *testing.T) {
 func TestHolderTakesOver(t *testing.T) {
 	h := newHeapTest(t)
 	const size = 32 << 20
-	fd, err := unix.MemfdCreate("test-heap", unix.MFD_CLOEXEC)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem := os.NewFile(uintptr(fd), "test-heap")
+	mem := memFile(t, size)
 	defer mem.Close()
-	if err := mem.Truncate(size); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := mem.WriteAt(bytes.Repeat([]byte{0xA5}, size), 0); err != nil {
 		t.Fatal(err)
 	}
