@@ -1,9 +1,6 @@
 package main
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // A build's heap, kept for the next one.
 //
@@ -62,19 +59,6 @@ const keepHeapMin = 16 << 20
 // thirty-second of the memory if that is less.
 func keepHeapMax(totalRAM uint64) int {
 	return int(min(totalRAM/32, 512<<20))
-}
-
-// madvFree reports whether godebug, a GODEBUG value, leaves the runtime
-// zeroing what it takes again after giving it back: madvdontneed=0, the
-// last setting of it. A kept heap is used only then.
-func madvFree(godebug string) bool {
-	free := false
-	for kv := range strings.SplitSeq(godebug, ",") {
-		if k, v, _ := strings.Cut(kv, "="); strings.TrimSpace(k) == "madvdontneed" {
-			free = strings.TrimSpace(v) == "0"
-		}
-	}
-	return free
 }
 
 // heapKept is what a build tells keepHeap, as it exits, of the memory to

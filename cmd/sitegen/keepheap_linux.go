@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sitegen/sitegen/internal/serve"
+	"github.com/sitegen/sitegen/internal/lazyfree"
 	"golang.org/x/sys/unix"
 )
 
@@ -37,7 +37,7 @@ func heapSocket() string {
 // this build, if it wants one, or -1. Given one while the runtime would
 // take memory it gave back to be zero, it starts the process again with
 // GODEBUG madvdontneed=0 and the descriptor in keptHeapFDEnv
-// (serve.StartWithGODEBUG, the preview's setting), and returns only if
+// (lazyfree.Restart, the preview's setting), and returns only if
 // that fails; a GODEBUG that sets madvdontneed=1 itself leaves the
 // holder its memory.
 func takeHeap(want bool) int {
@@ -48,22 +48,22 @@ func takeHeap(want bool) int {
 		if err != nil || fd < 3 {
 			return -1
 		}
-		if !want || !madvFree(godebug) || !isMemFile(fd) {
+		if !want || !lazyfree.On(godebug) || !isMemFile(fd) {
 			unix.Close(fd)
 			return -1
 		}
 		unix.CloseOnExec(fd)
 		return fd
 	}
-	if _, add := serve.WithGODEBUG(godebug); !want || !add && !madvFree(godebug) {
+	if _, add := lazyfree.Add(godebug); !want || !add && !lazyfree.On(godebug) {
 		return -1
 	}
 	fd := receiveHeap(heapSocket())
-	if fd < 0 || madvFree(godebug) {
+	if fd < 0 || lazyfree.On(godebug) {
 		return fd
 	}
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err == nil {
-		serve.StartWithGODEBUG(keptHeapFDEnv + "=" + strconv.Itoa(fd))
+		lazyfree.Restart(keptHeapFDEnv + "=" + strconv.Itoa(fd))
 	}
 	unix.Close(fd)
 	return -1

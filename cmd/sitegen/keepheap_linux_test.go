@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sitegen/sitegen/internal/lazyfree"
 	"golang.org/x/sys/unix"
 )
 
@@ -252,7 +253,7 @@ func TestBuildLeavesHeapForNext(t *testing.T) {
 	h.waitReady() // the first holder has gone: only one listens at a name
 	// The edit ran on the kept memory, so with the runtime zeroing what it
 	// takes back: its holder has the environment it started itself with.
-	if env := h.holderEnv(); !madvFree(envValue(env, "GODEBUG")) || strings.Contains(env, keptHeapFDEnv+"=") {
+	if env := h.holderEnv(); !lazyfree.On(envValue(env, "GODEBUG")) || strings.Contains(env, keptHeapFDEnv+"=") {
 		t.Errorf("the edit build's holder runs with\n%s\nwant GODEBUG with madvdontneed=0 and no %s", env, keptHeapFDEnv)
 	}
 
@@ -364,22 +365,4 @@ func envValue(env, name string) string {
 		}
 	}
 	return ""
-}
-
-func TestMadvFree(t *testing.T) {
-	for _, c := range []struct {
-		godebug string
-		want    bool
-	}{
-		{"", false},
-		{"madvdontneed=0", true},
-		{"gctrace=1, madvdontneed=0", true},
-		{"madvdontneed=1", false},
-		{"madvdontneed=0,madvdontneed=1", false},
-		{"madvdontneed=1,madvdontneed=0", true},
-	} {
-		if got := madvFree(c.godebug); got != c.want {
-			t.Errorf("madvFree(%q) = %v, want %v", c.godebug, got, c.want)
-		}
-	}
 }

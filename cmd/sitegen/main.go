@@ -22,6 +22,7 @@ import (
 	"syscall"
 
 	"github.com/sitegen/sitegen/internal/build"
+	"github.com/sitegen/sitegen/internal/lazyfree"
 	"github.com/sitegen/sitegen/internal/serve"
 )
 
@@ -92,8 +93,8 @@ func main() {
 	}
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
 		// The preview's runtime setting, read only at start.
-		if err := serve.StartWithGODEBUG(); err != nil {
-			slog.Debug("running without GODEBUG="+serve.GODEBUG, "err", err)
+		if err := lazyfree.Restart(); err != nil {
+			slog.Debug("running without GODEBUG="+lazyfree.GODEBUG, "err", err)
 		}
 	}
 	if pct, ok := gcPercent(os.Args[1:], os.Getenv("GOGC")); ok {

@@ -8,7 +8,7 @@
 // reload script exists only in responses, never in what `sitegen build`
 // publishes. Loading, indexing and rendering stay with packages build, site
 // and render. It also sets the preview process's runtime up for a heap that
-// holds every page: its collection target (gcPercent), its GODEBUG
-// (StartWithGODEBUG), the heap warmed after the first build and collected
-// while idle after the later ones.
+// holds every page: its collection target (gcPercent), the heap warmed
+// after the first build and collected while idle after the later ones.
+// (cmd/sitegen starts the preview with package lazyfree's GODEBUG.)
 package serve

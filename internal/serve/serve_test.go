@@ -25,6 +25,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/sitegen/sitegen/internal/build"
+	"github.com/sitegen/sitegen/internal/lazyfree"
 )
 
 // Every test leaves no goroutine behind: the watcher, the rebuild loop,
@@ -34,8 +35,8 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if flag.Lookup("test.bench").Value.String() != "" {
-		if err := StartWithGODEBUG(); err != nil {
-			fmt.Fprintf(os.Stderr, "benchmarks run without GODEBUG=%s, unlike sitegen serve: %v\n", GODEBUG, err)
+		if err := lazyfree.Restart(); err != nil {
+			fmt.Fprintf(os.Stderr, "benchmarks run without GODEBUG=%s, unlike sitegen serve: %v\n", lazyfree.GODEBUG, err)
 		}
 	}
 	goleak.VerifyTestMain(m)
