@@ -62,8 +62,8 @@ func keepHeapMax(totalRAM uint64) int {
 }
 
 // heapKept is what a build tells keepHeap, as it exits, of the memory to
-// keep for the next build.
-var heapKept struct {
+// keep for the next build (run records it).
+type heapKept struct {
 	wanted bool // the build leaves what speeds up the next one (--spare-ahead, true by default)
 	noop   bool // it wrote and removed no file: see keptHeapSize
 }

@@ -121,14 +121,14 @@ const (
 )
 
 // keepHeap starts a holder for the memory the next build's heap will
-// start on, where this build asked for one (heapKept.wanted): this
+// start on, where this build asked for one (kept.wanted): this
 // build's memory file if it had one, sized by keptHeapSize, if that comes
 // to keepHeapMin or more.
-func keepHeap() {
-	if !heapKept.wanted || hugeHeapMost == 0 && keptHeapFD < 0 {
+func keepHeap(kept heapKept) {
+	if !kept.wanted || hugeHeapMost == 0 && keptHeapFD < 0 {
 		return
 	}
-	size := keptHeapSize(heapInUse(), keptHeapBytes, keepHeapMax(machineRAM), heapKept.noop)
+	size := keptHeapSize(heapInUse(), keptHeapBytes, keepHeapMax(machineRAM), kept.noop)
 	if size < keepHeapMin {
 		return
 	}

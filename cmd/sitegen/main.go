@@ -102,9 +102,10 @@ func main() {
 	}
 	startHugeHeap(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var kept heapKept
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, &kept)
 	stop()
-	keepHeap()
+	keepHeap(kept)
 	os.Exit(code)
 }
 
@@ -146,8 +147,9 @@ func buildFromCache(args []string) bool {
 }
 
 // run is the whole command, testable without a process. It returns the exit
-// status: 0 success, 1 a failed build or bad content, 2 a usage error.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// status: 0 success, 1 a failed build or bad content, 2 a usage error; and
+// records in kept what a build asks main to keep for the next one.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, kept *heapKept) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -212,7 +214,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts := build.Options{Source: *source, Dest: *dest, KeepGoing: *keepGoing, RemoveOld: removeInBackground, Progress: progress}
 		if *spareAhead {
 			opts.MakeSpare = makeSpareInBackground
-			heapKept.wanted = true
+			kept.wanted = true
 		}
 		opts.Sources = func(n int) { moreHugeHeap(n, heapPerArticle) }
 		if _, ok := gcPercent([]string{cmd}, os.Getenv("GOGC")); ok {
@@ -225,7 +227,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		rep, err = build.Run(ctx, opts)
-		heapKept.noop = err == nil && rep != nil && rep.Files == 0 && rep.Removed == 0
+		kept.noop = err == nil && rep != nil && rep.Files == 0 && rep.Removed == 0
 	} else {
 		rep, err = build.Check(ctx, build.Options{Source: *source, Progress: progress,
 			Sources: func(n int) { moreHugeHeap(n, checkHeapPerArticle) }})

@@ -30,7 +30,7 @@ func site(t *testing.T, files map[string]string) string {
 
 func sitegen(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, &out, &errb)
+	code = run(context.Background(), args, &out, &errb, new(heapKept))
 	return code, out.String(), errb.String()
 }
 
@@ -180,7 +180,7 @@ func TestUsageErrors(t *testing.T) {
 		// A preview that starts anyway stops when the context ends.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		var out, errOut bytes.Buffer
-		code := run(ctx, args, &out, &errOut)
+		code := run(ctx, args, &out, &errOut, new(heapKept))
 		cancel()
 		if code != 2 || out.Len() > 0 || !strings.Contains(errOut.String(), "--source is empty") {
 			t.Errorf("sitegen %s --source \"\": exit %d\n%s%s", cmd, code, out.String(), errOut.String())
@@ -245,7 +245,7 @@ func TestInterruptedBuild(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer
-	code := run(ctx, []string{"build", "--quiet", "--source", root}, &out, &errb)
+	code := run(ctx, []string{"build", "--quiet", "--source", root}, &out, &errb, new(heapKept))
 	if want := "sitegen build: interrupted; the destination is as it was before this build\n"; code != 1 || errb.String() != want {
 		t.Errorf("interrupted build: exit %d, output %q, want 1 and %q", code, errb.String(), want)
 	}
@@ -256,6 +256,31 @@ func TestInterruptedBuild(t *testing.T) {
 	for p, v := range before {
 		if after[p] != v {
 			t.Errorf("%s changed", p)
+		}
+	}
+}
+
+// A build tells main to keep memory for the next build unless
+// --spare-ahead=false, and whether it wrote or removed any file (the first
+// build does; the same site built again does not); a check, and a build
+// that does not start, ask for nothing.
+func TestRunTellsWhatToKeep(t *testing.T) {
+	root := site(t, map[string]string{"content/good.md": good})
+	for _, c := range []struct {
+		args []string
+		want heapKept
+	}{
+		{[]string{"build"}, heapKept{wanted: true}},
+		{[]string{"build"}, heapKept{wanted: true, noop: true}},
+		{[]string{"build", "--spare-ahead=false"}, heapKept{noop: true}},
+		{[]string{"check"}, heapKept{}},
+		{[]string{"build", "--nope"}, heapKept{}},
+	} {
+		var kept heapKept
+		var out, errb bytes.Buffer
+		run(context.Background(), append(c.args, "--quiet", "--source", root), &out, &errb, &kept)
+		if kept != c.want {
+			t.Errorf("sitegen %s: kept %+v, want %+v\n%s", strings.Join(c.args, " "), kept, c.want, errb.String())
 		}
 	}
 }
